@@ -1,0 +1,76 @@
+package io.hsip.policygateway.hsip.crypto;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Every domain-separation label HSIP uses, in one place (mirrors {@code hsip-core/src/crypto/labels.rs}).
+ *
+ * <p>The reference signs several kinds of message with one Ed25519 key; these prefixes are what keeps a
+ * signature for one kind from being valid for another (see hsip-protocol.md §11.6).
+ */
+public final class Labels {
+
+  /** HKDF {@code info} for the CLI-dialect session key (hsip-protocol.md §5.1). */
+  public static final String SESSION_KDF_INFO = "CONSENTv1";
+
+  /** Prefix of the signed canonical string of a consent request (hsip-protocol.md §3.3). */
+  public static final String CONSENT_REQUEST = "CONSENT_REQUEST";
+
+  /** Prefix of the signed canonical string of a consent response (hsip-protocol.md §3.3). */
+  public static final String CONSENT_RESPONSE = "CONSENT_RESPONSE";
+
+  /** Prefix of the signed string of a JSON HELLO, and its {@code type} field (hsip-protocol.md §2.1). */
+  public static final String HELLO = "HELLO";
+
+  /** AAD of a sealed CONTROL frame (consent request/response). */
+  public static final String AAD_CONTROL = "type=CONTROL";
+
+  /** AAD of a sealed DATA frame. */
+  public static final String AAD_DATA = "type=DATA";
+
+  /** AAD of a sealed PING frame. */
+  public static final String AAD_PING = "type=PING";
+
+  /** AAD of a session-resumption ticket (library only in the reference). */
+  public static final String TICKET_AAD = "HSIP-TICKET-V1";
+
+  /** Core AAD label names (hsip-protocol.md §5.3). */
+  public static final String CORE_HELLO = "HELLO";
+
+  /** Core AAD label for the first handshake message. */
+  public static final String CORE_CONSENT_E1 = "CONSENT_E1";
+
+  /** Core AAD label for the second handshake message (used by the broken net dialect). */
+  public static final String CORE_CONSENT_E2 = "CONSENT_E2";
+
+  private static final byte[] CORE_MAGIC = "HSIP".getBytes(StandardCharsets.US_ASCII);
+  private static final String CORE_AEAD_NAME = "CHACHA20-POLY1305";
+  private static final int CORE_AEAD_FIELD = 18;
+  private static final int CORE_LABEL_FIELD = 12;
+
+  /** Length of a core AAD block: magic(4) + version(2) + AEAD name(18) + label(12). */
+  public static final int CORE_AAD_LENGTH = 36;
+
+  private Labels() {}
+
+  /**
+   * The reference's 36-byte AAD block {@code aad_for(label)}: {@code "HSIP" || 0x02 0x00 (u16 LE) ||
+   * "CHACHA20-POLY1305" zero-padded to 18 || label zero-padded to 12}.
+   *
+   * @throws IllegalArgumentException if the label is longer than 12 ASCII bytes
+   */
+  public static byte[] coreAad(String label) {
+    byte[] name = label.getBytes(StandardCharsets.US_ASCII);
+    if (name.length > CORE_LABEL_FIELD) {
+      throw new IllegalArgumentException("core AAD label longer than 12 bytes: " + label);
+    }
+    byte[] out = new byte[CORE_AAD_LENGTH];
+    System.arraycopy(CORE_MAGIC, 0, out, 0, 4);
+    out[4] = 0x02;
+    out[5] = 0x00;
+    byte[] aead = CORE_AEAD_NAME.getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(aead, 0, out, 6, aead.length);
+    System.arraycopy(name, 0, out, 6 + CORE_AEAD_FIELD, name.length);
+    return out;
+  }
+}

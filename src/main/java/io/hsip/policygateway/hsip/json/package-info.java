@@ -1,0 +1,8 @@
+/**
+ * JSON exactly as the reference speaks it: a serde_json-compatible writer for bytes that are signed, and
+ * a strict, bounded reader for bytes that come from the network.
+ */
+@NullMarked
+package io.hsip.policygateway.hsip.json;
+
+import org.jspecify.annotations.NullMarked;
