@@ -108,7 +108,7 @@ class HsipVectorsTest {
 
   private static String s(JsonNode node, String path) {
     JsonNode n = node;
-    for (String part : path.split("\\.")) {
+    for (String part : path.split("\\.", -1)) {
       n = n.get(part);
       if (n == null) {
         throw new IllegalArgumentException("no vector field " + path);
@@ -319,7 +319,7 @@ class HsipVectorsTest {
     List<String> scopes = new ArrayList<>();
     jwt.get("inputs").get("scopes").forEach(n -> scopes.add(n.textValue()));
     String issued = LocalJwt.issue(key("responder"), s(jwt, "inputs.aud"), scopes, l(jwt, "inputs.iat"), l(jwt, "inputs.ttl_secs"));
-    String[] parts = issued.split("\\.");
+    String[] parts = issued.split("\\.", -1);
     out.add(equal("jwt.header_json", s(jwt, "header_json"), () -> new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8)));
     out.add(equal("jwt.claims_json", s(jwt, "claims_json"), () -> new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)));
     out.add(equal("jwt.signing_input", s(jwt, "signing_input"), () -> parts[0] + "." + parts[1]));
@@ -408,10 +408,10 @@ class HsipVectorsTest {
   private List<DynamicNode> reputation() {
     JsonNode r = v.get("reputation_log");
     List<DynamicNode> out = new ArrayList<>();
-    r.get("decision_type_json_strings").fields().forEachRemaining(e ->
+    r.get("decision_type_json_strings").properties().forEach(e ->
         out.add(equal("decision_type " + e.getKey(), e.getValue().textValue(),
             () -> DecisionType.valueOf(e.getKey()).wire())));
-    r.get("weight_table").fields().forEachRemaining(e -> {
+    r.get("weight_table").properties().forEach(e -> {
       if (e.getValue().isArray()) {
         out.add(check("weights " + e.getKey(), () -> {
           for (int severity = 0; severity < 4; severity++) {

@@ -1,0 +1,39 @@
+package io.hsip.policygateway.base.error;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.net.URI;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An RFC 9457 problem detail, the body of every error response.
+ *
+ * @param type URI identifying the problem type ({@code about:blank} for plain HTTP statuses)
+ * @param title short, human-readable summary of the type
+ * @param status HTTP status code
+ * @param detail explanation specific to this occurrence; never a stack trace or class name
+ * @param instance the request path that failed
+ * @param errorId correlation id for server errors, also in the server log
+ * @param violations field-level problems of a rejected request, if any
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Problem(
+    URI type,
+    String title,
+    int status,
+    @Nullable String detail,
+    @Nullable String instance,
+    @Nullable String errorId,
+    @Nullable List<Violation> violations) {
+
+  /** The media type of problem documents. */
+  public static final String MEDIA_TYPE = "application/problem+json";
+
+  /**
+   * One rejected field.
+   *
+   * @param field where in the request (a property path or JSON pointer)
+   * @param message what is wrong with it
+   */
+  public record Violation(String field, String message) {}
+}

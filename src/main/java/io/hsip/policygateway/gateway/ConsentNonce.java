@@ -1,0 +1,79 @@
+package io.hsip.policygateway.gateway;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Embeddable;
+import jakarta.persistence.EmbeddedId;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Table;
+import java.io.Serializable;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/** A (PeerID, nonce) pair already used by an authenticated consent request. */
+@Entity
+@Table(name = "consent_nonce")
+public class ConsentNonce extends PanacheEntityBase {
+
+  /**
+   * The identity of a used nonce.
+   *
+   * @param peerId requester PeerID
+   * @param nonceHex the request's {@code nonce_hex}
+   */
+  @Embeddable
+  public record Key(
+      @Column(name = "peer_id", length = 26) String peerId,
+      @Column(name = "nonce_hex", length = 24) String nonceHex)
+      implements Serializable {}
+
+  @EmbeddedId public Key id;
+
+  /** After this instant the row may be purged. */
+  @Column(name = "retain_until", nullable = false)
+  public Instant retainUntil;
+
+  /** When the nonce was first used. */
+  @Column(name = "first_seen", nullable = false, insertable = false, updatable = false)
+  public Instant firstSeen;
+
+  /**
+   * Records a use atomically across every replica; a row past its retention counts as free again.
+   *
+   * @return whether this call was the first use
+   */
+  public static boolean recordFirstUse(String peerId, String nonceHex, Instant retainUntil) {
+    // One statement, so concurrent replicas race on the primary key and exactly one wins.
+    int rows =
+        getEntityManager()
+            .createNativeQuery(
+                """
+                INSERT INTO consent_nonce (peer_id, nonce_hex, retain_until)
+                VALUES (:peer, :nonce, :until)
+                ON CONFLICT (peer_id, nonce_hex) DO UPDATE
+                  SET retain_until = EXCLUDED.retain_until, first_seen = now()
+                  WHERE consent_nonce.retain_until < now()
+                """)
+            .setParameter("peer", peerId)
+            .setParameter("nonce", nonceHex)
+            .setParameter("until", OffsetDateTime.ofInstant(retainUntil, ZoneOffset.UTC))
+            .executeUpdate();
+    return rows == 1;
+  }
+
+  /** Deletes rows whose retention has ended by the database clock; returns how many. */
+  public static long purgeExpired() {
+    return delete("retainUntil < current_timestamp");
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ConsentNonce that && id != null && id.equals(that.id);
+  }
+
+  @Override
+  public int hashCode() {
+    return id == null ? 0 : id.hashCode();
+  }
+}

@@ -1,0 +1,132 @@
+package io.hsip.policygateway.identity;
+
+import io.hsip.policygateway.hsip.identity.Ed25519PublicKey;
+import io.hsip.policygateway.hsip.identity.KeyFileException;
+import io.hsip.policygateway.hsip.identity.KeyFileFormat;
+import io.hsip.policygateway.hsip.identity.KeyFiles;
+import io.hsip.policygateway.hsip.identity.SigningKey;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.SecureRandom;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The gateway's own Ed25519 identity: the key that signs consent responses and audit checkpoints.
+ *
+ * <p>The key comes only from a PKCS#8 PEM file. If the file is missing or invalid the gateway still
+ * starts, but readiness reports DOWN and every signing attempt fails, so decisions fail closed. In
+ * development a throwaway key may be generated (with a loud warning). Key material is never logged.
+ */
+@ApplicationScoped
+@Startup
+public class GatewayIdentity {
+
+  private static final Set<PosixFilePermission> TOO_OPEN =
+      EnumSet.of(
+          PosixFilePermission.GROUP_READ,
+          PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.OTHERS_READ,
+          PosixFilePermission.OTHERS_WRITE);
+
+  private final IdentityConfig config;
+  private volatile Optional<SigningKey> key = Optional.empty();
+  private volatile String problem = "not loaded yet";
+
+  GatewayIdentity(IdentityConfig config) {
+    this.config = config;
+  }
+
+  @PostConstruct
+  void load() {
+    Optional<Path> file = config.signingKeyFile();
+    if (file.isEmpty()) {
+      fail("no signing key file configured (identity.signing-key-file)");
+      return;
+    }
+    Path path = file.get();
+    if (!Files.exists(path) && config.generateIfMissing()) {
+      generate(path);
+    }
+    try {
+      byte[] content = readKeyFile(path);
+      if (KeyFiles.detect(content) != KeyFileFormat.PKCS8_PEM) {
+        fail("signing key file " + path + " must be PKCS#8 PEM (BEGIN PRIVATE KEY)");
+        return;
+      }
+      SigningKey loaded = KeyFiles.parse(content);
+      warnIfReadableByOthers(path);
+      key = Optional.of(loaded);
+      problem = "";
+      Log.infof("Gateway identity loaded from %s: PeerID %s", path, loaded.peerId());
+    } catch (KeyFileException e) {
+      fail(e.getMessage());
+    }
+  }
+
+  /** The signing key, or an exception that makes the caller fail closed. */
+  public SigningKey signingKey() {
+    return key.orElseThrow(() -> new SigningKeyUnavailableException(problem));
+  }
+
+  /** The public key, if a signing key is loaded. */
+  public Optional<Ed25519PublicKey> publicKey() {
+    return key.map(SigningKey::publicKey);
+  }
+
+  /** Why no key is loaded; empty when one is. */
+  public String problem() {
+    return problem;
+  }
+
+  private void generate(Path path) {
+    SigningKey generated = SigningKey.generate(new SecureRandom());
+    try {
+      KeyFiles.writeSecret(path, KeyFiles.toPem(generated), false);
+      Log.warnf(
+          "GENERATED A THROWAWAY SIGNING KEY at %s (PeerID %s). Development only: production must mount"
+              + " its own key file and keep identity.generate-if-missing=false.",
+          path.toAbsolutePath(), generated.peerId());
+    } catch (IOException e) {
+      fail("cannot write a generated signing key to " + path + ": " + e.getClass().getSimpleName());
+    }
+  }
+
+  private static byte[] readKeyFile(Path path) throws KeyFileException {
+    if (!Files.isRegularFile(path)) {
+      throw new KeyFileException("signing key file " + path + " does not exist or is not a file");
+    }
+    try {
+      if (Files.size(path) > KeyFiles.MAX_FILE_BYTES) {
+        throw new KeyFileException("signing key file " + path + " is too large to be a key");
+      }
+      return Files.readAllBytes(path);
+    } catch (IOException e) {
+      throw new KeyFileException("cannot read signing key file " + path + ": " + e.getClass().getSimpleName());
+    }
+  }
+
+  private static void warnIfReadableByOthers(Path path) {
+    try {
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(path);
+      if (perms.stream().anyMatch(TOO_OPEN::contains)) {
+        Log.warnf("Signing key file %s is accessible to group or others; restrict it to 0400 or 0600", path);
+      }
+    } catch (UnsupportedOperationException | IOException e) {
+      // Not a POSIX file system: nothing to check.
+    }
+  }
+
+  private void fail(String reason) {
+    key = Optional.empty();
+    problem = reason;
+    Log.errorf("No gateway signing key: %s. Readiness is DOWN and consent requests are denied.", reason);
+  }
+}

@@ -1,0 +1,110 @@
+package io.hsip.policygateway.base.error;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+/** Every error reaches the client as application/problem+json, without internals. */
+@QuarkusTest
+class ProblemMappersTest {
+
+  private static final String PROBE = "/test-only/problems";
+
+  @Test
+  void unknownPathIs404Problem() {
+    given().when().get("/api/v1/no-such-thing")
+        .then().statusCode(404)
+        .contentType(startsWith(Problem.MEDIA_TYPE))
+        .body("status", equalTo(404))
+        .body("title", equalTo("Not Found"))
+        .body("type", equalTo("about:blank"))
+        .body("instance", equalTo("/api/v1/no-such-thing"));
+  }
+
+  @Test
+  void wrongMethodIs405Problem() {
+    given().when().delete("/api/v1/identity")
+        .then().statusCode(405)
+        .contentType(startsWith(Problem.MEDIA_TYPE))
+        .body("title", equalTo("Method Not Allowed"));
+  }
+
+  @Test
+  void malformedJsonIs400ProblemWithPosition() {
+    given().contentType(ContentType.JSON).body("{\"name\": \"x\", \"count\": }")
+        .when().post(PROBE)
+        .then().statusCode(400)
+        .contentType(startsWith(Problem.MEDIA_TYPE))
+        .body("title", equalTo("Malformed request body"))
+        .body("detail", startsWith("The body is not valid JSON at line 1, column"))
+        .body("detail", not(containsString("jackson")));
+  }
+
+  @Test
+  void unknownFieldIs400Problem() {
+    given().contentType(ContentType.JSON).body("{\"name\":\"x\",\"count\":1,\"admin\":true}")
+        .when().post(PROBE)
+        .then().statusCode(400)
+        .contentType(startsWith(Problem.MEDIA_TYPE))
+        .body("detail", equalTo("Unknown field `admin`."));
+  }
+
+  @Test
+  void wrongTypeIs400Problem() {
+    given().contentType(ContentType.JSON).body("{\"name\":\"x\",\"count\":\"many\"}")
+        .when().post(PROBE)
+        .then().statusCode(400)
+        .contentType(startsWith(Problem.MEDIA_TYPE))
+        .body("detail", startsWith("A field has the wrong type or format"));
+  }
+
+  @Test
+  void constraintViolationsAre400ProblemWithFields() {
+    given().contentType(ContentType.JSON).body("{\"name\":\" \",\"count\":0}")
+        .when().post(PROBE)
+        .then().statusCode(400)
+        .contentType(startsWith(Problem.MEDIA_TYPE))
+        .body("title", equalTo("Invalid request"))
+        .body("violations", hasSize(2))
+        .body("violations[0].field", equalTo("count"))
+        .body("violations[1].field", equalTo("name"));
+  }
+
+  @Test
+  void wrongMediaTypeIs415Problem() {
+    given().contentType(ContentType.TEXT).body("name=x")
+        .when().post(PROBE)
+        .then().statusCode(415)
+        .contentType(startsWith(Problem.MEDIA_TYPE));
+  }
+
+  @Test
+  void featureExceptionKeepsItsStatusAndType() {
+    given().when().get(PROBE + "/conflict")
+        .then().statusCode(409)
+        .contentType(startsWith(Problem.MEDIA_TYPE))
+        .body("type", equalTo("https://hsip.io/problems/probe-conflict"))
+        .body("title", equalTo("Probe conflict"))
+        .body("detail", equalTo("The probe is in a state that does not allow this."));
+  }
+
+  @Test
+  void unexpectedErrorIs500WithoutInternals() {
+    given().when().get(PROBE + "/bug")
+        .then().statusCode(500)
+        .contentType(startsWith(Problem.MEDIA_TYPE))
+        .body("title", equalTo("Internal Server Error"))
+        .body("error_id", matchesPattern("[0-9a-f-]{36}"))
+        .body(allOf(not(containsString("IllegalStateException")), not(containsString("com.example")),
+            not(containsString("at io.")), not(containsString("internal detail"))));
+  }
+}

@@ -1,0 +1,62 @@
+package io.hsip.policygateway.base.error;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Positive;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** Test-only endpoints that fail in each way the error model must handle. */
+@Path("/test-only/problems")
+public class ProblemProbeResource {
+
+  /** A body with validated fields. */
+  public record Probe(@NotBlank String name, @Positive int count) {}
+
+  /** A feature exception with a client status. */
+  static final class ProbeConflictException extends ProblemException {
+    private static final long serialVersionUID = 1L;
+
+    ProbeConflictException() {
+      super("The probe is in a state that does not allow this.");
+    }
+
+    @Override
+    public int status() {
+      return 409;
+    }
+
+    @Override
+    public String title() {
+      return "Probe conflict";
+    }
+
+    @Override
+    protected String slug() {
+      return "probe-conflict";
+    }
+  }
+
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Produces(MediaType.APPLICATION_JSON)
+  public Probe echo(@Valid Probe probe) {
+    return probe;
+  }
+
+  @GET
+  @Path("/conflict")
+  public String conflict() {
+    throw new ProbeConflictException();
+  }
+
+  @GET
+  @Path("/bug")
+  public String bug() {
+    throw new IllegalStateException("internal detail: com.example.Secret at line 42");
+  }
+}

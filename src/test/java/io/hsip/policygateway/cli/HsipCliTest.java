@@ -1,0 +1,205 @@
+package io.hsip.policygateway.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hsip.policygateway.hsip.consent.ConsentRequest;
+import io.hsip.policygateway.hsip.consent.ConsentResponse;
+import io.hsip.policygateway.hsip.identity.KeyFiles;
+import io.hsip.policygateway.hsip.identity.SigningKey;
+import io.hsip.policygateway.hsip.token.CapabilityToken;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The hsip command line, end to end through files, with a fixed clock. */
+class HsipCliTest {
+
+  /** The vectors' requester key, as the reference CLI's keystore.json. */
+  private static final String REQUESTER_KEYSTORE =
+      "{\n  \"pub_hex\": \"79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664\",\n"
+          + "  \"priv_hex\": \"0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20\"\n}";
+
+  private static final long NOW = 1_731_880_000_000L;
+
+  @TempDir Path dir;
+  private StringWriter out;
+  private StringWriter err;
+  private Clock clock = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
+
+  @BeforeEach
+  void streams() {
+    out = new StringWriter();
+    err = new StringWriter();
+  }
+
+  private int run(String... args) {
+    out.getBuffer().setLength(0);
+    err.getBuffer().setLength(0);
+    return HsipCli.run(clock, new PrintWriter(out, true), new PrintWriter(err, true), args);
+  }
+
+  private Path file(String name) {
+    return dir.resolve(name);
+  }
+
+  @Test
+  void keygenWritesOwnerOnlyPemAndPrintsOnlyPublicData() throws Exception {
+    assertThat(run("keygen", "--out", file("gw.pem").toString())).isEqualTo(0);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file("gw.pem")))).isEqualTo("rw-------");
+    SigningKey key = KeyFiles.read(file("gw.pem"));
+    assertThat(out.toString()).contains("peer_id: " + key.peerId()).contains(key.publicKey().hex());
+    assertThat(out.toString()).doesNotContain(HexFormat.of().formatHex(key.exportSeed()));
+  }
+
+  @Test
+  void keygenRefusesToOverwriteWithoutForce() throws Exception {
+    run("keygen", "--out", file("k.pem").toString());
+    String before = Files.readString(file("k.pem"));
+    assertThat(run("keygen", "--out", file("k.pem").toString())).isEqualTo(3);
+    assertThat(err.toString()).contains("already exists; use --force");
+    assertThat(Files.readString(file("k.pem"))).isEqualTo(before);
+    assertThat(run("keygen", "--out", file("k.pem").toString(), "--force")).isEqualTo(0);
+    assertThat(Files.readString(file("k.pem"))).isNotEqualTo(before);
+  }
+
+  @Test
+  void keygenWritesReferenceKeystoreFormat() throws Exception {
+    assertThat(run("keygen", "--format", "keystore", "--out", file("keystore.json").toString())).isEqualTo(0);
+    assertThat(Files.readString(file("keystore.json"))).startsWith("{\n  \"pub_hex\": \"");
+    assertThat(run("peer-id", "--key", file("keystore.json").toString())).isEqualTo(0);
+  }
+
+  @Test
+  void peerIdOfReferenceKeystoreAndOfPublicKey() throws Exception {
+    Files.writeString(file("keystore.json"), REQUESTER_KEYSTORE);
+    assertThat(run("peer-id", "--key", file("keystore.json").toString())).isEqualTo(0);
+    assertThat(out.toString()).isEqualTo("I4MLJTQWUZ66GBMNYEP75Z2QSD\n");
+    assertThat(run("peer-id", "--pub", "e7f162a10bec559afea195e4dce84b69568d5d2cb0963eb446c0685e2b17f2f0")).isEqualTo(0);
+    assertThat(out.toString()).isEqualTo("DW3C3OQDGHS4Z6ZGMG4UWWSML3\n");
+    assertThat(run("peer-id", "--pub", "00".repeat(32))).isEqualTo(3);
+    assertThat(err.toString()).contains("public key is not a valid Ed25519 point of prime order");
+  }
+
+  @Test
+  void consentRequestVerifyRespondVerifyResponse() throws Exception {
+    Files.writeString(file("requester.json"), REQUESTER_KEYSTORE);
+    run("keygen", "--out", file("responder.pem").toString());
+    Files.writeString(file("content.txt"), "some test content");
+
+    assertThat(run("consent", "request", "--key", file("requester.json").toString(), "--purpose", "indexing",
+        "--content", file("content.txt").toString(), "--ttl-ms", "60000", "--out", file("req.json").toString()))
+        .isEqualTo(0);
+    ConsentRequest request = ConsentRequest.parse(Files.readAllBytes(file("req.json")));
+    assertThat(request.contentCidHex()).isEqualTo("54c8555c620e239ce7455d03fa9a89c64ee2af2075754152b5a06eeede5f82ba");
+    assertThat(request.expiresMs()).isEqualTo(NOW + 60_000);
+    assertThat(Files.readString(file("req.json"))).isEqualTo(request.toPrettyJson() + "\n");
+
+    assertThat(run("consent", "verify", "--request", file("req.json").toString())).isEqualTo(0);
+    assertThat(out.toString()).startsWith("OK: request from I4MLJTQWUZ66GBMNYEP75Z2QSD for purpose \"indexing\"");
+
+    assertThat(run("consent", "respond", "--key", file("responder.pem").toString(), "--request",
+        file("req.json").toString(), "--decision", "allow", "--ttl-ms", "120000", "--out", file("resp.json").toString()))
+        .isEqualTo(0);
+    String responderPub = KeyFiles.read(file("responder.pem")).publicKey().hex();
+    assertThat(run("consent", "verify-response", "--request", file("req.json").toString(), "--response",
+        file("resp.json").toString(), "--responder-pub", responderPub)).isEqualTo(0);
+    assertThat(out.toString()).contains("ALLOWS until " + Instant.ofEpochMilli(NOW + 120_000));
+
+    clock = Clock.offset(clock, java.time.Duration.ofMinutes(3));
+    assertThat(run("consent", "verify-response", "--request", file("req.json").toString(), "--response",
+        file("resp.json").toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("REJECTED (CONSENT_ENDED)");
+  }
+
+  @Test
+  void verifyRejectsExpiredAndTamperedRequestsWithReasons() throws Exception {
+    Files.writeString(file("requester.json"), REQUESTER_KEYSTORE);
+    run("consent", "request", "--key", file("requester.json").toString(), "--purpose", "indexing",
+        "--cid", "ab".repeat(32), "--ttl-ms", "60000", "--out", file("req.json").toString());
+
+    clock = Clock.offset(clock, java.time.Duration.ofMinutes(2));
+    assertThat(run("consent", "verify", "--request", file("req.json").toString())).isEqualTo(1);
+    assertThat(err.toString()).isEqualTo("hsip: REJECTED (STALE): ts_ms is more than 60000 ms in the past\n");
+    assertThat(run("consent", "verify", "--request", file("req.json").toString(), "--signature-only")).isEqualTo(0);
+    assertThat(run("consent", "verify", "--request", file("req.json").toString(), "--at", Long.toString(NOW))).isEqualTo(0);
+
+    Files.writeString(file("tampered.json"), Files.readString(file("req.json")).replace("indexing", "indexinG"));
+    assertThat(run("consent", "verify", "--request", file("tampered.json").toString(), "--at", Long.toString(NOW)))
+        .isEqualTo(1);
+    assertThat(err.toString()).isEqualTo("hsip: REJECTED (BAD_SIGNATURE): request signature does not verify\n");
+
+    Files.writeString(file("broken.json"), "{\"version\":1}");
+    assertThat(run("consent", "verify", "--request", file("broken.json").toString())).isEqualTo(3);
+    assertThat(err.toString()).contains("missing field `requester_peer_id`");
+  }
+
+  @Test
+  void relativeExpiresIsRefusedAndDenyHasNoTtl() throws Exception {
+    Files.writeString(file("requester.json"), REQUESTER_KEYSTORE);
+    assertThat(run("consent", "request", "--key", file("requester.json").toString(), "--purpose", "indexing",
+        "--cid", "ab".repeat(32), "--expires-ms", "60000")).isEqualTo(2);
+    assertThat(err.toString()).contains("--expires-ms is an absolute Unix time in ms and lies in the past");
+
+    run("consent", "request", "--key", file("requester.json").toString(), "--purpose", "indexing",
+        "--cid", "ab".repeat(32), "--ttl-ms", "60000", "--out", file("req.json").toString());
+    run("keygen", "--out", file("responder.pem").toString());
+    assertThat(run("consent", "respond", "--key", file("responder.pem").toString(), "--request",
+        file("req.json").toString(), "--decision", "deny", "--ttl-ms", "30000")).isEqualTo(2);
+    assertThat(run("consent", "respond", "--key", file("responder.pem").toString(), "--request",
+        file("req.json").toString(), "--decision", "deny")).isEqualTo(0);
+    ConsentResponse deny = ConsentResponse.parse(out.toString().getBytes(StandardCharsets.UTF_8));
+    assertThat(deny.ttlMs()).isZero();
+  }
+
+  @Test
+  void allowIsRefusedForAnInvalidRequest() throws Exception {
+    Files.writeString(file("requester.json"), REQUESTER_KEYSTORE);
+    run("consent", "request", "--key", file("requester.json").toString(), "--purpose", "indexing",
+        "--cid", "ab".repeat(32), "--ttl-ms", "60000", "--out", file("req.json").toString());
+    Files.writeString(file("tampered.json"), Files.readString(file("req.json")).replace("indexing", "indexinG"));
+    run("keygen", "--out", file("responder.pem").toString());
+    assertThat(run("consent", "respond", "--key", file("responder.pem").toString(), "--request",
+        file("tampered.json").toString(), "--decision", "allow", "--ttl-ms", "1000")).isEqualTo(1);
+    assertThat(err.toString()).contains("REJECTED (BAD_SIGNATURE)");
+  }
+
+  @Test
+  void tokenIssueAndVerify() throws Exception {
+    run("keygen", "--out", file("issuer.pem").toString());
+    String issuerPub = KeyFiles.read(file("issuer.pem")).publicKey().hex();
+    assertThat(run("token", "issue", "--key", file("issuer.pem").toString(), "--grantee",
+        "I4MLJTQWUZ66GBMNYEP75Z2QSD", "--caps", "session,ping", "--ttl-ms", "30000", "--out",
+        file("token.json").toString())).isEqualTo(0);
+    CapabilityToken token = CapabilityToken.parse(Files.readAllBytes(file("token.json")));
+    assertThat(token.expiresAtMs()).isEqualTo(NOW + 30_000);
+    assertThat(run("token", "verify", "--token", file("token.json").toString(), "--issuer-pub", issuerPub))
+        .isEqualTo(0);
+    assertThat(out.toString()).contains("grants [session, ping] to I4MLJTQWUZ66GBMNYEP75Z2QSD");
+    assertThat(run("token", "verify", "--file", file("token.json").toString(), "--issuer-vk-hex", issuerPub,
+        "--at", Long.toString(NOW + 30_001))).isEqualTo(1);
+    assertThat(err.toString()).isEqualTo("hsip: REJECTED: token expired\n");
+    assertThat(run("token", "issue", "--key", file("issuer.pem").toString(), "--grantee", "x", "--caps",
+        "sesion", "--ttl-ms", "1")).isEqualTo(2);
+    assertThat(err.toString()).contains("unknown capability \"sesion\"");
+  }
+
+  @Test
+  void missingFilesAndUsageErrorsHaveDistinctExitCodes() {
+    assertThat(run("peer-id", "--key", file("nope.pem").toString())).isEqualTo(3);
+    assertThat(err.toString()).contains("does not exist");
+    assertThat(run("consent", "verify")).isEqualTo(2);
+    assertThat(run("no-such-command")).isEqualTo(2);
+    assertThat(run("--help")).isEqualTo(0);
+    assertThat(out.toString()).contains("keygen").contains("peer-id").contains("consent").contains("token");
+  }
+}
