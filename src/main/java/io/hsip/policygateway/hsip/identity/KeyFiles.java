@@ -6,6 +6,7 @@ import io.hsip.policygateway.hsip.json.JsonObject;
 import io.hsip.policygateway.hsip.json.SerdeJsonWriter;
 import io.hsip.policygateway.hsip.json.StrictJson;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -21,7 +22,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
-import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1BitString;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.DEROctetString;
@@ -108,6 +110,10 @@ public final class KeyFiles {
     PrivateKeyInfo info;
     try {
       info = PrivateKeyInfo.getInstance(ASN1Primitive.fromByteArray(der));
+      // An empty body parses to null; BER (indefinite or long-form lengths) re-encodes differently.
+      if (info == null || !java.security.MessageDigest.isEqual(info.getEncoded(ASN1Encoding.DER), der)) {
+        throw new KeyFileException("PEM body is not a DER PKCS#8 PrivateKeyInfo");
+      }
     } catch (IOException | IllegalArgumentException | IllegalStateException e) {
       throw new KeyFileException("PEM body is not a DER PKCS#8 PrivateKeyInfo");
     }
@@ -121,20 +127,27 @@ public final class KeyFiles {
     }
     byte[] seed;
     try {
-      ASN1Encodable inner = info.parsePrivateKey();
-      seed = ASN1OctetString.getInstance(inner).getOctets();
+      // RFC 8410: privateKey holds the DER of CurvePrivateKey ::= OCTET STRING; empty content parses to null.
+      ASN1OctetString inner = ASN1OctetString.getInstance(info.parsePrivateKey());
+      if (inner == null
+          || !java.security.MessageDigest.isEqual(
+              inner.getEncoded(ASN1Encoding.DER), info.getPrivateKey().getOctets())) {
+        throw new KeyFileException("PKCS#8 private key is not a DER OCTET STRING");
+      }
+      seed = inner.getOctets();
     } catch (IOException | IllegalArgumentException e) {
-      throw new KeyFileException("PKCS#8 private key is not an OCTET STRING");
+      throw new KeyFileException("PKCS#8 private key is not a DER OCTET STRING");
     }
     if (seed.length != Ed25519.SEED_LENGTH) {
       throw new KeyFileException("PKCS#8 Ed25519 private key must be 32 bytes, got " + seed.length);
     }
     SigningKey key = SigningKey.fromSeed(seed);
-    if (info.getPublicKeyData() != null) {
-      byte[] stated = info.getPublicKeyData().getOctets();
-      if (!java.security.MessageDigest.isEqual(stated, key.publicKey().toBytes())) {
-        throw new KeyFileException("PKCS#8 public key does not match the private key");
-      }
+    ASN1BitString stated = info.getPublicKeyData();
+    // getOctets() throws on a BIT STRING with unused bits; no such value can be a 32-byte key anyway.
+    if (stated != null
+        && (stated.getPadBits() != 0
+            || !java.security.MessageDigest.isEqual(stated.getOctets(), key.publicKey().toBytes()))) {
+      throw new KeyFileException("PKCS#8 public key does not match the private key");
     }
     return key;
   }
@@ -268,16 +281,21 @@ public final class KeyFiles {
       JsonObject<KeyFileException> json, String secretField, String publicField)
       throws KeyFileException {
     String secretHex = json.string(secretField);
-    // hsip-auth reads the first 32 bytes of sk_hex, so a 64-byte (seed || public) value is accepted too.
+    // hsip-auth reads the first 32 bytes of sk_hex, so a 64-byte (seed || public) value is accepted too;
+    // its second half is a stated public key and must be the right one.
     byte[] secret = LowerHex.decode(secretHex, 32);
-    if (secret == null) {
-      byte[] keypair = LowerHex.decode(secretHex, 64);
-      if (keypair == null) {
-        throw new KeyFileException("`" + secretField + "` must be 64 or 128 lowercase hex characters");
-      }
-      secret = java.util.Arrays.copyOf(keypair, 32);
+    byte[] keypair = secret == null ? LowerHex.decode(secretHex, 64) : null;
+    if (secret == null && keypair == null) {
+      throw new KeyFileException("`" + secretField + "` must be 64 or 128 lowercase hex characters");
     }
-    SigningKey key = SigningKey.fromSeed(secret);
+    SigningKey key =
+        SigningKey.fromSeed(secret != null ? secret : java.util.Arrays.copyOf(keypair, 32));
+    if (keypair != null
+        && !java.security.MessageDigest.isEqual(
+            java.util.Arrays.copyOfRange(keypair, 32, 64), key.publicKey().toBytes())) {
+      throw new KeyFileException(
+          "the last 32 bytes of `" + secretField + "` are not the public key of its first 32");
+    }
     if (json.has(publicField)) {
       String stated = json.string(publicField);
       if (!stated.equals(key.publicKey().hex())) {
@@ -289,12 +307,14 @@ public final class KeyFiles {
   }
 
   private static byte[] readBounded(Path path) throws KeyFileException {
-    try {
-      long size = Files.size(path);
-      if (size > MAX_FILE_BYTES) {
+    // Read at most one byte past the limit: Files.size says nothing about a file that grows meanwhile, a
+    // FIFO or a device such as /dev/zero, and readAllBytes would then read without bound.
+    try (InputStream in = Files.newInputStream(path)) {
+      byte[] content = in.readNBytes(MAX_FILE_BYTES + 1);
+      if (content.length > MAX_FILE_BYTES) {
         throw new KeyFileException("key file " + path + " is larger than " + MAX_FILE_BYTES + " bytes");
       }
-      return Files.readAllBytes(path);
+      return content;
     } catch (NoSuchFileException e) {
       throw new KeyFileException("key file " + path + " does not exist");
     } catch (IOException e) {

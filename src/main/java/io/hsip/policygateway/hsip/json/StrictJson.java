@@ -103,6 +103,9 @@ public final class StrictJson {
       throw error.apply("JSON document exceeds the reader's limits");
     } catch (JsonProcessingException e) {
       throw error.apply(at("malformed JSON", e.getLocation()));
+    } catch (NumberFormatException e) {
+      // Jackson's number decoding can throw it unchecked; hostile input must never escape as one.
+      throw error.apply("malformed JSON: unreadable number");
     } catch (IOException e) {
       // Reading from an in-memory string performs no I/O; treat it like malformed input.
       throw error.apply("malformed JSON");
@@ -121,8 +124,9 @@ public final class StrictJson {
       case START_ARRAY -> readArray(parser, depth, error);
       case VALUE_STRING -> nodes.textNode(parser.getText());
       case VALUE_NUMBER_INT -> nodes.numberNode(parser.getBigIntegerValue());
-      // Kept exact: no HSIP field is fractional, and callers reject it with a typed message.
-      case VALUE_NUMBER_FLOAT -> nodes.numberNode(parser.getDecimalValue());
+      // No HSIP field is fractional and callers reject any with a typed message, so the value need not be
+      // exact; a double also copes with exponents such as 1e31880000000, which BigDecimal refuses.
+      case VALUE_NUMBER_FLOAT -> nodes.numberNode(parser.getDoubleValue());
       case VALUE_TRUE -> nodes.booleanNode(true);
       case VALUE_FALSE -> nodes.booleanNode(false);
       case VALUE_NULL -> nodes.nullNode();

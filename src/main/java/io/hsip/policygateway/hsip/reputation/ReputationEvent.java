@@ -53,7 +53,8 @@ public record ReputationEvent(
 
   private static final Pattern UUID_TEXT =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-  private static final Pattern SECONDS = Pattern.compile("[0-9]{1,20}s");
+  /** At most 19 digits, and {@link #parse} checks the value fits a {@code long}, so {@link #unixSeconds} cannot fail. */
+  private static final Pattern SECONDS = Pattern.compile("[0-9]{1,19}s");
 
   /** Copies {@code evidence}. */
   public ReputationEvent {
@@ -113,7 +114,7 @@ public record ReputationEvent(
       throw new ReputationLogException("field `event_id` must be a lowercase hyphenated UUID");
     }
     String ts = o.string("ts");
-    if (!SECONDS.matcher(ts).matches()) {
+    if (!SECONDS.matcher(ts).matches() || !fitsLong(ts.substring(0, ts.length() - 1))) {
       throw new ReputationLogException("field `ts` must be Unix seconds followed by `s`");
     }
     String actor = o.string("actor_peer_id");
@@ -161,6 +162,15 @@ public record ReputationEvent(
         o.int32("weight"),
         prev,
         sig);
+  }
+
+  private static boolean fitsLong(String digits) {
+    try {
+      Long.parseLong(digits);
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   /** Unix seconds of {@link #ts()}. */

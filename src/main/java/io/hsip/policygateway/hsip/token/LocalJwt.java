@@ -79,7 +79,9 @@ public record LocalJwt(String kid, String aud, long iat, long exp, List<String> 
     if (parts.length != 3) {
       throw new TokenException("token must have three dot-separated parts");
     }
-    JsonObject<TokenException> header = StrictJson.parseObject(decode(parts[0], "header"), TokenException::new);
+    // JSON errors name the part: "empty JSON document" alone would not say whether header or claims.
+    JsonObject<TokenException> header =
+        StrictJson.parseObject(decode(parts[0], "header"), m -> new TokenException("token header: " + m));
     if (!"EdDSA".equals(header.string("alg"))) {
       throw new TokenException("header `alg` must be \"EdDSA\"");
     }
@@ -93,7 +95,8 @@ public record LocalJwt(String kid, String aud, long iat, long exp, List<String> 
     } catch (InvalidSignatureException e) {
       throw new TokenException("token " + e.getMessage());
     }
-    JsonObject<TokenException> claims = StrictJson.parseObject(decode(parts[1], "claims"), TokenException::new);
+    JsonObject<TokenException> claims =
+        StrictJson.parseObject(decode(parts[1], "claims"), m -> new TokenException("token claims: " + m));
     if (!ISSUER.equals(claims.string("iss"))) {
       throw new TokenException("claim `iss` must be \"" + ISSUER + "\"");
     }
@@ -120,10 +123,17 @@ public record LocalJwt(String kid, String aud, long iat, long exp, List<String> 
     if (part.contains("=")) {
       throw new TokenException("token " + what + " must be unpadded base64url");
     }
+    byte[] bytes;
     try {
-      return B64URL_DECODER.decode(part);
+      bytes = B64URL_DECODER.decode(part);
     } catch (IllegalArgumentException e) {
       throw new TokenException("token " + what + " is not valid base64url");
     }
+    // The JDK decoder ignores non-zero bits after the last byte, so several texts would decode to one
+    // signature; accept only the canonical text, or the token string is malleable.
+    if (!B64URL.encodeToString(bytes).equals(part)) {
+      throw new TokenException("token " + what + " is not canonical base64url");
+    }
+    return bytes;
   }
 }
