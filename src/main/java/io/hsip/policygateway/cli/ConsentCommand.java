@@ -24,13 +24,10 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import org.jspecify.annotations.Nullable;
 
 /** {@code hsip consent}: create, check, answer and send consent documents (hsip-protocol.md §3). */
@@ -84,7 +81,7 @@ final class ConsentCommand {
 
   /** {@code consent request}. */
   @Command(name = "request", mixinStandardHelpOptions = true, description = "Create and sign a consent request.")
-  static final class Request implements Callable<Integer>, HsipCli.ClockAware {
+  static final class Request extends CliCommand {
     static final class Content {
       @Option(names = "--content", description = "File whose BLAKE3-256 becomes content_cid_hex.")
       Path file;
@@ -100,9 +97,6 @@ final class ConsentCommand {
       @Option(names = "--expires-ms", description = "Absolute expiry, Unix ms (not a duration).")
       Long expiresMs;
     }
-
-    @Spec CommandSpec spec;
-    private Clock clock = Clock.systemUTC();
 
     @Option(names = "--key", required = true, description = "Requester key file.")
     Path key;
@@ -120,18 +114,13 @@ final class ConsentCommand {
     Path out;
 
     @Override
-    public void clock(Clock clock) {
-      this.clock = clock;
-    }
-
-    @Override
     public Integer call() throws CliException {
       SigningKey requester = CliFiles.readKey(key);
       String cid = content.file != null ? ConsentRequest.contentId(CliFiles.read(content.file)) : content.cid;
       if (!LowerHex.isLowerHex(cid, 32)) {
         throw new CliException(2, "--cid must be 64 lowercase hex characters");
       }
-      long now = clock.millis();
+      long now = clock().millis();
       long expires;
       if (expiry.ttlMs != null) {
         if (expiry.ttlMs <= 0) {
@@ -153,7 +142,7 @@ final class ConsentCommand {
       } catch (IllegalArgumentException e) {
         throw new CliException(2, e.getMessage());
       }
-      CliFiles.writeDocument(out, request.toPrettyJson(), spec.commandLine().getOut());
+      CliFiles.writeDocument(out, request.toPrettyJson(), out());
       return 0;
     }
   }
@@ -161,10 +150,7 @@ final class ConsentCommand {
   /** {@code consent verify}. */
   @Command(name = "verify", mixinStandardHelpOptions = true,
       description = "Check a consent request: key, PeerID, strict signature, freshness and expiry.")
-  static final class Verify implements Callable<Integer>, HsipCli.ClockAware {
-    @Spec CommandSpec spec;
-    private Clock clock = Clock.systemUTC();
-
+  static final class Verify extends CliCommand {
     @Option(names = "--request", required = true, description = "Request file.")
     Path request;
 
@@ -172,11 +158,6 @@ final class ConsentCommand {
     boolean signatureOnly;
 
     @Mixin TimeOptions time;
-
-    @Override
-    public void clock(Clock clock) {
-      this.clock = clock;
-    }
 
     @Override
     public Integer call() throws CliException {
@@ -188,9 +169,9 @@ final class ConsentCommand {
           throw rejected(e);
         }
       } else {
-        validateRequest(parsed, time, clock);
+        validateRequest(parsed, time, clock());
       }
-      spec.commandLine().getOut().printf(Locale.ROOT, "OK: request from %s for purpose \"%s\", expires %s%s%n",
+      out().printf(Locale.ROOT, "OK: request from %s for purpose \"%s\", expires %s%s%n",
           parsed.requesterPeerId(), parsed.purpose(), Instant.ofEpochMilli(parsed.expiresMs()),
           signatureOnly ? " (signature only; times not checked)" : "");
       return 0;
@@ -200,10 +181,7 @@ final class ConsentCommand {
   /** {@code consent respond}. */
   @Command(name = "respond", mixinStandardHelpOptions = true,
       description = "Answer a consent request with a signed allow or deny (a deny always has ttl_ms = 0).")
-  static final class Respond implements Callable<Integer>, HsipCli.ClockAware {
-    @Spec CommandSpec spec;
-    private Clock clock = Clock.systemUTC();
-
+  static final class Respond extends CliCommand {
     @Option(names = "--key", required = true, description = "Responder key file.")
     Path key;
 
@@ -222,22 +200,17 @@ final class ConsentCommand {
     @Mixin TimeOptions time;
 
     @Override
-    public void clock(Clock clock) {
-      this.clock = clock;
-    }
-
-    @Override
     public Integer call() throws CliException {
       SigningKey responder = CliFiles.readKey(key);
       ConsentRequest parsed = readRequest(request);
-      long now = clock.millis();
+      long now = clock().millis();
       ConsentResponse response;
       if (decision == ConsentDecision.ALLOW) {
         if (ttlMs == null || ttlMs <= 0) {
           throw new CliException(2, "allow needs a positive --ttl-ms");
         }
         // Never allow what we could not verify; a deny needs no such care.
-        validateRequest(parsed, time, clock);
+        validateRequest(parsed, time, clock());
         response = ConsentResponse.allow(responder, parsed, ttlMs, now);
       } else {
         if (ttlMs != null && ttlMs != 0) {
@@ -245,7 +218,7 @@ final class ConsentCommand {
         }
         response = ConsentResponse.deny(responder, parsed, now);
       }
-      CliFiles.writeDocument(out, response.toPrettyJson(), spec.commandLine().getOut());
+      CliFiles.writeDocument(out, response.toPrettyJson(), out());
       return 0;
     }
   }
@@ -253,10 +226,7 @@ final class ConsentCommand {
   /** {@code consent verify-response}. */
   @Command(name = "verify-response", mixinStandardHelpOptions = true,
       description = "Check that a response answers a request, is signed by its responder and still valid.")
-  static final class VerifyResponse implements Callable<Integer>, HsipCli.ClockAware {
-    @Spec CommandSpec spec;
-    private Clock clock = Clock.systemUTC();
-
+  static final class VerifyResponse extends CliCommand {
     @Option(names = "--request", required = true, description = "The request file.")
     Path request;
 
@@ -273,18 +243,13 @@ final class ConsentCommand {
     boolean signatureOnly;
 
     @Override
-    public void clock(Clock clock) {
-      this.clock = clock;
-    }
-
-    @Override
     public Integer call() throws CliException {
       ConsentRequest req = readRequest(request);
       ConsentResponse resp = readResponse(response);
       Ed25519PublicKey expected = responderPub == null ? null : CliFiles.publicKey(responderPub, "--responder-pub");
-      Long now = signatureOnly ? null : (atMs != null ? atMs : clock.millis());
+      Long now = signatureOnly ? null : (atMs != null ? atMs : clock().millis());
       VerifiedConsentResponse verified = verifyResponse(resp, req, expected, now);
-      print(spec.commandLine().getOut(), verified);
+      print(out(), verified);
       return 0;
     }
   }
@@ -311,10 +276,7 @@ final class ConsentCommand {
   /** {@code consent send}. */
   @Command(name = "send", mixinStandardHelpOptions = true,
       description = "Send a request to a consent listener over UDP (CLI dialect) and verify its answer.")
-  static final class Send implements Callable<Integer>, HsipCli.ClockAware {
-    @Spec CommandSpec spec;
-    private Clock clock = Clock.systemUTC();
-
+  static final class Send extends CliCommand {
     @Option(names = "--to", required = true, description = "host:port of the listener, e.g. 127.0.0.1:40405.")
     String to;
 
@@ -331,11 +293,6 @@ final class ConsentCommand {
     Path out;
 
     @Override
-    public void clock(Clock clock) {
-      this.clock = clock;
-    }
-
-    @Override
     public Integer call() throws CliException {
       ConsentRequest req = readRequest(request);
       Ed25519PublicKey expected = responderPub == null ? null : CliFiles.publicKey(responderPub, "--responder-pub");
@@ -350,9 +307,9 @@ final class ConsentCommand {
         throw new CliException(CliException.INPUT, "UDP exchange failed: " + e.getClass().getSimpleName());
       }
       if (out != null) {
-        CliFiles.writeDocument(out, resp.toPrettyJson(), spec.commandLine().getOut());
+        CliFiles.writeDocument(out, resp.toPrettyJson(), out());
       }
-      print(spec.commandLine().getOut(), verifyResponse(resp, req, expected, clock.millis()));
+      print(out(), verifyResponse(resp, req, expected, clock().millis()));
       return 0;
     }
 

@@ -61,17 +61,11 @@ public final class HsipCli {
   private record CliFactory(Clock clock) implements CommandLine.IFactory {
     @Override
     public <K> K create(Class<K> type) throws Exception {
-      if (ClockAware.class.isAssignableFrom(type)) {
-        K command = CommandLine.defaultFactory().create(type);
-        ((ClockAware) command).clock(clock);
-        return command;
+      K created = CommandLine.defaultFactory().create(type);
+      if (created instanceof CliCommand command) {
+        command.clock(clock);
       }
-      return CommandLine.defaultFactory().create(type);
+      return created;
     }
-  }
-
-  /** A command that reads the time. */
-  interface ClockAware {
-    void clock(Clock clock);
   }
 }

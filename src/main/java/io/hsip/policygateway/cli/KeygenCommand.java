@@ -8,11 +8,8 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code hsip keygen}: a new Ed25519 identity, written owner-only; prints the PeerID, never the secret. */
 @Command(
@@ -23,7 +20,7 @@ import picocli.CommandLine.Spec;
       "Formats: pem (PKCS#8, the gateway's), keystore (reference hsip-core keystore.json),",
       "id-auth (reference ~/.hsip/id_auth.json), id-export (reference key-export id.json)."
     })
-final class KeygenCommand implements Callable<Integer> {
+final class KeygenCommand extends CliCommand {
 
   enum Format {
     PEM(KeyFileFormat.PKCS8_PEM),
@@ -37,8 +34,6 @@ final class KeygenCommand implements Callable<Integer> {
       this.format = format;
     }
   }
-
-  @Spec CommandSpec spec;
 
   @Option(names = {"-o", "--out"}, required = true, description = "Key file to create.")
   Path out;
@@ -62,7 +57,7 @@ final class KeygenCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new CliException(CliException.INPUT, "cannot write " + out + ": " + e.getClass().getSimpleName());
     }
-    spec.commandLine().getOut().printf(Locale.ROOT, "peer_id: %s%npublic_key_hex: %s%nfile: %s%n",
+    out().printf(Locale.ROOT, "peer_id: %s%npublic_key_hex: %s%nfile: %s%n",
         key.peerId(), key.publicKey().hex(), out);
     return 0;
   }

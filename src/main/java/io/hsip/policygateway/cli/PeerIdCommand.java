@@ -3,19 +3,16 @@ package io.hsip.policygateway.cli;
 import io.hsip.policygateway.hsip.identity.Ed25519PublicKey;
 import java.util.Locale;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code hsip peer-id}: the PeerID of a key file or of a public key. */
 @Command(
     name = "peer-id",
     mixinStandardHelpOptions = true,
     description = "Print the PeerID (26 Base32 characters of BLAKE3 of the public key).")
-final class PeerIdCommand implements Callable<Integer> {
+final class PeerIdCommand extends CliCommand {
 
   static final class Source {
     @Option(names = "--key", description = "A key file (PEM, keystore.json, id_auth.json or id.json).")
@@ -24,8 +21,6 @@ final class PeerIdCommand implements Callable<Integer> {
     @Option(names = "--pub", description = "An Ed25519 public key, 64 lowercase hex.")
     String pub;
   }
-
-  @Spec CommandSpec spec;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Source source;
@@ -38,10 +33,10 @@ final class PeerIdCommand implements Callable<Integer> {
     Ed25519PublicKey key =
         source.key != null ? CliFiles.readKey(source.key).publicKey() : CliFiles.publicKey(source.pub, "--pub");
     if (verbose) {
-      spec.commandLine().getOut().printf(Locale.ROOT, "peer_id: %s%npublic_key_hex: %s%npublic_key_b64: %s%n",
+      out().printf(Locale.ROOT, "peer_id: %s%npublic_key_hex: %s%npublic_key_b64: %s%n",
           key.peerId(), key.hex(), key.base64());
     } else {
-      spec.commandLine().getOut().println(key.peerId());
+      out().println(key.peerId());
     }
     return 0;
   }

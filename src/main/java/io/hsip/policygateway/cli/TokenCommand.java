@@ -7,15 +7,11 @@ import io.hsip.policygateway.hsip.token.CapabilityToken;
 import io.hsip.policygateway.hsip.token.TokenException;
 import java.util.Locale;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code hsip token}: the reference CLI's capability tokens (hsip-protocol.md §4.1). */
 @Command(
@@ -29,10 +25,7 @@ final class TokenCommand {
 
   /** {@code token issue}. */
   @Command(name = "issue", mixinStandardHelpOptions = true, description = "Issue a capability token.")
-  static final class Issue implements Callable<Integer>, HsipCli.ClockAware {
-    @Spec CommandSpec spec;
-    private Clock clock = Clock.systemUTC();
-
+  static final class Issue extends CliCommand {
     @Option(names = "--key", required = true, description = "Issuer key file.")
     Path key;
 
@@ -50,11 +43,6 @@ final class TokenCommand {
     Path out;
 
     @Override
-    public void clock(Clock clock) {
-      this.clock = clock;
-    }
-
-    @Override
     public Integer call() throws CliException {
       List<Capability> capabilities = new ArrayList<>();
       for (String name : caps) {
@@ -69,18 +57,15 @@ final class TokenCommand {
         throw new CliException(2, "--ttl-ms must be positive and --grantee non-empty");
       }
       SigningKey issuer = CliFiles.readKey(key);
-      CapabilityToken token = CapabilityToken.issue(issuer, grantee, capabilities, clock.millis() + ttlMs);
-      CliFiles.writeDocument(out, token.toPrettyJson(), spec.commandLine().getOut());
+      CapabilityToken token = CapabilityToken.issue(issuer, grantee, capabilities, clock().millis() + ttlMs);
+      CliFiles.writeDocument(out, token.toPrettyJson(), out());
       return 0;
     }
   }
 
   /** {@code token verify}. */
   @Command(name = "verify", mixinStandardHelpOptions = true, description = "Verify a capability token.")
-  static final class Verify implements Callable<Integer>, HsipCli.ClockAware {
-    @Spec CommandSpec spec;
-    private Clock clock = Clock.systemUTC();
-
+  static final class Verify extends CliCommand {
     @Option(names = {"--token", "--file"}, required = true, description = "Token file.")
     Path token;
 
@@ -89,11 +74,6 @@ final class TokenCommand {
 
     @Option(names = "--at", paramLabel = "UNIX_MS", description = "Check expiry as of this instant instead of now.")
     Long atMs;
-
-    @Override
-    public void clock(Clock clock) {
-      this.clock = clock;
-    }
 
     @Override
     public Integer call() throws CliException {
@@ -105,11 +85,11 @@ final class TokenCommand {
         throw new CliException(CliException.INPUT, token + ": " + e.getMessage());
       }
       try {
-        parsed.verify(issuer, atMs != null ? atMs : clock.millis());
+        parsed.verify(issuer, atMs != null ? atMs : clock().millis());
       } catch (TokenException e) {
         throw new CliException(CliException.REJECTED, "REJECTED: " + e.getMessage());
       }
-      spec.commandLine().getOut().printf(Locale.ROOT, "OK: %s grants %s to %s until %s%n", parsed.issuer(),
+      out().printf(Locale.ROOT, "OK: %s grants %s to %s until %s%n", parsed.issuer(),
           parsed.capabilities().stream().map(Capability::wire).toList(), parsed.grantee(),
           Instant.ofEpochMilli(parsed.expiresAtMs()));
       return 0;

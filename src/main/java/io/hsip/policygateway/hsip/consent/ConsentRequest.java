@@ -67,17 +67,12 @@ public record ConsentRequest(
             tsMs,
             LowerHex.encode(nonce),
             "");
-    byte[] signature = requester.sign(unsigned.signedBytes());
-    return new ConsentRequest(
-        unsigned.version,
-        unsigned.requesterPeerId,
-        unsigned.requesterPubKeyHex,
-        contentCidHex,
-        purpose,
-        expiresMs,
-        tsMs,
-        unsigned.nonceHex,
-        LowerHex.encode(signature));
+    return unsigned.withSigHex(LowerHex.encode(requester.sign(unsigned.signedBytes())));
+  }
+
+  private ConsentRequest withSigHex(String sig) {
+    return new ConsentRequest(version, requesterPeerId, requesterPubKeyHex, contentCidHex, purpose,
+        expiresMs, tsMs, nonceHex, sig);
   }
 
   /** The content id of some content: lowercase hex of its BLAKE3-256. */

@@ -60,16 +60,12 @@ public record ConsentResponse(
             ttlMs,
             tsMs,
             "");
-    String sig = LowerHex.encode(responder.sign(unsigned.signedBytes()));
-    return new ConsentResponse(
-        unsigned.version,
-        requestHashHex,
-        unsigned.responderPeerId,
-        unsigned.responderPubKeyHex,
-        decision,
-        ttlMs,
-        tsMs,
-        sig);
+    return unsigned.withSigHex(LowerHex.encode(responder.sign(unsigned.signedBytes())));
+  }
+
+  private ConsentResponse withSigHex(String sig) {
+    return new ConsentResponse(version, requestHashHex, responderPeerId, responderPubKeyHex, decision,
+        ttlMs, tsMs, sig);
   }
 
   private static ConsentResponse sign(
