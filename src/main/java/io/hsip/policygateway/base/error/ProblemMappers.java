@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.quarkus.logging.Log;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
@@ -47,6 +50,21 @@ public class ProblemMappers {
       return serverError(e, uri, status, BLANK, reason(status), null);
     }
     return respond(new Problem(BLANK, reason(status), status, clientDetail(status), path(uri), null, null));
+  }
+
+  @ServerExceptionMapper
+  public Response unauthenticated(AuthenticationFailedException e, UriInfo uri) {
+    return unauthorized(uri);
+  }
+
+  @ServerExceptionMapper
+  public Response unauthorized(UnauthorizedException e, UriInfo uri) {
+    return unauthorized(uri);
+  }
+
+  @ServerExceptionMapper
+  public Response forbidden(ForbiddenException e, UriInfo uri) {
+    return respond(new Problem(BLANK, reason(403), 403, clientDetail(403), path(uri), null, null));
   }
 
   @ServerExceptionMapper
@@ -96,6 +114,14 @@ public class ProblemMappers {
   @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
   public Response unexpected(Throwable e, UriInfo uri) {
     return serverError(e, uri, 500, BLANK, reason(500), null);
+  }
+
+  private static Response unauthorized(UriInfo uri) {
+    // Never say why a token was refused (expired, wrong issuer, bad signature): that helps attackers.
+    return Response.fromResponse(
+            respond(new Problem(BLANK, reason(401), 401, clientDetail(401), path(uri), null, null)))
+        .header("WWW-Authenticate", "Bearer")
+        .build();
   }
 
   private static Response malformed(JsonProcessingException e, UriInfo uri) {
@@ -155,7 +181,7 @@ public class ProblemMappers {
   private static String clientDetail(int status) {
     return switch (status) {
       case 400 -> "The request is malformed.";
-      case 401 -> "Authentication is required.";
+      case 401 -> "A valid bearer token is required.";
       case 403 -> "You are not allowed to do this.";
       case 404 -> "There is nothing at this path.";
       case 405 -> "This method is not supported here.";
