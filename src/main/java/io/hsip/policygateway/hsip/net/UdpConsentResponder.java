@@ -93,7 +93,7 @@ public final class UdpConsentResponder implements AutoCloseable {
       return dropped.get();
     }
 
-    /** Requests whose handler threw (no response was sent). */
+    /** Handler calls that threw or could not be scheduled (for a request: no response was sent). */
     public long handlerFailures() {
       return handlerFailures.get();
     }
@@ -194,18 +194,30 @@ public final class UdpConsentResponder implements AutoCloseable {
         continue;
       }
       byte[] datagram = Arrays.copyOf(buffer, length);
-      if (datagram[0] == Handshake.E1) {
-        onE1(datagram, from);
-      } else if (datagram[0] == SealedSession.FRAME_TAG) {
-        onFrame(datagram, from);
-      } else {
+      try {
+        if (datagram[0] == Handshake.E1) {
+          onE1(datagram, from);
+        } else if (datagram[0] == SealedSession.FRAME_TAG) {
+          onFrame(datagram, from);
+        } else {
+          stats.dropped.incrementAndGet();
+        }
+      } catch (RuntimeException e) {
+        // This thread is the only receiver: a parser that throws unchecked on some peer's bytes (a bug, but
+        // one a peer can trigger at will) must cost that datagram, not the whole responder.
         stats.dropped.incrementAndGet();
       }
     }
   }
 
   private void onE1(byte[] datagram, InetSocketAddress from) {
-    byte[] e1 = Arrays.copyOf(datagram, Math.min(datagram.length, Handshake.MESSAGE_LENGTH));
+    if (!Handshake.isE1(datagram, datagram.length)) {
+      // Checked before the retransmission test: a prefix of the stored E1 (even the lone 0xE1 byte) must
+      // not be answered with the 33-byte E2.
+      stats.dropped.incrementAndGet();
+      return;
+    }
+    byte[] e1 = Arrays.copyOf(datagram, Handshake.MESSAGE_LENGTH);
     long now = clock.millis();
     PeerSession existing;
     synchronized (sessions) {
@@ -260,14 +272,28 @@ public final class UdpConsentResponder implements AutoCloseable {
       request = ConsentRequest.parse(plaintext);
     } catch (ConsentParseException e) {
       stats.dropped.incrementAndGet();
-      handler.onMalformedRequest(from, e.getMessage());
+      String reason = e.getMessage();
+      // On the executor like every handler call, so a failing or slow callback cannot stop this loop.
+      execute(() -> reportMalformed(from, reason));
       return;
     }
     stats.requests.incrementAndGet();
     SealedSession session = peer.session;
+    execute(() -> answer(session, request, from));
+  }
+
+  private void execute(Runnable task) {
     try {
-      executor.execute(() -> answer(session, request, from));
+      executor.execute(task);
     } catch (RejectedExecutionException e) {
+      stats.handlerFailures.incrementAndGet();
+    }
+  }
+
+  private void reportMalformed(InetSocketAddress from, String reason) {
+    try {
+      handler.onMalformedRequest(from, reason);
+    } catch (RuntimeException e) {
       stats.handlerFailures.incrementAndGet();
     }
   }

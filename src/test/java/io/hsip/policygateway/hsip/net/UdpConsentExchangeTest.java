@@ -1,0 +1,436 @@
+package io.hsip.policygateway.hsip.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hsip.policygateway.hsip.consent.ConsentDecision;
+import io.hsip.policygateway.hsip.consent.ConsentRejectedException;
+import io.hsip.policygateway.hsip.consent.ConsentRequest;
+import io.hsip.policygateway.hsip.consent.ConsentResponse;
+import io.hsip.policygateway.hsip.consent.ConsentValidator;
+import io.hsip.policygateway.hsip.consent.InMemoryReplayGuard;
+import io.hsip.policygateway.hsip.consent.VerifiedConsentResponse;
+import io.hsip.policygateway.hsip.identity.SigningKey;
+import io.hsip.policygateway.hsip.session.FrameType;
+import io.hsip.policygateway.hsip.session.Handshake;
+import io.hsip.policygateway.hsip.session.SealedSession;
+import io.hsip.policygateway.hsip.session.SessionKey;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.LongSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The consent exchange over real UDP sockets on 127.0.0.1: our initiator against our responder, a raw
+ * socket replaying the reference initiator's vector bytes, and hostile datagrams that must be dropped,
+ * counted and survived.
+ */
+class UdpConsentExchangeTest {
+
+  private static final HexFormat HEX = HexFormat.of();
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final SigningKey REQUESTER =
+      SigningKey.fromSeed(HEX.parseHex("0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"));
+  private static final SigningKey RESPONDER =
+      SigningKey.fromSeed(HEX.parseHex("2122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f40"));
+  /** The vectors' base time; the vector request has ts_ms = NOW. */
+  private static final long NOW = 1_731_880_000_000L;
+  private static final long TTL = 120_000;
+  private static final Duration WAIT = Duration.ofSeconds(5);
+
+  private static JsonNode vectors;
+
+  private final List<ConsentRejectedException.Reason> rejections = new CopyOnWriteArrayList<>();
+  private final List<String> malformed = new CopyOnWriteArrayList<>();
+  private final Clock clock = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
+  private ExecutorService executor;
+  private UdpConsentResponder responder;
+
+  @BeforeAll
+  static void load() throws IOException {
+    try (InputStream in = UdpConsentExchangeTest.class.getResourceAsStream("/hsip/vectors/hsip-test-vectors.json")) {
+      vectors = new ObjectMapper().readTree(in);
+    }
+  }
+
+  @BeforeEach
+  void startExecutor() {
+    executor = Executors.newFixedThreadPool(2);
+  }
+
+  @AfterEach
+  void stop() {
+    if (responder != null) {
+      responder.close();
+    }
+    executor.shutdownNow();
+  }
+
+  // ---- (a) our initiator against our responder ----
+
+  @Test
+  void exchange_allowsAFreshRequestAndDeniesItsReplay() throws Exception {
+    responder = start(validatingHandler());
+    ConsentRequest request = freshRequest();
+
+    ConsentResponse first = initiator().exchange(request);
+    VerifiedConsentResponse allowed =
+        ConsentValidator.validateResponse(first, request, RESPONDER.publicKey(), NOW);
+    assertThat(allowed.response().decision()).isEqualTo(ConsentDecision.ALLOW);
+    assertThat(allowed.validUntilMs()).isEqualTo(NOW + TTL);
+    assertThat(allowed.allowsAt(NOW)).isTrue();
+
+    // The same signed request again, in a brand-new session from a new socket.
+    ConsentResponse second = initiator().exchange(request);
+    VerifiedConsentResponse denied =
+        ConsentValidator.validateResponse(second, request, RESPONDER.publicKey(), NOW);
+    assertThat(denied.response().decision()).isEqualTo(ConsentDecision.DENY);
+    assertThat(denied.response().ttlMs()).isZero();
+    assertThat(rejections).containsExactly(ConsentRejectedException.Reason.REPLAYED);
+
+    UdpConsentResponder.Stats stats = responder.stats();
+    await(stats::responses, 2);
+    assertThat(stats.handshakes()).isEqualTo(2);
+    assertThat(stats.requests()).isEqualTo(2);
+    assertThat(stats.dropped()).isZero();
+    assertThat(responder.sessionCount()).isEqualTo(2);
+  }
+
+  @Test
+  void exchange_deniesAStaleRequestWithZeroTtl() throws Exception {
+    responder = start(validatingHandler());
+    ConsentRequest stale =
+        ConsentRequest.sign(REQUESTER, cid(), "indexing", NOW + 60_000, NOW - 60_001, nonce());
+    ConsentResponse response = initiator().exchange(stale);
+    assertThat(ConsentValidator.validateResponse(response, stale, RESPONDER.publicKey(), NOW).response().decision())
+        .isEqualTo(ConsentDecision.DENY);
+    assertThat(response.ttlMs()).isZero();
+    assertThat(rejections).containsExactly(ConsentRejectedException.Reason.STALE);
+  }
+
+  // ---- (b) a raw socket sending the reference initiator's vector bytes ----
+
+  @Test
+  void referenceInitiator_vectorBytesGetAValidatedAnswer() throws Exception {
+    responder = start(validatingHandler());
+    JsonNode session = vectors.get("session_cli_dialect");
+    JsonNode requestFrame = session.get("frames").get("control_request_initiator_to_responder");
+    byte[] e1 = HEX.parseHex(session.get("E1_udp_datagram_hex").textValue());
+    byte[] vectorFrame = HEX.parseHex(requestFrame.get("udp_datagram_hex").textValue());
+    byte[] initiatorSecret = HEX.parseHex(session.get("inputs").get("initiator_x25519_secret_hex").textValue());
+    byte[] initiatorPrefix = HEX.parseHex(session.get("inputs").get("initiator_tx_prefix_hex").textValue());
+    ConsentRequest vectorRequest =
+        ConsentRequest.parse(vectors.get("consent").get("request").get("json_compact").textValue().getBytes(StandardCharsets.UTF_8));
+
+    try (DatagramSocket socket = rawSocket()) {
+      send(socket, e1);
+      byte[] e2 = receive(socket);
+      assertThat(e2).hasSize(Handshake.MESSAGE_LENGTH);
+      assertThat(e2[0]).isEqualTo(Handshake.E2);
+      // Our responder's ephemeral is random, so its E2 is not the vector's.
+      assertThat(HEX.formatHex(e2)).isNotEqualTo(session.get("E2_udp_datagram_hex").textValue());
+      Handshake.Initiator reference = Handshake.Initiator.withEphemeral(initiatorSecret);
+      assertThat(reference.e1()).isEqualTo(e1);
+      SessionKey key = reference.finish(e2);
+
+      // The vector's CONTROL datagram is sealed under the vector's session key (responder ephemeral
+      // 61..80), which this responder never used: it must be dropped as unauthenticated, unanswered.
+      send(socket, vectorFrame);
+      await(responder.stats()::dropped, 1);
+      assertNoDatagram(socket);
+
+      // What the reference initiator does with the E2 it actually got: the vector plaintext, sealed with
+      // the vector prefix at counter 0 under the derived key. Header and length equal the vector's.
+      SealedSession referenceSession = SealedSession.withTxPrefix(key, initiatorPrefix);
+      byte[] plaintext = HEX.parseHex(requestFrame.get("plaintext_hex").textValue());
+      byte[] frame = referenceSession.seal(FrameType.CONTROL, plaintext);
+      assertThat(frame).hasSameSizeAs(vectorFrame);
+      assertThat(Arrays.copyOf(frame, SealedSession.HEADER_LENGTH))
+          .isEqualTo(Arrays.copyOf(vectorFrame, SealedSession.HEADER_LENGTH));
+      assertThat(ConsentRequest.parse(plaintext)).isEqualTo(vectorRequest);
+      send(socket, frame);
+
+      byte[] reply = receive(socket);
+      assertThat(reply[0]).isEqualTo(SealedSession.FRAME_TAG);
+      assertThat(Arrays.copyOfRange(reply, 1, 5)).isNotEqualTo(initiatorPrefix);
+      assertThat(Arrays.copyOfRange(reply, 5, 13)).isEqualTo(new byte[8]);
+      ConsentResponse response = ConsentResponse.parse(referenceSession.open(reply, FrameType.CONTROL));
+      VerifiedConsentResponse verified =
+          ConsentValidator.validateResponse(response, vectorRequest, RESPONDER.publicKey(), NOW);
+      assertThat(verified.response().decision()).isEqualTo(ConsentDecision.ALLOW);
+      assertThat(verified.response().requestHashHex())
+          .isEqualTo(vectors.get("consent").get("request_hash").get("request_hash_hex").textValue());
+      assertThat(verified.response().responderPeerId()).isEqualTo("DW3C3OQDGHS4Z6ZGMG4UWWSML3");
+      assertThat(verified.response().tsMs()).isEqualTo(NOW);
+    }
+    UdpConsentResponder.Stats stats = responder.stats();
+    await(stats::responses, 1);
+    assertThat(stats.handshakes()).isEqualTo(1);
+    assertThat(stats.requests()).isEqualTo(1);
+    assertThat(stats.dropped()).isEqualTo(1);
+    assertThat(rejections).isEmpty();
+  }
+
+  // ---- (c) hostile datagrams ----
+
+  @Test
+  void hostileDatagrams_areDroppedCountedAndSurvived() throws Exception {
+    responder = start(validatingHandler());
+    UdpConsentResponder.Stats stats = responder.stats();
+    int maxBytes = UdpConsentResponder.Limits.DEFAULT.maxDatagramBytes();
+    try (DatagramSocket a = rawSocket(); DatagramSocket b = rawSocket()) {
+      // From an address without a session.
+      send(a, garbage(0x42, 100));
+      send(a, new byte[0]);
+      send(a, garbage(0xE1, 11)); // truncated E1
+      send(a, garbage(0xE1, maxBytes + 1)); // oversized, even with a valid-looking tag
+      send(a, garbage(0xD0, 64)); // a frame from an unknown address
+      send(a, garbage(0xD0, 6)); // a truncated frame
+      send(a, garbage(0xE1, 65_507)); // the largest UDP payload
+      await(stats::dropped, 7);
+      assertNoDatagram(a);
+      assertThat(stats.handshakes()).isZero();
+      assertThat(responder.sessionCount()).isZero();
+
+      // A handshake, and a retransmitted identical E1 that must get the identical E2.
+      Handshake.Initiator handshake = Handshake.Initiator.start(RANDOM);
+      send(a, handshake.e1());
+      byte[] e2 = receive(a);
+      send(a, handshake.e1());
+      assertThat(receive(a)).isEqualTo(e2);
+      assertThat(stats.handshakes()).isEqualTo(1);
+      SealedSession session = SealedSession.initiator(handshake.finish(e2), RANDOM);
+
+      // From the address that now has a session.
+      long before = stats.dropped();
+      send(a, Arrays.copyOf(handshake.e1(), 11)); // a truncated copy of its own E1
+      send(a, Arrays.copyOf(handshake.e1(), 1));
+      send(a, garbage(0xD0, 6)); // truncated frame
+      send(a, garbage(0xD0, 80)); // unauthenticated frame
+      byte[] smallOrder = new byte[Handshake.MESSAGE_LENGTH];
+      smallOrder[0] = Handshake.E1;
+      send(a, smallOrder); // small-order E1: refused, and the session survives
+      await(stats::dropped, before + 5);
+      assertNoDatagram(a);
+
+      // A valid frame of a's session sent from another address is not opened there.
+      ConsentRequest request = freshRequest();
+      byte[] frame = session.seal(FrameType.CONTROL, request.toJson().getBytes(StandardCharsets.UTF_8));
+      send(b, frame);
+      await(stats::dropped, before + 6);
+      assertNoDatagram(b);
+
+      // a's session is intact: the same frame from a is answered.
+      send(a, frame);
+      ConsentResponse response = ConsentResponse.parse(session.open(receive(a), FrameType.CONTROL));
+      assertThat(ConsentValidator.validateResponse(response, request, RESPONDER.publicKey(), NOW).response().decision())
+          .isEqualTo(ConsentDecision.ALLOW);
+    }
+    // And the responder keeps serving new peers.
+    ConsentRequest another = freshRequest();
+    assertThat(initiator().exchange(another).decision()).isEqualTo(ConsentDecision.ALLOW);
+    assertThat(stats.handlerFailures()).isZero();
+  }
+
+  @Test
+  void malformedRequest_callbackFailureDoesNotStopTheReceiveLoop() throws Exception {
+    responder =
+        start(
+            new UdpConsentResponder.Handler() {
+              @Override
+              public ConsentResponse onRequest(ConsentRequest request, InetSocketAddress from) {
+                return ConsentResponse.allow(RESPONDER, request, TTL, NOW);
+              }
+
+              @Override
+              public void onMalformedRequest(InetSocketAddress from, String reason) {
+                malformed.add(reason);
+                throw new IllegalStateException("audit sink down");
+              }
+            });
+    try (DatagramSocket a = rawSocket()) {
+      Handshake.Initiator handshake = Handshake.Initiator.start(RANDOM);
+      send(a, handshake.e1());
+      SealedSession session = SealedSession.initiator(handshake.finish(receive(a)), RANDOM);
+      send(a, session.seal(FrameType.CONTROL, "not json".getBytes(StandardCharsets.UTF_8)));
+      await(responder.stats()::handlerFailures, 1);
+    }
+    assertThat(malformed).containsExactly("malformed JSON at line 1, column 1");
+    assertThat(responder.stats().dropped()).isEqualTo(1);
+    ConsentRequest request = freshRequest();
+    assertThat(initiator().exchange(request).decision()).isEqualTo(ConsentDecision.ALLOW);
+  }
+
+  @Test
+  void parserFailure_costsOneDatagramNotTheResponder() throws Exception {
+    responder = start(validatingHandler());
+    try (DatagramSocket a = rawSocket()) {
+      Handshake.Initiator handshake = Handshake.Initiator.start(RANDOM);
+      send(a, handshake.e1());
+      SealedSession session = SealedSession.initiator(handshake.finish(receive(a)), RANDOM);
+      // Any peer can complete a handshake and seal this; StrictJson once let Jackson's
+      // NumberFormatException ("Exponent overflow") escape on it, which ended the receive thread.
+      send(a, session.seal(FrameType.CONTROL, "{\"version\":1e-2147483649}".getBytes(StandardCharsets.UTF_8)));
+      await(responder.stats()::dropped, 1);
+      assertNoDatagram(a);
+      // The same session still works.
+      ConsentRequest request = freshRequest();
+      send(a, session.seal(FrameType.CONTROL, request.toJson().getBytes(StandardCharsets.UTF_8)));
+      ConsentResponse response = ConsentResponse.parse(session.open(receive(a), FrameType.CONTROL));
+      assertThat(ConsentValidator.validateResponse(response, request, RESPONDER.publicKey(), NOW).response().decision())
+          .isEqualTo(ConsentDecision.ALLOW);
+    }
+    assertThat(initiator().exchange(freshRequest()).decision()).isEqualTo(ConsentDecision.ALLOW);
+  }
+
+  @Test
+  void handlerFailure_sendsNothingAndKeepsServing() throws Exception {
+    responder =
+        start(
+            (request, from) -> {
+              if (request.purpose().equals("explode")) {
+                throw new IllegalStateException("policy engine down");
+              }
+              return ConsentResponse.allow(RESPONDER, request, TTL, NOW);
+            });
+    ConsentRequest exploding = ConsentRequest.sign(REQUESTER, cid(), "explode", NOW + 60_000, NOW, nonce());
+    UdpConsentInitiator impatient =
+        new UdpConsentInitiator(responder.localAddress(), Duration.ofMillis(500), 1, RANDOM);
+    assertThatThrownBy(() -> impatient.exchange(exploding))
+        .isInstanceOf(ConsentExchangeException.class)
+        .hasMessage("no consent response from " + responder.localAddress() + " in time");
+    await(responder.stats()::handlerFailures, 1);
+    assertThat(initiator().exchange(freshRequest()).decision()).isEqualTo(ConsentDecision.ALLOW);
+  }
+
+  @Test
+  void initiator_givesUpWithoutAnE2() throws Exception {
+    try (DatagramSocket silent = rawSocket()) {
+      UdpConsentInitiator initiator =
+          new UdpConsentInitiator((InetSocketAddress) silent.getLocalSocketAddress(), Duration.ofMillis(200), 2, RANDOM);
+      assertThatThrownBy(() -> initiator.exchange(freshRequest()))
+          .isInstanceOf(ConsentExchangeException.class)
+          .hasMessage("no handshake answer (E2) from " + silent.getLocalSocketAddress() + " after 2 attempts");
+      // It sent E1 twice, identical.
+      byte[] first = receive(silent);
+      assertThat(receive(silent)).isEqualTo(first);
+      assertThat(first).hasSize(Handshake.MESSAGE_LENGTH);
+    }
+  }
+
+  // ---- helpers ----
+
+  private UdpConsentResponder start(UdpConsentResponder.Handler handler) throws IOException {
+    return UdpConsentResponder.start(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        handler,
+        executor,
+        UdpConsentResponder.Limits.DEFAULT,
+        Clock.systemUTC());
+  }
+
+  /** Validates with the fixed clock, answers allow or (on any rejection) deny, signed by the responder. */
+  private UdpConsentResponder.Handler validatingHandler() {
+    ConsentValidator validator =
+        new ConsentValidator(ConsentValidator.Rules.DEFAULT, new InMemoryReplayGuard(1_000, clock));
+    return (request, from) -> {
+      long now = clock.millis();
+      try {
+        validator.validate(request, now);
+        return ConsentResponse.allow(RESPONDER, request, TTL, now);
+      } catch (ConsentRejectedException e) {
+        rejections.add(e.reason());
+        return ConsentResponse.deny(RESPONDER, request, now);
+      }
+    };
+  }
+
+  private UdpConsentInitiator initiator() {
+    return new UdpConsentInitiator(responder.localAddress(), Duration.ofSeconds(2), 3, RANDOM);
+  }
+
+  private static ConsentRequest freshRequest() {
+    return ConsentRequest.sign(REQUESTER, cid(), "indexing", NOW + 60_000, NOW, nonce());
+  }
+
+  private static String cid() {
+    return ConsentRequest.contentId("some test content".getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static byte[] nonce() {
+    byte[] nonce = new byte[ConsentRequest.NONCE_LENGTH];
+    RANDOM.nextBytes(nonce);
+    return nonce;
+  }
+
+  private static byte[] garbage(int firstByte, int length) {
+    byte[] out = new byte[length];
+    RANDOM.nextBytes(out);
+    if (length > 0) {
+      out[0] = (byte) firstByte;
+    }
+    return out;
+  }
+
+  private static DatagramSocket rawSocket() throws IOException {
+    DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    socket.setSoTimeout(Math.toIntExact(WAIT.toMillis()));
+    return socket;
+  }
+
+  private void send(DatagramSocket socket, byte[] datagram) throws IOException {
+    socket.send(new DatagramPacket(datagram, datagram.length, responder.localAddress()));
+  }
+
+  private static byte[] receive(DatagramSocket socket) throws IOException {
+    byte[] buffer = new byte[65_535];
+    DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+    socket.receive(packet);
+    return Arrays.copyOf(packet.getData(), packet.getLength());
+  }
+
+  /** Nothing arrives within 300 ms (the responder answers loopback datagrams within a millisecond or so). */
+  private static void assertNoDatagram(DatagramSocket socket) throws IOException {
+    int previous = socket.getSoTimeout();
+    socket.setSoTimeout(300);
+    try {
+      byte[] unexpected = receive(socket);
+      throw new AssertionError("unexpected datagram " + HEX.formatHex(unexpected));
+    } catch (SocketTimeoutException expected) {
+      // Silence is the correct answer to a dropped datagram.
+    } finally {
+      socket.setSoTimeout(previous);
+    }
+  }
+
+  /** Waits until the counter reaches {@code expected}, then checks it did not overshoot. */
+  private static void await(LongSupplier counter, long expected) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (counter.getAsLong() < expected && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(counter.getAsLong()).isEqualTo(expected);
+  }
+}
