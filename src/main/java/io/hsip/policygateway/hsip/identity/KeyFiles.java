@@ -94,7 +94,7 @@ public final class KeyFiles {
     if (!text.startsWith(PEM_BEGIN)) {
       throw new KeyFileException("PEM must start with " + PEM_BEGIN);
     }
-    if (!text.endsWith(PEM_END)) {
+    if (!text.endsWith(PEM_END) || text.length() < PEM_BEGIN.length() + PEM_END.length()) {
       throw new KeyFileException("PEM must end with " + PEM_END);
     }
     String body = text.substring(PEM_BEGIN.length(), text.length() - PEM_END.length());

@@ -118,15 +118,21 @@ public final class UdpConsentResponder implements AutoCloseable {
   private final Executor executor;
   private final Limits limits;
   private final Clock clock;
-  private final SecureRandom random = new SecureRandom();
+  private final SecureRandom random;
   private final Stats stats = new Stats();
   private final Map<SocketAddress, PeerSession> sessions;
   private final Thread receiver;
   private volatile boolean closed;
 
   private UdpConsentResponder(
-      DatagramSocket socket, Handler handler, Executor executor, Limits limits, Clock clock) {
+      DatagramSocket socket,
+      Handler handler,
+      Executor executor,
+      Limits limits,
+      Clock clock,
+      SecureRandom random) {
     this.socket = socket;
+    this.random = random;
     this.handler = handler;
     this.executor = executor;
     this.limits = limits;
@@ -139,8 +145,23 @@ public final class UdpConsentResponder implements AutoCloseable {
   public static UdpConsentResponder start(
       InetSocketAddress address, Handler handler, Executor executor, Limits limits, Clock clock)
       throws SocketException {
+    return start(address, handler, executor, limits, clock, new SecureRandom());
+  }
+
+  /**
+   * Binds {@code address} and starts answering, drawing ephemeral keys and nonce prefixes from {@code
+   * random} (a scripted source lets known-answer tests reproduce the reference's bytes exactly).
+   */
+  public static UdpConsentResponder start(
+      InetSocketAddress address,
+      Handler handler,
+      Executor executor,
+      Limits limits,
+      Clock clock,
+      SecureRandom random)
+      throws SocketException {
     UdpConsentResponder responder =
-        new UdpConsentResponder(new DatagramSocket(address), handler, executor, limits, clock);
+        new UdpConsentResponder(new DatagramSocket(address), handler, executor, limits, clock, random);
     responder.receiver.start();
     return responder;
   }

@@ -93,7 +93,7 @@ public final class Handshake {
 
   /** Whether a datagram looks like an E1 (the reference's listener test: byte0 0xE1, length > 32). */
   public static boolean isE1(byte[] datagram, int length) {
-    return length >= MESSAGE_LENGTH && datagram[0] == E1;
+    return length >= MESSAGE_LENGTH && length <= datagram.length && datagram[0] == E1;
   }
 
   private static byte[] peerPublic(byte[] datagram, byte tag, String name)

@@ -106,6 +106,9 @@ public final class SealedSession {
   /** Opens the first {@code length} bytes of {@code datagram}. */
   public synchronized byte[] open(byte[] datagram, int length, FrameType type)
       throws FrameException {
+    if (length < 0 || length > datagram.length) {
+      throw new IllegalArgumentException("length " + length + " outside the datagram buffer");
+    }
     if (length < MIN_FRAME_LENGTH) {
       throw new FrameException("frame shorter than " + MIN_FRAME_LENGTH + " bytes");
     }

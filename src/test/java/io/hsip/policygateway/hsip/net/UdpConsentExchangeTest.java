@@ -193,6 +193,81 @@ class UdpConsentExchangeTest {
     assertThat(rejections).isEmpty();
   }
 
+  /**
+   * The whole vector exchange byte for byte: a responder whose ephemeral key and nonce prefix are the
+   * vector's (drawn from a scripted random source) answers the reference initiator's exact E1 and CONTROL
+   * datagrams with exactly the vector's E2 and CONTROL response datagrams, which the vector session key
+   * decrypts and the vector keys verify.
+   */
+  @Test
+  void referenceInitiator_exactVectorExchangeIsReproducedByteForByte() throws Exception {
+    JsonNode session = vectors.get("session_cli_dialect");
+    JsonNode frames = session.get("frames");
+    byte[] responderSecret = HEX.parseHex(session.get("inputs").get("responder_x25519_secret_hex").textValue());
+    byte[] responderPrefix = HEX.parseHex(session.get("inputs").get("responder_tx_prefix_hex").textValue());
+    long responseTs = vectors.get("consent").get("response_allow").get("inputs").get("ts_ms").asLong();
+    long responseTtl = vectors.get("consent").get("response_allow").get("inputs").get("ttl_ms").asLong();
+    Clock atResponse = Clock.fixed(Instant.ofEpochMilli(responseTs), ZoneOffset.UTC);
+    ConsentValidator validator =
+        new ConsentValidator(ConsentValidator.Rules.DEFAULT, new InMemoryReplayGuard(10, atResponse));
+    UdpConsentResponder.Handler handler = (request, from) -> {
+      try {
+        validator.validate(request, atResponse.millis());
+        return ConsentResponse.allow(RESPONDER, request, responseTtl, atResponse.millis());
+      } catch (ConsentRejectedException e) {
+        rejections.add(e.reason());
+        return ConsentResponse.deny(RESPONDER, request, atResponse.millis());
+      }
+    };
+    responder = UdpConsentResponder.start(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), handler, executor,
+        UdpConsentResponder.Limits.DEFAULT, atResponse, new ScriptedRandom(responderSecret, responderPrefix));
+
+    try (DatagramSocket socket = rawSocket()) {
+      send(socket, HEX.parseHex(session.get("E1_udp_datagram_hex").textValue()));
+      assertThat(HEX.formatHex(receive(socket))).isEqualTo(session.get("E2_udp_datagram_hex").textValue());
+
+      send(socket, HEX.parseHex(frames.get("control_request_initiator_to_responder").get("udp_datagram_hex").textValue()));
+      byte[] reply = receive(socket);
+      assertThat(HEX.formatHex(reply))
+          .isEqualTo(frames.get("control_response_responder_to_initiator").get("udp_datagram_hex").textValue());
+
+      // Decrypt with the vector session key, independently of the responder's state.
+      byte[] plaintext = io.hsip.policygateway.hsip.crypto.Aeads
+          .chaCha20Poly1305(HEX.parseHex(session.get("session_key_hex").textValue()))
+          .open(Arrays.copyOfRange(reply, 1, SealedSession.HEADER_LENGTH),
+              Arrays.copyOfRange(reply, SealedSession.HEADER_LENGTH, reply.length),
+              FrameType.CONTROL.aadText().getBytes(StandardCharsets.US_ASCII));
+      ConsentRequest vectorRequest = ConsentRequest.parse(
+          vectors.get("consent").get("request").get("json_compact").textValue().getBytes(StandardCharsets.UTF_8));
+      VerifiedConsentResponse verified = ConsentValidator.validateResponse(
+          ConsentResponse.parse(plaintext), vectorRequest, RESPONDER.publicKey(), responseTs);
+      assertThat(verified.validUntilMs()).isEqualTo(responseTs + responseTtl);
+    }
+    assertThat(rejections).isEmpty();
+  }
+
+  /** A random source that returns the given byte strings in order, then fails loudly. */
+  private static final class ScriptedRandom extends SecureRandom {
+    private static final long serialVersionUID = 1L;
+    private final java.util.ArrayDeque<byte[]> script = new java.util.ArrayDeque<>();
+
+    ScriptedRandom(byte[]... chunks) {
+      for (byte[] chunk : chunks) {
+        script.add(chunk.clone());
+      }
+    }
+
+    @Override
+    public synchronized void nextBytes(byte[] bytes) {
+      byte[] next = script.poll();
+      if (next == null || next.length != bytes.length) {
+        throw new IllegalStateException("unscripted random request of " + bytes.length + " bytes");
+      }
+      System.arraycopy(next, 0, bytes, 0, bytes.length);
+    }
+  }
+
   // ---- (c) hostile datagrams ----
 
   @Test
