@@ -7,7 +7,10 @@ import io.hsip.policygateway.hsip.consent.ConsentResponse;
 import io.hsip.policygateway.hsip.identity.KeyFiles;
 import io.hsip.policygateway.hsip.identity.SigningKey;
 import io.hsip.policygateway.hsip.token.CapabilityToken;
+import io.hsip.policygateway.hsip.net.UdpConsentResponder;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -191,6 +194,29 @@ class HsipCliTest {
     assertThat(run("token", "issue", "--key", file("issuer.pem").toString(), "--grantee", "x", "--caps",
         "sesion", "--ttl-ms", "1")).isEqualTo(2);
     assertThat(err.toString()).contains("unknown capability \"sesion\"");
+  }
+
+  @Test
+  void consentSendTalksToAUdpListenerAndVerifiesTheAnswer() throws Exception {
+    Files.writeString(file("requester.json"), REQUESTER_KEYSTORE);
+    run("consent", "request", "--key", file("requester.json").toString(), "--purpose", "indexing",
+        "--cid", "ab".repeat(32), "--ttl-ms", "60000", "--out", file("req.json").toString());
+    SigningKey listenerKey = SigningKey.generate(new java.security.SecureRandom());
+    try (UdpConsentResponder listener = UdpConsentResponder.start(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        (request, from) -> ConsentResponse.allow(listenerKey, request, 5_000, NOW),
+        Runnable::run, UdpConsentResponder.Limits.DEFAULT, clock)) {
+      String to = "127.0.0.1:" + listener.localAddress().getPort();
+      assertThat(run("consent", "send", "--to", to, "--request", file("req.json").toString(),
+          "--responder-pub", listenerKey.publicKey().hex(), "--out", file("resp.json").toString())).isEqualTo(0);
+      assertThat(out.toString()).contains("OK: " + listenerKey.peerId() + " ALLOWS until " + Instant.ofEpochMilli(NOW + 5_000));
+      assertThat(ConsentResponse.parse(Files.readAllBytes(file("resp.json"))).ttlMs()).isEqualTo(5_000);
+
+      String otherKey = SigningKey.generate(new java.security.SecureRandom()).publicKey().hex();
+      assertThat(run("consent", "send", "--to", to, "--request", file("req.json").toString(),
+          "--responder-pub", otherKey)).isEqualTo(1);
+      assertThat(err.toString()).contains("REJECTED (UNEXPECTED_RESPONDER)");
+    }
   }
 
   @Test
