@@ -354,8 +354,9 @@ public final class BundleVerifier {
         long leaf = line.path("leaf_index").asLong(-1);
         if (leaf != expected) {
           if (leaf > expected) {
-            report.problem(where + ": leaf index " + leaf + ", expected " + expected + ": leaves " + expected
-                + (leaf - 1 > expected ? " to " + (leaf - 1) : "") + " are missing (entries deleted)");
+            report.problem(where + ": leaf index " + leaf + ", expected " + expected + ": "
+                + (leaf - 1 > expected ? "leaves " + expected + " to " + (leaf - 1) + " are" : "leaf " + expected + " is")
+                + " missing (entries deleted)");
           } else {
             report.problem(where + ": leaf index " + leaf + ", expected " + expected
                 + ": entries are duplicated or out of order");
@@ -407,7 +408,8 @@ public final class BundleVerifier {
     }
     if (expected < end) {
       report.problem("entries.jsonl ends at leaf " + (expected - 1) + " but the range runs to leaf " + (end - 1)
-          + ": leaves " + expected + " to " + (end - 1) + " are missing (the log was truncated)");
+          + ": " + (end - 1 > expected ? "leaves " + expected + " to " + (end - 1) + " are" : "leaf " + expected + " is")
+          + " missing (the log was truncated)");
       treeIntact = false;
     }
     compareDigest(BundleFormat.ENTRIES, m, LowerHex.encode(digest.digest()), bytes);

@@ -156,7 +156,7 @@ public final class EntryWriter implements AutoCloseable {
         Object[] outcome = new Object[n];
         Object[] policy = new Object[n];
         Object[] trace = new Object[n];
-        Object[] body = new Object[n];
+        byte[][] body = new byte[n][];
         for (int i = 0; i < n; i++) {
           AuditEntry e = batch.get(i).entry();
           String pseudonym = e.subjectPeerId() == null ? null : keys.get(e.subjectPeerId()).pseudonym(e.subjectPeerId());

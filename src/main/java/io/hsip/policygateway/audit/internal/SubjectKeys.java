@@ -48,8 +48,8 @@ public final class SubjectKeys {
     try (PreparedStatement insert = connection.prepareStatement(
         "INSERT INTO audit_subject_key (subject_ref, secret) SELECT * FROM unnest(?::bytea[], ?::bytea[])"
             + " ON CONFLICT (subject_ref) DO NOTHING")) {
-      insert.setArray(1, connection.createArrayOf("bytea", refs.toArray()));
-      insert.setArray(2, connection.createArrayOf("bytea", secrets.toArray()));
+      insert.setArray(1, connection.createArrayOf("bytea", refs.toArray(new byte[0][])));
+      insert.setArray(2, connection.createArrayOf("bytea", secrets.toArray(new byte[0][])));
       insert.executeUpdate();
     }
     // A concurrent writer may have won the insert: read back whichever key is stored.
@@ -84,7 +84,7 @@ public final class SubjectKeys {
     Map<String, SubjectKey> keys = new HashMap<>();
     try (PreparedStatement select = connection.prepareStatement(
         "SELECT subject_ref, secret FROM audit_subject_key WHERE subject_ref = ANY (?)")) {
-      Array array = connection.createArrayOf("bytea", refs.toArray());
+      Array array = connection.createArrayOf("bytea", refs.toArray(new byte[0][]));
       select.setArray(1, array);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {

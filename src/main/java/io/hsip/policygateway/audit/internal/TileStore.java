@@ -109,11 +109,11 @@ public final class TileStore {
             + " ON CONFLICT (level, idx) DO UPDATE SET hashes = EXCLUDED.hashes")) {
       Object[] levels = new Object[rows.size()];
       Object[] indexes = new Object[rows.size()];
-      Object[] hashes = new Object[rows.size()];
+      byte[][] hashes = new byte[rows.size()][];
       for (int i = 0; i < rows.size(); i++) {
         levels[i] = ((Integer) rows.get(i)[0]).shortValue();
         indexes[i] = rows.get(i)[1];
-        hashes[i] = rows.get(i)[2];
+        hashes[i] = (byte[]) rows.get(i)[2];
       }
       upsert.setArray(1, connection.createArrayOf("smallint", levels));
       upsert.setArray(2, connection.createArrayOf("bigint", indexes));
