@@ -27,6 +27,10 @@ public interface AuditConfig {
     @WithDefault("2000")
     int maxBatch();
 
+    /** Writer threads, each with a batch in flight: while one waits for its WAL flush the next inserts. */
+    @WithDefault("2")
+    int writers();
+
     /** Most entries waiting for a commit; a full queue fails appends instead of growing without bound. */
     @WithDefault("100000")
     int queueCapacity();

@@ -51,6 +51,7 @@ public class AuditLog {
   @PostConstruct
   void start() {
     writer = new EntryWriter(dataSource, clock, config.append().maxBatch(), config.append().queueCapacity(),
+        config.append().writers(),
         new EntryWriter.Listener() {
           @Override
           public void committed(int count) {

@@ -2,7 +2,6 @@ package io.hsip.policygateway.audit.internal;
 
 import io.hsip.policygateway.audit.AuditEntry;
 import io.hsip.policygateway.hsip.transparency.SubjectKey;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,7 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +24,12 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Group commit: callers enqueue entries; one writer thread takes everything pending (up to {@code maxBatch}),
+ * Group commit: callers enqueue entries; a writer thread takes everything pending (up to {@code maxBatch}),
  * writes it with a single multi-row INSERT in one transaction and completes each caller's future only after
  * the COMMIT returned. While one batch commits the next one gathers, so the cost of a commit (the WAL flush)
- * is shared by every entry in it.
+ * is shared by every entry in it. Sequence numbers are drawn from the database sequence in blocks ({@link
+ * SequenceBlocks}); numbers of a block left unused by a crash or shutdown are gaps, like those of rolled-back
+ * transactions.
  *
  * <p>Nothing is dropped silently: a full queue, a closed writer or a failed transaction completes the futures
  * exceptionally and reports the count to the {@link Listener}.
@@ -67,24 +68,39 @@ public final class EntryWriter implements AutoCloseable {
   private final Clock clock;
   private final int maxBatch;
   private final Listener listener;
-  private final SubjectKeys subjectKeys = new SubjectKeys(new SecureRandom());
+  private final SubjectKeys subjectKeys = new SubjectKeys(SubjectKeys.keyGenerator());
   private final BlockingQueue<Pending> queue;
-  private final Thread thread;
+  private final List<Thread> threads = new ArrayList<>();
+  private final SequenceBlocks sequence;
   private volatile boolean open = true;
 
-  /** A writer; call {@link #start()} before submitting. */
+  /** A writer with one writer thread; call {@link #start()} before submitting. */
   public EntryWriter(DataSource dataSource, Clock clock, int maxBatch, int queueCapacity, Listener listener) {
+    this(dataSource, clock, maxBatch, queueCapacity, 1, listener);
+  }
+
+  /**
+   * A writer; call {@link #start()} before submitting.
+   *
+   * @param writers how many batches may be in flight at once: while one waits for its WAL flush the next is
+   *     already being inserted
+   */
+  public EntryWriter(DataSource dataSource, Clock clock, int maxBatch, int queueCapacity, int writers,
+      Listener listener) {
     this.dataSource = dataSource;
     this.clock = clock;
     this.maxBatch = maxBatch;
     this.listener = listener;
     this.queue = new ArrayBlockingQueue<>(queueCapacity);
-    this.thread = Thread.ofPlatform().name("audit-writer").daemon(true).unstarted(this::run);
+    this.sequence = new SequenceBlocks(dataSource, Math.max(maxBatch, 1000));
+    for (int i = 0; i < writers; i++) {
+      threads.add(Thread.ofPlatform().name("audit-writer-" + i).daemon(true).unstarted(this::run));
+    }
   }
 
-  /** Starts the writer thread. */
+  /** Starts the writer threads. */
   public void start() {
-    thread.start();
+    threads.forEach(Thread::start);
   }
 
   /**
@@ -111,7 +127,9 @@ public final class EntryWriter implements AutoCloseable {
   public void close() {
     open = false;
     try {
-      thread.join(TimeUnit.SECONDS.toMillis(30));
+      for (Thread thread : threads) {
+        thread.join(TimeUnit.SECONDS.toMillis(30));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -145,46 +163,45 @@ public final class EntryWriter implements AutoCloseable {
     Instant time = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     long[] seqs;
     try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(false);
-      try {
-        Map<String, SubjectKey> keys = subjectKeys.resolve(connection, subjects(batch));
-        seqs = nextSequenceNumbers(connection, n);
-        Object[] seq = new Object[n];
-        Object[] kind = new Object[n];
-        Object[] actor = new Object[n];
-        Object[] subject = new Object[n];
-        Object[] outcome = new Object[n];
-        Object[] policy = new Object[n];
-        Object[] trace = new Object[n];
-        byte[][] body = new byte[n][];
-        for (int i = 0; i < n; i++) {
-          AuditEntry e = batch.get(i).entry();
-          String pseudonym = e.subjectPeerId() == null ? null : keys.get(e.subjectPeerId()).pseudonym(e.subjectPeerId());
-          seq[i] = seqs[i];
-          kind[i] = e.kind().wireName();
-          actor[i] = e.actor();
-          subject[i] = pseudonym;
-          outcome[i] = e.outcome();
-          policy[i] = e.policyVersion();
-          trace[i] = e.traceId();
-          body[i] = EntryFormat.encode(e, seqs[i], time, pseudonym);
-        }
-        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-          insert.setTimestamp(1, Timestamp.from(time));
-          insert.setArray(2, connection.createArrayOf("bigint", seq));
-          insert.setArray(3, connection.createArrayOf("text", kind));
-          insert.setArray(4, connection.createArrayOf("text", actor));
-          insert.setArray(5, connection.createArrayOf("text", subject));
-          insert.setArray(6, connection.createArrayOf("text", outcome));
-          insert.setArray(7, connection.createArrayOf("text", policy));
-          insert.setArray(8, connection.createArrayOf("text", trace));
-          insert.setArray(9, connection.createArrayOf("bytea", body));
-          insert.executeUpdate();
-        }
-        connection.commit();
-      } catch (SQLException | RuntimeException e) {
-        rollbackQuietly(connection);
-        throw e;
+      // One INSERT, committed on its own: a single round trip and a single WAL flush per batch. Subject keys
+      // are created by a separate statement; a key whose entries then fail to commit is harmless.
+      connection.setAutoCommit(true);
+      Set<String> peerIds = subjects(batch);
+      Map<String, SubjectKey> keys = peerIds.isEmpty() ? Map.of() : subjectKeys.resolve(connection, peerIds);
+      seqs = sequence.next(n);
+      Object[] seq = new Object[n];
+      Object[] kind = new Object[n];
+      Object[] actor = new Object[n];
+      Object[] subject = new Object[n];
+      Object[] outcome = new Object[n];
+      Object[] policy = new Object[n];
+      Object[] trace = new Object[n];
+      byte[][] body = new byte[n][];
+      Map<String, String> pseudonyms = new HashMap<>();
+      for (int i = 0; i < n; i++) {
+        AuditEntry e = batch.get(i).entry();
+        String peer = e.subjectPeerId();
+        String pseudonym = peer == null ? null : pseudonyms.computeIfAbsent(peer, p -> keys.get(p).pseudonym(p));
+        seq[i] = seqs[i];
+        kind[i] = e.kind().wireName();
+        actor[i] = e.actor();
+        subject[i] = pseudonym;
+        outcome[i] = e.outcome();
+        policy[i] = e.policyVersion();
+        trace[i] = e.traceId();
+        body[i] = EntryFormat.encode(e, seqs[i], time, pseudonym);
+      }
+      try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+        insert.setTimestamp(1, Timestamp.from(time));
+        insert.setArray(2, connection.createArrayOf("bigint", seq));
+        insert.setArray(3, connection.createArrayOf("text", kind));
+        insert.setArray(4, connection.createArrayOf("text", actor));
+        insert.setArray(5, connection.createArrayOf("text", subject));
+        insert.setArray(6, connection.createArrayOf("text", outcome));
+        insert.setArray(7, connection.createArrayOf("text", policy));
+        insert.setArray(8, connection.createArrayOf("text", trace));
+        insert.setArray(9, connection.createArrayOf("bytea", body));
+        insert.executeUpdate();
       }
     } catch (SQLException | RuntimeException e) {
       fail(batch, new AppendFailedException("the audit entry could not be committed", e));
@@ -204,32 +221,6 @@ public final class EntryWriter implements AutoCloseable {
       }
     }
     return peerIds;
-  }
-
-  private static long[] nextSequenceNumbers(Connection connection, int n) throws SQLException {
-    long[] seqs = new long[n];
-    try (PreparedStatement next = connection.prepareStatement(
-        "SELECT nextval('audit_entry_seq') FROM generate_series(1, ?)")) {
-      next.setInt(1, n);
-      try (ResultSet rows = next.executeQuery()) {
-        for (int i = 0; i < n; i++) {
-          if (!rows.next()) {
-            throw new AuditStorageException("the sequence returned fewer numbers than asked for");
-          }
-          seqs[i] = rows.getLong(1);
-        }
-      }
-    }
-    Arrays.sort(seqs);
-    return seqs;
-  }
-
-  private static void rollbackQuietly(Connection connection) {
-    try {
-      connection.rollback();
-    } catch (SQLException suppressed) {
-      // The connection is broken; the transaction is gone with it, which is what a rollback wants.
-    }
   }
 
   private void fail(List<Pending> batch, AppendFailedException cause) {

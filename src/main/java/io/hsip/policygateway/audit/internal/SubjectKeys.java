@@ -24,38 +24,67 @@ public final class SubjectKeys {
   private static final HexFormat HEX = HexFormat.of();
   private final SecureRandom random;
 
+  /**
+   * A generator for subject keys: a DRBG seeded from the platform's entropy source, so that the candidate keys
+   * drawn for every batch cost no system call each.
+   */
+  public static SecureRandom keyGenerator() {
+    try {
+      return SecureRandom.getInstance("DRBG");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      return new SecureRandom();
+    }
+  }
+
   /** Keys drawn from {@code random}. */
   public SubjectKeys(SecureRandom random) {
     this.random = random;
   }
 
-  /** The key of every PeerID in {@code peerIds}, creating missing ones, inside the caller's transaction. */
+  /**
+   * The key of every PeerID in {@code peerIds}, creating missing ones. Normally one statement: insert what is
+   * missing and return every key; only when a concurrent writer created a key in the same instant is it read
+   * again.
+   */
   public Map<String, SubjectKey> resolve(Connection connection, Collection<String> peerIds) throws SQLException {
-    Map<String, SubjectKey> keys = load(connection, peerIds);
-    if (keys.size() == peerIds.size()) {
-      return keys;
-    }
+    Map<String, String> byRef = new HashMap<>();
     List<byte[]> refs = new ArrayList<>();
     List<byte[]> secrets = new ArrayList<>();
-    List<String> missing = new ArrayList<>();
     for (String peerId : peerIds) {
-      if (!keys.containsKey(peerId)) {
-        missing.add(peerId);
-        refs.add(SubjectKey.reference(peerId));
-        secrets.add(SubjectKey.generate(random).toBytes());
+      byte[] ref = SubjectKey.reference(peerId);
+      byRef.put(HEX.formatHex(ref), peerId);
+      refs.add(ref);
+      secrets.add(SubjectKey.generate(random).toBytes());
+    }
+    Map<String, SubjectKey> keys = new HashMap<>();
+    try (PreparedStatement upsert = connection.prepareStatement(
+        """
+        WITH input (subject_ref, secret) AS (SELECT * FROM unnest(?::bytea[], ?::bytea[])),
+        created AS (
+          INSERT INTO audit_subject_key (subject_ref, secret) SELECT subject_ref, secret FROM input
+          ON CONFLICT (subject_ref) DO NOTHING RETURNING subject_ref, secret)
+        SELECT subject_ref, secret FROM created
+        UNION ALL
+        SELECT k.subject_ref, k.secret FROM audit_subject_key k JOIN input i USING (subject_ref)
+        """)) {
+      upsert.setArray(1, connection.createArrayOf("bytea", refs.toArray(new byte[0][])));
+      upsert.setArray(2, connection.createArrayOf("bytea", secrets.toArray(new byte[0][])));
+      try (ResultSet rows = upsert.executeQuery()) {
+        while (rows.next()) {
+          String peerId = byRef.get(HEX.formatHex(rows.getBytes(1)));
+          if (peerId != null) {
+            keys.put(peerId, SubjectKey.fromBytes(rows.getBytes(2)));
+          }
+        }
       }
     }
-    try (PreparedStatement insert = connection.prepareStatement(
-        "INSERT INTO audit_subject_key (subject_ref, secret) SELECT * FROM unnest(?::bytea[], ?::bytea[])"
-            + " ON CONFLICT (subject_ref) DO NOTHING")) {
-      insert.setArray(1, connection.createArrayOf("bytea", refs.toArray(new byte[0][])));
-      insert.setArray(2, connection.createArrayOf("bytea", secrets.toArray(new byte[0][])));
-      insert.executeUpdate();
-    }
-    // A concurrent writer may have won the insert: read back whichever key is stored.
-    keys.putAll(load(connection, missing));
     if (keys.size() != peerIds.size()) {
-      throw new AuditStorageException("subject keys vanished while being created");
+      // Another writer inserted one of these keys after this statement's snapshot: it is committed now.
+      List<String> missing = peerIds.stream().filter(p -> !keys.containsKey(p)).toList();
+      keys.putAll(load(connection, missing));
+      if (keys.size() != peerIds.size()) {
+        throw new AuditStorageException("subject keys vanished while being created");
+      }
     }
     return keys;
   }
