@@ -114,15 +114,14 @@ public class AuditAppendBenchmark {
 
   @Benchmark
   public long appendAndWaitForCommit() {
-    @SuppressWarnings("unchecked")
-    CompletableFuture<Long>[] inFlight = new CompletableFuture[IN_FLIGHT];
+    java.util.List<CompletableFuture<Long>> inFlight = new java.util.ArrayList<>(IN_FLIGHT);
     for (int k = 0; k < IN_FLIGHT; k++) {
       long i = next.incrementAndGet();
-      inFlight[k] = writer.submit(AuditEntry.decision(peers[(int) (i % peers.length)], i % 3 == 0 ? "deny" : "allow")
+      inFlight.add(writer.submit(AuditEntry.decision(peers[(int) (i % peers.length)], i % 3 == 0 ? "deny" : "allow")
           .policyVersion("sha256:9f2c6d0e5b1a4c7e8d3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d")
           .requestHash("4bf5122f344554c53bde2ebb8cd2b7e3d1600ad631c385a5d7cce23c7785459a")
           .trace("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331")
-          .explanation("rules:deny-external,cap-ttl").build());
+          .explanation("rules:deny-external,cap-ttl").build()));
     }
     long last = 0;
     for (CompletableFuture<Long> done : inFlight) {

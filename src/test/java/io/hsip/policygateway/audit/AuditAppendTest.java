@@ -73,7 +73,7 @@ class AuditAppendTest {
       }
     }
     assertThat(new HashSet<>(seqs)).hasSize(threads * perThread);
-    assertThat(log.db.queryLong("SELECT count(*) FROM audit_entry")).isEqualTo(threads * perThread);
+    assertThat(log.db.queryLong("SELECT count(*) FROM audit_entry")).isEqualTo((long) threads * perThread);
     // Every caller waited for its own commit, yet far fewer commits than entries were needed.
     assertThat(log.batches.get()).isLessThan(threads * perThread / 4);
     assertThat(log.failures.get()).isZero();

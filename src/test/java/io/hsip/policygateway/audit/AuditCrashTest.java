@@ -61,7 +61,7 @@ class AuditCrashTest {
           }
         });
         assertThat(ready.await(60, TimeUnit.SECONDS)).as("child started").isTrue();
-        long lifetime = 100 + random.nextInt(1400);
+        long lifetime = 100L + random.nextInt(1400);
         Thread.sleep(lifetime);
         child.destroyForcibly();
         assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();

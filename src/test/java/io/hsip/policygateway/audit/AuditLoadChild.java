@@ -20,7 +20,7 @@ public final class AuditLoadChild {
   public static void main(String[] args) throws Exception {
     String schema = args[0];
     int threads = Integer.parseInt(args[1]);
-    PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, "UTF-8");
+    PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, java.nio.charset.StandardCharsets.UTF_8);
     AuditDatabase db = AuditDatabase.attach(schema, 8);
     EntryWriter writer = new EntryWriter(db.dataSource(), Clock.systemUTC(), 500, 100_000, new EntryWriter.Listener() {
       @Override

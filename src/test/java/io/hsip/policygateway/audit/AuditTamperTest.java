@@ -194,7 +194,7 @@ class AuditTamperTest {
     files.put(BundleFormat.KEY, keyFile(ATTACKER));
     var manifest = CanonicalJson.parseObject(files.get(BundleFormat.MANIFEST));
     manifest.put("public_key_hex", ATTACKER.publicKey().hex());
-    var digest = manifest.with("files").with(BundleFormat.KEY);
+    var digest = (com.fasterxml.jackson.databind.node.ObjectNode) manifest.get("files").get(BundleFormat.KEY);
     digest.put("sha256", io.hsip.policygateway.hsip.Sha256.hex(files.get(BundleFormat.KEY)));
     digest.put("bytes", files.get(BundleFormat.KEY).length);
     byte[] manifestBytes = CanonicalJson.encode(manifest);
