@@ -43,6 +43,12 @@ public final class Labels {
   /** Core AAD label for the second handshake message (used by the broken net dialect). */
   public static final String CORE_CONSENT_E2 = "CONSENT_E2";
 
+  /** Domain label of audit-subject pseudonyms (keyed BLAKE3); the gateway's own, not the reference's. */
+  public static final String AUDIT_PSEUDONYM = "HSIP-GW-AUDIT-PSEUDONYM-V1";
+
+  /** Domain label of the lookup reference of an audit subject's pseudonymisation key. */
+  public static final String AUDIT_SUBJECT_REFERENCE = "HSIP-GW-AUDIT-SUBJECT-REF-V1";
+
   private static final byte[] CORE_MAGIC = "HSIP".getBytes(StandardCharsets.US_ASCII);
   private static final String CORE_AEAD_NAME = "CHACHA20-POLY1305";
   private static final int CORE_AEAD_FIELD = 18;

@@ -1,0 +1,68 @@
+package io.hsip.policygateway.audit;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Configuration of the audit log. */
+@ConfigMapping(prefix = "audit")
+public interface AuditConfig {
+
+  /** Name of the log in its checkpoints (the C2SP origin and signing-key name): no spaces, no '+'. */
+  @WithDefault("hsip.io/policy-gateway/audit")
+  String origin();
+
+  /** Durable appends. */
+  Append append();
+
+  /** Folding entries into the tree and signing checkpoints. */
+  Integration integration();
+
+  /** Export bundles. */
+  Export export();
+
+  /** Durable append settings. */
+  interface Append {
+    /** Most entries written in one group commit. */
+    @WithDefault("2000")
+    int maxBatch();
+
+    /** Writer threads, each with a batch in flight: while one waits for its WAL flush the next inserts. */
+    @WithDefault("2")
+    int writers();
+
+    /** Most entries waiting for a commit; a full queue fails appends instead of growing without bound. */
+    @WithDefault("100000")
+    int queueCapacity();
+
+    /** How long {@code append} waits for its commit before failing (the caller then denies). */
+    @WithDefault("10s")
+    Duration timeout();
+  }
+
+  /** Integration settings. */
+  interface Integration {
+    /** Whether this replica takes part in integration (at most one replica integrates at a time). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Integrate and sign a checkpoint at least this often while entries are pending. */
+    @WithDefault("1s")
+    Duration interval();
+
+    /** Integrate early once this many entries were appended here since the last round. */
+    @WithDefault("10000")
+    int everyEntries();
+
+    /** Most entries folded into the tree in one round (one transaction, one checkpoint). */
+    @WithDefault("50000")
+    int maxBatch();
+  }
+
+  /** Export settings. */
+  interface Export {
+    /** Entries read per keyset page while streaming a bundle. */
+    @WithDefault("2000")
+    int pageSize();
+  }
+}

@@ -1,0 +1,131 @@
+package io.hsip.policygateway.audit;
+
+import io.agroal.api.AgroalDataSource;
+import io.hsip.policygateway.audit.internal.TileStore;
+import io.hsip.policygateway.audit.internal.TreeIntegrator;
+import io.hsip.policygateway.hsip.transparency.Checkpoint;
+import io.hsip.policygateway.identity.GatewayIdentity;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs integration in the background: every {@code audit.integration.interval}, or as soon as {@code
+ * audit.integration.every-entries} were appended on this replica, it folds pending entries into the tree and
+ * signs a checkpoint. Replicas compete for the advisory lock; the loser skips the round.
+ */
+@ApplicationScoped
+@Startup
+public class AuditIntegration {
+
+  private final AgroalDataSource dataSource;
+  private final AuditConfig config;
+  private final TreeIntegrator integrator;
+  private final TileStore tiles = new TileStore();
+  private final Semaphore wake = new Semaphore(0);
+  private final AtomicLong sinceLastRound = new AtomicLong();
+  private final AtomicLong lag = new AtomicLong();
+  private final Counter failures;
+  private volatile boolean running = true;
+  private @Nullable Thread loop;
+
+  AuditIntegration(AgroalDataSource dataSource, AuditConfig config, GatewayIdentity identity, Clock clock,
+      MeterRegistry registry) {
+    this.dataSource = dataSource;
+    this.config = config;
+    this.integrator = new TreeIntegrator(dataSource, tiles, identity::signingKey, config.origin(), clock,
+        config.integration().maxBatch());
+    this.failures = Counter.builder("audit.integration.failures")
+        .description("Integration rounds that failed (entries stay pending and are retried)").register(registry);
+    registry.gauge("audit.integration.lag", lag, AtomicLong::get);
+  }
+
+  @PostConstruct
+  void start() {
+    if (config.integration().enabled()) {
+      loop = Thread.ofPlatform().name("audit-integrator").daemon(true).start(this::run);
+    }
+  }
+
+  @PreDestroy
+  void stop() {
+    running = false;
+    wake.release();
+    if (loop != null) {
+      try {
+        // Let a round in progress commit or roll back before the datasource closes.
+        loop.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** The stored tree, shared with proof and export readers so that full tiles are cached once. */
+  public TileStore tiles() {
+    return tiles;
+  }
+
+  /** Integrates everything pending now, waiting for the lock if another replica holds it. */
+  public Optional<Checkpoint> integrateNow() {
+    return integrator.integratePending(true);
+  }
+
+  void appended(int count) {
+    if (sinceLastRound.addAndGet(count) >= config.integration().everyEntries()) {
+      wake.release();
+    }
+  }
+
+  private void run() {
+    long interval = config.integration().interval().toMillis();
+    String lastProblem = "";
+    while (running) {
+      try {
+        wake.tryAcquire(interval, TimeUnit.MILLISECONDS);
+        wake.drainPermits();
+        sinceLastRound.set(0);
+        while (running && integrator.integrateOnce(false).isPresent()) {
+          // Keep going while a full batch was taken; the next round starts at once.
+        }
+        lag.set(pending());
+        lastProblem = "";
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        failures.increment();
+        // This thread is the edge: log a failure once, not once per second while it lasts.
+        if (!lastProblem.equals(String.valueOf(e.getMessage()))) {
+          Log.errorf(e, "Audit integration failed; entries stay pending and are retried");
+          lastProblem = String.valueOf(e.getMessage());
+        }
+      }
+    }
+  }
+
+  private long pending() {
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT count(*) FROM audit_entry WHERE leaf_index IS NULL")) {
+      rows.next();
+      return rows.getLong(1);
+    } catch (SQLException e) {
+      return -1;
+    }
+  }
+}

@@ -1,0 +1,224 @@
+package io.hsip.policygateway.audit.api;
+
+import io.hsip.policygateway.audit.AuditConfig;
+import io.hsip.policygateway.audit.AuditKind;
+import io.hsip.policygateway.audit.api.AuditViews.CheckpointPage;
+import io.hsip.policygateway.audit.api.AuditViews.CheckpointView;
+import io.hsip.policygateway.audit.api.AuditViews.ConsistencyView;
+import io.hsip.policygateway.audit.api.AuditViews.EntryPage;
+import io.hsip.policygateway.audit.api.AuditViews.EntryProofView;
+import io.hsip.policygateway.audit.api.AuditViews.PublicKeyView;
+import io.hsip.policygateway.audit.bundle.BundleWriter;
+import io.hsip.policygateway.audit.internal.StoredCheckpoint;
+import io.hsip.policygateway.audit.internal.StoredEntry;
+import io.hsip.policygateway.hsip.identity.PeerId;
+import io.hsip.policygateway.hsip.identity.SigningKey;
+import io.hsip.policygateway.identity.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.common.annotation.RunOnVirtualThread;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jspecify.annotations.Nullable;
+
+/** The auditor's view of the audit log. Auditors and admins may read; only admins may erase a subject. */
+@Path("/api/v1/audit")
+@Tag(name = "Audit", description = "Search, prove, export and verify the tamper-evident audit log")
+@RolesAllowed({Roles.AUDITOR, Roles.ADMIN})
+@Produces(MediaType.APPLICATION_JSON)
+public class AuditResource {
+
+  private static final int MAX_LIMIT = 1000;
+
+  private final AuditorService auditor;
+  private final AuditConfig config;
+  private final SecurityIdentity caller;
+
+  AuditResource(AuditorService auditor, AuditConfig config, SecurityIdentity caller) {
+    this.auditor = auditor;
+    this.config = config;
+    this.caller = caller;
+  }
+
+  @GET
+  @Path("/entries")
+  @RunOnVirtualThread
+  @Operation(summary = "Search entries, newest first",
+      description = "Filters combine with AND. Keyset pagination: pass next_before of a page as before.")
+  public EntryPage search(
+      @Parameter(description = "recorded at or after (RFC 3339)") @QueryParam("from") @Nullable String from,
+      @Parameter(description = "recorded before (RFC 3339)") @QueryParam("to") @Nullable String to,
+      @Parameter(description = "decision, admin-change, consent-revocation or key-event") @QueryParam("kind") @Nullable String kind,
+      @Parameter(description = "subject PeerID (matched through its pseudonym)") @QueryParam("peer") @Nullable String peer,
+      @Parameter(description = "outcome, e.g. allow or deny") @QueryParam("effect") @Nullable String effect,
+      @Parameter(description = "policy version digest") @QueryParam("policy_version") @Nullable String policyVersion,
+      @Parameter(description = "who acted") @QueryParam("actor") @Nullable String actor,
+      @Parameter(description = "only entries with a smaller seq") @QueryParam("before") @Nullable Long before,
+      @QueryParam("limit") @DefaultValue("100") int limit) {
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw new InvalidAuditQueryException("`limit` must be between 1 and " + MAX_LIMIT + ".");
+    }
+    if (kind != null) {
+      try {
+        AuditKind.fromWireName(kind);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidAuditQueryException("`kind` must be decision, admin-change, consent-revocation or key-event.");
+      }
+    }
+    if (peer != null && !PeerId.isWellFormed(peer)) {
+      throw new InvalidAuditQueryException("`peer` must be a PeerID (26 characters of base32).");
+    }
+    StoredEntry.Filter filter = new StoredEntry.Filter(
+        time("from", from), time("to", to), kind, null, effect, policyVersion, actor);
+    return auditor.search(filter, peer, before, limit);
+  }
+
+  @GET
+  @Path("/entries/{seq}")
+  @RunOnVirtualThread
+  @Operation(summary = "One entry with its inclusion proof",
+      description = "Proved against the checkpoint of tree_size, or the latest checkpoint.")
+  @APIResponse(responseCode = "409", description = "the entry is not yet in that checkpoint")
+  public EntryProofView entry(@PathParam("seq") long seq, @QueryParam("tree_size") @Nullable Long treeSize) {
+    return auditor.entryWithProof(seq, treeSize);
+  }
+
+  @GET
+  @Path("/checkpoints/latest")
+  @RunOnVirtualThread
+  @Operation(summary = "The latest signed checkpoint")
+  public CheckpointView latestCheckpoint() {
+    return StoredCheckpoint.findLatest().map(CheckpointView::from)
+        .orElseThrow(() -> new AuditNotFoundException("No checkpoint has been signed yet."));
+  }
+
+  @GET
+  @Path("/checkpoints/{treeSize}")
+  @RunOnVirtualThread
+  @Operation(summary = "The checkpoint of one tree size")
+  public CheckpointView checkpoint(@PathParam("treeSize") long treeSize) {
+    return StoredCheckpoint.findBySize(treeSize).map(CheckpointView::from)
+        .orElseThrow(() -> new AuditNotFoundException("There is no checkpoint of tree size " + treeSize + "."));
+  }
+
+  @GET
+  @Path("/checkpoints")
+  @RunOnVirtualThread
+  @Operation(summary = "Historical checkpoints, newest first (keyset pagination on tree size)")
+  public CheckpointPage checkpoints(@QueryParam("before") @Nullable Long before,
+      @QueryParam("limit") @DefaultValue("100") int limit) {
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw new InvalidAuditQueryException("`limit` must be between 1 and " + MAX_LIMIT + ".");
+    }
+    List<StoredCheckpoint> rows = StoredCheckpoint.listAllBefore(before, limit + 1);
+    List<CheckpointView> page = rows.stream().limit(limit).map(CheckpointView::from).toList();
+    return new CheckpointPage(page, rows.size() > limit ? page.get(page.size() - 1).treeSize() : null);
+  }
+
+  @GET
+  @Path("/consistency")
+  @RunOnVirtualThread
+  @Operation(summary = "RFC 9162 consistency proof between two signed checkpoints")
+  public ConsistencyView consistency(@QueryParam("first") long first, @QueryParam("second") long second) {
+    return auditor.consistency(first, second);
+  }
+
+  @GET
+  @Path("/public-key")
+  @RunOnVirtualThread
+  @Operation(summary = "The key that signs checkpoints and export manifests")
+  public PublicKeyView publicKey() {
+    SigningKey key = auditor.signingKey();
+    return new PublicKeyView(config.origin(), key.publicKey().hex(), key.peerId().value());
+  }
+
+  @GET
+  @Path("/export")
+  @Produces("application/zip")
+  @RunOnVirtualThread
+  @Operation(summary = "Streamed export bundle of a time window",
+      description = "Entries, checkpoints, proofs, public key and a signed manifest; verify with `hsip audit verify`.")
+  public Response export(@QueryParam("from") @Nullable String from, @QueryParam("to") @Nullable String to,
+      @QueryParam("previous_tree_size") @Nullable Long previous) {
+    Instant start = required("from", from);
+    Instant end = required("to", to);
+    if (!end.isAfter(start)) {
+      throw new InvalidAuditQueryException("`to` must be after `from`.");
+    }
+    SigningKey key = auditor.signingKey();
+    BundleWriter.Request request = new BundleWriter.Request(start, end, previous, caller.getPrincipal().getName());
+    StreamingOutput body = out -> auditor.export(request, key, out);
+    return Response.ok(body, "application/zip")
+        .header("Content-Disposition", "attachment; filename=\"audit-" + start.toEpochMilli() + "-" + end.toEpochMilli() + ".zip\"")
+        .build();
+  }
+
+  @GET
+  @Path("/export.csv")
+  @Produces("text/csv")
+  @RunOnVirtualThread
+  @Operation(summary = "Spreadsheet view of a time window (not verifiable; use the bundle for proof)")
+  public Response csv(@QueryParam("from") @Nullable String from, @QueryParam("to") @Nullable String to) {
+    Instant start = required("from", from);
+    Instant end = required("to", to);
+    if (!end.isAfter(start)) {
+      throw new InvalidAuditQueryException("`to` must be after `from`.");
+    }
+    StreamingOutput body = out -> auditor.csv(start, end, out);
+    return Response.ok(body, "text/csv; charset=utf-8")
+        .header("Content-Disposition", "attachment; filename=\"audit-" + start.toEpochMilli() + "-" + end.toEpochMilli() + ".csv\"")
+        .build();
+  }
+
+  @DELETE
+  @Path("/subjects/{peerId}")
+  @RolesAllowed(Roles.ADMIN)
+  @RunOnVirtualThread
+  @Operation(summary = "Erase a subject: destroy its pseudonymisation key",
+      description = "Its entries stay and verify, but can no longer be linked to the PeerID. Audited.")
+  @APIResponse(responseCode = "204", description = "the key was destroyed")
+  @APIResponse(responseCode = "404", description = "the subject has no key")
+  public Response eraseSubject(@PathParam("peerId") String peerId) {
+    if (!PeerId.isWellFormed(peerId)) {
+      throw new InvalidAuditQueryException("The path must end with a PeerID (26 characters of base32).");
+    }
+    if (!auditor.eraseSubject(peerId, caller.getPrincipal().getName())) {
+      throw new AuditNotFoundException("The subject has no pseudonymisation key.");
+    }
+    return Response.noContent().build();
+  }
+
+  private static Instant required(String name, @Nullable String value) {
+    Instant time = time(name, value);
+    if (time == null) {
+      throw new InvalidAuditQueryException("`" + name + "` is required (RFC 3339, e.g. 2026-01-31T00:00:00Z).");
+    }
+    return time;
+  }
+
+  private static @Nullable Instant time(String name, @Nullable String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new InvalidAuditQueryException("`" + name + "` must be an RFC 3339 time such as 2026-01-31T00:00:00Z.");
+    }
+  }
+}

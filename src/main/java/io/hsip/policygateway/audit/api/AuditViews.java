@@ -1,0 +1,93 @@
+package io.hsip.policygateway.audit.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hsip.policygateway.audit.internal.EntryFormat;
+import io.hsip.policygateway.audit.internal.StoredCheckpoint;
+import io.hsip.policygateway.audit.internal.StoredEntry;
+import io.hsip.policygateway.hsip.LowerHex;
+import io.hsip.policygateway.hsip.transparency.CanonicalJson;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** The JSON shapes of the auditor API. */
+public final class AuditViews {
+
+  private AuditViews() {}
+
+  /**
+   * One entry.
+   *
+   * @param seq sequence number
+   * @param leafIndex leaf index in the tree, null until integrated
+   * @param entry the entry exactly as hashed (canonical JSON, schema 1)
+   */
+  public record EntryView(long seq, @Nullable Long leafIndex, JsonNode entry) {
+    static EntryView from(StoredEntry stored) {
+      return new EntryView(stored.seq, stored.leafIndex, CanonicalJson.parseObject(stored.body));
+    }
+  }
+
+  /**
+   * A page of search results.
+   *
+   * @param entries newest first
+   * @param nextBefore pass as {@code before} for the next page; null on the last page
+   */
+  public record EntryPage(List<EntryView> entries, @Nullable Long nextBefore) {}
+
+  /**
+   * An entry with its inclusion proof against a signed checkpoint.
+   *
+   * @param seq sequence number
+   * @param leafIndex leaf index
+   * @param entry the entry exactly as hashed
+   * @param leafHash SHA-256(0x00 || canonical entry), hex
+   * @param treeSize size of the checkpoint proved against
+   * @param rootHash its root, hex
+   * @param checkpoint the signed checkpoint (C2SP signed note)
+   * @param inclusion the RFC 9162 inclusion path, deepest sibling first, hex
+   */
+  public record EntryProofView(long seq, long leafIndex, JsonNode entry, String leafHash, long treeSize,
+      String rootHash, String checkpoint, List<String> inclusion) {}
+
+  /**
+   * A signed checkpoint.
+   *
+   * @param treeSize number of leaves
+   * @param rootHash root hash, hex
+   * @param signedAt when it was signed
+   * @param checkpoint the C2SP signed note, verifiable with the gateway key
+   */
+  public record CheckpointView(long treeSize, String rootHash, String signedAt, String checkpoint) {
+    static CheckpointView from(StoredCheckpoint stored) {
+      return new CheckpointView(stored.treeSize, LowerHex.encode(stored.rootHash),
+          EntryFormat.formatTime(stored.signedAt), stored.note);
+    }
+  }
+
+  /**
+   * A page of checkpoints.
+   *
+   * @param checkpoints newest first
+   * @param nextBefore pass as {@code before} for the next page; null on the last page
+   */
+  public record CheckpointPage(List<CheckpointView> checkpoints, @Nullable Long nextBefore) {}
+
+  /**
+   * An RFC 9162 consistency proof between two signed checkpoints.
+   *
+   * @param first the smaller checkpoint
+   * @param second the larger checkpoint
+   * @param proof the proof hashes, hex
+   */
+  public record ConsistencyView(CheckpointView first, CheckpointView second, List<String> proof) {}
+
+  /**
+   * The key that signs checkpoints and bundle manifests.
+   *
+   * @param origin the log's name in its checkpoints
+   * @param publicKeyHex Ed25519 public key, hex
+   * @param peerId the key's PeerID
+   */
+  public record PublicKeyView(String origin, String publicKeyHex, String peerId) {}
+}

@@ -1,0 +1,82 @@
+package io.hsip.policygateway.audit.internal;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hsip.policygateway.audit.AuditEntry;
+import io.hsip.policygateway.hsip.transparency.CanonicalJson;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The stored form of an entry, schema 1: RFC 8785 canonical JSON whose members are {@code schema}, {@code
+ * seq}, {@code time} (UTC, milliseconds, {@code 2026-01-31T12:00:00.000Z}), {@code kind}, {@code actor},
+ * {@code action} and, when present, {@code subject} (keyed pseudonym), {@code outcome}, {@code
+ * policy_version}, {@code request_hash}, {@code trace_id}, {@code span_id}, {@code explanation}, {@code
+ * details}. Absent optional fields are left out, never written as {@code null}.
+ */
+public final class EntryFormat {
+
+  /** The schema version this code writes and reads. */
+  public static final int SCHEMA = 1;
+
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  private EntryFormat() {}
+
+  /** The canonical bytes of {@code entry} as committed with {@code seq} at {@code time}. */
+  public static byte[] encode(AuditEntry entry, long seq, Instant time, @Nullable String subjectPseudonym) {
+    ObjectNode node = JsonNodeFactory.instance.objectNode();
+    node.put("schema", SCHEMA);
+    node.put("seq", seq);
+    node.put("time", formatTime(time));
+    node.put("kind", entry.kind().wireName());
+    node.put("actor", entry.actor());
+    node.put("action", entry.action());
+    putIfPresent(node, "subject", subjectPseudonym);
+    putIfPresent(node, "outcome", entry.outcome());
+    putIfPresent(node, "policy_version", entry.policyVersion());
+    putIfPresent(node, "request_hash", entry.requestHash());
+    putIfPresent(node, "trace_id", entry.traceId());
+    putIfPresent(node, "span_id", entry.spanId());
+    putIfPresent(node, "explanation", entry.explanation());
+    if (!entry.details().isEmpty()) {
+      ObjectNode details = node.putObject("details");
+      entry.details().forEach(details::put);
+    }
+    return CanonicalJson.encode(node);
+  }
+
+  /** The entry time as written: UTC with exactly three fraction digits. */
+  public static String formatTime(Instant time) {
+    return TIME.format(time.truncatedTo(ChronoUnit.MILLIS));
+  }
+
+  /**
+   * Parses an entry time as written by {@link #formatTime}.
+   *
+   * @throws IllegalArgumentException if it is not exactly that form
+   */
+  public static Instant parseTime(String text) {
+    try {
+      Instant parsed = Instant.from(TIME.parse(text));
+      if (!formatTime(parsed).equals(text)) {
+        throw new IllegalArgumentException("time `" + text + "` is not in the form 2026-01-31T12:00:00.000Z");
+      }
+      return parsed;
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("time `" + text + "` is not in the form 2026-01-31T12:00:00.000Z", e);
+    }
+  }
+
+  private static void putIfPresent(ObjectNode node, String name, @Nullable String value) {
+    if (value != null) {
+      node.put(name, value);
+    }
+  }
+}

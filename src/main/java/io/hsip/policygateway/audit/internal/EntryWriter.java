@@ -1,0 +1,232 @@
+package io.hsip.policygateway.audit.internal;
+
+import io.hsip.policygateway.audit.AuditEntry;
+import io.hsip.policygateway.hsip.transparency.SubjectKey;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Group commit: callers enqueue entries; a writer thread takes everything pending (up to {@code maxBatch}),
+ * writes it with a single multi-row INSERT in one transaction and completes each caller's future only after
+ * the COMMIT returned. While one batch commits the next one gathers, so the cost of a commit (the WAL flush)
+ * is shared by every entry in it. Sequence numbers are drawn from the database sequence in blocks ({@link
+ * SequenceBlocks}); numbers of a block left unused by a crash or shutdown are gaps, like those of rolled-back
+ * transactions.
+ *
+ * <p>Nothing is dropped silently: a full queue, a closed writer or a failed transaction completes the futures
+ * exceptionally and reports the count to the {@link Listener}.
+ */
+public final class EntryWriter implements AutoCloseable {
+
+  /** Told about each batch, for metrics and for waking the integrator. */
+  public interface Listener {
+    /** {@code count} entries were committed. */
+    void committed(int count);
+
+    /** {@code count} entries failed; their callers got {@code cause}. */
+    void failed(int count, Exception cause);
+  }
+
+  /** Why an entry was not committed. */
+  public static final class AppendFailedException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    AppendFailedException(String message, @Nullable Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private record Pending(AuditEntry entry, CompletableFuture<Long> done) {}
+
+  private static final String INSERT =
+      """
+      INSERT INTO audit_entry (seq, recorded_at, kind, actor, subject, outcome, policy_version, trace_id, body)
+      SELECT u.seq, ?, u.kind, u.actor, u.subject, u.outcome, u.policy_version, u.trace_id, u.body
+      FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[])
+        AS u(seq, kind, actor, subject, outcome, policy_version, trace_id, body)
+      """;
+
+  private final DataSource dataSource;
+  private final Clock clock;
+  private final int maxBatch;
+  private final Listener listener;
+  private final SubjectKeys subjectKeys = new SubjectKeys(SubjectKeys.keyGenerator());
+  private final BlockingQueue<Pending> queue;
+  private final List<Thread> threads = new ArrayList<>();
+  private final SequenceBlocks sequence;
+  private volatile boolean open = true;
+
+  /** A writer with one writer thread; call {@link #start()} before submitting. */
+  public EntryWriter(DataSource dataSource, Clock clock, int maxBatch, int queueCapacity, Listener listener) {
+    this(dataSource, clock, maxBatch, queueCapacity, 1, listener);
+  }
+
+  /**
+   * A writer; call {@link #start()} before submitting.
+   *
+   * @param writers how many batches may be in flight at once: while one waits for its WAL flush the next is
+   *     already being inserted
+   */
+  public EntryWriter(DataSource dataSource, Clock clock, int maxBatch, int queueCapacity, int writers,
+      Listener listener) {
+    this.dataSource = dataSource;
+    this.clock = clock;
+    this.maxBatch = maxBatch;
+    this.listener = listener;
+    this.queue = new ArrayBlockingQueue<>(queueCapacity);
+    this.sequence = new SequenceBlocks(dataSource, Math.max(maxBatch, 1000));
+    for (int i = 0; i < writers; i++) {
+      threads.add(Thread.ofPlatform().name("audit-writer-" + i).daemon(true).unstarted(this::run));
+    }
+  }
+
+  /** Starts the writer threads. */
+  public void start() {
+    threads.forEach(Thread::start);
+  }
+
+  /**
+   * Queues {@code entry}; the future completes with its sequence number once it is committed, or
+   * exceptionally with an {@link AppendFailedException}.
+   */
+  public CompletableFuture<Long> submit(AuditEntry entry) {
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    if (!open) {
+      fail(List.of(new Pending(entry, done)), new AppendFailedException("the audit writer is shut down", null));
+    } else if (!queue.offer(new Pending(entry, done))) {
+      fail(List.of(new Pending(entry, done)), new AppendFailedException("the audit queue is full", null));
+    }
+    return done;
+  }
+
+  /** Entries waiting for a commit. */
+  public int backlog() {
+    return queue.size();
+  }
+
+  /** Stops accepting entries, commits what is queued, and stops the thread. */
+  @Override
+  public void close() {
+    open = false;
+    try {
+      for (Thread thread : threads) {
+        thread.join(TimeUnit.SECONDS.toMillis(30));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void run() {
+    List<Pending> batch = new ArrayList<>(maxBatch);
+    while (open || !queue.isEmpty()) {
+      try {
+        Pending first = queue.poll(50, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, maxBatch - 1);
+        write(batch);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        // write() completes every future itself; this only keeps the thread alive on a bug.
+        fail(batch, new AppendFailedException("the audit writer failed", e));
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  private void write(List<Pending> batch) {
+    int n = batch.size();
+    Instant time = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    long[] seqs;
+    try (Connection connection = dataSource.getConnection()) {
+      // One INSERT, committed on its own: a single round trip and a single WAL flush per batch. Subject keys
+      // are created by a separate statement; a key whose entries then fail to commit is harmless.
+      connection.setAutoCommit(true);
+      Set<String> peerIds = subjects(batch);
+      Map<String, SubjectKey> keys = peerIds.isEmpty() ? Map.of() : subjectKeys.resolve(connection, peerIds);
+      seqs = sequence.next(n);
+      Object[] seq = new Object[n];
+      Object[] kind = new Object[n];
+      Object[] actor = new Object[n];
+      Object[] subject = new Object[n];
+      Object[] outcome = new Object[n];
+      Object[] policy = new Object[n];
+      Object[] trace = new Object[n];
+      byte[][] body = new byte[n][];
+      Map<String, String> pseudonyms = new HashMap<>();
+      for (int i = 0; i < n; i++) {
+        AuditEntry e = batch.get(i).entry();
+        String peer = e.subjectPeerId();
+        String pseudonym = peer == null ? null : pseudonyms.computeIfAbsent(peer, p -> keys.get(p).pseudonym(p));
+        seq[i] = seqs[i];
+        kind[i] = e.kind().wireName();
+        actor[i] = e.actor();
+        subject[i] = pseudonym;
+        outcome[i] = e.outcome();
+        policy[i] = e.policyVersion();
+        trace[i] = e.traceId();
+        body[i] = EntryFormat.encode(e, seqs[i], time, pseudonym);
+      }
+      try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+        insert.setTimestamp(1, Timestamp.from(time));
+        insert.setArray(2, connection.createArrayOf("bigint", seq));
+        insert.setArray(3, connection.createArrayOf("text", kind));
+        insert.setArray(4, connection.createArrayOf("text", actor));
+        insert.setArray(5, connection.createArrayOf("text", subject));
+        insert.setArray(6, connection.createArrayOf("text", outcome));
+        insert.setArray(7, connection.createArrayOf("text", policy));
+        insert.setArray(8, connection.createArrayOf("text", trace));
+        insert.setArray(9, connection.createArrayOf("bytea", body));
+        insert.executeUpdate();
+      }
+    } catch (SQLException | RuntimeException e) {
+      fail(batch, new AppendFailedException("the audit entry could not be committed", e));
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      batch.get(i).done().complete(seqs[i]);
+    }
+    listener.committed(n);
+  }
+
+  private static Set<String> subjects(List<Pending> batch) {
+    Set<String> peerIds = new LinkedHashSet<>();
+    for (Pending p : batch) {
+      if (p.entry().subjectPeerId() != null) {
+        peerIds.add(p.entry().subjectPeerId());
+      }
+    }
+    return peerIds;
+  }
+
+  private void fail(List<Pending> batch, AppendFailedException cause) {
+    for (Pending p : batch) {
+      p.done().completeExceptionally(cause);
+    }
+    listener.failed(batch.size(), cause);
+  }
+}

@@ -1,0 +1,182 @@
+package io.hsip.policygateway.audit.internal;
+
+import io.hsip.policygateway.hsip.identity.SigningKey;
+import io.hsip.policygateway.hsip.transparency.Checkpoint;
+import io.hsip.policygateway.hsip.transparency.Checkpoints;
+import io.hsip.policygateway.hsip.transparency.ProofBuilder;
+import io.hsip.policygateway.hsip.transparency.TreeHasher;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+
+/**
+ * Folds committed entries into the tree and signs a checkpoint, one round per transaction.
+ *
+ * <p>Exactly one integrator runs at a time across all replicas: each round first takes the transaction-level
+ * advisory lock {@link #LOCK_KEY}, and a replica that does not get it skips the round. Leaf indexes are
+ * assigned here, not at append time: a round takes the committed, not yet integrated entries in ascending
+ * {@code seq} and numbers them from the current tree size on. Sequence numbers of rolled-back transactions
+ * never appear and so are skipped; an entry that commits late (a smaller {@code seq} than entries already
+ * integrated) gets a leaf in the next round. The assignment is stored with the entry and committed atomically
+ * with the tiles and the signed checkpoint, so it never changes afterwards.
+ */
+public final class TreeIntegrator {
+
+  /** The advisory lock that serialises integration: "HSIPAUDT". */
+  public static final long LOCK_KEY = 0x4853495041554454L;
+
+  private static final String ASSIGN =
+      """
+      WITH pending AS (
+        SELECT seq FROM audit_entry WHERE leaf_index IS NULL ORDER BY seq LIMIT ?
+      ), numbered AS (
+        SELECT seq, ? + row_number() OVER (ORDER BY seq) - 1 AS leaf FROM pending
+      )
+      UPDATE audit_entry e SET leaf_index = n.leaf FROM numbered n WHERE e.seq = n.seq
+      RETURNING e.leaf_index, e.body
+      """;
+
+  private final DataSource dataSource;
+  private final TileStore tiles;
+  private final Supplier<SigningKey> key;
+  private final String origin;
+  private final Clock clock;
+  private final int maxBatch;
+
+  /** An integrator signing with the key {@code key} supplies (which may throw if there is none). */
+  public TreeIntegrator(
+      DataSource dataSource, TileStore tiles, Supplier<SigningKey> key, String origin, Clock clock, int maxBatch) {
+    this.dataSource = dataSource;
+    this.tiles = tiles;
+    this.key = key;
+    this.origin = origin;
+    this.clock = clock;
+    this.maxBatch = maxBatch;
+  }
+
+  /**
+   * Runs rounds until nothing is pending.
+   *
+   * @param wait whether to wait for the lock (tests, tools) instead of leaving the work to its holder
+   * @return the last checkpoint signed, if any round ran
+   */
+  public Optional<Checkpoint> integratePending(boolean wait) {
+    Optional<Checkpoint> last = Optional.empty();
+    while (true) {
+      Optional<Checkpoint> round = integrateOnce(wait);
+      if (round.isEmpty()) {
+        return last;
+      }
+      last = round;
+    }
+  }
+
+  /**
+   * One round: at most {@code maxBatch} entries, one signed checkpoint.
+   *
+   * @return the new checkpoint, or empty when nothing was pending or another replica holds the lock
+   */
+  public Optional<Checkpoint> integrateOnce(boolean wait) {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        Optional<Checkpoint> result = round(connection, wait);
+        if (result.isPresent()) {
+          connection.commit();
+        } else {
+          connection.rollback();
+        }
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new AuditStorageException("audit integration failed", e);
+    }
+  }
+
+  private Optional<Checkpoint> round(Connection connection, boolean wait) throws SQLException {
+    if (!lock(connection, wait)) {
+      return Optional.empty();
+    }
+    long size = currentSize(connection);
+    List<byte[]> leaves = new ArrayList<>();
+    try (PreparedStatement assign = connection.prepareStatement(ASSIGN)) {
+      assign.setInt(1, maxBatch);
+      assign.setLong(2, size);
+      try (ResultSet rows = assign.executeQuery()) {
+        // RETURNING comes in no particular order; place each leaf hash at its index.
+        List<Long> indexes = new ArrayList<>();
+        List<byte[]> hashes = new ArrayList<>();
+        while (rows.next()) {
+          indexes.add(rows.getLong(1));
+          hashes.add(TreeHasher.leaf(rows.getBytes(2)));
+        }
+        if (hashes.isEmpty()) {
+          return Optional.empty();
+        }
+        byte[][] byIndex = new byte[hashes.size()][];
+        for (int i = 0; i < hashes.size(); i++) {
+          byIndex[(int) (indexes.get(i) - size)] = hashes.get(i);
+        }
+        leaves.addAll(java.util.Arrays.asList(byIndex));
+      }
+    }
+    tiles.append(connection, size, leaves);
+    long newSize = size + leaves.size();
+    byte[] root = new ProofBuilder(tiles.reader(connection)).root(newSize);
+    Instant now = clock.instant();
+    Checkpoint checkpoint = Checkpoint.create(origin, newSize, root, now.toEpochMilli());
+    String note = Checkpoints.sign(checkpoint, key.get());
+    try (PreparedStatement insert = connection.prepareStatement(
+        "INSERT INTO audit_checkpoint (tree_size, root_hash, signed_at, note) VALUES (?, ?, ?, ?)")) {
+      insert.setLong(1, newSize);
+      insert.setBytes(2, root);
+      insert.setTimestamp(3, Timestamp.from(now));
+      insert.setString(4, note);
+      insert.executeUpdate();
+    }
+    return Optional.of(checkpoint);
+  }
+
+  private static boolean lock(Connection connection, boolean wait) throws SQLException {
+    String sql = wait ? "SELECT true FROM pg_advisory_xact_lock(?)" : "SELECT pg_try_advisory_xact_lock(?)";
+    try (PreparedStatement lock = connection.prepareStatement(sql)) {
+      lock.setLong(1, LOCK_KEY);
+      try (ResultSet rows = lock.executeQuery()) {
+        rows.next();
+        return rows.getBoolean(1);
+      }
+    }
+  }
+
+  /** The size of the latest checkpoint, which must agree with the leaf indexes already assigned. */
+  private static long currentSize(Connection connection) throws SQLException {
+    long signed;
+    long assigned;
+    try (PreparedStatement select = connection.prepareStatement(
+        "SELECT (SELECT coalesce(max(tree_size), 0) FROM audit_checkpoint),"
+            + " (SELECT coalesce(max(leaf_index) + 1, 0) FROM audit_entry)")) {
+      try (ResultSet rows = select.executeQuery()) {
+        rows.next();
+        signed = rows.getLong(1);
+        assigned = rows.getLong(2);
+      }
+    }
+    if (signed != assigned) {
+      throw new AuditStorageException("audit tree is inconsistent: the latest checkpoint has " + signed
+          + " leaves but leaf indexes run to " + assigned + "; integration stops until this is investigated");
+    }
+    return signed;
+  }
+}

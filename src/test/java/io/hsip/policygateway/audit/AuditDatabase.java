@@ -1,0 +1,100 @@
+package io.hsip.policygateway.audit;
+
+import io.agroal.api.AgroalDataSource;
+import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
+import io.agroal.api.security.NamePrincipal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * A private schema on the real test PostgreSQL (database {@code HSIP_TEST_DB}), migrated by the project's own
+ * Flyway scripts, with an Agroal pool: lets database tests, the crash child process and the benchmark run the
+ * audit machinery on a log of their own without Quarkus.
+ */
+public final class AuditDatabase implements AutoCloseable {
+
+  private final String schema;
+  private final AgroalDataSource pool;
+
+  private AuditDatabase(String schema, int poolSize) {
+    this.schema = schema;
+    String url = "jdbc:postgresql://127.0.0.1:5432/" + database() + "?currentSchema=" + schema;
+    try {
+      this.pool = AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
+          .connectionPoolConfiguration(cp -> cp.maxSize(poolSize)
+              .acquisitionTimeout(Duration.ofSeconds(30))
+              .connectionFactoryConfiguration(cf -> cf.jdbcUrl(url)
+                  .principal(new NamePrincipal(System.getenv().getOrDefault("HSIP_DB_USER", "hsip"))))));
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create a pool for " + url, e);
+    }
+  }
+
+  /** The test database's name. */
+  public static String database() {
+    return System.getenv().getOrDefault("HSIP_TEST_DB", "hsip_test");
+  }
+
+  /** A fresh schema named {@code prefix_<random>}, migrated. */
+  public static AuditDatabase create(String prefix) {
+    String schema = (prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
+    AuditDatabase db = new AuditDatabase(schema, 10);
+    Flyway.configure().dataSource(db.pool).schemas(schema).defaultSchema(schema).createSchemas(true)
+        .locations("classpath:db/migration").load().migrate();
+    return db;
+  }
+
+  /** An existing, migrated schema (for child processes). */
+  public static AuditDatabase attach(String schema, int poolSize) {
+    return new AuditDatabase(schema, poolSize);
+  }
+
+  /** The schema's name. */
+  public String schema() {
+    return schema;
+  }
+
+  /** The pool. */
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  /** Runs statements (as the table owner: it may disable the append-only triggers, like an insider could). */
+  public void execute(String... sql) {
+    try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+      for (String statement : sql) {
+        s.execute(statement);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The first column of the first row of a query, as a long. */
+  public long queryLong(String sql) {
+    try (Connection c = pool.getConnection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+      r.next();
+      return r.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Drops the schema and closes the pool. */
+  public void drop() {
+    execute("DROP SCHEMA " + schema + " CASCADE");
+    close();
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

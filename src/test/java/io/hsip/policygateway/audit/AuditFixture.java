@@ -1,0 +1,106 @@
+package io.hsip.policygateway.audit;
+
+import io.hsip.policygateway.audit.bundle.BundleWriter;
+import io.hsip.policygateway.audit.internal.EntryWriter;
+import io.hsip.policygateway.audit.internal.TileStore;
+import io.hsip.policygateway.audit.internal.TreeIntegrator;
+import io.hsip.policygateway.cli.HsipCli;
+import io.hsip.policygateway.hsip.identity.SigningKey;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The audit machinery over one {@link AuditDatabase}, wired as the service wires it, for plain tests. */
+public final class AuditFixture implements AutoCloseable {
+
+  /** The checkpoint origin the tests use. */
+  public static final String ORIGIN = "hsip.io/policy-gateway/audit";
+
+  public final AuditDatabase db;
+  public final SigningKey key;
+  public final TileStore tiles = new TileStore();
+  public final EntryWriter writer;
+  public final TreeIntegrator integrator;
+  public final AtomicInteger batches = new AtomicInteger();
+  public final AtomicInteger failures = new AtomicInteger();
+
+  public AuditFixture(AuditDatabase db, SigningKey key) {
+    this.db = db;
+    this.key = key;
+    this.writer = new EntryWriter(db.dataSource(), Clock.systemUTC(), 2000, 100_000, new EntryWriter.Listener() {
+      @Override
+      public void committed(int count) {
+        batches.incrementAndGet();
+      }
+
+      @Override
+      public void failed(int count, Exception cause) {
+        failures.addAndGet(count);
+      }
+    });
+    writer.start();
+    this.integrator = new TreeIntegrator(db.dataSource(), tiles, () -> key, ORIGIN, Clock.systemUTC(), 50_000);
+  }
+
+  /** Appends {@code n} decision entries concurrently and waits for all commits; returns their seqs. */
+  public List<Long> append(int n) {
+    List<CompletableFuture<Long>> futures = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      futures.add(writer.submit(AuditEntry.decision("I4MLJTQWUZ66GBMNYEP75Z2QSD", i % 3 == 0 ? "deny" : "allow")
+          .policyVersion("sha256:" + "ab".repeat(32)).requestHash("cd".repeat(32))
+          .trace("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331").explanation("rules/" + i).build()));
+    }
+    return futures.stream().map(CompletableFuture::join).toList();
+  }
+
+  /** One integration round, which must find pending entries; returns the new tree size. */
+  public long integrateRound() {
+    return integrator.integrateOnce(true).orElseThrow(() -> new IllegalStateException("nothing was pending")).treeSize();
+  }
+
+  /** Exports everything recorded between {@code from} and {@code to} into {@code file}. */
+  public BundleWriter.Summary export(Path file, Instant from, Instant to, Long previous) throws IOException {
+    try (OutputStream out = Files.newOutputStream(file)) {
+      return new BundleWriter(db.dataSource(), tiles, key, ORIGIN, Clock.systemUTC(), 7)
+          .write(new BundleWriter.Request(from, to, previous, "test"), out);
+    }
+  }
+
+  /** Exports the whole log. */
+  public BundleWriter.Summary exportAll(Path file) throws IOException {
+    return export(file, Instant.EPOCH, Instant.now().plusSeconds(3600), null);
+  }
+
+  /**
+   * Runs {@code hsip audit verify} as an auditor would.
+   *
+   * @return exit code and everything printed
+   */
+  public static CliRun verify(String... args) {
+    StringWriter out = new StringWriter();
+    String[] all = new String[args.length + 2];
+    all[0] = "audit";
+    all[1] = "verify";
+    System.arraycopy(args, 0, all, 2, args.length);
+    int code = HsipCli.run(Clock.systemUTC(), new PrintWriter(out, true), new PrintWriter(out, true), all);
+    return new CliRun(code, out.toString());
+  }
+
+  /** The outcome of one CLI run. */
+  public record CliRun(int exitCode, String output) {}
+
+  @Override
+  public void close() {
+    writer.close();
+    db.drop();
+  }
+}

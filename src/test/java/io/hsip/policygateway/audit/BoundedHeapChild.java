@@ -1,0 +1,61 @@
+package io.hsip.policygateway.audit;
+
+import io.hsip.policygateway.audit.bundle.BundleWriter;
+import io.hsip.policygateway.audit.internal.TileStore;
+import io.hsip.policygateway.cli.HsipCli;
+import io.hsip.policygateway.hsip.Fixtures;
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * A JVM started with a small {@code -Xmx} by {@link AuditExportMillionTest}: {@code export <schema> <file> <from>
+ * <to>} streams a bundle, {@code verify <file> <key hex>} runs {@code hsip audit verify}. Prints one {@code RESULT}
+ * line with the time taken and the peak heap (sum of heap pools) and peak resident memory of this process.
+ */
+public final class BoundedHeapChild {
+
+  private BoundedHeapChild() {}
+
+  /** Runs one mode. */
+  public static void main(String[] args) throws Exception {
+    long start = System.nanoTime();
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    int exit = 0;
+    String what;
+    if (args[0].equals("export")) {
+      try (AuditDatabase db = AuditDatabase.attach(args[1], 2);
+          OutputStream file = new BufferedOutputStream(Files.newOutputStream(Path.of(args[2])), 1 << 16)) {
+        BundleWriter.Summary summary = new BundleWriter(db.dataSource(), new TileStore(), Fixtures.RESPONDER,
+            AuditFixture.ORIGIN, Clock.systemUTC(), 2000)
+            .write(new BundleWriter.Request(Instant.parse(args[3]), Instant.parse(args[4]), null, "million-test"), file);
+        what = summary.entries() + " entries exported";
+      }
+    } else {
+      exit = HsipCli.run(Clock.systemUTC(), out, out, "audit", "verify", args[1], "--key", args[2]);
+      what = "verify exit " + exit;
+    }
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    long heap = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        heap += pool.getPeakUsage().getUsed();
+      }
+    }
+    String rss = Files.readAllLines(Path.of("/proc/self/status")).stream()
+        .filter(l -> l.startsWith("VmHWM:")).findFirst().orElse("VmHWM: ? kB").replaceAll("\\s+", " ");
+    out.println(String.format(Locale.ROOT, "RESULT %s in %d ms, max heap %d MB, peak heap used %d MB, peak RSS %s",
+        what, ms, Runtime.getRuntime().maxMemory() >> 20, heap >> 20, rss.substring("VmHWM: ".length())));
+    out.flush();
+    System.exit(exit);
+  }
+}
