@@ -97,6 +97,14 @@ ensure_databases() {
   done
 }
 
+# Recreates the test database so every test run starts from an empty schema that Flyway builds anew.
+reset_test_database() {
+  local db="${HSIP_TEST_DB:-hsip_test}"
+  log "recreating test database $db"
+  psql_admin -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)"
+  psql_admin -c "CREATE DATABASE \"$db\" OWNER \"$HSIP_DB_ROLE\""
+}
+
 prepare_environment() {
   select_jdk
   ensure_postgres
