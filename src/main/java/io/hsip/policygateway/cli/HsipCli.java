@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       PeerIdCommand.class,
       ConsentCommand.class,
       TokenCommand.class,
+      PolicyCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class HsipCli {
