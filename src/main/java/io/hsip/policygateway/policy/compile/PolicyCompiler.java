@@ -51,6 +51,7 @@ public final class PolicyCompiler {
 
   /** Compiles a UTF-8 document; too large or not UTF-8 is an error finding, not an exception. */
   public Compilation compile(byte[] utf8) {
+    // Checked before decoding, so a huge upload costs no more than its length.
     if (utf8.length > limits.maxBytes()) {
       return failed(new Finding(Finding.Severity.ERROR, "limit", "the document is " + utf8.length
           + " bytes; the limit is " + limits.maxBytes(), "", 0, 0, null));
@@ -68,8 +69,20 @@ public final class PolicyCompiler {
     return compile(source);
   }
 
-  /** Compiles a document. */
+  /** Compiles a document, with lints. */
   public Compilation compile(String source) {
+    return compile(source, true);
+  }
+
+  /**
+   * Compiles a stored, already-published document for enforcement: every check that can reject it
+   * still runs, but the lints (quadratic in the rule count, and advice for authors) are skipped.
+   */
+  public Compilation compileForEnforcement(String source) {
+    return compile(source, false);
+  }
+
+  private Compilation compile(String source, boolean lint) {
     int bytes = StandardCharsets.UTF_8.encode(source).remaining();
     if (bytes > limits.maxBytes()) {
       return failed(new Finding(Finding.Severity.ERROR, "limit", "the document is " + bytes
@@ -82,7 +95,7 @@ public final class PolicyCompiler {
       String code = e.getMessage() != null && e.getMessage().startsWith("invalid YAML") ? "yaml" : "limit";
       return failed(new Finding(Finding.Severity.ERROR, code, e.getMessage(), "", e.line(), e.column(), null));
     }
-    return new Run(tree, source).compile();
+    return new Run(tree, source, lint).compile();
   }
 
   private static Compilation failed(Finding finding) {
@@ -93,10 +106,12 @@ public final class PolicyCompiler {
   private final class Run {
     private final YamlTree tree;
     private final String[] lines;
+    private final boolean lint;
     private final List<Finding> findings = new ArrayList<>();
 
-    Run(YamlTree tree, String source) {
+    Run(YamlTree tree, String source, boolean lint) {
       this.tree = tree;
+      this.lint = lint;
       this.lines = source.split("\r?\n", -1);
     }
 
@@ -122,7 +137,9 @@ public final class PolicyCompiler {
         }
         compiled.add(new CompiledRule(rule, i, condition));
       }
-      lint(document);
+      if (lint) {
+        lint(document);
+      }
       if (findings.stream().anyMatch(Finding::isError)) {
         return done(null);
       }

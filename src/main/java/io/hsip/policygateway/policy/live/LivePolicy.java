@@ -1,0 +1,91 @@
+package io.hsip.policygateway.policy.live;
+
+import io.hsip.policygateway.policy.PolicyConfig;
+import io.hsip.policygateway.policy.compile.CompiledPolicy;
+import io.hsip.policygateway.policy.compile.PolicyCompiler;
+import io.hsip.policygateway.policy.model.Decision;
+import io.hsip.policygateway.policy.model.PolicyRequest;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.sql.DriverManager;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The policy this replica enforces: the latest published version of {@code policy.live-set}, kept
+ * current by a {@link PolicyReloader} on a dedicated connection. Deciding never touches the database.
+ * Without a loaded policy every decision is a deny (fail closed, DESIGN.md §4).
+ */
+@ApplicationScoped
+public class LivePolicy {
+
+  private final PolicyConfig config;
+  private final String jdbcUrl;
+  private final String user;
+  private final Optional<String> password;
+  private final AtomicReference<@Nullable CompiledPolicy> live = new AtomicReference<>();
+  private @Nullable PolicyReloader reloader;
+
+  LivePolicy(
+      PolicyConfig config,
+      @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
+      @ConfigProperty(name = "quarkus.datasource.username") String user,
+      @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+    this.config = config;
+    this.jdbcUrl = jdbcUrl;
+    this.user = user;
+    this.password = password;
+  }
+
+  void start(@Observes StartupEvent event) {
+    if (!config.reload().enabled()) {
+      return;
+    }
+    PolicyReloader started = new PolicyReloader(
+        "live", this::connect, config.liveSet(), new PolicyCompiler(config.limits().toPolicyLimits()),
+        config.reload().pollInterval(), config.reload().reconnectDelay(), live::set);
+    started.start();
+    reloader = started;
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    PolicyReloader running = reloader;
+    if (running != null) {
+      running.close();
+    }
+  }
+
+  /** Decides a request with the live policy; a deny when none is loaded. */
+  public Decision decide(PolicyRequest request) {
+    CompiledPolicy policy = live.get();
+    if (policy == null) {
+      return Decision.noPolicy(request.requestedTtlMs(), "no version of policy set " + config.liveSet() + " is loaded");
+    }
+    return policy.evaluate(request);
+  }
+
+  /** The live policy, if one is loaded. */
+  public Optional<CompiledPolicy> current() {
+    return Optional.ofNullable(live.get());
+  }
+
+  /** The set this replica enforces. */
+  public String policySet() {
+    return config.liveSet();
+  }
+
+  private java.sql.Connection connect() throws java.sql.SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", user);
+    password.ifPresent(p -> props.setProperty("password", p));
+    props.setProperty("ApplicationName", "hsip-policy-reloader");
+    java.sql.Connection connection = DriverManager.getConnection(jdbcUrl, props);
+    connection.setAutoCommit(true);
+    return connection;
+  }
+}
