@@ -1,6 +1,5 @@
 package io.hsip.policygateway.policy;
 
-import io.hsip.policygateway.policy.compile.PolicyLimits;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
@@ -46,7 +45,7 @@ public interface PolicyConfig {
     Duration reconnectDelay();
   }
 
-  /** Resource limits of one document (see {@link PolicyLimits}). */
+  /** Resource limits of one document (see {@link io.hsip.policygateway.policy.compile.PolicyLimits}). */
   interface Limits {
     /** Largest document, in bytes. */
     @WithDefault("524288")
@@ -79,13 +78,5 @@ public interface PolicyConfig {
     /** Most CEL comprehension iterations per evaluation. */
     @WithDefault("1000")
     int maxConditionIterations();
-
-    /** The limits as the compiler takes them. */
-    default PolicyLimits toPolicyLimits() {
-      PolicyLimits d = PolicyLimits.DEFAULTS;
-      return new PolicyLimits(
-          maxDocumentBytes(), maxDepth(), maxNodes(), maxAliases(), maxRules(), maxConditionLength(),
-          maxConditionNodes(), d.maxConditionParseDepth(), d.maxComprehensionNesting(), maxConditionIterations());
-    }
   }
 }

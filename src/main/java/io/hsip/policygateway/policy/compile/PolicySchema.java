@@ -22,7 +22,7 @@ import java.util.Locale;
 public final class PolicySchema {
 
   /** Class-path location of the schema (copied from {@code policies/schema/} by the build). */
-  public static final String RESOURCE = "/io/hsip/policygateway/policy/policy.schema.json";
+  public static final String RESOURCE = "/policy-schema/policy.schema.json";
 
   private static final JsonSchema SCHEMA = load();
 

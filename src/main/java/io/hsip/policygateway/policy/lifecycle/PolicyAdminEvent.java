@@ -1,5 +1,8 @@
 package io.hsip.policygateway.policy.lifecycle;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -10,8 +13,8 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.type.SqlTypes;
+import java.util.TreeMap;
+import org.hibernate.annotations.ColumnTransformer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,6 +28,8 @@ import org.jspecify.annotations.Nullable;
 @Entity
 @Table(name = "policy_admin_event")
 public class PolicyAdminEvent extends PanacheEntityBase {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What was done; the database spelling is {@link #code()}. */
   public enum Action {
@@ -75,10 +80,14 @@ public class PolicyAdminEvent extends PanacheEntityBase {
   @Column(updatable = false)
   public @Nullable String digest;
 
-  /** Action-specific facts: draft id, revision, approval id, rollback source, rule counts, … */
-  @JdbcTypeCode(SqlTypes.JSON)
+  /**
+   * Action-specific facts as a JSON object (draft id, revision, approval id, rollback source, rule
+   * count, …), keys sorted. Stored as jsonb; kept as text here so the service's REST JSON settings never
+   * shape audit data.
+   */
   @Column(nullable = false, updatable = false, columnDefinition = "jsonb")
-  public Map<String, Object> details;
+  @ColumnTransformer(write = "?::jsonb")
+  public String details;
 
   /** Records an event; the caller's transaction commits it together with the change. */
   public static PolicyAdminEvent record(
@@ -91,9 +100,26 @@ public class PolicyAdminEvent extends PanacheEntityBase {
     event.policySet = policySet;
     event.version = version;
     event.digest = digest;
-    event.details = Map.copyOf(details);
+    event.details = json(details);
     event.persist();
     return event;
+  }
+
+  /** The details as a JSON tree. */
+  public JsonNode detailsTree() {
+    try {
+      return JSON.readTree(details);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("policy_admin_event " + id + " holds malformed details", e);
+    }
+  }
+
+  private static String json(Map<String, Object> details) {
+    try {
+      return JSON.writeValueAsString(new TreeMap<>(details));
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("admin event details must be plain JSON values", e);
+    }
   }
 
   /** Up to {@code limit} events with an id above {@code afterId}, in id order (keyset pagination). */

@@ -14,6 +14,7 @@ import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,10 +48,10 @@ public class PolicyLifecycle {
         }
       };
 
-  PolicyLifecycle(PolicyConfig config, Clock clock) {
+  PolicyLifecycle(PolicyConfig config, Clock clock, PolicyCompiler compiler) {
     this.config = config;
     this.clock = clock;
-    this.compiler = new PolicyCompiler(config.limits().toPolicyLimits());
+    this.compiler = compiler;
   }
 
   /**
@@ -106,7 +107,7 @@ public class PolicyLifecycle {
     Compilation compilation = compileOrReject(document);
     CompiledPolicy policy = compilation.orThrow();
     lockAdminWrites();
-    Instant now = clock.instant();
+    Instant now = now();
     PolicyDraft draft = new PolicyDraft();
     draft.id = UUID.randomUUID();
     draft.policySet = policy.document().policySet();
@@ -146,7 +147,7 @@ public class PolicyLifecycle {
     draft.digest = policy.digest();
     draft.revision++;
     draft.updatedBy = actor;
-    draft.updatedAt = clock.instant();
+    draft.updatedAt = now();
     PolicyAdminEvent.record(draft.updatedAt, actor, PolicyAdminEvent.Action.DRAFT_UPDATE, draft.policySet, null,
         draft.digest, Map.of("draft_id", id.toString(), "revision", draft.revision));
     return new SavedDraft(draft, compilation.warnings());
@@ -158,7 +159,7 @@ public class PolicyLifecycle {
     lockAdminWrites();
     PolicyDraft draft = draft(id);
     draft.delete();
-    PolicyAdminEvent.record(clock.instant(), actor, PolicyAdminEvent.Action.DRAFT_DELETE, draft.policySet, null,
+    PolicyAdminEvent.record(now(), actor, PolicyAdminEvent.Action.DRAFT_DELETE, draft.policySet, null,
         draft.digest, Map.of("draft_id", id.toString(), "revision", draft.revision));
   }
 
@@ -262,7 +263,7 @@ public class PolicyLifecycle {
     PolicyApproval approval = pendingApproval(approvalId);
     approval.status = PolicyApproval.Status.REJECTED;
     approval.decidedBy = actor;
-    approval.decidedAt = clock.instant();
+    approval.decidedAt = now();
     approval.reason = reason;
     PolicyAdminEvent.record(approval.decidedAt, actor, PolicyAdminEvent.Action.REJECT, approval.policySet, null,
         approval.digest, Map.of("approval_id", approvalId.toString(), "reason", reason));
@@ -308,7 +309,7 @@ public class PolicyLifecycle {
       approval.rollbackOf = rollbackOf;
       approval.baseVersion = latest == null ? null : latest.version();
       approval.requestedBy = actor;
-      approval.requestedAt = clock.instant();
+      approval.requestedAt = now();
       approval.persist();
       facts.put("approval_id", approval.id.toString());
       PolicyAdminEvent.record(approval.requestedAt, actor,
@@ -334,7 +335,7 @@ public class PolicyLifecycle {
     version.canonical = policy.canonicalJson();
     version.ruleCount = policy.document().rules().size();
     version.publishedBy = publisher;
-    version.publishedAt = clock.instant();
+    version.publishedAt = now();
     version.approvedBy = approver;
     version.rolledBackFrom = rollbackOf;
     version.persist();
@@ -380,6 +381,11 @@ public class PolicyLifecycle {
       compiledVersions.put(key, policy);
     }
     return policy;
+  }
+
+  /** Now, at the database's precision (microseconds), so what we return is what is stored. */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
   private static void lockAdminWrites() {

@@ -222,9 +222,9 @@ public class PolicyResource {
    * @param details action-specific facts
    */
   public record EventView(long id, Instant occurredAt, String actor, String action, @Nullable String policySet,
-      @Nullable Integer version, @Nullable String digest, java.util.Map<String, Object> details) {
+      @Nullable Integer version, @Nullable String digest, com.fasterxml.jackson.databind.JsonNode details) {
     static EventView from(PolicyAdminEvent e) {
-      return new EventView(e.id, e.occurredAt, e.actor, e.action, e.policySet, e.version, e.digest, e.details);
+      return new EventView(e.id, e.occurredAt, e.actor, e.action, e.policySet, e.version, e.digest, e.detailsTree());
     }
   }
 

@@ -25,6 +25,7 @@ import org.jspecify.annotations.Nullable;
 public class LivePolicy {
 
   private final PolicyConfig config;
+  private final PolicyCompiler compiler;
   private final String jdbcUrl;
   private final String user;
   private final Optional<String> password;
@@ -33,10 +34,12 @@ public class LivePolicy {
 
   LivePolicy(
       PolicyConfig config,
+      PolicyCompiler compiler,
       @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
       @ConfigProperty(name = "quarkus.datasource.username") String user,
       @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
     this.config = config;
+    this.compiler = compiler;
     this.jdbcUrl = jdbcUrl;
     this.user = user;
     this.password = password;
@@ -47,7 +50,7 @@ public class LivePolicy {
       return;
     }
     PolicyReloader started = new PolicyReloader(
-        "live", this::connect, config.liveSet(), new PolicyCompiler(config.limits().toPolicyLimits()),
+        "live", this::connect, config.liveSet(), compiler,
         config.reload().pollInterval(), config.reload().reconnectDelay(), live::set);
     started.start();
     reloader = started;
