@@ -240,8 +240,9 @@ public class PolicyLifecycle {
     }
     Integer latest = PolicyVersion.latest(approval.policySet).map(PolicyVersion::version).orElse(null);
     if (!java.util.Objects.equals(latest, approval.baseVersion)) {
+      String base = approval.baseVersion == null ? "no version" : "version " + approval.baseVersion;
       throw new PolicyConflictException("version " + latest + " of " + approval.policySet
-          + " was published after this request (based on " + approval.baseVersion + "); reject it and submit again");
+          + " was published after this request, which was based on " + base + "; reject it and submit again");
     }
     CompiledPolicy policy = compileOrReject(approval.source.getBytes(StandardCharsets.UTF_8)).orThrow();
     PolicyVersion version =
