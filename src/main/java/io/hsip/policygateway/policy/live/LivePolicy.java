@@ -5,6 +5,9 @@ import io.hsip.policygateway.policy.compile.CompiledPolicy;
 import io.hsip.policygateway.policy.compile.PolicyCompiler;
 import io.hsip.policygateway.policy.model.Decision;
 import io.hsip.policygateway.policy.model.PolicyRequest;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,16 +33,28 @@ public class LivePolicy {
   private final String user;
   private final Optional<String> password;
   private final AtomicReference<@Nullable CompiledPolicy> live = new AtomicReference<>();
+  private final Counter failClosed;
   private @Nullable PolicyReloader reloader;
 
   LivePolicy(
       PolicyConfig config,
       PolicyCompiler compiler,
+      MeterRegistry meters,
       @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
       @ConfigProperty(name = "quarkus.datasource.username") String user,
       @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
     this.config = config;
     this.compiler = compiler;
+    // Fail-closed denies must stay at 0 in production (DESIGN.md §4: counted and traced).
+    this.failClosed = Counter.builder("hsip.policy.fail.closed")
+        .description("Decisions denied because no policy was loaded or a condition could not be evaluated")
+        .register(meters);
+    Gauge.builder("hsip.policy.live.version", live, l -> {
+          CompiledPolicy p = l.get();
+          return p == null ? 0 : p.version();
+        })
+        .description("The published version of the live policy set this replica enforces (0: none)")
+        .register(meters);
     this.jdbcUrl = jdbcUrl;
     this.user = user;
     this.password = password;
@@ -67,9 +82,14 @@ public class LivePolicy {
   public Decision decide(PolicyRequest request) {
     CompiledPolicy policy = live.get();
     if (policy == null) {
+      failClosed.increment();
       return Decision.noPolicy(request.requestedTtlMs(), "no version of policy set " + config.liveSet() + " is loaded");
     }
-    return policy.evaluate(request);
+    Decision decision = policy.evaluate(request);
+    if (decision.reason() == Decision.Reason.EVALUATION_FAILED) {
+      failClosed.increment();
+    }
+    return decision;
   }
 
   /** The live policy, if one is loaded. */

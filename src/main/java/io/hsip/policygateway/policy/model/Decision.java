@@ -2,6 +2,7 @@ package io.hsip.policygateway.policy.model;
 
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -54,6 +55,12 @@ public record Decision(
    */
   public record PolicyRef(String policySet, int version, String digest) {}
 
+  /** Keeps the rule lists read-only (a view: deciding stays allocation-light). */
+  public Decision {
+    matched = Collections.unmodifiableList(matched);
+    deciding = Collections.unmodifiableList(deciding);
+  }
+
   /** A fail-closed deny without a policy. */
   public static Decision noPolicy(long requestedTtlMs, String why) {
     return new Decision(
@@ -92,7 +99,9 @@ public record Decision(
       case ALLOWED -> {
         text.append("ALLOW for ").append(DurationText.formatMillis(grantedTtlMs))
             .append(" (requested ").append(requested).append(")");
-        if (deciding.isEmpty()) {
+        if (deciding.isEmpty() && grantedTtlMs < requestedTtlMs) {
+          text.append(": capped by the policy's max_ttl.");
+        } else if (deciding.isEmpty()) {
           text.append(": no matching rule caps it lower.");
         } else {
           text.append(": capped by ").append(String.join(", ", decidingRuleIds())).append('.');

@@ -1,6 +1,7 @@
 package io.hsip.policygateway.policy.compile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hsip.policygateway.policy.PolicyDocs;
 import io.hsip.policygateway.policy.model.Decision;
@@ -68,6 +69,9 @@ class PolicyEvaluationTest {
     String doc = PolicyDocs.small("s", "8h", "").replace("timezone: Europe/Berlin", "timezone: Europe/Berlin\nmax_ttl: 1h");
     Decision d = compile(doc).evaluate(PolicyDocs.memberChat("chat", 5 * 60 * MINUTE));
     assertThat(d.grantedTtlMs()).isEqualTo(60 * MINUTE);
+    assertThat(d.decidingRuleIds()).isEmpty();
+    assertThat(d.explanation()).startsWith("ALLOW for 1h (requested 5h): capped by the policy's max_ttl.");
+    assertThatThrownBy(() -> d.matched().clear()).isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test

@@ -153,7 +153,7 @@ class PolicyHotReloadTest {
               Statement statement = real.createStatement();
               return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Statement.class},
                   (p, m, a) -> m.getName().equals("execute") && a != null && String.valueOf(a[0]).startsWith("LISTEN")
-                      ? Boolean.FALSE : m.invoke(statement, a));
+                      ? false : m.invoke(statement, a));
             }
             if (method.getName().equals("unwrap")) {
               return real.unwrap((Class<?>) args[0]);
@@ -179,5 +179,7 @@ class PolicyHotReloadTest {
         () -> live.current().map(p -> p.version() == latest).orElse(false));
     assertThat(live.decide(PolicyDocs.memberChat("chat", 60_000)).effect()).isEqualTo(Effect.ALLOW);
     assertThat(live.decide(PolicyDocs.memberChat("mining", 60_000)).effect()).isEqualTo(Effect.DENY);
+    io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200)
+        .body(org.hamcrest.Matchers.containsString("hsip_policy_live_version " + latest + ".0"));
   }
 }
