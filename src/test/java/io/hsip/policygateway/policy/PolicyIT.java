@@ -23,7 +23,7 @@ class PolicyIT {
         .body(Files.readAllBytes(PolicyDocs.EXAMPLE))
         .post("/api/v1/policies/validate")
         .then().statusCode(200).body("policy_set", equalTo("acme")).body("rule_count", equalTo(24));
-    given().post("/api/v1/policies/validate").then().statusCode(401);
+    given().contentType("application/yaml").body("a: 1".getBytes(StandardCharsets.UTF_8)).post("/api/v1/policies/validate").then().statusCode(401);
   }
 
   @Test
