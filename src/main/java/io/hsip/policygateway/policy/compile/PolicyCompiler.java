@@ -25,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -314,6 +315,24 @@ public final class PolicyCompiler {
 
     private void lint(PolicyDocument document) {
       List<Rule> rules = document.rules();
+      // Only a rule whose purpose matcher covers another's can cover it, so candidates come from the
+      // rules with a broad purpose (any, or prefixes) and those naming the same exact purpose: this keeps
+      // linting near-linear for large policies instead of comparing every pair.
+      List<Integer> anyPurpose = new ArrayList<>();
+      List<Integer> broad = new ArrayList<>();
+      Map<String, List<Integer>> byExact = new HashMap<>();
+      for (int i = 0; i < rules.size(); i++) {
+        Rule.PurposeMatch purpose = rules.get(i).purpose();
+        if (purpose.isAny()) {
+          anyPurpose.add(i);
+          broad.add(i);
+        } else if (!purpose.prefixes().isEmpty()) {
+          broad.add(i);
+        }
+        for (String exact : purpose.exact()) {
+          byExact.computeIfAbsent(exact, k -> new ArrayList<>()).add(i);
+        }
+      }
       for (int i = 0; i < rules.size(); i++) {
         Rule rule = rules.get(i);
         String at = "/rules/" + i;
@@ -325,9 +344,18 @@ public final class PolicyCompiler {
         if (rule.effect() != Effect.ALLOW) {
           continue;
         }
+        TreeSet<Integer> candidates = new TreeSet<>();
+        if (rule.purpose().isAny()) {
+          candidates.addAll(anyPurpose);
+        } else {
+          candidates.addAll(broad);
+          if (rule.purpose().prefixes().isEmpty()) {
+            candidates.addAll(byExact.getOrDefault(rule.purpose().exact().iterator().next(), List.of()));
+          }
+        }
         @Nullable Rule shadowing = null;
         @Nullable Rule redundantWith = null;
-        for (int j = 0; j < rules.size(); j++) {
+        for (int j : candidates) {
           Rule other = rules.get(j);
           if (i == j || !RuleCoverage.covers(other, rule)) {
             continue;

@@ -95,6 +95,23 @@ class PolicyHostileDocumentTest {
     assertThat(c.errors()).extracting(Finding::message).containsExactly("must have at most 5,000 items but found 5,002");
   }
 
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void theLargestAllowedPolicyCompilesAndLintsInBoundedTime() {
+    // 5,000 rules need more than the default 512 KiB; the rule limit is what bounds the lints.
+    PolicyLimits d = PolicyLimits.DEFAULTS;
+    PolicyCompiler roomy = new PolicyCompiler(new PolicyLimits(1024 * 1024, d.maxDepth(), d.maxNodes(), d.maxAliases(),
+        d.maxRules(), d.maxConditionLength(), d.maxConditionNodes(), d.maxConditionParseDepth(),
+        d.maxComprehensionNesting(), d.maxConditionIterations()));
+    String document = io.hsip.policygateway.policy.ScaledPolicy.document(5000);
+    long start = System.nanoTime();
+    Compilation c = roomy.compile(document);
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertThat(c.errors()).isEmpty();
+    assertThat(c.orThrow().document().rules()).hasSize(5000);
+    assertThat(ms).as("compiling and linting 5,000 rules (ms)").isLessThan(10_000);
+  }
+
   private Finding celError(String condition) {
     Compilation c = compiler.compile(PolicyDocs.small("s", "8h", """
         - id: hostile
