@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       ConsentCommand.class,
       TokenCommand.class,
       AuditCommand.class,
+      PolicyCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class HsipCli {

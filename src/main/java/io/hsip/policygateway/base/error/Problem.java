@@ -30,10 +30,27 @@ public record Problem(
   public static final String MEDIA_TYPE = "application/problem+json";
 
   /**
-   * One rejected field.
+   * One rejected field. For an uploaded document the optional members place it in the document.
    *
    * @param field where in the request (a property path or JSON pointer)
    * @param message what is wrong with it
+   * @param code stable kind of problem, if the feature names one
+   * @param line 1-based line in an uploaded document, if known
+   * @param column 1-based column in an uploaded document, if known
+   * @param rule id of the policy rule concerned, if any
    */
-  public record Violation(String field, String message) {}
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Violation(
+      String field,
+      String message,
+      @Nullable String code,
+      @Nullable Integer line,
+      @Nullable Integer column,
+      @Nullable String rule) {
+
+    /** A violation of a request field. */
+    public Violation(String field, String message) {
+      this(field, message, null, null, null, null);
+    }
+  }
 }

@@ -1,6 +1,8 @@
 package io.hsip.policygateway.base.error;
 
 import java.net.URI;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Base of every feature exception that should reach a client as a problem document. Subclasses fix
@@ -31,6 +33,11 @@ public abstract class ProblemException extends RuntimeException {
   /** Problem type URI, e.g. {@code https://hsip.io/problems/signing-key-unavailable}. */
   public URI type() {
     return URI.create(TYPE_BASE + slug());
+  }
+
+  /** Field-level problems listed in the body ({@code violations}), or null for none. */
+  public @Nullable List<Problem.Violation> violations() {
+    return null;
   }
 
   /** Last segment of {@link #type()}. */

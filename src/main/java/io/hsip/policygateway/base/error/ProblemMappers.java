@@ -36,7 +36,7 @@ public class ProblemMappers {
     if (e.status() >= 500) {
       return serverError(e, uri, e.status(), e.type(), e.title(), e.getMessage());
     }
-    return respond(new Problem(e.type(), e.title(), e.status(), e.getMessage(), path(uri), null, null));
+    return respond(new Problem(e.type(), e.title(), e.status(), e.getMessage(), path(uri), null, e.violations()));
   }
 
   @ServerExceptionMapper

@@ -1,0 +1,82 @@
+package io.hsip.policygateway.policy;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Configuration of consent policies: which set is enforced, four-eyes publishing, reload and limits. */
+@ConfigMapping(prefix = "policy")
+public interface PolicyConfig {
+
+  /** The policy set this gateway enforces (its latest published version is live). */
+  @WithDefault("acme")
+  String liveSet();
+
+  /** Publishing and rollback need a second admin's approval. */
+  @WithDefault("false")
+  boolean fourEyes();
+
+  /**
+   * A policy file published as version 1 of the live set at start-up when the set has no version yet
+   * (development: the example organisation). Unset in production.
+   */
+  Optional<Path> bootstrapFile();
+
+  /** Hot reload. */
+  Reload reload();
+
+  /** Limits on uploaded documents. */
+  Limits limits();
+
+  /** How replicas learn of new versions. */
+  interface Reload {
+    /** Listen for publications and load them; off only for tests that drive loading themselves. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Fallback: check the latest version this often, in case a notification was missed. */
+    @WithDefault("30s")
+    Duration pollInterval();
+
+    /** Wait before reconnecting after the listening connection failed. */
+    @WithDefault("1s")
+    Duration reconnectDelay();
+  }
+
+  /** Resource limits of one document (see {@link io.hsip.policygateway.policy.compile.PolicyLimits}). */
+  interface Limits {
+    /** Largest document, in bytes. */
+    @WithDefault("524288")
+    int maxDocumentBytes();
+
+    /** Deepest YAML nesting. */
+    @WithDefault("32")
+    int maxDepth();
+
+    /** Most YAML values, counting what aliases repeat. */
+    @WithDefault("100000")
+    int maxNodes();
+
+    /** Most YAML alias uses. */
+    @WithDefault("100")
+    int maxAliases();
+
+    /** Most rules. */
+    @WithDefault("5000")
+    int maxRules();
+
+    /** Longest CEL condition, in characters. */
+    @WithDefault("1024")
+    int maxConditionLength();
+
+    /** Most CEL syntax-tree nodes. */
+    @WithDefault("200")
+    int maxConditionNodes();
+
+    /** Most CEL comprehension iterations per evaluation. */
+    @WithDefault("1000")
+    int maxConditionIterations();
+  }
+}

@@ -1,0 +1,94 @@
+package io.hsip.policygateway.policy.compile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The canonical form of a policy document: JSON with object keys sorted by UTF-16 code units, no
+ * insignificant whitespace and RFC 8785 string escaping. Policy documents hold only strings, integers,
+ * booleans, null, arrays and objects, so this is the RFC 8785 form of their data. Reformatting a YAML
+ * file or reordering its keys leaves the canonical form, and so the digest, unchanged.
+ */
+public final class CanonicalJson {
+
+  private CanonicalJson() {}
+
+  /** The canonical text of {@code node}. */
+  public static String of(JsonNode node) {
+    StringBuilder out = new StringBuilder(1024);
+    write(node, out);
+    return out.toString();
+  }
+
+  private static void write(JsonNode node, StringBuilder out) {
+    switch (node.getNodeType()) {
+      case OBJECT -> {
+        List<Map.Entry<String, JsonNode>> fields = new ArrayList<>(node.properties());
+        // String.compareTo orders by UTF-16 code units, as RFC 8785 §3.2.3 requires.
+        fields.sort(Map.Entry.comparingByKey());
+        out.append('{');
+        boolean first = true;
+        for (Map.Entry<String, JsonNode> field : fields) {
+          if (!first) {
+            out.append(',');
+          }
+          first = false;
+          string(field.getKey(), out);
+          out.append(':');
+          write(field.getValue(), out);
+        }
+        out.append('}');
+      }
+      case ARRAY -> {
+        out.append('[');
+        Iterator<JsonNode> items = node.elements();
+        boolean first = true;
+        while (items.hasNext()) {
+          if (!first) {
+            out.append(',');
+          }
+          first = false;
+          write(items.next(), out);
+        }
+        out.append(']');
+      }
+      case STRING -> string(node.textValue(), out);
+      case NUMBER -> {
+        if (!node.canConvertToExactIntegral()) {
+          throw new IllegalArgumentException("policy documents hold integers only, found " + node);
+        }
+        out.append(node.bigIntegerValue());
+      }
+      case BOOLEAN -> out.append(node.booleanValue());
+      case NULL -> out.append("null");
+      default -> throw new IllegalArgumentException("unsupported JSON value " + node.getNodeType());
+    }
+  }
+
+  private static void string(String value, StringBuilder out) {
+    out.append('"');
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\b' -> out.append("\\b");
+        case '\f' -> out.append("\\f");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            out.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xf, 16));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    out.append('"');
+  }
+}

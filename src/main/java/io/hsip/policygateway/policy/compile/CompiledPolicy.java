@@ -1,0 +1,149 @@
+package io.hsip.policygateway.policy.compile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hsip.policygateway.policy.internal.CelConditions;
+import io.hsip.policygateway.policy.internal.CompiledRule;
+import io.hsip.policygateway.policy.internal.RequestFacts;
+import io.hsip.policygateway.policy.internal.RuleIndex;
+import io.hsip.policygateway.policy.model.Decision;
+import io.hsip.policygateway.policy.model.Effect;
+import io.hsip.policygateway.policy.model.PolicyDocument;
+import io.hsip.policygateway.policy.model.PolicyRequest;
+import io.hsip.policygateway.policy.model.Rule;
+import java.time.zone.ZoneRules;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A policy document compiled for evaluation: immutable, thread-safe, indexed so that a decision
+ * tests only the rules that can match. Semantics (DESIGN.md §4): default deny; any matching deny wins;
+ * an allow grants the requested TTL capped by every matching allow's {@code ttl_cap} and by {@code
+ * max_ttl}; a condition that cannot be evaluated denies (fail closed).
+ */
+public final class CompiledPolicy {
+
+  private final PolicyDocument document;
+  private final JsonNode tree;
+  private final String canonical;
+  private final String digest;
+  private final Decision.PolicyRef ref;
+  private final CompiledRule[] rules;
+  private final RuleIndex index;
+  private final ZoneRules zone;
+  private final long maxTtlMs;
+
+  CompiledPolicy(PolicyDocument document, JsonNode tree, String canonical, String digest, List<CompiledRule> rules, int version) {
+    this.document = document;
+    this.tree = tree;
+    this.canonical = canonical;
+    this.digest = digest;
+    this.ref = new Decision.PolicyRef(document.policySet(), version, digest);
+    this.rules = rules.toArray(CompiledRule[]::new);
+    this.index = new RuleIndex(document.rules());
+    this.zone = document.zone().getRules();
+    this.maxTtlMs = document.maxTtl() == null ? Long.MAX_VALUE : document.maxTtl().toMillis();
+  }
+
+  private CompiledPolicy(CompiledPolicy source, int version) {
+    this.document = source.document;
+    this.tree = source.tree;
+    this.canonical = source.canonical;
+    this.digest = source.digest;
+    this.ref = new Decision.PolicyRef(document.policySet(), version, digest);
+    this.rules = source.rules;
+    this.index = source.index;
+    this.zone = source.zone;
+    this.maxTtlMs = source.maxTtlMs;
+  }
+
+  /** The same policy, labelled as published version {@code version}. */
+  public CompiledPolicy asVersion(int version) {
+    return new CompiledPolicy(this, version);
+  }
+
+  /** The document. */
+  public PolicyDocument document() {
+    return document;
+  }
+
+  /** The document's data as a JSON tree (for diffs). */
+  public JsonNode tree() {
+    return tree;
+  }
+
+  /** The canonical JSON text the digest is taken over. */
+  public String canonicalJson() {
+    return canonical;
+  }
+
+  /** SHA-256 of the canonical JSON, lowercase hex. */
+  public String digest() {
+    return digest;
+  }
+
+  /** The published version this was labelled with, 0 if none. */
+  public int version() {
+    return ref.version();
+  }
+
+  /** Decides {@code request}. Never throws for a well-formed request. */
+  public Decision evaluate(PolicyRequest request) {
+    long[] candidates = new long[index.words()];
+    index.candidates(request, candidates);
+    RequestFacts facts = new RequestFacts(request, zone);
+    List<Rule> matched = new ArrayList<>(4);
+    List<Rule> denies = null;
+    long granted = Math.min(request.requestedTtlMs(), maxTtlMs);
+    for (int word = 0; word < candidates.length; word++) {
+      long bits = candidates[word];
+      while (bits != 0) {
+        int i = (word << 6) + Long.numberOfTrailingZeros(bits);
+        bits &= bits - 1;
+        CompiledRule rule = rules[i];
+        boolean matches;
+        try {
+          matches = rule.matches(facts);
+        } catch (CelConditions.ConditionFailedException e) {
+          return new Decision(
+              Effect.DENY, Decision.Reason.EVALUATION_FAILED, 0, request.requestedTtlMs(), matched,
+              List.of(rule.rule()), "condition of rule " + rule.rule().id() + " failed: " + e.getMessage(),
+              ref, document.zone());
+        }
+        if (!matches) {
+          continue;
+        }
+        matched.add(rule.rule());
+        if (rule.deny()) {
+          if (denies == null) {
+            denies = new ArrayList<>(2);
+          }
+          denies.add(rule.rule());
+        } else if (rule.ttlCapMs() < granted) {
+          granted = rule.ttlCapMs();
+        }
+      }
+    }
+    if (denies != null) {
+      return new Decision(
+          Effect.DENY, Decision.Reason.DENIED_BY_RULE, 0, request.requestedTtlMs(), matched, denies, null, ref,
+          document.zone());
+    }
+    if (matched.isEmpty()) {
+      return new Decision(
+          Effect.DENY, Decision.Reason.NO_MATCHING_RULE, 0, request.requestedTtlMs(), List.of(), List.of(), null, ref,
+          document.zone());
+    }
+    List<Rule> capping = List.of();
+    if (granted < request.requestedTtlMs()) {
+      capping = new ArrayList<>(1);
+      for (Rule rule : matched) {
+        if (rule.ttlCap() != null && rule.ttlCap().toMillis() == granted) {
+          capping.add(rule);
+        }
+      }
+    }
+    return new Decision(
+        Effect.ALLOW, Decision.Reason.ALLOWED, granted, request.requestedTtlMs(), matched, capping, null, ref,
+        document.zone());
+  }
+}

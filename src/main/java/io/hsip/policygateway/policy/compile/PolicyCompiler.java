@@ -1,0 +1,424 @@
+package io.hsip.policygateway.policy.compile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hsip.policygateway.hsip.Sha256;
+import io.hsip.policygateway.policy.internal.CelConditions;
+import io.hsip.policygateway.policy.internal.CompiledRule;
+import io.hsip.policygateway.policy.internal.YamlTree;
+import io.hsip.policygateway.policy.model.DurationText;
+import io.hsip.policygateway.policy.model.Effect;
+import io.hsip.policygateway.policy.model.PolicyDocument;
+import io.hsip.policygateway.policy.model.RequesterKind;
+import io.hsip.policygateway.policy.model.Rule;
+import io.hsip.policygateway.policy.model.Weekday;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns policy documents into {@link CompiledPolicy compiled policies}: reads the YAML within the
+ * {@link PolicyLimits limits}, checks it against the published JSON Schema, resolves references
+ * (groups, services, rule ids), type-checks CEL conditions, and lints (unreachable, shadowed and
+ * redundant rules). Every finding carries the line, column, JSON pointer and rule id. Thread-safe.
+ */
+public final class PolicyCompiler {
+
+  private final PolicyLimits limits;
+  private final CelConditions cel;
+
+  /** A compiler with these limits. */
+  public PolicyCompiler(PolicyLimits limits) {
+    this.limits = limits;
+    this.cel = new CelConditions(limits.cel());
+  }
+
+  /** The limits in force. */
+  public PolicyLimits limits() {
+    return limits;
+  }
+
+  /** Compiles a UTF-8 document; too large or not UTF-8 is an error finding, not an exception. */
+  public Compilation compile(byte[] utf8) {
+    // Checked before decoding, so a huge upload costs no more than its length.
+    if (utf8.length > limits.maxBytes()) {
+      return failed(new Finding(Finding.Severity.ERROR, "limit", "the document is " + utf8.length
+          + " bytes; the limit is " + limits.maxBytes(), "", 0, 0, null));
+    }
+    String source;
+    try {
+      source = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(utf8))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return failed(new Finding(Finding.Severity.ERROR, "yaml", "the document is not valid UTF-8", "", 0, 0, null));
+    }
+    return compile(source);
+  }
+
+  /** Compiles a document, with lints. */
+  public Compilation compile(String source) {
+    return compile(source, true);
+  }
+
+  /**
+   * Compiles a stored, already-published document for enforcement: every check that can reject it
+   * still runs, but the lints (quadratic in the rule count, and advice for authors) are skipped.
+   */
+  public Compilation compileForEnforcement(String source) {
+    return compile(source, false);
+  }
+
+  private Compilation compile(String source, boolean lint) {
+    int bytes = StandardCharsets.UTF_8.encode(source).remaining();
+    if (bytes > limits.maxBytes()) {
+      return failed(new Finding(Finding.Severity.ERROR, "limit", "the document is " + bytes
+          + " bytes; the limit is " + limits.maxBytes(), "", 0, 0, null));
+    }
+    YamlTree tree;
+    try {
+      tree = YamlTree.read(source, limits.yaml());
+    } catch (YamlTree.YamlTreeException e) {
+      String code = e.getMessage() != null && e.getMessage().startsWith("invalid YAML") ? "yaml" : "limit";
+      return failed(new Finding(Finding.Severity.ERROR, code, e.getMessage(), "", e.line(), e.column(), null));
+    }
+    return new Run(tree, source, lint).compile();
+  }
+
+  private static Compilation failed(Finding finding) {
+    return new Compilation(null, List.of(finding));
+  }
+
+  /** One compilation: collects findings while reading the tree into the model. */
+  private final class Run {
+    private final YamlTree tree;
+    private final String[] lines;
+    private final boolean lint;
+    private final List<Finding> findings = new ArrayList<>();
+
+    Run(YamlTree tree, String source, boolean lint) {
+      this.tree = tree;
+      this.lint = lint;
+      this.lines = source.split("\r?\n", -1);
+    }
+
+    Compilation compile() {
+      JsonNode root = tree.root();
+      for (PolicySchema.Violation v : PolicySchema.validate(root)) {
+        error("schema", v.message(), v.pointer());
+      }
+      if (!findings.isEmpty()) {
+        return done(null);
+      }
+      if (root.path("rules").size() > limits.maxRules()) {
+        error("limit", "the policy has " + root.path("rules").size() + " rules; the limit is " + limits.maxRules(), "/rules");
+        return done(null);
+      }
+      PolicyDocument document = read(root);
+      List<CompiledRule> compiled = new ArrayList<>();
+      for (int i = 0; i < document.rules().size(); i++) {
+        Rule rule = document.rules().get(i);
+        CelConditions.Condition condition = null;
+        if (rule.condition() != null) {
+          condition = condition(rule.condition(), "/rules/" + i + "/condition");
+        }
+        compiled.add(new CompiledRule(rule, i, condition));
+      }
+      if (lint) {
+        lint(document);
+      }
+      if (findings.stream().anyMatch(Finding::isError)) {
+        return done(null);
+      }
+      String canonical = CanonicalJson.of(root);
+      String digest = Sha256.hex(canonical.getBytes(StandardCharsets.UTF_8));
+      return done(new CompiledPolicy(document, root, canonical, digest, compiled, 0));
+    }
+
+    private Compilation done(@Nullable CompiledPolicy policy) {
+      findings.sort(Finding.ORDER);
+      return new Compilation(policy, findings);
+    }
+
+    // --- Reading the model (the schema has vouched for shapes and types) ---------------------------
+
+    private PolicyDocument read(JsonNode root) {
+      ZoneId zone = ZoneId.of("UTC");
+      try {
+        zone = ZoneId.of(root.path("timezone").asText());
+      } catch (DateTimeException e) {
+        error("unknown-timezone", "\"" + root.path("timezone").asText() + "\" is not a known time zone (use an IANA name such as Europe/Berlin)", "/timezone");
+      }
+      Set<String> groups = strings(root.path("groups"));
+      Set<String> services = strings(root.path("services"));
+      Duration maxTtl = duration(root.path("max_ttl"), "/max_ttl");
+      List<Rule> rules = new ArrayList<>();
+      Map<String, Integer> ids = new HashMap<>();
+      JsonNode ruleNodes = root.path("rules");
+      for (int i = 0; i < ruleNodes.size(); i++) {
+        String at = "/rules/" + i;
+        Rule rule = rule(ruleNodes.get(i), at, groups, services);
+        Integer first = ids.putIfAbsent(rule.id(), i);
+        if (first != null) {
+          error("duplicate-rule-id", "rule id \"" + rule.id() + "\" is already used by rule #" + (first + 1), at + "/id");
+        }
+        rules.add(rule);
+      }
+      if (rules.isEmpty()) {
+        warning("no-rules", "the policy has no rules, so it denies every request", "/rules", null);
+      }
+      return new PolicyDocument(
+          root.path("policy_set").asText(), root.path("description").asText(""), zone, groups, services, maxTtl,
+          List.copyOf(rules));
+    }
+
+    private Rule rule(JsonNode node, String at, Set<String> groups, Set<String> services) {
+      String id = node.path("id").asText();
+      Effect effect = Effect.valueOf(node.path("effect").asText().toUpperCase(java.util.Locale.ROOT));
+      JsonNode r = node.path("requester");
+      Rule.RequesterMatch requester =
+          new Rule.RequesterMatch(
+              strings(r.path("peer_ids")),
+              r.hasNonNull("kind") ? RequesterKind.parse(r.path("kind").asText()) : null,
+              known(r.path("groups_any"), at + "/requester/groups_any", groups, "group", "groups", id),
+              known(r.path("groups_all"), at + "/requester/groups_all", groups, "group", "groups", id),
+              r.hasNonNull("min_reputation") ? r.path("min_reputation").intValue() : null,
+              r.hasNonNull("max_reputation") ? r.path("max_reputation").intValue() : null);
+      JsonNode t = node.path("target");
+      Rule.TargetMatch target =
+          new Rule.TargetMatch(
+              strings(t.path("members")),
+              known(t.path("groups_any"), at + "/target/groups_any", groups, "group", "groups", id),
+              known(t.path("services"), at + "/target/services", services, "service", "services", id));
+      JsonNode p = node.path("purpose");
+      Rule.PurposeMatch purpose = new Rule.PurposeMatch(strings(p.path("exact")), List.copyOf(strings(p.path("prefixes"))));
+      JsonNode ttl = node.path("requested_ttl");
+      Rule.TtlMatch requestedTtl =
+          new Rule.TtlMatch(duration(ttl.path("at_least"), at + "/requested_ttl/at_least"),
+              duration(ttl.path("at_most"), at + "/requested_ttl/at_most"));
+      Rule.TimeWindow time = null;
+      if (node.has("time")) {
+        JsonNode w = node.path("time");
+        Set<Weekday> days = new LinkedHashSet<>();
+        w.path("days").forEach(d -> days.add(Weekday.parse(d.asText())));
+        LocalTime from = w.hasNonNull("from") ? LocalTime.parse(w.path("from").asText()) : null;
+        LocalTime until = w.hasNonNull("until") ? LocalTime.parse(w.path("until").asText()) : null;
+        if (from != null && from.equals(until)) {
+          error("empty-window", "time window from " + from + " until " + until + " is empty; omit both for the whole day", at + "/time", id);
+        }
+        time = new Rule.TimeWindow(Set.copyOf(days), from, until);
+      }
+      String condition = node.hasNonNull("condition") ? node.path("condition").asText() : null;
+      Duration ttlCap = duration(node.path("ttl_cap"), at + "/ttl_cap");
+      Rule.RateLimit rateLimit = null;
+      if (node.has("rate_limit")) {
+        JsonNode l = node.path("rate_limit");
+        Duration per = duration(l.path("per"), at + "/rate_limit/per");
+        rateLimit = new Rule.RateLimit(l.path("requests").intValue(), per == null ? Duration.ofSeconds(1) : per,
+            l.path("key").asText("requester"));
+      }
+      if (effect == Effect.DENY) {
+        if (ttlCap != null) {
+          error("allow-only", "ttl_cap applies to allow rules only; a deny always has TTL 0", at + "/ttl_cap", id);
+        }
+        if (rateLimit != null) {
+          error("allow-only", "rate_limit applies to allow rules only", at + "/rate_limit", id);
+        }
+      }
+      if (ttlCap != null && ttlCap.isZero()) {
+        error("zero-ttl", "a TTL cap of 0 grants nothing; write a deny rule instead", at + "/ttl_cap", id);
+      }
+      return new Rule(
+          id, node.path("description").asText(""), effect, requester, target, purpose, requestedTtl, time, condition,
+          ttlCap, rateLimit);
+    }
+
+    private Set<String> known(
+        JsonNode values, String at, Set<String> declared, String what, String list, String ruleId) {
+      for (int i = 0; i < values.size(); i++) {
+        String value = values.get(i).asText();
+        if (!declared.contains(value)) {
+          error("unknown-" + what, what + " \"" + value + "\" is not declared in " + list, at + "/" + i, ruleId);
+        }
+      }
+      return strings(values);
+    }
+
+    private static Set<String> strings(JsonNode values) {
+      Set<String> out = new LinkedHashSet<>();
+      values.forEach(v -> out.add(v.asText()));
+      return java.util.Collections.unmodifiableSet(out);
+    }
+
+    private @Nullable Duration duration(JsonNode value, String at) {
+      if (value.isMissingNode() || value.isNull()) {
+        return null;
+      }
+      try {
+        return DurationText.parse(value.asText());
+      } catch (IllegalArgumentException e) {
+        error("schema", e.getMessage(), at);
+        return null;
+      }
+    }
+
+    // --- CEL ---------------------------------------------------------------------------------------
+
+    private CelConditions.@Nullable Condition condition(String expression, String at) {
+      CelConditions.Compiled compiled = cel.compile(expression);
+      YamlTree.Position start = tree.positionOf(at);
+      for (CelConditions.Issue issue : compiled.issues()) {
+        int[] place = place(start, issue);
+        findings.add(new Finding(Finding.Severity.ERROR, "cel", "CEL: " + issue.message(), at, place[0], place[1], ruleAt(at)));
+      }
+      return compiled.condition();
+    }
+
+    /** Maps a position inside an expression to the document, per the scalar's style. */
+    private int[] place(YamlTree.Position start, CelConditions.Issue issue) {
+      return switch (start.style()) {
+        case "|", ">" -> {
+          // Block scalars: content starts on the next line, at the block's indentation.
+          int line = start.line() + issue.line();
+          int indent = 0;
+          for (int l = start.line(); l < lines.length; l++) {
+            String text = lines[l];
+            if (!text.isBlank()) {
+              indent = text.length() - text.stripLeading().length();
+              break;
+            }
+          }
+          yield new int[] {line, indent + issue.column()};
+        }
+        case "'", "\"" -> new int[] {start.line() + issue.line() - 1,
+            issue.line() == 1 ? start.column() + issue.column() : issue.column()};
+        default -> new int[] {start.line() + issue.line() - 1,
+            issue.line() == 1 ? start.column() + issue.column() - 1 : issue.column()};
+      };
+    }
+
+    // --- Lints -------------------------------------------------------------------------------------
+
+    private void lint(PolicyDocument document) {
+      List<Rule> rules = document.rules();
+      // Only a rule whose purpose matcher covers another's can cover it, so candidates come from the
+      // rules with a broad purpose (any, or prefixes) and those naming the same exact purpose: this keeps
+      // linting near-linear for large policies instead of comparing every pair.
+      List<Integer> anyPurpose = new ArrayList<>();
+      List<Integer> broad = new ArrayList<>();
+      Map<String, List<Integer>> byExact = new HashMap<>();
+      for (int i = 0; i < rules.size(); i++) {
+        Rule.PurposeMatch purpose = rules.get(i).purpose();
+        if (purpose.isAny()) {
+          anyPurpose.add(i);
+          broad.add(i);
+        } else if (!purpose.prefixes().isEmpty()) {
+          broad.add(i);
+        }
+        for (String exact : purpose.exact()) {
+          byExact.computeIfAbsent(exact, k -> new ArrayList<>()).add(i);
+        }
+      }
+      for (int i = 0; i < rules.size(); i++) {
+        Rule rule = rules.get(i);
+        String at = "/rules/" + i;
+        @Nullable String contradiction = RuleCoverage.contradiction(rule);
+        if (contradiction != null) {
+          warning("unreachable-rule", "rule can never match: " + contradiction, at, rule.id());
+          continue;
+        }
+        if (rule.effect() != Effect.ALLOW) {
+          continue;
+        }
+        TreeSet<Integer> candidates = new TreeSet<>();
+        if (rule.purpose().isAny()) {
+          candidates.addAll(anyPurpose);
+        } else {
+          candidates.addAll(broad);
+          if (rule.purpose().prefixes().isEmpty()) {
+            candidates.addAll(byExact.getOrDefault(rule.purpose().exact().iterator().next(), List.of()));
+          }
+        }
+        @Nullable Rule shadowing = null;
+        @Nullable Rule redundantWith = null;
+        for (int j : candidates) {
+          Rule other = rules.get(j);
+          if (i == j || !RuleCoverage.covers(other, rule)) {
+            continue;
+          }
+          if (other.effect() == Effect.DENY) {
+            shadowing = other;
+            break;
+          }
+          if (redundantWith == null && j < i && rule.rateLimit() == null && capOf(other) <= capOf(rule)) {
+            redundantWith = other;
+          }
+        }
+        // A shadowing deny is the stronger finding: report it rather than a redundancy.
+        if (shadowing != null) {
+          warning("shadowed-rule", "rule never allows anything: deny rule \"" + shadowing.id()
+              + "\" matches every request it matches", at, rule.id());
+        } else if (redundantWith != null) {
+          warning("redundant-rule", "rule never changes a decision: allow rule \"" + redundantWith.id()
+              + "\" matches every request it matches with the same or a shorter TTL cap", at, rule.id());
+        }
+      }
+    }
+
+    private static long capOf(Rule rule) {
+      return rule.ttlCap() == null ? Long.MAX_VALUE : rule.ttlCap().toMillis();
+    }
+
+    // --- Findings ----------------------------------------------------------------------------------
+
+    private void error(String code, String message, String pointer) {
+      error(code, message, pointer, ruleAt(pointer));
+    }
+
+    private void error(String code, String message, String pointer, @Nullable String ruleId) {
+      add(Finding.Severity.ERROR, code, message, pointer, ruleId);
+    }
+
+    private void warning(String code, String message, String pointer, @Nullable String ruleId) {
+      add(Finding.Severity.WARNING, code, message, pointer, ruleId);
+    }
+
+    private void add(Finding.Severity severity, String code, String message, String pointer, @Nullable String ruleId) {
+      YamlTree.Position at = tree.positionOf(pointer);
+      findings.add(new Finding(severity, code, message, pointer, at.line(), at.column(), ruleId));
+    }
+
+    /** The id of the rule a pointer lies in, if it names one. */
+    private @Nullable String ruleAt(String pointer) {
+      if (!pointer.startsWith("/rules/")) {
+        return null;
+      }
+      int end = pointer.indexOf('/', 7);
+      String index = end < 0 ? pointer.substring(7) : pointer.substring(7, end);
+      JsonNode id = tree.root().path("rules").path(parseIndex(index)).path("id");
+      return id.isTextual() ? id.asText() : null;
+    }
+
+    private static int parseIndex(String text) {
+      try {
+        return Integer.parseInt(text);
+      } catch (NumberFormatException e) {
+        return -1;
+      }
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.hsip.policygateway.policy.compile;
+
+import io.hsip.policygateway.policy.internal.CelConditions;
+import io.hsip.policygateway.policy.internal.YamlTree;
+
+/**
+ * Resource limits for reading and compiling one policy document. Hostile documents (huge, deeply
+ * nested, alias bombs, pathological CEL) hit one of these and are refused with a clear message.
+ *
+ * @param maxBytes largest document, in UTF-8 bytes
+ * @param maxDepth deepest YAML nesting
+ * @param maxNodes most YAML values, counting what aliases repeat
+ * @param maxAliases most YAML alias uses
+ * @param maxRules most rules
+ * @param maxConditionLength longest CEL condition, in characters
+ * @param maxConditionNodes most CEL syntax-tree nodes
+ * @param maxConditionParseDepth deepest CEL parse recursion
+ * @param maxComprehensionNesting deepest nesting of CEL macros (exists, all, map, filter)
+ * @param maxConditionIterations most CEL comprehension iterations per evaluation
+ */
+public record PolicyLimits(
+    int maxBytes,
+    int maxDepth,
+    int maxNodes,
+    int maxAliases,
+    int maxRules,
+    int maxConditionLength,
+    int maxConditionNodes,
+    int maxConditionParseDepth,
+    int maxComprehensionNesting,
+    int maxConditionIterations) {
+
+  /** The defaults, also those of {@code policy.limits.*}. */
+  public static final PolicyLimits DEFAULTS = new PolicyLimits(512 * 1024, 32, 100_000, 100, 5000, 1024, 200, 32, 1, 1000);
+
+  YamlTree.Limits yaml() {
+    return new YamlTree.Limits(maxBytes, maxDepth, maxNodes, maxAliases);
+  }
+
+  CelConditions.Limits cel() {
+    return new CelConditions.Limits(
+        maxConditionLength, maxConditionNodes, maxConditionParseDepth, maxComprehensionNesting,
+        maxConditionIterations, 100);
+  }
+}

@@ -1,0 +1,97 @@
+package io.hsip.policygateway.policy.compile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.PathType;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import io.hsip.policygateway.policy.internal.YamlTree;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The published JSON Schema of policy documents ({@code policies/schema/policy.schema.json}, packaged
+ * on the class path), applied to every document before anything else reads it.
+ */
+public final class PolicySchema {
+
+  /** Class-path location of the schema (copied from {@code policies/schema/} by the build). */
+  public static final String RESOURCE = "/policy-schema/policy.schema.json";
+
+  private static final JsonSchema SCHEMA = load();
+
+  private PolicySchema() {}
+
+  /** The schema text, as published. */
+  public static String text() {
+    try (InputStream in = open()) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Checks {@code document}; one JSON pointer and message per violation, unordered. */
+  static List<Violation> validate(JsonNode document) {
+    List<Violation> out = new ArrayList<>();
+    for (ValidationMessage message : SCHEMA.validate(document)) {
+      String pointer = message.getInstanceLocation().toString();
+      String type = message.getType();
+      if (message.getProperty() != null
+          && ("additionalProperties".equals(type) || "unevaluatedProperties".equals(type))) {
+        // Point at the unknown key itself, not at the object holding it.
+        pointer = pointer + "/" + YamlTree.escape(message.getProperty());
+      }
+      out.add(new Violation(pointer, describe(message)));
+    }
+    return out;
+  }
+
+  /**
+   * One schema violation.
+   *
+   * @param pointer where
+   * @param message what
+   */
+  record Violation(String pointer, String message) {}
+
+  private static String describe(ValidationMessage message) {
+    String text = message.getMessage();
+    String location = message.getInstanceLocation().toString();
+    // The library prefixes the location; findings carry it separately.
+    if (text.startsWith(location + ": ")) {
+      text = text.substring(location.length() + 2);
+    } else if (location.isEmpty() && text.startsWith(": ")) {
+      text = text.substring(2);
+    }
+    return text;
+  }
+
+  private static JsonSchema load() {
+    SchemaValidatorsConfig config =
+        SchemaValidatorsConfig.builder()
+            .pathType(PathType.JSON_POINTER)
+            .formatAssertionsEnabled(true)
+            .locale(Locale.ROOT)
+            .build();
+    try (InputStream in = open()) {
+      return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in, config);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static InputStream open() {
+    InputStream in = PolicySchema.class.getResourceAsStream(RESOURCE);
+    if (in == null) {
+      throw new IllegalStateException("policy schema missing from the class path: " + RESOURCE);
+    }
+    return in;
+  }
+}

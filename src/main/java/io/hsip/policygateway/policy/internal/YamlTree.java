@@ -1,0 +1,379 @@
+package io.hsip.policygateway.policy.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.common.Anchor;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
+import org.snakeyaml.engine.v2.events.AliasEvent;
+import org.snakeyaml.engine.v2.events.CollectionStartEvent;
+import org.snakeyaml.engine.v2.events.Event;
+import org.snakeyaml.engine.v2.events.NodeEvent;
+import org.snakeyaml.engine.v2.events.ScalarEvent;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.resolver.CoreScalarResolver;
+import org.snakeyaml.engine.v2.resolver.ScalarResolver;
+
+/**
+ * Reads one YAML 1.2 document into a JSON tree, remembering where every value starts.
+ *
+ * <p>It consumes parser events one at a time and builds the tree itself, without recursion, so that
+ * hostile input is refused early and cheaply: nesting deeper than the limit, more nodes than the limit
+ * (aliases count with the full size of what they repeat, which defeats "billion laughs"), more aliases
+ * than allowed, duplicate or non-string keys, custom tags and multi-document streams.
+ */
+public final class YamlTree {
+
+  /**
+   * Resource limits of one read.
+   *
+   * @param maxCodePoints longest document
+   * @param maxDepth deepest nesting of mappings and sequences
+   * @param maxNodes most values, counting what aliases repeat
+   * @param maxAliases most alias uses
+   */
+  public record Limits(int maxCodePoints, int maxDepth, int maxNodes, int maxAliases) {}
+
+  /**
+   * Where a value starts, 1-based, and how a scalar was written.
+   *
+   * @param line line number
+   * @param column column number
+   * @param style scalar style ({@code plain}, {@code '}, {@code "}, {@code |}, {@code >}), or empty for collections
+   */
+  public record Position(int line, int column, String style) {}
+
+  /** A document that cannot be read, with where the problem is. */
+  public static final class YamlTreeException extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final int line;
+    private final int column;
+
+    YamlTreeException(String message, int line, int column) {
+      super(message);
+      this.line = line;
+      this.column = column;
+    }
+
+    /** 1-based line, or 0 when unknown. */
+    public int line() {
+      return line;
+    }
+
+    /** 1-based column, or 0 when unknown. */
+    public int column() {
+      return column;
+    }
+  }
+
+  private static final ScalarResolver RESOLVER = new CoreScalarResolver(false); // false: no "<<" merge keys
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private final JsonNode root;
+  private final Map<String, Position> positions;
+
+  private YamlTree(JsonNode root, Map<String, Position> positions) {
+    this.root = root;
+    this.positions = positions;
+  }
+
+  /** The document as a JSON tree. */
+  public JsonNode root() {
+    return root;
+  }
+
+  /** Where the value at a JSON pointer starts, or where its nearest written ancestor does. */
+  public Position positionOf(String pointer) {
+    String p = pointer;
+    while (true) {
+      Position found = positions.get(p);
+      if (found != null) {
+        return found;
+      }
+      if (p.isEmpty()) {
+        return new Position(1, 1, "");
+      }
+      p = p.substring(0, p.lastIndexOf('/'));
+    }
+  }
+
+  private static final class Frame {
+    final JsonNode node;
+    final String pointer;
+    final int depth;
+    final int nodesAtStart;
+    final @Nullable String anchor;
+    @Nullable String pendingKey;
+    int index;
+
+    Frame(JsonNode node, String pointer, int depth, int nodesAtStart, @Nullable String anchor) {
+      this.node = node;
+      this.pointer = pointer;
+      this.depth = depth;
+      this.nodesAtStart = nodesAtStart;
+      this.anchor = anchor;
+    }
+  }
+
+  private record Anchored(JsonNode node, int size) {}
+
+  /**
+   * Reads {@code source}.
+   *
+   * @throws YamlTreeException when it is not exactly one well-formed document within the limits
+   */
+  public static YamlTree read(String source, Limits limits) throws YamlTreeException {
+    LoadSettings settings =
+        LoadSettings.builder()
+            .setCodePointLimit(limits.maxCodePoints())
+            .setMaxAliasesForCollections(limits.maxAliases())
+            .setAllowDuplicateKeys(false)
+            .setAllowRecursiveKeys(false)
+            .setUseMarks(true)
+            .build();
+    try {
+      return new Builder(limits).build(new Parse(settings).parseString(source).iterator());
+    } catch (MarkedYamlEngineException e) {
+      Mark mark = e.getProblemMark().or(e::getContextMark).orElse(null);
+      String problem = e.getProblem() == null ? "malformed YAML" : e.getProblem();
+      throw new YamlTreeException(
+          "invalid YAML: " + problem, mark == null ? 0 : mark.getLine() + 1, mark == null ? 0 : mark.getColumn() + 1);
+    } catch (YamlEngineException e) {
+      throw new YamlTreeException("invalid YAML: " + e.getMessage(), 0, 0);
+    }
+  }
+
+  private static final class Builder {
+    private final Limits limits;
+    private final Deque<Frame> stack = new ArrayDeque<>();
+    private final Map<String, Anchored> anchors = new HashMap<>();
+    private final Map<String, Position> positions = new HashMap<>();
+    private @Nullable JsonNode root;
+    private int nodes;
+    private int aliases;
+    private int documents;
+
+    Builder(Limits limits) {
+      this.limits = limits;
+    }
+
+    YamlTree build(Iterator<Event> events) throws YamlTreeException {
+      while (events.hasNext()) {
+        Event event = events.next();
+        switch (event.getEventId()) {
+          case DocumentStart -> {
+            documents++;
+            if (documents > 1) {
+              throw error("a policy file holds exactly one YAML document", event);
+            }
+          }
+          case MappingStart, SequenceStart -> start((CollectionStartEvent) event);
+          case MappingEnd, SequenceEnd -> end();
+          case Scalar -> scalar((ScalarEvent) event);
+          case Alias -> alias((AliasEvent) event);
+          default -> {
+            // Stream and document boundaries and comments carry no data.
+          }
+        }
+      }
+      if (root == null) {
+        throw new YamlTreeException("the document is empty", 1, 1);
+      }
+      return new YamlTree(root, positions);
+    }
+
+    private void start(CollectionStartEvent event) throws YamlTreeException {
+      checkTag(event.getTag(), event, event.getEventId() == Event.ID.MappingStart ? Tag.MAP : Tag.SEQ);
+      int depth = stack.isEmpty() ? 1 : stack.peek().depth + 1;
+      if (depth > limits.maxDepth()) {
+        throw error("the document nests deeper than " + limits.maxDepth() + " levels", event);
+      }
+      JsonNode node = event.getEventId() == Event.ID.MappingStart ? NODES.objectNode() : NODES.arrayNode();
+      String pointer = place(node, event, "");
+      stack.push(new Frame(node, pointer, depth, nodes, anchorOf(event)));
+    }
+
+    private void end() {
+      Frame done = stack.pop();
+      if (done.anchor != null) {
+        anchors.put(done.anchor, new Anchored(done.node, nodes - done.nodesAtStart));
+      }
+    }
+
+    private void scalar(ScalarEvent event) throws YamlTreeException {
+      Frame parent = stack.peek();
+      if (parent != null && parent.node.isObject() && parent.pendingKey == null) {
+        if (event.getTag().isPresent() && !event.getTag().get().equals(Tag.STR.getValue())) {
+          throw error("mapping keys must be strings", event);
+        }
+        String key = event.getValue();
+        if (parent.node.has(key)) {
+          throw error("duplicate key \"" + key + "\"", event);
+        }
+        if (event.getAnchor().isPresent()) {
+          throw error("anchors on mapping keys are not supported", event);
+        }
+        parent.pendingKey = key;
+        return;
+      }
+      JsonNode node = scalarNode(event);
+      place(node, event, style(event.getScalarStyle()));
+      String anchor = anchorOf(event);
+      if (anchor != null) {
+        anchors.put(anchor, new Anchored(node, 1));
+      }
+    }
+
+    private void alias(AliasEvent event) throws YamlTreeException {
+      Frame parent = stack.peek();
+      if (parent != null && parent.node.isObject() && parent.pendingKey == null) {
+        throw error("aliases cannot be mapping keys", event);
+      }
+      aliases++;
+      if (aliases > limits.maxAliases()) {
+        throw error("the document uses more than " + limits.maxAliases() + " aliases", event);
+      }
+      String name = event.getAlias().getValue();
+      Anchored target = anchors.get(name);
+      if (target == null) {
+        throw error("alias *" + name + " refers to no complete anchored value", event);
+      }
+      // The tree may share the node: it is never modified after reading. Count what it repeats.
+      nodes += target.size() - 1;
+      place(target.node(), event, "");
+    }
+
+    private String place(JsonNode node, Event event, String style) throws YamlTreeException {
+      nodes++;
+      if (nodes > limits.maxNodes()) {
+        throw error("the document has more than " + limits.maxNodes() + " values (aliases count in full)", event);
+      }
+      Frame parent = stack.peek();
+      String pointer;
+      if (parent == null) {
+        if (root != null) {
+          throw error("a policy file holds exactly one YAML document", event);
+        }
+        root = node;
+        pointer = "";
+      } else if (parent.node.isObject()) {
+        String key = parent.pendingKey;
+        parent.pendingKey = null;
+        ((ObjectNode) parent.node).set(key, node);
+        pointer = parent.pointer + "/" + escape(key);
+      } else {
+        ((ArrayNode) parent.node).add(node);
+        pointer = parent.pointer + "/" + parent.index++;
+      }
+      Mark mark = event.getStartMark().orElse(null);
+      if (mark != null) {
+        positions.put(pointer, new Position(mark.getLine() + 1, mark.getColumn() + 1, style));
+      }
+      return pointer;
+    }
+
+    private JsonNode scalarNode(ScalarEvent event) throws YamlTreeException {
+      String value = event.getValue();
+      Optional<String> tag = event.getTag();
+      Tag resolved;
+      if (tag.isPresent()) {
+        checkTag(tag, event, null);
+        resolved = new Tag(tag.get());
+      } else if (event.getImplicit().canOmitTagInPlainScalar()) {
+        resolved = RESOLVER.resolve(value, true);
+      } else {
+        resolved = Tag.STR;
+      }
+      if (resolved.equals(Tag.NULL)) {
+        return NODES.nullNode();
+      }
+      if (resolved.equals(Tag.BOOL)) {
+        return NODES.booleanNode(value.equalsIgnoreCase("true"));
+      }
+      if (resolved.equals(Tag.INT)) {
+        return integer(value, event);
+      }
+      if (resolved.equals(Tag.FLOAT)) {
+        try {
+          return NODES.numberNode(Double.parseDouble(value));
+        } catch (NumberFormatException e) {
+          // .inf and .nan have no JSON form; leave them as text for the schema to refuse.
+          return NODES.textNode(value);
+        }
+      }
+      return NODES.textNode(value);
+    }
+
+    private JsonNode integer(String value, Event event) throws YamlTreeException {
+      String digits = value.startsWith("+") ? value.substring(1) : value;
+      try {
+        BigInteger number;
+        if (digits.startsWith("0x")) {
+          number = new BigInteger(digits.substring(2), 16);
+        } else if (digits.startsWith("0o")) {
+          number = new BigInteger(digits.substring(2), 8);
+        } else {
+          number = new BigInteger(digits);
+        }
+        if (number.bitLength() > 63) {
+          throw error("integer " + value + " is out of range", event);
+        }
+        return NODES.numberNode(number.longValue());
+      } catch (NumberFormatException e) {
+        return NODES.textNode(value);
+      }
+    }
+
+    private void checkTag(Optional<String> tag, Event event, @Nullable Tag expected) throws YamlTreeException {
+      if (tag.isEmpty()) {
+        return;
+      }
+      String t = tag.get();
+      boolean standard =
+          t.equals(Tag.STR.getValue()) || t.equals(Tag.INT.getValue()) || t.equals(Tag.BOOL.getValue())
+              || t.equals(Tag.NULL.getValue()) || t.equals(Tag.FLOAT.getValue());
+      if (expected != null ? !t.equals(expected.getValue()) : !standard) {
+        throw error("YAML tag " + t + " is not allowed in policy documents", event);
+      }
+    }
+
+    private static @Nullable String anchorOf(NodeEvent event) {
+      return event.getAnchor().map(Anchor::getValue).orElse(null);
+    }
+
+    private static String style(ScalarStyle style) {
+      return switch (style) {
+        case PLAIN -> "plain";
+        case SINGLE_QUOTED -> "'";
+        case DOUBLE_QUOTED -> "\"";
+        case LITERAL -> "|";
+        case FOLDED -> ">";
+        default -> "plain";
+      };
+    }
+
+    private static YamlTreeException error(String message, Event event) {
+      Mark mark = event.getStartMark().orElse(null);
+      return new YamlTreeException(message, mark == null ? 0 : mark.getLine() + 1, mark == null ? 0 : mark.getColumn() + 1);
+    }
+  }
+
+  /** Escapes one JSON pointer segment (RFC 6901). */
+  public static String escape(String segment) {
+    return segment.replace("~", "~0").replace("/", "~1");
+  }
+}

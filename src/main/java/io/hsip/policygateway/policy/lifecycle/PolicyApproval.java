@@ -1,0 +1,148 @@
+package io.hsip.policygateway.policy.lifecycle;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.AttributeConverter;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Converter;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A publication waiting for a second admin (four-eyes mode). It holds a snapshot of the document, so
+ * what is approved is exactly what was submitted.
+ */
+@Entity
+@Table(name = "policy_approval")
+public class PolicyApproval extends PanacheEntityBase {
+
+  /** What is to be published. */
+  public enum Kind {
+    /** A draft. */
+    PUBLISH,
+    /** An earlier version, again. */
+    ROLLBACK;
+
+    /** Lowercase spelling. */
+    public String text() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** Where the request stands. */
+  public enum Status {
+    /** Waiting for a second admin. */
+    PENDING,
+    /** Published. */
+    APPROVED,
+    /** Refused. */
+    REJECTED;
+
+    /** Lowercase spelling. */
+    public String text() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  @Id public UUID id;
+
+  @Column(name = "policy_set", nullable = false, updatable = false)
+  public String policySet;
+
+  @Column(nullable = false, updatable = false)
+  @Convert(converter = KindColumn.class)
+  public Kind kind;
+
+  @Column(nullable = false)
+  @Convert(converter = StatusColumn.class)
+  public Status status;
+
+  /** The document to publish. */
+  @Column(nullable = false, updatable = false)
+  public String source;
+
+  @Column(nullable = false, updatable = false)
+  public String digest;
+
+  /** For a rollback, the version to publish again. */
+  @Column(name = "rollback_of", updatable = false)
+  public @Nullable Integer rollbackOf;
+
+  /** The version in force when it was requested; approving fails if another has been published since. */
+  @Column(name = "base_version", updatable = false)
+  public @Nullable Integer baseVersion;
+
+  @Column(name = "requested_by", nullable = false, updatable = false)
+  public String requestedBy;
+
+  @Column(name = "requested_at", nullable = false, updatable = false)
+  public Instant requestedAt;
+
+  @Column(name = "decided_by")
+  public @Nullable String decidedBy;
+
+  @Column(name = "decided_at")
+  public @Nullable Instant decidedAt;
+
+  /** Why it was rejected, if it was. */
+  @Column
+  public @Nullable String reason;
+
+  /** The version the approval published. */
+  @Column
+  public @Nullable Integer version;
+
+  /** Requests with this status, oldest first. */
+  public static List<PolicyApproval> withStatus(Status status) {
+    return list("status = ?1 order by requestedAt, id", status);
+  }
+
+  /** How many requests for a set wait. */
+  public static long pendingFor(String policySet) {
+    return count("policySet = ?1 and status = ?2", policySet, Status.PENDING);
+  }
+
+  /** Stores {@link Kind} in lowercase, as the table's check constraint spells it. */
+  @Converter
+  public static final class KindColumn implements AttributeConverter<Kind, String> {
+    @Override
+    public String convertToDatabaseColumn(Kind kind) {
+      return kind.text();
+    }
+
+    @Override
+    public Kind convertToEntityAttribute(String text) {
+      return Kind.valueOf(text.toUpperCase(Locale.ROOT));
+    }
+  }
+
+  /** Stores {@link Status} in lowercase, as the table's check constraint spells it. */
+  @Converter
+  public static final class StatusColumn implements AttributeConverter<Status, String> {
+    @Override
+    public String convertToDatabaseColumn(Status status) {
+      return status.text();
+    }
+
+    @Override
+    public Status convertToEntityAttribute(String text) {
+      return Status.valueOf(text.toUpperCase(Locale.ROOT));
+    }
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof PolicyApproval that && id != null && id.equals(that.id);
+  }
+
+  @Override
+  public int hashCode() {
+    return id == null ? 0 : id.hashCode();
+  }
+}

@@ -1,0 +1,61 @@
+package io.hsip.policygateway.policy.lifecycle;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A policy document being edited. Always valid: a draft that does not compile is never saved. */
+@Entity
+@Table(name = "policy_draft")
+public class PolicyDraft extends PanacheEntityBase {
+
+  @Id public UUID id;
+
+  /** The policy set the document names. */
+  @Column(name = "policy_set", nullable = false, updatable = false)
+  public String policySet;
+
+  /** The document as uploaded, comments and all. */
+  @Column(nullable = false)
+  public String source;
+
+  /** SHA-256 of the canonical form. */
+  @Column(nullable = false)
+  public String digest;
+
+  /** Incremented by every update; clients send it back in {@code If-Match}. */
+  @Column(nullable = false)
+  public int revision;
+
+  @Column(name = "created_by", nullable = false, updatable = false)
+  public String createdBy;
+
+  @Column(name = "created_at", nullable = false, updatable = false)
+  public Instant createdAt;
+
+  @Column(name = "updated_by", nullable = false)
+  public String updatedBy;
+
+  @Column(name = "updated_at", nullable = false)
+  public Instant updatedAt;
+
+  /** Every draft, the most recently edited first. */
+  public static List<PolicyDraft> newestFirst() {
+    return list("order by updatedAt desc, id");
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof PolicyDraft that && id != null && id.equals(that.id);
+  }
+
+  @Override
+  public int hashCode() {
+    return id == null ? 0 : id.hashCode();
+  }
+}

@@ -1,0 +1,398 @@
+package io.hsip.policygateway.policy.lifecycle;
+
+import io.hsip.policygateway.policy.PolicyConfig;
+import io.hsip.policygateway.policy.compile.Compilation;
+import io.hsip.policygateway.policy.compile.CompiledPolicy;
+import io.hsip.policygateway.policy.compile.Finding;
+import io.hsip.policygateway.policy.compile.PolicyCompiler;
+import io.hsip.policygateway.policy.compile.PolicyDiff;
+import io.hsip.policygateway.policy.model.Decision;
+import io.hsip.policygateway.policy.model.PolicyRequest;
+import io.quarkus.hibernate.orm.panache.Panache;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The policy lifecycle: drafts, publication (directly or through a second admin), rollback, and the
+ * read-only questions asked of versions (diff, simulation). Each change runs in one transaction with
+ * its admin event, under a transaction-scoped advisory lock that serialises admin writes (so version
+ * numbers never race and event ids follow commit order).
+ */
+@ApplicationScoped
+public class PolicyLifecycle {
+
+  /** Advisory lock key of policy admin writes ("HSIP" + 1). */
+  private static final long ADMIN_LOCK = 0x4853_4950_0000_0001L;
+
+  private static final int CACHE_SIZE = 16;
+
+  private final PolicyConfig config;
+  private final Clock clock;
+  private final PolicyCompiler compiler;
+  private final Map<String, CompiledPolicy> compiledVersions =
+      new LinkedHashMap<>(CACHE_SIZE, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CompiledPolicy> eldest) {
+          return size() > CACHE_SIZE;
+        }
+      };
+
+  PolicyLifecycle(PolicyConfig config, Clock clock, PolicyCompiler compiler) {
+    this.config = config;
+    this.clock = clock;
+    this.compiler = compiler;
+  }
+
+  /**
+   * A saved draft with the warnings its document raised.
+   *
+   * @param draft the draft
+   * @param warnings lint warnings (errors would have refused it)
+   */
+  public record SavedDraft(PolicyDraft draft, List<Finding> warnings) {}
+
+  /**
+   * What publishing did: a new version, or (four-eyes) a request waiting for approval.
+   *
+   * @param version the new version, or null when waiting
+   * @param approval the approval request, or null when published directly
+   */
+  public record Publication(@Nullable PolicyVersion version, @Nullable PolicyApproval approval) {}
+
+  // --- Reading and checking documents -----------------------------------------------------------
+
+  /** The document limits in force. */
+  public io.hsip.policygateway.policy.compile.PolicyLimits limits() {
+    return compiler.limits();
+  }
+
+  /** Compiles an uploaded document without saving anything. */
+  public Compilation validate(byte[] document) {
+    return compiler.compile(document);
+  }
+
+  private Compilation compileOrReject(byte[] document) {
+    Compilation compilation = compiler.compile(document);
+    if (compilation.ok()) {
+      return compilation;
+    }
+    List<Finding> errors = compilation.errors();
+    if (errors.size() == 1 && errors.getFirst().code().equals("limit") && errors.getFirst().pointer().isEmpty()
+        && document.length > compiler.limits().maxBytes()) {
+      throw new PolicyTooLargeException(errors.getFirst().message());
+    }
+    throw new InvalidPolicyException(errors);
+  }
+
+  // --- Drafts -------------------------------------------------------------------------------------
+
+  /** Saves a new draft; a document with errors is refused with all of them. */
+  @Transactional
+  public SavedDraft createDraft(String actor, byte[] document) {
+    return createDraft(actor, document, PolicyAdminEvent.Action.DRAFT_CREATE);
+  }
+
+  private SavedDraft createDraft(String actor, byte[] document, PolicyAdminEvent.Action action) {
+    Compilation compilation = compileOrReject(document);
+    CompiledPolicy policy = compilation.orThrow();
+    lockAdminWrites();
+    Instant now = now();
+    PolicyDraft draft = new PolicyDraft();
+    draft.id = UUID.randomUUID();
+    draft.policySet = policy.document().policySet();
+    draft.source = new String(document, StandardCharsets.UTF_8);
+    draft.digest = policy.digest();
+    draft.revision = 1;
+    draft.createdBy = actor;
+    draft.createdAt = now;
+    draft.updatedBy = actor;
+    draft.updatedAt = now;
+    draft.persist();
+    PolicyAdminEvent.record(now, actor, action, draft.policySet, null, draft.digest,
+        Map.of("draft_id", draft.id.toString(), "revision", 1, "rule_count", policy.document().rules().size()));
+    return new SavedDraft(draft, compilation.warnings());
+  }
+
+  /**
+   * Replaces a draft's document.
+   *
+   * @param expectedRevision the revision the client edited ({@code If-Match}), or null to not check
+   */
+  @Transactional
+  public SavedDraft updateDraft(String actor, UUID id, @Nullable Integer expectedRevision, byte[] document) {
+    Compilation compilation = compileOrReject(document);
+    CompiledPolicy policy = compilation.orThrow();
+    lockAdminWrites();
+    PolicyDraft draft = draft(id);
+    if (expectedRevision != null && expectedRevision != draft.revision) {
+      throw new StaleDraftException("draft " + id + " is at revision " + draft.revision + ", not " + expectedRevision
+          + "; reload it and apply your change again");
+    }
+    if (!draft.policySet.equals(policy.document().policySet())) {
+      throw new PolicyConflictException("draft " + id + " belongs to policy set " + draft.policySet
+          + "; the document names " + policy.document().policySet() + " (create a new draft instead)");
+    }
+    draft.source = new String(document, StandardCharsets.UTF_8);
+    draft.digest = policy.digest();
+    draft.revision++;
+    draft.updatedBy = actor;
+    draft.updatedAt = now();
+    PolicyAdminEvent.record(draft.updatedAt, actor, PolicyAdminEvent.Action.DRAFT_UPDATE, draft.policySet, null,
+        draft.digest, Map.of("draft_id", id.toString(), "revision", draft.revision));
+    return new SavedDraft(draft, compilation.warnings());
+  }
+
+  /** Deletes a draft. */
+  @Transactional
+  public void deleteDraft(String actor, UUID id) {
+    lockAdminWrites();
+    PolicyDraft draft = draft(id);
+    draft.delete();
+    PolicyAdminEvent.record(now(), actor, PolicyAdminEvent.Action.DRAFT_DELETE, draft.policySet, null,
+        draft.digest, Map.of("draft_id", id.toString(), "revision", draft.revision));
+  }
+
+  /** A draft. @throws PolicyNotFoundException if there is none */
+  public PolicyDraft draft(UUID id) {
+    PolicyDraft draft = PolicyDraft.findById(id);
+    if (draft == null) {
+      throw new PolicyNotFoundException("there is no draft " + id);
+    }
+    return draft;
+  }
+
+  // --- Publishing -----------------------------------------------------------------------------------
+
+  /**
+   * Publishes a draft as the next version, or, in four-eyes mode, submits it for approval. Either way
+   * the draft is consumed (an approval keeps its own snapshot).
+   */
+  @Transactional
+  public Publication publishDraft(String actor, UUID id) {
+    lockAdminWrites();
+    PolicyDraft draft = draft(id);
+    CompiledPolicy policy = compileOrReject(draft.source.getBytes(StandardCharsets.UTF_8)).orThrow();
+    Publication publication = publish(actor, draft.policySet, draft.source, policy, null, Map.of("draft_id", id.toString()));
+    draft.delete();
+    return publication;
+  }
+
+  /**
+   * What an import did.
+   *
+   * @param draft the draft it saved (null when it was published, or nothing changed)
+   * @param publication the publication, when asked to publish
+   * @param unchanged the document is identical to the version in force, so nothing was done
+   */
+  public record Imported(@Nullable SavedDraft draft, @Nullable Publication publication, boolean unchanged) {}
+
+  /**
+   * GitOps import: saves the document as a draft and, if asked, publishes it. Importing a document
+   * identical to the version in force with {@code publish} changes nothing, so a pipeline may re-apply.
+   */
+  @Transactional
+  public Imported importDocument(String actor, byte[] document, boolean publish) {
+    CompiledPolicy policy = compileOrReject(document).orThrow();
+    lockAdminWrites();
+    PolicyVersion latest = PolicyVersion.latest(policy.document().policySet()).orElse(null);
+    if (publish && latest != null && latest.digest.equals(policy.digest())) {
+      return new Imported(null, new Publication(latest, null), true);
+    }
+    SavedDraft saved = createDraft(actor, document, PolicyAdminEvent.Action.IMPORT);
+    if (!publish) {
+      return new Imported(saved, null, false);
+    }
+    PolicyDraft draft = saved.draft();
+    Publication publication =
+        publish(actor, draft.policySet, draft.source, policy, null, Map.of("draft_id", draft.id.toString(), "imported", true));
+    draft.delete();
+    return new Imported(null, publication, false);
+  }
+
+  /** Publishes an earlier version again as the next version (or submits that for approval). */
+  @Transactional
+  public Publication rollback(String actor, String policySet, int toVersion) {
+    lockAdminWrites();
+    PolicyVersion target = version(policySet, toVersion);
+    CompiledPolicy policy = compiled(target);
+    return publish(actor, policySet, target.source, policy, toVersion, Map.of("rollback_to", toVersion));
+  }
+
+  /** Approves a pending publication; the approver must not be its requester. */
+  @Transactional
+  public PolicyVersion approve(String actor, UUID approvalId) {
+    lockAdminWrites();
+    PolicyApproval approval = pendingApproval(approvalId);
+    if (approval.requestedBy.equals(actor)) {
+      throw new FourEyesViolationException(
+          "four-eyes mode: " + actor + " requested this publication and cannot approve it; another admin must");
+    }
+    Integer latest = PolicyVersion.latest(approval.policySet).map(PolicyVersion::version).orElse(null);
+    if (!java.util.Objects.equals(latest, approval.baseVersion)) {
+      String base = approval.baseVersion == null ? "no version" : "version " + approval.baseVersion;
+      throw new PolicyConflictException("version " + latest + " of " + approval.policySet
+          + " was published after this request, which was based on " + base + "; reject it and submit again");
+    }
+    CompiledPolicy policy = compileOrReject(approval.source.getBytes(StandardCharsets.UTF_8)).orThrow();
+    PolicyVersion version =
+        insertVersion(approval.policySet, approval.source, policy, approval.requestedBy, actor, approval.rollbackOf);
+    approval.status = PolicyApproval.Status.APPROVED;
+    approval.decidedBy = actor;
+    approval.decidedAt = version.publishedAt;
+    approval.version = version.version();
+    PolicyAdminEvent.record(version.publishedAt, actor, PolicyAdminEvent.Action.APPROVE, version.policySet(),
+        version.version(), version.digest, Map.of("approval_id", approvalId.toString(),
+            "kind", approval.kind.text(), "requested_by", approval.requestedBy));
+    return version;
+  }
+
+  /** Rejects a pending publication (anyone with the admin role, the requester included: withdrawing). */
+  @Transactional
+  public PolicyApproval reject(String actor, UUID approvalId, String reason) {
+    lockAdminWrites();
+    PolicyApproval approval = pendingApproval(approvalId);
+    approval.status = PolicyApproval.Status.REJECTED;
+    approval.decidedBy = actor;
+    approval.decidedAt = now();
+    approval.reason = reason;
+    PolicyAdminEvent.record(approval.decidedAt, actor, PolicyAdminEvent.Action.REJECT, approval.policySet, null,
+        approval.digest, Map.of("approval_id", approvalId.toString(), "reason", reason));
+    return approval;
+  }
+
+  /** An approval request. @throws PolicyNotFoundException if there is none */
+  public PolicyApproval approval(UUID id) {
+    PolicyApproval approval = PolicyApproval.findById(id);
+    if (approval == null) {
+      throw new PolicyNotFoundException("there is no approval request " + id);
+    }
+    return approval;
+  }
+
+  private PolicyApproval pendingApproval(UUID id) {
+    PolicyApproval approval = approval(id);
+    if (approval.status != PolicyApproval.Status.PENDING) {
+      throw new PolicyConflictException("approval request " + id + " is already " + approval.status.text()
+          + " by " + approval.decidedBy);
+    }
+    return approval;
+  }
+
+  private Publication publish(
+      String actor, String policySet, String source, CompiledPolicy policy, @Nullable Integer rollbackOf,
+      Map<String, Object> details) {
+    PolicyVersion latest = PolicyVersion.latest(policySet).orElse(null);
+    if (latest != null && latest.digest.equals(policy.digest())) {
+      throw new PolicyConflictException("the document is identical to version " + latest.version() + " of "
+          + policySet + ", which is in force; there is nothing to publish");
+    }
+    Map<String, Object> facts = new LinkedHashMap<>(details);
+    facts.put("rule_count", policy.document().rules().size());
+    if (config.fourEyes()) {
+      PolicyApproval approval = new PolicyApproval();
+      approval.id = UUID.randomUUID();
+      approval.policySet = policySet;
+      approval.kind = rollbackOf == null ? PolicyApproval.Kind.PUBLISH : PolicyApproval.Kind.ROLLBACK;
+      approval.status = PolicyApproval.Status.PENDING;
+      approval.source = source;
+      approval.digest = policy.digest();
+      approval.rollbackOf = rollbackOf;
+      approval.baseVersion = latest == null ? null : latest.version();
+      approval.requestedBy = actor;
+      approval.requestedAt = now();
+      approval.persist();
+      facts.put("approval_id", approval.id.toString());
+      PolicyAdminEvent.record(approval.requestedAt, actor,
+          rollbackOf == null ? PolicyAdminEvent.Action.PUBLISH_REQUEST : PolicyAdminEvent.Action.ROLLBACK_REQUEST,
+          policySet, null, approval.digest, facts);
+      return new Publication(null, approval);
+    }
+    PolicyVersion version = insertVersion(policySet, source, policy, actor, null, rollbackOf);
+    PolicyAdminEvent.record(version.publishedAt, actor,
+        rollbackOf == null ? PolicyAdminEvent.Action.PUBLISH : PolicyAdminEvent.Action.ROLLBACK,
+        policySet, version.version(), version.digest, facts);
+    return new Publication(version, null);
+  }
+
+  private PolicyVersion insertVersion(
+      String policySet, String source, CompiledPolicy policy, String publisher, @Nullable String approver,
+      @Nullable Integer rollbackOf) {
+    int next = PolicyVersion.latest(policySet).map(PolicyVersion::version).orElse(0) + 1;
+    PolicyVersion version = new PolicyVersion();
+    version.id = new PolicyVersion.Key(policySet, next);
+    version.digest = policy.digest();
+    version.source = source;
+    version.canonical = policy.canonicalJson();
+    version.ruleCount = policy.document().rules().size();
+    version.publishedBy = publisher;
+    version.publishedAt = now();
+    version.approvedBy = approver;
+    version.rolledBackFrom = rollbackOf;
+    version.persist();
+    return version;
+  }
+
+  // --- Versions: reading, diff, simulation --------------------------------------------------------
+
+  /** One version. @throws PolicyNotFoundException if there is none */
+  public PolicyVersion version(String policySet, int version) {
+    return PolicyVersion.find(policySet, version).orElseThrow(() -> new PolicyNotFoundException(
+        PolicyVersion.latest(policySet).isPresent()
+            ? "policy set " + policySet + " has no version " + version
+            : "there is no policy set " + policySet));
+  }
+
+  /** A rule-level diff between two versions of a set. */
+  public PolicyDiff diff(String policySet, int from, int to) {
+    return PolicyDiff.between(compiled(version(policySet, from)).tree(), compiled(version(policySet, to)).tree());
+  }
+
+  /** Decides one request with a published version. */
+  public Decision simulate(String policySet, int version, PolicyRequest request) {
+    return compiled(version(policySet, version)).evaluate(request);
+  }
+
+  /** Decides one request with a draft. */
+  public Decision simulateDraft(UUID id, PolicyRequest request) {
+    return compileOrReject(draft(id).source.getBytes(StandardCharsets.UTF_8)).orThrow().evaluate(request);
+  }
+
+  private CompiledPolicy compiled(PolicyVersion version) {
+    String key = version.policySet() + "\u0000" + version.version();
+    synchronized (compiledVersions) {
+      CompiledPolicy cached = compiledVersions.get(key);
+      if (cached != null) {
+        return cached;
+      }
+    }
+    // Versions are immutable, so a compiled version never goes stale; it is compiled outside the lock.
+    CompiledPolicy policy = compiler.compileForEnforcement(version.canonical).orThrow().asVersion(version.version());
+    synchronized (compiledVersions) {
+      compiledVersions.put(key, policy);
+    }
+    return policy;
+  }
+
+  /** Now, at the database's precision (microseconds), so what we return is what is stored. */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  private static void lockAdminWrites() {
+    Panache.getEntityManager()
+        .createNativeQuery("SELECT pg_advisory_xact_lock(:key)")
+        .setParameter("key", ADMIN_LOCK)
+        .getSingleResult();
+  }
+}

@@ -1,0 +1,114 @@
+package io.hsip.policygateway.policy.live;
+
+import io.hsip.policygateway.policy.PolicyConfig;
+import io.hsip.policygateway.policy.compile.CompiledPolicy;
+import io.hsip.policygateway.policy.compile.PolicyCompiler;
+import io.hsip.policygateway.policy.model.Decision;
+import io.hsip.policygateway.policy.model.PolicyRequest;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.sql.DriverManager;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The policy this replica enforces: the latest published version of {@code policy.live-set}, kept
+ * current by a {@link PolicyReloader} on a dedicated connection. Deciding never touches the database.
+ * Without a loaded policy every decision is a deny (fail closed, DESIGN.md §4).
+ */
+@ApplicationScoped
+public class LivePolicy {
+
+  private final PolicyConfig config;
+  private final PolicyCompiler compiler;
+  private final String jdbcUrl;
+  private final String user;
+  private final Optional<String> password;
+  private final AtomicReference<@Nullable CompiledPolicy> live = new AtomicReference<>();
+  private final Counter failClosed;
+  private @Nullable PolicyReloader reloader;
+
+  LivePolicy(
+      PolicyConfig config,
+      PolicyCompiler compiler,
+      MeterRegistry meters,
+      @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
+      @ConfigProperty(name = "quarkus.datasource.username") String user,
+      @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+    this.config = config;
+    this.compiler = compiler;
+    // Fail-closed denies must stay at 0 in production (DESIGN.md §4: counted and traced).
+    this.failClosed = Counter.builder("hsip.policy.fail.closed")
+        .description("Decisions denied because no policy was loaded or a condition could not be evaluated")
+        .register(meters);
+    Gauge.builder("hsip.policy.live.version", live, l -> {
+          CompiledPolicy p = l.get();
+          return p == null ? 0 : p.version();
+        })
+        .description("The published version of the live policy set this replica enforces (0: none)")
+        .register(meters);
+    this.jdbcUrl = jdbcUrl;
+    this.user = user;
+    this.password = password;
+  }
+
+  void start(@Observes StartupEvent event) {
+    if (!config.reload().enabled()) {
+      return;
+    }
+    PolicyReloader started = new PolicyReloader(
+        "live", this::connect, config.liveSet(), compiler,
+        config.reload().pollInterval(), config.reload().reconnectDelay(), live::set);
+    started.start();
+    reloader = started;
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    PolicyReloader running = reloader;
+    if (running != null) {
+      running.close();
+    }
+  }
+
+  /** Decides a request with the live policy; a deny when none is loaded. */
+  public Decision decide(PolicyRequest request) {
+    CompiledPolicy policy = live.get();
+    if (policy == null) {
+      failClosed.increment();
+      return Decision.noPolicy(request.requestedTtlMs(), "no version of policy set " + config.liveSet() + " is loaded");
+    }
+    Decision decision = policy.evaluate(request);
+    if (decision.reason() == Decision.Reason.EVALUATION_FAILED) {
+      failClosed.increment();
+    }
+    return decision;
+  }
+
+  /** The live policy, if one is loaded. */
+  public Optional<CompiledPolicy> current() {
+    return Optional.ofNullable(live.get());
+  }
+
+  /** The set this replica enforces. */
+  public String policySet() {
+    return config.liveSet();
+  }
+
+  private java.sql.Connection connect() throws java.sql.SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", user);
+    password.ifPresent(p -> props.setProperty("password", p));
+    props.setProperty("ApplicationName", "hsip-policy-reloader");
+    java.sql.Connection connection = DriverManager.getConnection(jdbcUrl, props);
+    connection.setAutoCommit(true);
+    return connection;
+  }
+}

@@ -1,0 +1,171 @@
+package io.hsip.policygateway.policy.compile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hsip.policygateway.policy.PolicyDocs;
+import io.hsip.policygateway.policy.model.Decision;
+import io.hsip.policygateway.policy.model.RequesterKind;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Hostile documents are refused with a clear error, quickly and without exhausting memory: every test
+ * has a hard timeout, and the limits (PolicyLimits.DEFAULTS) bound what any document can cost.
+ */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class PolicyHostileDocumentTest {
+
+  private final PolicyCompiler compiler = new PolicyCompiler(PolicyLimits.DEFAULTS);
+
+  private Finding onlyError(String document) {
+    Compilation c = compiler.compile(document);
+    assertThat(c.ok()).isFalse();
+    assertThat(c.errors()).hasSize(1);
+    return c.errors().getFirst();
+  }
+
+  @Test
+  void aHugeDocumentIsRefusedBeforeItIsParsed() {
+    byte[] huge = ("# " + "x".repeat(600 * 1024) + "\n").getBytes(StandardCharsets.UTF_8);
+    Compilation c = compiler.compile(huge);
+    assertThat(c.errors()).singleElement().satisfies(f -> {
+      assertThat(f.code()).isEqualTo("limit");
+      assertThat(f.message()).isEqualTo("the document is " + huge.length + " bytes; the limit is 524288");
+    });
+  }
+
+  @Test
+  void deepFlowNestingIsRefusedAtTheLimit() {
+    String deep = "a: " + "[".repeat(100_000) + "]".repeat(100_000) + "\n";
+    Finding f = onlyError(deep);
+    assertThat(f.message()).isEqualTo("the document nests deeper than 32 levels");
+    assertThat(f.line()).isEqualTo(1);
+    assertThat(f.column()).isEqualTo(35);
+  }
+
+  @Test
+  void deepBlockNestingIsRefusedAtTheLimit() {
+    StringBuilder doc = new StringBuilder();
+    for (int i = 0; i < 200; i++) {
+      doc.append("  ".repeat(i)).append("k").append(i).append(":\n");
+    }
+    assertThat(onlyError(doc.toString()).message()).isEqualTo("the document nests deeper than 32 levels");
+  }
+
+  @Test
+  void billionLaughsIsRefusedByCountingWhatAliasesRepeat() {
+    StringBuilder doc = new StringBuilder("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for (int i = 1; i < 10; i++) {
+      doc.append("a").append(i).append(": &a").append(i).append(" [");
+      for (int j = 0; j < 9; j++) {
+        doc.append(j == 0 ? "" : ", ").append("*a").append(i - 1);
+      }
+      doc.append("]\n");
+    }
+    long start = System.nanoTime();
+    Finding f = onlyError(doc.toString());
+    assertThat(f.message()).isEqualTo("the document has more than 100000 values (aliases count in full)");
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2000);
+  }
+
+  @Test
+  void tooManyAliasesAreRefused() {
+    StringBuilder doc = new StringBuilder("x: &x 1\nlist:\n");
+    for (int i = 0; i < 150; i++) {
+      doc.append("  - *x\n");
+    }
+    assertThat(onlyError(doc.toString()).message()).isEqualTo("the document uses more than 100 aliases");
+  }
+
+  @Test
+  void recursiveAliasesAreRefused() {
+    assertThat(onlyError("a: &a [*a]\n").message()).isEqualTo("alias *a refers to no complete anchored value");
+  }
+
+  @Test
+  void tooManyRulesAreRefused() {
+    StringBuilder rules = new StringBuilder();
+    for (int i = 0; i < 5001; i++) {
+      rules.append("- {id: r").append(i).append(", effect: deny}\n");
+    }
+    Compilation c = compiler.compile(PolicyDocs.small("s", "8h", rules.toString()));
+    assertThat(c.errors()).extracting(Finding::message).containsExactly("must have at most 5,000 items but found 5,002");
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void theLargestAllowedPolicyCompilesAndLintsInBoundedTime() {
+    // 5,000 rules need more than the default 512 KiB; the rule limit is what bounds the lints.
+    PolicyLimits d = PolicyLimits.DEFAULTS;
+    PolicyCompiler roomy = new PolicyCompiler(new PolicyLimits(1024 * 1024, d.maxDepth(), d.maxNodes(), d.maxAliases(),
+        d.maxRules(), d.maxConditionLength(), d.maxConditionNodes(), d.maxConditionParseDepth(),
+        d.maxComprehensionNesting(), d.maxConditionIterations()));
+    String document = io.hsip.policygateway.policy.ScaledPolicy.document(5000);
+    long start = System.nanoTime();
+    Compilation c = roomy.compile(document);
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertThat(c.errors()).isEmpty();
+    assertThat(c.orThrow().document().rules()).hasSize(5000);
+    assertThat(ms).as("compiling and linting 5,000 rules (ms)").isLessThan(10_000);
+  }
+
+  private Finding celError(String condition) {
+    Compilation c = compiler.compile(PolicyDocs.small("s", "8h", """
+        - id: hostile
+          effect: allow
+          condition: '%s'
+        """.formatted(condition)));
+    assertThat(c.errors()).isNotEmpty();
+    assertThat(c.errors()).allSatisfy(f -> assertThat(f.code()).isEqualTo("cel"));
+    return c.errors().getFirst();
+  }
+
+  @Test
+  void aLongConditionIsRefused() {
+    assertThat(celError("purpose == \"" + "a".repeat(1100) + "\"").message())
+        .isEqualTo("CEL: the condition is longer than 1024 characters");
+  }
+
+  @Test
+  void aDeeplyNestedConditionIsRefused() {
+    assertThat(celError("(".repeat(300) + "true" + ")".repeat(300)).message()).contains("recursion");
+  }
+
+  @Test
+  void aConditionWithTooManyNodesIsRefused() {
+    StringBuilder list = new StringBuilder("requester.reputation in [0");
+    for (int i = 1; i < 300; i++) {
+      list.append(",1");
+    }
+    assertThat(celError(list.append(']').toString()).message()).contains("node");
+  }
+
+  @Test
+  void nestedComprehensionsAreRefused() {
+    assertThat(celError("requester.groups.all(a, requester.groups.all(b, target.groups.exists(c, a + b == c)))").message())
+        .isEqualTo("CEL: macros such as exists() and all() nest 3 deep; at most 1 allowed");
+  }
+
+  @Test
+  void evaluationCostIsBoundedAndFailsClosed() {
+    CompiledPolicy policy = compiler.compile(PolicyDocs.small("s", "8h", """
+        - id: costly
+          effect: allow
+          purpose: {exact: [cost]}
+          condition: requester.groups.exists(g, g.size() > 1000)
+        """)).orThrow();
+    Set<String> manyGroups = new java.util.HashSet<>();
+    for (int i = 0; i < 5000; i++) {
+      manyGroups.add("g" + i);
+    }
+    long start = System.nanoTime();
+    Decision d = policy.evaluate(PolicyDocs.request(RequesterKind.MEMBER, manyGroups, 50, "chat", Set.of(), "cost",
+        60_000, "2026-03-04T10:00:00+01:00"));
+    assertThat(d.reason()).isEqualTo(Decision.Reason.EVALUATION_FAILED);
+    assertThat(d.failure()).contains("Iteration budget exceeded: 1000");
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(1000);
+  }
+}
