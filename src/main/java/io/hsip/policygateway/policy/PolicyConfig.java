@@ -27,6 +27,13 @@ public interface PolicyConfig {
   /** Hot reload. */
   Reload reload();
 
+  /**
+   * How often policy admin events not yet in the audit log are relayed into it. Events are durable in
+   * {@code policy_admin_event} from the moment of the change; this bounds how late they reach the log.
+   */
+  @WithDefault("1s")
+  Duration auditRelayInterval();
+
   /** Limits on uploaded documents. */
   Limits limits();
 

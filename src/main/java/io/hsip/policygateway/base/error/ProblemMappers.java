@@ -185,8 +185,8 @@ public class ProblemMappers {
       case 403 -> "You are not allowed to do this.";
       case 404 -> "There is nothing at this path.";
       case 405 -> "This method is not supported here.";
-      case 406 -> "No acceptable representation; this API speaks JSON.";
-      case 415 -> "Unsupported media type; send application/json.";
+      case 406 -> "None of the accepted media types can be produced here; see the API description.";
+      case 415 -> "This endpoint does not accept that media type; see the API description.";
       default -> null;
     };
   }

@@ -88,6 +88,16 @@ class ProblemMappersTest {
   }
 
   @Test
+  void bodyOverTheGlobalLimitIs413Problem() {
+    String huge = "{\"name\":\"" + "x".repeat(2 * 1024 * 1024) + "\",\"count\":1}";
+    given().contentType(ContentType.JSON).body(huge)
+        .when().post(PROBE)
+        .then().statusCode(413)
+        .contentType(startsWith(Problem.MEDIA_TYPE))
+        .body("title", equalTo("Request Entity Too Large"));
+  }
+
+  @Test
   void featureExceptionKeepsItsStatusAndType() {
     given().when().get(PROBE + "/conflict")
         .then().statusCode(409)

@@ -1,0 +1,84 @@
+package io.hsip.policygateway.policy.lifecycle;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hsip.policygateway.hsip.Sha256;
+import io.hsip.policygateway.identity.TestTokens;
+import io.hsip.policygateway.policy.PolicyDocs;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Every policy change reaches the tamper-evident audit log as an admin-change entry with its SSO actor. */
+@QuarkusTest
+class PolicyAuditRelayTest {
+
+  @Inject PolicyLifecycle lifecycle;
+  @Inject PolicyAuditRelay relay;
+
+  @Test
+  void publishAndRollbackBecomeAuditEntriesWithActorAndEventId() throws Exception {
+    String set = "relay-" + UUID.randomUUID().toString().substring(0, 8);
+    String actor = "relay." + set;
+    PolicyDraft draft = lifecycle.createDraft(actor, PolicyDocs.small(set, "8h", "").getBytes(StandardCharsets.UTF_8)).draft();
+    PolicyVersion v1 = lifecycle.publishDraft(actor, draft.id).version();
+    PolicyDraft second = lifecycle.createDraft(actor, PolicyDocs.small(set, "4h", "").getBytes(StandardCharsets.UTF_8)).draft();
+    lifecycle.publishDraft(actor, second.id);
+    lifecycle.rollback("other." + set, set, 1);
+
+    List<PolicyAdminEvent> events = QuarkusTransaction.requiringNew()
+        .call(() -> PolicyAdminEvent.<PolicyAdminEvent>list("policySet = ?1 order by id", set));
+    assertThat(events).extracting(e -> e.action)
+        .containsExactly("draft.create", "publish", "draft.create", "publish", "rollback");
+
+    List<Map<String, Object>> entries = awaitEntries(actor, 4);
+    assertThat(entries).extracting(e -> e.get("action"))
+        .containsExactly("policy.publish", "policy.draft.create", "policy.publish", "policy.draft.create");
+    Map<String, Object> publish = entries.get(2);
+    PolicyAdminEvent publishEvent = events.get(1);
+    assertThat(publish.get("kind")).isEqualTo("admin-change");
+    assertThat(publish.get("actor")).isEqualTo(actor);
+    assertThat(publish.get("policy_version")).isEqualTo(v1.digest);
+    @SuppressWarnings("unchecked")
+    Map<String, String> details = (Map<String, String>) publish.get("details");
+    assertThat(details)
+        .containsEntry("policy_event_id", publishEvent.id.toString())
+        .containsEntry("policy_set", set)
+        .containsEntry("version", "1")
+        .containsEntry("details_sha256", Sha256.hex(publishEvent.details.getBytes(StandardCharsets.UTF_8)));
+
+    assertThat(awaitEntries("other." + set, 1)).extracting(e -> e.get("action")).containsExactly("policy.rollback");
+  }
+
+  @Test
+  void relayingAgainAppendsNothingNew() {
+    relay.relayPending();
+    assertThat(relay.relayPending()).isZero();
+  }
+
+  /** Audit entries of {@code actor}, newest first, once at least {@code count} have been relayed. */
+  private List<Map<String, Object>> awaitEntries(String actor, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    List<Map<String, Object>> entries = List.of();
+    while (System.nanoTime() < deadline) {
+      relay.relayPending();
+      JsonPath page = given().auth().oauth2(TestTokens.auditor())
+          .when().get("/api/v1/audit/entries?kind=admin-change&actor=" + actor)
+          .then().statusCode(200).extract().jsonPath();
+      entries = page.getList("entries.entry");
+      if (entries.size() >= count) {
+        return entries;
+      }
+      Thread.sleep(50);
+    }
+    return entries;
+  }
+}
