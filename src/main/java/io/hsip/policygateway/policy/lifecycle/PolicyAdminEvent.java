@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
@@ -78,6 +80,7 @@ public class PolicyAdminEvent extends PanacheEntityBase {
   public @Nullable Integer version;
 
   @Column(updatable = false)
+  @JdbcTypeCode(SqlTypes.CHAR)
   public @Nullable String digest;
 
   /**

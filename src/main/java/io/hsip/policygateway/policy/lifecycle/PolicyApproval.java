@@ -2,6 +2,8 @@ package io.hsip.policygateway.policy.lifecycle;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 import jakarta.persistence.Entity;
 import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Convert;
@@ -68,6 +70,7 @@ public class PolicyApproval extends PanacheEntityBase {
   public String source;
 
   @Column(nullable = false, updatable = false)
+  @JdbcTypeCode(SqlTypes.CHAR)
   public String digest;
 
   /** For a rollback, the version to publish again. */

@@ -2,6 +2,8 @@ package io.hsip.policygateway.policy.lifecycle;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -26,6 +28,7 @@ public class PolicyDraft extends PanacheEntityBase {
 
   /** SHA-256 of the canonical form. */
   @Column(nullable = false)
+  @JdbcTypeCode(SqlTypes.CHAR)
   public String digest;
 
   /** Incremented by every update; clients send it back in {@code If-Match}. */

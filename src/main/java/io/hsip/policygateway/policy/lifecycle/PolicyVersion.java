@@ -2,6 +2,8 @@ package io.hsip.policygateway.policy.lifecycle;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 import jakarta.persistence.Embeddable;
 import jakarta.persistence.EmbeddedId;
 import jakarta.persistence.Entity;
@@ -36,6 +38,7 @@ public class PolicyVersion extends PanacheEntityBase {
 
   /** SHA-256 (hex) of {@link #canonical}. */
   @Column(nullable = false)
+  @JdbcTypeCode(SqlTypes.CHAR)
   public String digest;
 
   /** The document as published, comments and all (what export returns). */
