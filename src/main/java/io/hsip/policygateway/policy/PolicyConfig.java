@@ -30,6 +30,7 @@ public interface PolicyConfig {
   /**
    * How often policy admin events not yet in the audit log are relayed into it. Events are durable in
    * {@code policy_admin_event} from the moment of the change; this bounds how late they reach the log.
+   * (The relay's scheduler reads it as {@code ${policy.audit-relay-interval}}.)
    */
   @WithDefault("1s")
   Duration auditRelayInterval();

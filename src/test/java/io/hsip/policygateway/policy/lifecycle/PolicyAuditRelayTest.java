@@ -59,9 +59,43 @@ class PolicyAuditRelayTest {
   }
 
   @Test
-  void relayingAgainAppendsNothingNew() {
-    relay.relayPending();
-    assertThat(relay.relayPending()).isZero();
+  void relayingAgainNeverDuplicatesAnEvent() throws Exception {
+    String set = "relay-" + UUID.randomUUID().toString().substring(0, 8);
+    String actor = "relay." + set;
+    lifecycle.createDraft(actor, PolicyDocs.small(set, "8h", "").getBytes(StandardCharsets.UTF_8));
+    assertThat(awaitEntries(actor, 1)).hasSize(1);
+    for (int i = 0; i < 3; i++) {
+      relay.relayPending();
+    }
+    assertThat(entries(actor)).hasSize(1);
+  }
+
+  @Test
+  void freeTextIsCleanedAndCutAtACodePointBoundary() {
+    String emojiAtTheCut = "r".repeat(252) + "\uD83D\uDE00" + "tail".repeat(20);
+    String cut = PolicyAuditRelay.clean(emojiAtTheCut);
+    assertThat(cut).hasSizeLessThanOrEqualTo(256).endsWith("...");
+    assertThat(cut.codePoints().noneMatch(cp -> Character.isBmpCodePoint(cp) && Character.isSurrogate((char) cp)))
+        .isTrue();
+    assertThat(PolicyAuditRelay.clean("a\uD800b\u0000c\nd")).isEqualTo("a\uFFFDb\uFFFDc\uFFFDd");
+    assertThat(PolicyAuditRelay.clean("")).isEqualTo("\"\"");
+    assertThat(PolicyAuditRelay.clean("x".repeat(256))).isEqualTo("x".repeat(256));
+  }
+
+  @Test
+  void anEventThatCannotBeAnEntryIsRecordedByIdAndDigest() {
+    PolicyAdminEvent broken = new PolicyAdminEvent();
+    broken.id = 42L;
+    broken.occurredAt = java.time.Instant.parse("2026-01-31T00:00:00Z");
+    broken.actor = "alice.admin";
+    broken.action = "publish";
+    broken.details = "not json";
+    var entry = relay.entryOrPlaceholder(broken);
+    assertThat(entry.action()).isEqualTo("policy.event.unrecordable");
+    assertThat(entry.outcome()).isEqualTo("failed");
+    assertThat(entry.details())
+        .containsEntry("policy_event_id", "42")
+        .containsEntry("details_sha256", Sha256.hex("not json".getBytes(StandardCharsets.UTF_8)));
   }
 
   /** Audit entries of {@code actor}, newest first, once at least {@code count} have been relayed. */
@@ -70,15 +104,19 @@ class PolicyAuditRelayTest {
     List<Map<String, Object>> entries = List.of();
     while (System.nanoTime() < deadline) {
       relay.relayPending();
-      JsonPath page = given().auth().oauth2(TestTokens.auditor())
-          .when().get("/api/v1/audit/entries?kind=admin-change&actor=" + actor)
-          .then().statusCode(200).extract().jsonPath();
-      entries = page.getList("entries.entry");
+      entries = entries(actor);
       if (entries.size() >= count) {
         return entries;
       }
       Thread.sleep(50);
     }
     return entries;
+  }
+
+  private static List<Map<String, Object>> entries(String actor) {
+    JsonPath page = given().auth().oauth2(TestTokens.auditor())
+        .when().get("/api/v1/audit/entries?kind=admin-change&actor=" + actor)
+        .then().statusCode(200).extract().jsonPath();
+    return page.getList("entries.entry");
   }
 }
