@@ -23,7 +23,7 @@ public class NonceLedger implements ReplayGuard {
 
   /** Deletes nonces nobody can replay any more. Every replica may run it; it is idempotent. */
   @Scheduled(
-      every = "${gateway.nonce-purge-interval}",
+      every = "${gateway.nonce-purge-interval:60s}", // same default as GatewayConfig
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   @Transactional
   void purge() {

@@ -56,7 +56,9 @@ public class PolicyAuditRelay {
         .register(registry);
   }
 
-  @Scheduled(every = "${policy.audit-relay-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  @Scheduled(
+      every = "${policy.audit-relay-interval:1s}", // same default as PolicyConfig
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void scheduled() {
     relayPending();
   }
