@@ -7,6 +7,9 @@ HSIP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 HSIP_DB_ROLE="${HSIP_DB_USER:-hsip}"
 HSIP_DATABASES=(hsip_dev hsip_test)
 
+# Names end up in SQL as identifiers: accept only plain lower-case names.
+valid_name() { [[ "$1" =~ ^[a-z][a-z0-9_]{0,62}$ ]]; }
+
 log() { printf '[hsip] %s\n' "$*" >&2; }
 
 java_major() {
@@ -47,12 +50,13 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
+# Runs the SQL given on stdin as the database superuser (never on the command line, where ps shows it).
 psql_admin() {
   # As the postgres OS user this works whatever the TCP authentication method is.
   if [[ $(id -u) -eq 0 ]] && id postgres >/dev/null 2>&1; then
-    su postgres -c "psql -v ON_ERROR_STOP=1 -qtA $(printf '%q ' "$@")"
+    su postgres -c "psql -v ON_ERROR_STOP=1 -qtA -d postgres"
   else
-    psql -v ON_ERROR_STOP=1 -qtA -h 127.0.0.1 -U postgres "$@"
+    psql -v ON_ERROR_STOP=1 -qtA -h 127.0.0.1 -U postgres -d postgres
   fi
 }
 
@@ -81,18 +85,20 @@ ensure_postgres() {
 
 # Creates the project's role (login, may create databases) and its databases when missing.
 ensure_databases() {
-  if [[ -z "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = '$HSIP_DB_ROLE'")" ]]; then
+  valid_name "$HSIP_DB_ROLE" || { log "ERROR: HSIP_DB_USER must be a plain lower-case name"; exit 1; }
+  if [[ -z "$(echo "SELECT 1 FROM pg_roles WHERE rolname = '$HSIP_DB_ROLE'" | psql_admin)" ]]; then
     log "creating role $HSIP_DB_ROLE"
-    psql_admin -c "CREATE ROLE \"$HSIP_DB_ROLE\" LOGIN CREATEDB"
+    echo "CREATE ROLE \"$HSIP_DB_ROLE\" LOGIN" | psql_admin
   fi
   if [[ -n "${HSIP_DB_PASSWORD:-}" ]]; then
-    psql_admin -c "ALTER ROLE \"$HSIP_DB_ROLE\" PASSWORD '${HSIP_DB_PASSWORD//\'/\'\'}'"
+    printf "ALTER ROLE \"%s\" PASSWORD '%s'\n" "$HSIP_DB_ROLE" "${HSIP_DB_PASSWORD//\'/\'\'}" | psql_admin
   fi
   local db
-  for db in "${HSIP_DATABASES[@]}"; do
-    if [[ -z "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]]; then
+  for db in "${HSIP_DATABASES[@]}" "${HSIP_TEST_DB:-hsip_test}"; do
+    valid_name "$db" || { log "ERROR: database name '$db' is not a plain lower-case name"; exit 1; }
+    if [[ -z "$(echo "SELECT 1 FROM pg_database WHERE datname = '$db'" | psql_admin)" ]]; then
       log "creating database $db"
-      psql_admin -c "CREATE DATABASE \"$db\" OWNER \"$HSIP_DB_ROLE\""
+      echo "CREATE DATABASE \"$db\" OWNER \"$HSIP_DB_ROLE\"" | psql_admin
     fi
   done
 }
@@ -100,9 +106,14 @@ ensure_databases() {
 # Recreates the test database so every test run starts from an empty schema that Flyway builds anew.
 reset_test_database() {
   local db="${HSIP_TEST_DB:-hsip_test}"
+  # Only a test database may be dropped: never the dev database or anyone else's.
+  if [[ ! "$db" =~ ^hsip_test[a-z0-9_]*$ ]]; then
+    log "ERROR: HSIP_TEST_DB must be named hsip_test or hsip_test_*; refusing to drop '$db'"
+    exit 1
+  fi
   log "recreating test database $db"
-  psql_admin -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)"
-  psql_admin -c "CREATE DATABASE \"$db\" OWNER \"$HSIP_DB_ROLE\""
+  printf 'DROP DATABASE IF EXISTS "%s" WITH (FORCE);\nCREATE DATABASE "%s" OWNER "%s";\n' "$db" "$db" "$HSIP_DB_ROLE" \
+    | psql_admin
 }
 
 prepare_environment() {

@@ -10,6 +10,9 @@ final class CliException extends Exception {
   /** Exit code for unreadable or malformed input files and failed I/O. */
   static final int INPUT = 3;
 
+  /** Exit code for an internal error (a bug). */
+  static final int INTERNAL = 4;
+
   private final int exitCode;
 
   CliException(int exitCode, String message) {

@@ -123,8 +123,8 @@ final class ConsentCommand {
       long now = clock().millis();
       long expires;
       if (expiry.ttlMs != null) {
-        if (expiry.ttlMs <= 0) {
-          throw new CliException(2, "--ttl-ms must be positive");
+        if (expiry.ttlMs <= 0 || expiry.ttlMs > Long.MAX_VALUE - now) {
+          throw new CliException(2, "--ttl-ms must be positive and not overflow the clock");
         }
         expires = now + expiry.ttlMs;
       } else {
@@ -201,6 +201,11 @@ final class ConsentCommand {
 
     @Override
     public Integer call() throws CliException {
+      if (time.atMs != null) {
+        // An answer is signed now, so the request must be valid now: checking it at another time would sign
+        // an allow for a stale or expired request.
+        throw new CliException(2, "--at cannot be used with respond");
+      }
       SigningKey responder = CliFiles.readKey(key);
       ConsentRequest parsed = readRequest(request);
       long now = clock().millis();
@@ -294,8 +299,16 @@ final class ConsentCommand {
 
     @Override
     public Integer call() throws CliException {
+      if (timeoutMs < 1 || timeoutMs > 600_000) {
+        throw new CliException(2, "--timeout-ms must be between 1 and 600000");
+      }
       ConsentRequest req = readRequest(request);
       Ed25519PublicKey expected = responderPub == null ? null : CliFiles.publicKey(responderPub, "--responder-pub");
+      if (expected == null) {
+        // The handshake is unauthenticated: without a pinned key, whoever answers first is believed.
+        spec.commandLine().getErr().println(
+            "hsip: warning: responder not pinned (--responder-pub); any signer's answer is accepted");
+      }
       UdpConsentInitiator initiator =
           new UdpConsentInitiator(address(to), Duration.ofMillis(timeoutMs), 3, new SecureRandom());
       ConsentResponse resp;
@@ -306,10 +319,11 @@ final class ConsentCommand {
       } catch (IOException e) {
         throw new CliException(CliException.INPUT, "UDP exchange failed: " + e.getClass().getSimpleName());
       }
+      VerifiedConsentResponse verified = verifyResponse(resp, req, expected, clock().millis());
       if (out != null) {
         CliFiles.writeDocument(out, resp.toPrettyJson(), out());
       }
-      print(out(), verifyResponse(resp, req, expected, clock().millis()));
+      print(out(), verified);
       return 0;
     }
 

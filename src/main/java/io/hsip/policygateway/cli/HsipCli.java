@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  * {@code hsip}: key, consent and token utilities whose files interoperate with the reference CLI.
  *
  * <p>Exit codes: 0 success, 1 a document was checked and rejected, 2 usage error, 3 unreadable or
- * malformed input.
+ * malformed input, 4 internal error.
  */
 @Command(
     name = "hsip",
@@ -54,7 +54,9 @@ public final class HsipCli {
             commandLine.getErr().println("hsip: " + known.getMessage());
             return known.exitCode();
           }
-          throw e;
+          // A bug, not the user's input: say so plainly, without a stack trace, and with its own exit code.
+          commandLine.getErr().println("hsip: internal error (" + e.getClass().getSimpleName() + "): " + e.getMessage());
+          return CliException.INTERNAL;
         });
     return cli.execute(args);
   }

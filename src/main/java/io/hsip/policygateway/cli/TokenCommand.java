@@ -53,11 +53,12 @@ final class TokenCommand {
         }
         capabilities.add(cap);
       }
-      if (ttlMs <= 0 || grantee.isBlank()) {
-        throw new CliException(2, "--ttl-ms must be positive and --grantee non-empty");
+      long now = clock().millis();
+      if (ttlMs <= 0 || ttlMs > Long.MAX_VALUE - now || grantee.isBlank()) {
+        throw new CliException(2, "--ttl-ms must be positive (without overflowing the clock) and --grantee non-empty");
       }
       SigningKey issuer = CliFiles.readKey(key);
-      CapabilityToken token = CapabilityToken.issue(issuer, grantee, capabilities, clock().millis() + ttlMs);
+      CapabilityToken token = CapabilityToken.issue(issuer, grantee, capabilities, now + ttlMs);
       CliFiles.writeDocument(out, token.toPrettyJson(), out());
       return 0;
     }

@@ -6,11 +6,16 @@ import io.hsip.policygateway.hsip.identity.KeyFileFormat;
 import io.hsip.policygateway.hsip.identity.KeyFiles;
 import io.hsip.policygateway.hsip.identity.SigningKey;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.SecureRandom;
@@ -40,8 +45,16 @@ public class GatewayIdentity {
   private volatile Optional<SigningKey> key = Optional.empty();
   private volatile String problem = "not loaded yet";
 
+  private final LaunchMode launchMode;
+
+  @Inject
   GatewayIdentity(IdentityConfig config) {
+    this(config, LaunchMode.current());
+  }
+
+  GatewayIdentity(IdentityConfig config, LaunchMode launchMode) {
     this.config = config;
+    this.launchMode = launchMode;
   }
 
   @PostConstruct
@@ -53,6 +66,11 @@ public class GatewayIdentity {
     }
     Path path = file.get();
     if (!Files.exists(path) && config.generateIfMissing()) {
+      if (!launchMode.isDevOrTest()) {
+        // Every replica would mint its own unpinned key: consent answers and checkpoints signed by strangers.
+        fail("identity.generate-if-missing is for development and tests only; mount a key file at " + path);
+        return;
+      }
       generate(path);
     }
     try {
@@ -73,7 +91,9 @@ public class GatewayIdentity {
 
   /** The signing key, or an exception that makes the caller fail closed. */
   public SigningKey signingKey() {
-    return key.orElseThrow(() -> new SigningKeyUnavailableException(problem));
+    // Clients learn only that there is no key; operators find the reason in readiness and the log.
+    return key.orElseThrow(() -> new SigningKeyUnavailableException(
+        "The gateway has no usable signing key; it cannot sign anything until one is mounted."));
   }
 
   /** The public key, if a signing key is loaded. */
@@ -95,7 +115,7 @@ public class GatewayIdentity {
               + " its own key file and keep identity.generate-if-missing=false.",
           path.toAbsolutePath(), generated.peerId());
     } catch (IOException e) {
-      fail("cannot write a generated signing key to " + path + ": " + e.getClass().getSimpleName());
+      fail("cannot write a generated signing key to " + path + ": " + reason(e));
     }
   }
 
@@ -109,7 +129,7 @@ public class GatewayIdentity {
       }
       return Files.readAllBytes(path);
     } catch (IOException e) {
-      throw new KeyFileException("cannot read signing key file " + path + ": " + e.getClass().getSimpleName());
+      throw new KeyFileException("cannot read signing key file " + path + ": " + reason(e));
     }
   }
 
@@ -122,6 +142,20 @@ public class GatewayIdentity {
     } catch (UnsupportedOperationException | IOException e) {
       // Not a POSIX file system: nothing to check.
     }
+  }
+
+  /** A short, stable reason for an I/O failure, for readiness and the log. */
+  private static String reason(IOException e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof NoSuchFileException) {
+      return "no such file or directory";
+    }
+    if (e instanceof FileAlreadyExistsException) {
+      return "file already exists";
+    }
+    return "I/O error";
   }
 
   private void fail(String reason) {

@@ -51,6 +51,12 @@ class BearerTokenSecurityTest {
   }
 
   @Test
+  void tokenForAnotherClientIs401() {
+    given().auth().oauth2(TestTokens.wrongAudience("mallory", Roles.ADMIN)).when().get(ADMIN_ONLY)
+        .then().statusCode(401);
+  }
+
+  @Test
   void tokenFromAnotherIssuerIs401() {
     given().auth().oauth2(TestTokens.wrongIssuer("mallory", Roles.ADMIN)).when().get(ADMIN_ONLY)
         .then().statusCode(401);

@@ -22,6 +22,9 @@ public final class TestTokens {
   /** The issuer the test profile expects. */
   public static final String ISSUER = "https://issuer.test.hsip.invalid";
 
+  /** The audience the test profile expects: this gateway's client id. */
+  public static final String AUDIENCE = "hsip-gateway";
+
   private static final PrivateKey TRUSTED = load("/oidc/test-issuer-private.pem");
   private static final PrivateKey UNTRUSTED = load("/oidc/untrusted-issuer-private.pem");
 
@@ -57,6 +60,13 @@ public final class TestTokens {
     return sign(UNTRUSTED, ISSUER, user, Set.of(roles), Instant.now().plus(Duration.ofMinutes(5)));
   }
 
+  /** A token from the trusted issuer, but minted for another client (audience). */
+  public static String wrongAudience(String user, String... roles) {
+    return Jwt.issuer(ISSUER).audience("some-other-client").subject(user).upn(user)
+        .claim("preferred_username", user).groups(Set.of(roles))
+        .expiresAt(Instant.now().plus(Duration.ofMinutes(5))).sign(TRUSTED);
+  }
+
   /** A token from the trusted key but another issuer. */
   public static String wrongIssuer(String user, String... roles) {
     return sign(TRUSTED, "https://evil.example", user, Set.of(roles), Instant.now().plus(Duration.ofMinutes(5)));
@@ -64,6 +74,7 @@ public final class TestTokens {
 
   private static String sign(PrivateKey key, String issuer, String user, Set<String> roles, Instant expiry) {
     return Jwt.issuer(issuer)
+        .audience(AUDIENCE)
         .subject(user)
         .upn(user)
         .claim("preferred_username", user)

@@ -33,8 +33,13 @@ public class ProblemMappers {
 
   @ServerExceptionMapper
   public Response feature(ProblemException e, UriInfo uri) {
-    if (e.status() >= 500) {
+    if (e.status() >= 500 && e.getCause() != null) {
+      // An underlying failure (database, I/O): logged here once, with an id the client can quote.
       return serverError(e, uri, e.status(), e.type(), e.title(), e.getMessage());
+    }
+    if (e.status() >= 500) {
+      // A known condition (no signing key): its cause was logged when it arose; one line per refusal.
+      Log.warnf("Request %s refused with %d: %s", path(uri), e.status(), e.title());
     }
     return respond(new Problem(e.type(), e.title(), e.status(), e.getMessage(), path(uri), null, e.violations()));
   }

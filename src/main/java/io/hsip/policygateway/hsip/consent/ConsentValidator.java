@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
  * deny &rArr; {@code ttl_ms = 0}) plus what it never checks (hsip-protocol.md §11.2): the clock-skew
  * window on {@code ts_ms}, absolute {@code expires_ms}, a bounded lifetime and the replay check.
  *
- * <p>Order matters: the replay guard is consulted last, only for authentic and fresh requests, so
- * forged or stale traffic can neither fill it nor burn an honest peer's nonce.
+ * <p>Order matters: the cheap time rules come first, then the signature, and the replay guard last, only
+ * for authentic and fresh requests, so forged or stale traffic can neither fill it nor burn an honest
+ * peer's nonce.
  */
 public final class ConsentValidator {
 
@@ -64,7 +65,8 @@ public final class ConsentValidator {
   /** Checks everything, records the nonce, and returns the verified request. */
   public VerifiedConsentRequest validate(ConsentRequest request, long nowMs)
       throws ConsentRejectedException {
-    Ed25519PublicKey key = verifySignature(request);
+    // The time rules need no crypto: checking them first keeps a flood of stale or expired requests from
+    // costing a signature verification each. The replay guard still comes after the signature.
     long skew = rules.clockSkew().toMillis();
     if (request.tsMs() < nowMs - skew) {
       throw new ConsentRejectedException(
@@ -87,6 +89,7 @@ public final class ConsentValidator {
       throw new ConsentRejectedException(
           Reason.LIFETIME_TOO_LONG, "expires_ms is more than " + lifetime + " ms after ts_ms");
     }
+    Ed25519PublicKey key = verifySignature(request);
     // Past min(expires, ts + skew) no replica accepts the request anyway; one more skew covers replicas
     // whose clocks run behind ours.
     long retainUntil = Math.min(request.expiresMs(), request.tsMs() + skew) + skew;

@@ -4,9 +4,30 @@ import io.hsip.policygateway.hsip.identity.Ed25519PublicKey;
 
 /**
  * A consent request that passed every check of {@link ConsentValidator}: authentic, fresh, unexpired and
- * not replayed. Only the validator creates one.
- *
- * @param request the request as received
- * @param requesterKey the validated key that signed it
+ * not replayed. Only the validator can create one, so holding one is proof that the checks ran.
  */
-public record VerifiedConsentRequest(ConsentRequest request, Ed25519PublicKey requesterKey) {}
+public final class VerifiedConsentRequest {
+
+  private final ConsentRequest request;
+  private final Ed25519PublicKey requesterKey;
+
+  VerifiedConsentRequest(ConsentRequest request, Ed25519PublicKey requesterKey) {
+    this.request = request;
+    this.requesterKey = requesterKey;
+  }
+
+  /** The request as received. */
+  public ConsentRequest request() {
+    return request;
+  }
+
+  /** The validated key that signed it. */
+  public Ed25519PublicKey requesterKey() {
+    return requesterKey;
+  }
+
+  @Override
+  public String toString() {
+    return "VerifiedConsentRequest[" + request.requesterPeerId() + ", nonce " + request.nonceHex() + "]";
+  }
+}

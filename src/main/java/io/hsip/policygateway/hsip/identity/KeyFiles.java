@@ -240,7 +240,12 @@ public final class KeyFiles {
           Files.createLink(target, temp);
         }
       } catch (AtomicMoveNotSupportedException | UnsupportedOperationException e) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        // No atomic move or hard links here: a plain move, which still never replaces unless asked.
+        if (overwrite) {
+          Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        } else {
+          Files.move(temp, target);
+        }
       }
     } finally {
       Files.deleteIfExists(temp);

@@ -46,7 +46,10 @@ public final class JsonObject<E extends Exception> {
     return checkedText(name, value.textValue());
   }
 
-  /** A string member that may be {@code null}; it must still be present, as serde requires. */
+  /**
+   * A string member that may be {@code null}. It must be present: stricter than serde, which reads a
+   * missing {@code Option} as {@code None}; the reference always writes the member, so honest input passes.
+   */
   public @Nullable String nullableString(String name) throws E {
     JsonNode value = required(name);
     if (value.isNull()) {

@@ -47,7 +47,7 @@ public final class UdpConsentInitiator {
     if (responder.isUnresolved()) {
       throw new IllegalArgumentException("responder address is unresolved: " + responder);
     }
-    if (handshakeAttempts < 1 || timeout.isNegative() || timeout.isZero()) {
+    if (handshakeAttempts < 1 || timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("need at least one attempt and a positive timeout");
     }
     this.responder = responder;
@@ -60,7 +60,6 @@ public final class UdpConsentInitiator {
   public ConsentResponse exchange(ConsentRequest request)
       throws IOException, ConsentExchangeException {
     try (DatagramSocket socket = new DatagramSocket()) {
-      socket.setSoTimeout(Math.toIntExact(Math.max(1, timeout.toMillis())));
       Handshake.Initiator handshake = Handshake.Initiator.start(random);
       SessionKey key = handshake(socket, handshake);
       SealedSession session = SealedSession.initiator(key, random);
@@ -89,7 +88,9 @@ public final class UdpConsentInitiator {
         try {
           return handshake.finish(datagram);
         } catch (HandshakeException e) {
-          // Not an E2 (or a malicious one): keep waiting for the real answer.
+          // Not an E2: keep waiting. (A well-formed E2 from someone who can spoof the responder's address
+          // is accepted: the handshake is unauthenticated, so the exchange then times out or the response's
+          // signature check fails; the caller must pin the responder key.)
         }
       }
     }

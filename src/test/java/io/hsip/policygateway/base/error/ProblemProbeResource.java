@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 
 /** Test-only endpoints that fail in each way the error model must handle. */
 @Path("/test-only/problems")
+@jakarta.annotation.security.PermitAll
 public class ProblemProbeResource {
 
   /** A body with validated fields. */
