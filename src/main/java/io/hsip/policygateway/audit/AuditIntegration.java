@@ -80,6 +80,11 @@ public class AuditIntegration {
     return tiles;
   }
 
+  /** The integrator, for exports that integrate what is pending before they read. */
+  public TreeIntegrator integrator() {
+    return integrator;
+  }
+
   /** Integrates everything pending now, waiting for the lock if another replica holds it. */
   public Optional<Checkpoint> integrateNow() {
     return integrator.integratePending(true);

@@ -456,14 +456,19 @@ public final class BundleVerifier {
 
   private void witnesses(JsonNode proof, Checkpoint anchor, long first, long end, Instant from, Instant to) {
     if (first > 0) {
-      witness(proof.path("start_witness"), first - 1, anchor, "start", from, true);
+      witness(proof.path("start_witness"), first - 1, anchor, "start", from, to, true);
     }
     if (end < anchor.treeSize()) {
-      witness(proof.path("end_witness"), end, anchor, "end", to, false);
+      witness(proof.path("end_witness"), end, anchor, "end", from, to, false);
     }
   }
 
-  private void witness(JsonNode witness, long leaf, Checkpoint anchor, String which, Instant bound, boolean before) {
+  /**
+   * The leaf just before the range must be recorded before the window; the leaf just after it outside the window
+   * (before or after it: recording times are not monotonic in leaf order, so a late commit may follow).
+   */
+  private void witness(JsonNode witness, long leaf, Checkpoint anchor, String which, Instant from, Instant to,
+      boolean before) {
     String what = which + " witness (leaf " + leaf + ")";
     JsonNode entry = witness.path("entry");
     if (!witness.isObject() || witness.path("leaf_index").asLong(-1) != leaf || !entry.isObject()) {
@@ -480,13 +485,15 @@ public final class BundleVerifier {
       return;
     }
     Instant time = entryTime(entry);
-    if (time == null || (before ? !time.isBefore(bound) : time.isBefore(bound))) {
+    boolean inWindow = time != null && !time.isBefore(from) && time.isBefore(to);
+    if (time == null || (before ? !time.isBefore(from) : inWindow)) {
       report.problem(what + " was recorded at " + entry.path("time").asText() + ", which is "
-          + (before ? "not before the window start " : "before the window end ") + EntryFormat.formatTime(bound)
+          + (before ? "not before the window start " + EntryFormat.formatTime(from)
+              : "inside the window " + EntryFormat.formatTime(from) + " to " + EntryFormat.formatTime(to))
           + ": the range does not cover the whole window");
       return;
     }
-    report.pass(what + " is in the anchor tree and lies " + (before ? "before" : "after") + " the window");
+    report.pass(what + " is in the anchor tree and lies " + (before ? "before" : "outside") + " the window");
   }
 
   private void previous(JsonNode proof, @Nullable Checkpoint anchor) throws IOException {
