@@ -154,6 +154,27 @@ class AuditAppendTest {
   }
 
   @Test
+  void anEntryTheDatabaseRejectsFailsAloneWhileConcurrentGoodAppendsCommit() throws Exception {
+    // Validation keeps known bad values out; this constraint stands for whatever else the database may refuse.
+    log.db.execute("ALTER TABLE audit_entry ADD CONSTRAINT test_poison CHECK (actor <> 'poison')");
+    List<CompletableFuture<Long>> good = new ArrayList<>();
+    CompletableFuture<Long> bad;
+    for (int i = 0; i < 50; i++) {
+      good.add(log.writer.submit(AuditEntry.adminChange("alice", "good-" + i).build()));
+    }
+    bad = log.writer.submit(AuditEntry.adminChange("poison", "bad").build());
+    for (int i = 50; i < 100; i++) {
+      good.add(log.writer.submit(AuditEntry.adminChange("alice", "good-" + i).build()));
+    }
+
+    assertThatThrownBy(bad::join).cause().isInstanceOf(EntryWriter.AppendFailedException.class)
+        .hasMessage("the audit entry could not be committed");
+    assertThat(good.stream().map(CompletableFuture::join).distinct().count()).isEqualTo(100);
+    assertThat(log.db.queryLong("SELECT count(*) FROM audit_entry WHERE actor = 'alice'")).isEqualTo(100);
+    assertThat(log.failures.get()).isEqualTo(1);
+  }
+
+  @Test
   void aFullQueueFailsAtOnceInsteadOfGrowing() {
     AtomicInteger failed = new AtomicInteger();
     EntryWriter writer = new EntryWriter(log.db.dataSource(), Clock.systemUTC(), 10, 1, new EntryWriter.Listener() {
