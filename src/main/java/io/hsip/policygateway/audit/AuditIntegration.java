@@ -24,9 +24,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Runs integration in the background: every {@code audit.integration.interval}, or as soon as {@code
- * audit.integration.every-entries} were appended on this replica, it folds pending entries into the tree and
- * signs a checkpoint. Replicas compete for the advisory lock; the loser skips the round.
+ * Runs integration in the background: every {@code audit.integration.interval}, as soon as entries are appended
+ * on this replica after a quiet spell, or once {@code audit.integration.every-entries} were appended, it folds
+ * pending entries into the tree and signs a checkpoint, but not more often than {@code
+ * audit.integration.min-checkpoint-interval} unless a full batch is pending. Replicas compete for the advisory
+ * lock; the loser skips the round.
  */
 @ApplicationScoped
 @Startup
@@ -37,6 +39,7 @@ public class AuditIntegration {
   private final TreeIntegrator integrator;
   private final TileStore tiles = new TileStore();
   private final Semaphore wake = new Semaphore(0);
+  private final Semaphore stopping = new Semaphore(0);
   private final AtomicLong sinceLastRound = new AtomicLong();
   private final AtomicLong lag = new AtomicLong();
   private final Counter failures;
@@ -65,6 +68,7 @@ public class AuditIntegration {
   void stop() {
     running = false;
     wake.release();
+    stopping.release();
     if (loop != null) {
       try {
         // Let a round in progress commit or roll back before the datasource closes.
@@ -91,7 +95,10 @@ public class AuditIntegration {
   }
 
   void appended(int count) {
-    if (sinceLastRound.addAndGet(count) >= config.integration().everyEntries()) {
+    long before = sinceLastRound.getAndAdd(count);
+    // The first entries after a round wake the loop at once (an idle log is checkpointed promptly); the loop's
+    // minimum checkpoint interval keeps a loaded log from signing every round.
+    if (before == 0 || before + count >= config.integration().everyEntries()) {
       wake.release();
     }
   }
@@ -104,11 +111,17 @@ public class AuditIntegration {
         wake.tryAcquire(interval, TimeUnit.MILLISECONDS);
         wake.drainPermits();
         sinceLastRound.set(0);
-        while (running && integrator.integrateOnce(false).isPresent()) {
-          // Keep going while a full batch was taken; the next round starts at once.
+        while (running && integrator.integrateIfDue(config.integration().minCheckpointInterval()).isPresent()) {
+          // Keep going while rounds are due (a full batch pending); the next round starts at once.
         }
-        lag.set(pending());
+        long pending = pending();
+        lag.set(pending);
         lastProblem = "";
+        if (pending > 0 && running) {
+          // Not due yet (or another replica integrates): look again once the interval has passed, rather than
+          // on every append.
+          stopping.tryAcquire(config.integration().minCheckpointInterval().toMillis(), TimeUnit.MILLISECONDS);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;

@@ -1,0 +1,106 @@
+package io.hsip.policygateway.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hsip.policygateway.audit.internal.TreeIntegrator;
+import io.hsip.policygateway.hsip.Fixtures;
+import io.hsip.policygateway.hsip.transparency.Checkpoint;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** When the background integrator signs, and with what time, on the real PostgreSQL. */
+class AuditCheckpointTest {
+
+  private static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
+
+  private AuditFixture log;
+  private final SettableClock clock = new SettableClock(Instant.parse("2026-03-01T12:00:00Z"));
+  private TreeIntegrator integrator;
+
+  @BeforeEach
+  void log() {
+    log = new AuditFixture(AuditDatabase.create("audit_checkpoint"), Fixtures.RESPONDER);
+    integrator = new TreeIntegrator(log.db.dataSource(), log.tiles, () -> Fixtures.RESPONDER, AuditFixture.ORIGIN,
+        clock, 5);
+  }
+
+  @AfterEach
+  void drop() {
+    log.close();
+  }
+
+  @Test
+  void underSustainedLoadCheckpointsAreRateLimitedButAnIdleLogIsCheckpointedAtOnce() {
+    log.append(3);
+    // Idle: nothing signed yet, so the first entries are checkpointed at once.
+    assertThat(integrator.integrateIfDue(MIN_INTERVAL).map(Checkpoint::treeSize)).contains(3L);
+
+    log.append(2);
+    clock.advance(Duration.ofMillis(400));
+    assertThat(integrator.integrateIfDue(MIN_INTERVAL)).as("signed 400 ms ago").isEmpty();
+    log.append(1);
+    clock.advance(Duration.ofMillis(599));
+    assertThat(integrator.integrateIfDue(MIN_INTERVAL)).as("signed 999 ms ago").isEmpty();
+    clock.advance(Duration.ofMillis(1));
+    assertThat(integrator.integrateIfDue(MIN_INTERVAL).map(Checkpoint::treeSize)).contains(6L);
+
+    // A backlog of a full batch is folded in without waiting: the limit must not let the log fall behind.
+    log.append(12);
+    assertThat(integrator.integrateIfDue(MIN_INTERVAL).map(Checkpoint::treeSize)).contains(11L);
+    assertThat(integrator.integrateIfDue(MIN_INTERVAL).map(Checkpoint::treeSize)).contains(16L);
+    assertThat(integrator.integrateIfDue(MIN_INTERVAL)).as("2 pending, signed just now").isEmpty();
+
+    // Idle again: after the interval the rest is signed on the next round.
+    clock.advance(Duration.ofSeconds(5));
+    assertThat(integrator.integrateIfDue(MIN_INTERVAL).map(Checkpoint::treeSize)).contains(18L);
+    assertThat(log.db.queryLong("SELECT count(*) FROM audit_checkpoint")).isEqualTo(5);
+  }
+
+  @Test
+  void checkpointTimesNeverGoBackWhenTheClockSteppsBack() {
+    log.append(2);
+    long first = integrator.integrateOnce(true).orElseThrow().timeMs();
+    clock.advance(Duration.ofHours(-1));
+    log.append(2);
+    Optional<Checkpoint> second = integrator.integrateOnce(true);
+
+    assertThat(second.orElseThrow().timeMs()).isGreaterThanOrEqualTo(first);
+    assertThat(log.db.queryLong("SELECT count(*) FROM audit_checkpoint c WHERE signed_at < "
+        + "(SELECT max(signed_at) FROM audit_checkpoint d WHERE d.tree_size < c.tree_size)")).isZero();
+  }
+
+  /** A clock the test moves, forwards or back. */
+  private static final class SettableClock extends Clock {
+    private volatile Instant now;
+
+    SettableClock(Instant now) {
+      this.now = now;
+    }
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}
