@@ -2,6 +2,7 @@ package io.hsip.policygateway.audit;
 
 import io.agroal.api.AgroalDataSource;
 import io.hsip.policygateway.audit.internal.TileStore;
+import io.hsip.policygateway.audit.internal.TreeInconsistencyException;
 import io.hsip.policygateway.audit.internal.TreeIntegrator;
 import io.hsip.policygateway.hsip.transparency.Checkpoint;
 import io.hsip.policygateway.identity.GatewayIdentity;
@@ -43,6 +44,7 @@ public class AuditIntegration {
   private final AtomicLong sinceLastRound = new AtomicLong();
   private final AtomicLong lag = new AtomicLong();
   private final Counter failures;
+  private final Counter inconsistent;
   private volatile boolean running = true;
   private @Nullable Thread loop;
 
@@ -54,6 +56,9 @@ public class AuditIntegration {
         config.integration().maxBatch());
     this.failures = Counter.builder("audit.integration.failures")
         .description("Integration rounds that failed (entries stay pending and are retried)").register(registry);
+    this.inconsistent = Counter.builder("audit.integration.inconsistent")
+        .description("Rounds refused because the tree no longer extends the signed checkpoint (alert on any)")
+        .register(registry);
     registry.gauge("audit.integration.lag", lag, AtomicLong::get);
   }
 
@@ -127,6 +132,9 @@ public class AuditIntegration {
         return;
       } catch (RuntimeException e) {
         failures.increment();
+        if (e instanceof TreeInconsistencyException) {
+          inconsistent.increment();
+        }
         // This thread is the edge: log a failure once, not once per second while it lasts.
         if (!lastProblem.equals(String.valueOf(e.getMessage()))) {
           Log.errorf(e, "Audit integration failed; entries stay pending and are retried");

@@ -1,7 +1,9 @@
 package io.hsip.policygateway.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hsip.policygateway.audit.internal.TreeInconsistencyException;
 import io.hsip.policygateway.audit.internal.TreeIntegrator;
 import io.hsip.policygateway.hsip.Fixtures;
 import io.hsip.policygateway.hsip.transparency.Checkpoint;
@@ -74,6 +76,23 @@ class AuditCheckpointTest {
     assertThat(second.orElseThrow().timeMs()).isGreaterThanOrEqualTo(first);
     assertThat(log.db.queryLong("SELECT count(*) FROM audit_checkpoint c WHERE signed_at < "
         + "(SELECT max(signed_at) FROM audit_checkpoint d WHERE d.tree_size < c.tree_size)")).isZero();
+  }
+
+  @Test
+  void aTreeThatNoLongerExtendsTheSignedCheckpointIsNotSigned() {
+    log.append(10);
+    assertThat(integrator.integratePending(true).map(Checkpoint::treeSize)).contains(10L);
+    // An insider (or a corrupted page) rewrites a stored leaf hash of the signed tree.
+    log.db.execute("UPDATE audit_tile SET hashes = overlay(hashes placing '\\x00000000'::bytea from 1 for 4)"
+        + " WHERE level = 0 AND idx = 0");
+    log.append(3);
+
+    assertThatThrownBy(() -> integrator.integrateOnce(true))
+        .isInstanceOf(TreeInconsistencyException.class)
+        .hasMessageStartingWith("refusing to sign tree size 13: it is not an extension of the signed checkpoint of"
+            + " tree size 10: ");
+    assertThat(log.db.queryLong("SELECT max(tree_size) FROM audit_checkpoint")).isEqualTo(10);
+    assertThat(log.db.queryLong("SELECT count(*) FROM audit_entry WHERE leaf_index IS NULL")).isEqualTo(3);
   }
 
   /** A clock the test moves, forwards or back. */

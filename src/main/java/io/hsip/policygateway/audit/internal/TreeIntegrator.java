@@ -3,7 +3,9 @@ package io.hsip.policygateway.audit.internal;
 import io.hsip.policygateway.hsip.identity.SigningKey;
 import io.hsip.policygateway.hsip.transparency.Checkpoint;
 import io.hsip.policygateway.hsip.transparency.Checkpoints;
+import io.hsip.policygateway.hsip.transparency.ConsistencyProofVerifier;
 import io.hsip.policygateway.hsip.transparency.ProofBuilder;
+import io.hsip.policygateway.hsip.transparency.ProofException;
 import io.hsip.policygateway.hsip.transparency.TreeHasher;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,7 +31,9 @@ import org.jspecify.annotations.Nullable;
  * {@code seq} and numbers them from the current tree size on. Sequence numbers of rolled-back transactions
  * never appear and so are skipped; an entry that commits late (a smaller {@code seq} than entries already
  * integrated) gets a leaf in the next round. The assignment is stored with the entry and committed atomically
- * with the tiles and the signed checkpoint, so it never changes afterwards.
+ * with the tiles and the signed checkpoint, so it never changes afterwards. Before signing, a round checks with
+ * a consistency proof that the new tree extends the latest signed checkpoint, and refuses otherwise ({@link
+ * TreeInconsistencyException}).
  */
 public final class TreeIntegrator {
 
@@ -159,7 +163,17 @@ public final class TreeIntegrator {
     }
     tiles.append(connection, size, leaves);
     long newSize = size + leaves.size();
-    byte[] root = new ProofBuilder(tiles.reader(connection)).root(newSize);
+    ProofBuilder proofs = new ProofBuilder(tiles.reader(connection));
+    byte[] root = proofs.root(newSize);
+    if (latest != null && size > 0) {
+      // Never sign a tree that does not extend what was signed: the stored tiles could have been altered.
+      try {
+        ConsistencyProofVerifier.verify(size, newSize, latest.rootHash(), root, proofs.consistency(size, newSize));
+      } catch (ProofException e) {
+        throw new TreeInconsistencyException("refusing to sign tree size " + newSize + ": it is not an extension of"
+            + " the signed checkpoint of tree size " + size + ": " + e.getMessage(), e);
+      }
+    }
     // Checkpoint times never go back, even if the clock steps back: verifiers reject a checkpoint signed before
     // the one it follows.
     long timeMs = latest == null ? clock.millis() : Math.max(clock.millis(), latest.timeMs());
