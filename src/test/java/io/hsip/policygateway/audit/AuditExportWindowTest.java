@@ -73,6 +73,31 @@ class AuditExportWindowTest {
     assertThat(run.output()).contains("VERIFIED: 2 entries (leaves 0 to 2 of tree size 2)");
   }
 
+  @Test
+  void thePreviousBundleIsCheckedWithoutAFalseForkAlarm() throws IOException {
+    log.append(10);
+    Path first = dir.resolve("first.zip");
+    log.exportAll(first);
+    // The first export ever: there is no previous export, and comparing it with itself is no fork.
+    AuditFixture.CliRun alone = AuditFixture.verify(first.toString(), "--key", GATEWAY.publicKey().hex(),
+        "--previous", first.toString());
+    assertThat(alone.exitCode()).as(alone.output()).isZero();
+    assertThat(alone.output()).doesNotContain("forked");
+
+    log.append(5);
+    log.exportAll(dir.resolve("second.zip"));
+    log.append(5);
+    Path third = dir.resolve("third.zip");
+    log.exportAll(third);
+    // The gateway's default proves consistency from the last export (the second); the auditor holds the first.
+    AuditFixture.CliRun run = AuditFixture.verify(third.toString(), "--key", GATEWAY.publicKey().hex(),
+        "--previous", first.toString());
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(run.output()).doesNotContain("forked")
+        .contains("ok       the previous bundle's anchor (tree size 10) is a signed checkpoint of this bundle that its"
+            + " entries recompute: the log only grew since");
+  }
+
   private void appendAt(Instant time, String action) {
     EntryWriter writer = new EntryWriter(log.db.dataSource(), Clock.fixed(time, ZoneOffset.UTC), 10, 10,
         new EntryWriter.Listener() {

@@ -139,7 +139,7 @@ public final class BundleVerifier {
     if (anchor != null && from != null && to != null) {
       witnesses(proof, anchor, first, end, from, to);
     }
-    previous(proof, anchor);
+    previous(proof, anchor, rangeRoot != null ? checkpoints : List.of());
     boolean complete = m.path("complete").asBoolean(false);
     long pending = m.path("not_yet_integrated").asLong(0);
     long missing = m.path("missing_leaves").asLong(0);
@@ -496,7 +496,13 @@ public final class BundleVerifier {
     report.pass(what + " is in the anchor tree and lies " + (before ? "before" : "outside") + " the window");
   }
 
-  private void previous(JsonNode proof, @Nullable Checkpoint anchor) throws IOException {
+  /**
+   * Consistency with the previous export: the bundle's own proof from the tree size the gateway chose, and, if
+   * the auditor brings the previous bundle, that bundle's anchor. {@code recomputed} are the signed checkpoints
+   * of the range whose roots the entries recomputed (empty if they did not).
+   */
+  private void previous(JsonNode proof, @Nullable Checkpoint anchor, List<Checkpoint> recomputed)
+      throws IOException {
     JsonNode previous = proof.path("previous");
     Checkpoint earlier = null;
     if (previous.isObject()) {
@@ -523,15 +529,44 @@ public final class BundleVerifier {
       if (theirs == null) {
         return;
       }
-      if (earlier == null || !earlier.equals(theirs)) {
-        report.problem("the previous bundle's anchor (tree size " + theirs.treeSize() + ", root " + theirs.rootHex()
-            + ") is not the checkpoint this bundle proves consistency from"
-            + (earlier == null ? " (none)" : " (tree size " + earlier.treeSize() + ")")
-            + ": the log forked or was rolled back");
-      } else {
+      String theirsText = "the previous bundle's anchor (tree size " + theirs.treeSize() + ", root " + theirs.rootHex() + ")";
+      Checkpoint same = sameSize(theirs, earlier, anchor, recomputed);
+      if (earlier != null && earlier.equals(theirs)) {
         report.pass("the previous bundle's anchor is the checkpoint this bundle extends");
+      } else if (anchor != null && anchor.equals(theirs)) {
+        report.pass("the previous bundle's anchor is this bundle's anchor: the log did not change since");
+      } else if (recomputed.stream().anyMatch(c -> c.treeSize() == theirs.treeSize()
+          && Sha256.equal(c.rootHash(), theirs.rootHash()))) {
+        report.pass("the previous bundle's anchor (tree size " + theirs.treeSize() + ") is a signed checkpoint of this"
+            + " bundle that its entries recompute: the log only grew since");
+      } else if (same != null) {
+        // Two signed checkpoints of one size with different roots: that is a fork, whatever else holds.
+        report.problem(theirsText + " and this bundle's signed checkpoint of the same size (root " + same.rootHex()
+            + ") differ: the log forked or was rolled back");
+      } else if (anchor != null && theirs.treeSize() > anchor.treeSize()) {
+        report.problem(theirsText + " is larger than this bundle's anchor (tree size " + anchor.treeSize()
+            + "): the log was truncated or rolled back");
+      } else {
+        // Not a fork: this bundle simply carries no proof from that size (the gateway's default is its last
+        // export, which may be another one). Nothing is proved either, so it cannot pass.
+        report.problem(theirsText + " cannot be checked: this bundle proves consistency from "
+            + (earlier == null ? "no earlier checkpoint" : "tree size " + earlier.treeSize())
+            + "; export again with previous_tree_size=" + theirs.treeSize());
       }
     }
+  }
+
+  private static @Nullable Checkpoint sameSize(Checkpoint theirs, @Nullable Checkpoint earlier,
+      @Nullable Checkpoint anchor, List<Checkpoint> recomputed) {
+    List<Checkpoint> ours = new ArrayList<>(recomputed);
+    if (earlier != null) {
+      ours.add(earlier);
+    }
+    if (anchor != null) {
+      ours.add(anchor);
+    }
+    return ours.stream().filter(c -> c.treeSize() == theirs.treeSize() && !Sha256.equal(c.rootHash(), theirs.rootHash()))
+        .findFirst().orElse(null);
   }
 
   private @Nullable Checkpoint anchorOf(Path previousBundle) throws IOException {
