@@ -118,7 +118,7 @@ class AuditAppendTest {
     log.integrateRound();
     Path bundle = dir.resolve("b.zip");
     log.exportAll(bundle);
-    assertThat(AuditFixture.verify(bundle.toString()).exitCode()).isZero();
+    assertThat(AuditFixture.verify(bundle.toString(), "--key", log.key.publicKey().hex()).exitCode()).isZero();
   }
 
   @Test
@@ -300,7 +300,7 @@ class AuditAppendTest {
     assertThat(log.db.queryLong("SELECT max(leaf_index) FROM audit_entry")).isEqualTo(999);
     Path bundle = dir.resolve("b.zip");
     log.exportAll(bundle);
-    AuditFixture.CliRun run = AuditFixture.verify(bundle.toString());
+    AuditFixture.CliRun run = AuditFixture.verify(bundle.toString(), "--key", log.key.publicKey().hex());
     assertThat(run.exitCode()).as(run.output()).isZero();
   }
 

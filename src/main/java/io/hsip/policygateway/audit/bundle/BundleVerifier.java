@@ -39,8 +39,8 @@ import java.util.zip.ZipFile;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Verifies an export bundle offline: no network, no database, only the bundle (and optionally the pinned
- * gateway key and the previous bundle). It checks the manifest signature and every file digest, every
+ * Verifies an export bundle offline: no network, no database, only the bundle, the pinned gateway key the
+ * auditor trusts (required) and optionally the previous bundle. It checks the manifest signature and every file digest, every
  * checkpoint signature, that every entry is canonical, well-formed, in leaf order without gaps and matches the
  * hash the tree integrated, that the entries recompute every signed checkpoint of the range and are
  * consistent with the anchor checkpoint, that the range covers the whole window (boundary witnesses), every
@@ -52,11 +52,17 @@ public final class BundleVerifier {
   /**
    * What the auditor brings besides the bundle.
    *
-   * @param pinnedKey the gateway key the auditor trusts (from {@code GET /api/v1/identity} or an earlier
-   *     bundle); without it, the bundle's own key is checked for consistency only
+   * @param pinnedKey the gateway key the auditor trusts (from {@code GET /api/v1/audit/public-key}, kept from
+   *     earlier); required, because a bundle checked only against the key it carries proves nothing: whoever
+   *     rewrote the bundle chose that key too
    * @param previousBundle the previous export, to prove the log only grew since
    */
-  public record Options(@Nullable Ed25519PublicKey pinnedKey, @Nullable Path previousBundle) {}
+  public record Options(Ed25519PublicKey pinnedKey, @Nullable Path previousBundle) {
+    /** Requires the pinned key. */
+    public Options {
+      java.util.Objects.requireNonNull(pinnedKey, "pinnedKey: verify against the gateway key you trust");
+    }
+  }
 
   private static final int MAX_SMALL_FILE = 16 * 1024 * 1024;
   private static final int MAX_LINE = 1024 * 1024;
@@ -191,14 +197,12 @@ public final class BundleVerifier {
       report.problem("gateway-key.json: " + e.getMessage());
       return false;
     }
-    if (options.pinnedKey() != null) {
-      if (!options.pinnedKey().equals(key)) {
-        report.problem("the bundle's public key (PeerID " + key.peerId().value() + ") is not the pinned gateway key"
-            + " (PeerID " + options.pinnedKey().peerId().value() + "): the bundle was not made by this gateway");
-        return false;
-      }
-      report.pass("the bundle's public key is the pinned gateway key (PeerID " + key.peerId().value() + ")");
+    if (!options.pinnedKey().equals(key)) {
+      report.problem("the bundle's public key (PeerID " + key.peerId().value() + ") is not the pinned gateway key"
+          + " (PeerID " + options.pinnedKey().peerId().value() + "): the bundle was not made by this gateway");
+      return false;
     }
+    report.pass("the bundle's public key is the pinned gateway key (PeerID " + key.peerId().value() + ")");
     if (!key.hex().equals(m.path("public_key_hex").asText()) || !keyFile.path("origin").asText().equals(m.path("origin").asText())) {
       report.problem("manifest.json names another public key or origin than gateway-key.json");
     }
