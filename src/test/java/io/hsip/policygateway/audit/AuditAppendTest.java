@@ -175,6 +175,41 @@ class AuditAppendTest {
   }
 
   @Test
+  void appendsCommitWithSynchronousCommitOnEvenWhenTheServerDefaultIsOff() throws Exception {
+    // Records the setting each INSERT on audit_entry runs (and so commits) under.
+    log.db.execute("CREATE TABLE test_commit_mode (mode text)",
+        "CREATE FUNCTION test_record_mode() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+            + " INSERT INTO test_commit_mode VALUES (current_setting('synchronous_commit')); RETURN NULL; END $$",
+        "CREATE TRIGGER test_record_mode AFTER INSERT ON audit_entry FOR EACH STATEMENT"
+            + " EXECUTE FUNCTION test_record_mode()");
+    String url = "jdbc:postgresql://127.0.0.1:5432/" + AuditDatabase.database() + "?currentSchema=" + log.db.schema()
+        + "&options=-c%20synchronous_commit%3Doff";
+    AgroalDataSource relaxed = AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
+        .connectionPoolConfiguration(cp -> cp.maxSize(2).acquisitionTimeout(Duration.ofSeconds(10))
+            .connectionFactoryConfiguration(cf -> cf.jdbcUrl(url)
+                .principal(new NamePrincipal(System.getenv().getOrDefault("HSIP_DB_USER", "hsip"))))));
+    try (EntryWriter writer = new EntryWriter(relaxed, Clock.systemUTC(), 100, 100, new EntryWriter.Listener() {
+      @Override
+      public void committed(int count) {}
+
+      @Override
+      public void failed(int count, Exception cause) {}
+    })) {
+      try (Connection c = relaxed.getConnection(); Statement s = c.createStatement();
+          ResultSet r = s.executeQuery("SHOW synchronous_commit")) {
+        r.next();
+        assertThat(r.getString(1)).as("the pool's default").isEqualTo("off");
+      }
+      writer.start();
+      writer.submit(AuditEntry.adminChange("alice", "durable").build()).join();
+    } finally {
+      relaxed.close();
+    }
+    assertThat(log.db.queryLong("SELECT count(*) FROM test_commit_mode")).isEqualTo(1);
+    assertThat(log.db.queryLong("SELECT count(*) FROM test_commit_mode WHERE mode = 'on'")).isEqualTo(1);
+  }
+
+  @Test
   void aFullQueueFailsAtOnceInsteadOfGrowing() {
     AtomicInteger failed = new AtomicInteger();
     EntryWriter writer = new EntryWriter(log.db.dataSource(), Clock.systemUTC(), 10, 1, new EntryWriter.Listener() {

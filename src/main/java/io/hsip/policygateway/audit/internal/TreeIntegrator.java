@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -133,6 +134,11 @@ public final class TreeIntegrator {
       throws SQLException {
     if (!lock(connection, wait)) {
       return Optional.empty();
+    }
+    // A checkpoint handed out and then lost in a crash would later look like a fork: commit it durably even
+    // where the server default is synchronous_commit = off.
+    try (Statement durable = connection.createStatement()) {
+      durable.execute("SET LOCAL synchronous_commit = on");
     }
     @Nullable Latest latest = latest(connection);
     long size = latest == null ? 0 : latest.treeSize();
