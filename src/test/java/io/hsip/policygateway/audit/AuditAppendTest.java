@@ -210,6 +210,73 @@ class AuditAppendTest {
   }
 
   @Test
+  void entriesStillQueuedWhenTheWriterIsGoneFailOnClose() {
+    // The writer threads are gone (here: never started; in production: interrupted or not done in time).
+    EntryWriter writer = new EntryWriter(log.db.dataSource(), Clock.systemUTC(), 10, 10, new EntryWriter.Listener() {
+      @Override
+      public void committed(int count) {}
+
+      @Override
+      public void failed(int count, Exception cause) {}
+    });
+    CompletableFuture<Long> queued = writer.submit(AuditEntry.adminChange("a", "b").build());
+    writer.close();
+    assertThat(queued).isCompletedExceptionally();
+    assertThatThrownBy(queued::join).cause().hasMessage("the audit writer is shut down");
+    assertThatThrownBy(writer.submit(AuditEntry.adminChange("a", "b").build())::join).cause()
+        .hasMessage("the audit writer is shut down");
+  }
+
+  @Test
+  void appendsDuringShutdownAreWrittenOrFailNoneIsLeftWaiting() throws Exception {
+    for (int attempt = 0; attempt < 3; attempt++) {
+      EntryWriter writer = new EntryWriter(log.db.dataSource(), Clock.systemUTC(), 50, 100_000, 2,
+          new EntryWriter.Listener() {
+            @Override
+            public void committed(int count) {}
+
+            @Override
+            public void failed(int count, Exception cause) {}
+          });
+      writer.start();
+      List<CompletableFuture<Long>> futures = java.util.Collections.synchronizedList(new ArrayList<>());
+      ExecutorService submitters = Executors.newFixedThreadPool(8);
+      java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(8);
+      for (int t = 0; t < 8; t++) {
+        submitters.execute(() -> {
+          running.countDown();
+          for (int i = 0; i < 20_000; i++) {
+            CompletableFuture<Long> f = writer.submit(AuditEntry.adminChange("shutdown", "race").build());
+            futures.add(f);
+            if (f.isCompletedExceptionally()) {
+              return;
+            }
+          }
+        });
+      }
+      running.await();
+      Thread.sleep(20);
+      writer.close();
+      submitters.shutdown();
+      assertThat(submitters.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+      List<CompletableFuture<Long>> all = new ArrayList<>(futures);
+      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).handle((v, e) -> null)
+          .get(5, java.util.concurrent.TimeUnit.SECONDS);
+      long acknowledged = all.stream().filter(f -> !f.isCompletedExceptionally()).count();
+      for (CompletableFuture<Long> f : all) {
+        if (f.isCompletedExceptionally()) {
+          assertThatThrownBy(f::join).cause().isInstanceOf(EntryWriter.AppendFailedException.class);
+        }
+      }
+      assertThat(log.db.queryLong("SELECT count(*) FROM audit_entry WHERE actor = 'shutdown'"))
+          .as("every acknowledged append is stored").isEqualTo(acknowledged);
+      log.db.execute("ALTER TABLE audit_entry DISABLE TRIGGER USER", "DELETE FROM audit_entry WHERE actor = 'shutdown'",
+          "ALTER TABLE audit_entry ENABLE TRIGGER USER");
+    }
+  }
+
+  @Test
   void aFullQueueFailsAtOnceInsteadOfGrowing() {
     AtomicInteger failed = new AtomicInteger();
     EntryWriter writer = new EntryWriter(log.db.dataSource(), Clock.systemUTC(), 10, 1, new EntryWriter.Listener() {

@@ -81,6 +81,7 @@ public final class EntryWriter implements AutoCloseable {
   private final BlockingQueue<Pending> queue;
   private final List<Thread> threads = new ArrayList<>();
   private final SequenceBlocks sequence;
+  private final Object lifecycle = new Object();
   private volatile boolean open = true;
 
   /** A writer with one writer thread; call {@link #start()} before submitting. */
@@ -118,9 +119,17 @@ public final class EntryWriter implements AutoCloseable {
    */
   public CompletableFuture<Long> submit(AuditEntry entry) {
     CompletableFuture<Long> done = new CompletableFuture<>();
-    if (!open) {
+    boolean queued;
+    boolean wasOpen;
+    // The check and the offer are one step against close(): an entry is either queued while the writer still
+    // drains the queue, or refused; never queued after the writer has gone.
+    synchronized (lifecycle) {
+      wasOpen = open;
+      queued = wasOpen && queue.offer(new Pending(entry, done));
+    }
+    if (!wasOpen) {
       fail(List.of(new Pending(entry, done)), new AppendFailedException("the audit writer is shut down", null));
-    } else if (!queue.offer(new Pending(entry, done))) {
+    } else if (!queued) {
       fail(List.of(new Pending(entry, done)), new AppendFailedException("the audit queue is full", null));
     }
     return done;
@@ -131,16 +140,26 @@ public final class EntryWriter implements AutoCloseable {
     return queue.size();
   }
 
-  /** Stops accepting entries, commits what is queued, and stops the thread. */
+  /**
+   * Stops accepting entries, commits what is queued, and stops the threads. Whatever is still queued when they
+   * are gone (they did not finish in time, or were interrupted) fails: no caller waits for an entry that will
+   * never be written.
+   */
   @Override
   public void close() {
-    open = false;
+    synchronized (lifecycle) {
+      open = false;
+    }
     try {
       for (Thread thread : threads) {
         thread.join(TimeUnit.SECONDS.toMillis(30));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      List<Pending> left = new ArrayList<>();
+      queue.drainTo(left);
+      fail(left, new AppendFailedException("the audit writer is shut down", null));
     }
   }
 
