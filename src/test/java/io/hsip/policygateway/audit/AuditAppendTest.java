@@ -229,7 +229,7 @@ class AuditAppendTest {
 
   @Test
   void appendsDuringShutdownAreWrittenOrFailNoneIsLeftWaiting() throws Exception {
-    for (int attempt = 0; attempt < 3; attempt++) {
+    for (int attempt = 0; attempt < 2; attempt++) {
       EntryWriter writer = new EntryWriter(log.db.dataSource(), Clock.systemUTC(), 50, 100_000, 2,
           new EntryWriter.Listener() {
             @Override
@@ -245,7 +245,7 @@ class AuditAppendTest {
       for (int t = 0; t < 8; t++) {
         submitters.execute(() -> {
           running.countDown();
-          for (int i = 0; i < 20_000; i++) {
+          for (int i = 0; i < 10_000; i++) {
             CompletableFuture<Long> f = writer.submit(AuditEntry.adminChange("shutdown", "race").build());
             futures.add(f);
             if (f.isCompletedExceptionally()) {

@@ -7,6 +7,7 @@ import io.hsip.policygateway.audit.internal.TreeInconsistencyException;
 import io.hsip.policygateway.audit.internal.TreeIntegrator;
 import io.hsip.policygateway.hsip.Fixtures;
 import io.hsip.policygateway.hsip.transparency.Checkpoint;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,12 +17,14 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** When the background integrator signs, and with what time, on the real PostgreSQL. */
 class AuditCheckpointTest {
 
   private static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
 
+  @TempDir Path dir;
   private AuditFixture log;
   private final SettableClock clock = new SettableClock(Instant.parse("2026-03-01T12:00:00Z"));
   private TreeIntegrator integrator;
@@ -79,7 +82,7 @@ class AuditCheckpointTest {
   }
 
   @Test
-  void aTreeThatNoLongerExtendsTheSignedCheckpointIsNotSigned() {
+  void aTreeThatNoLongerExtendsTheSignedCheckpointIsNotSigned() throws Exception {
     log.append(10);
     assertThat(integrator.integratePending(true).map(Checkpoint::treeSize)).contains(10L);
     // An insider (or a corrupted page) rewrites a stored leaf hash of the signed tree.
@@ -93,6 +96,14 @@ class AuditCheckpointTest {
             + " tree size 10: ");
     assertThat(log.db.queryLong("SELECT max(tree_size) FROM audit_checkpoint")).isEqualTo(10);
     assertThat(log.db.queryLong("SELECT count(*) FROM audit_entry WHERE leaf_index IS NULL")).isEqualTo(3);
+
+    // The auditor can still export what is signed; the bundle says it is incomplete and does not verify.
+    Path bundle = dir.resolve("bundle.zip");
+    var summary = log.exportAll(bundle);
+    assertThat(summary.complete()).isFalse();
+    AuditFixture.CliRun run = AuditFixture.verify(bundle.toString(), "--key", Fixtures.RESPONDER.publicKey().hex());
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.output()).contains("3 entries of the window were not yet in a signed checkpoint");
   }
 
   /** A clock the test moves, forwards or back. */

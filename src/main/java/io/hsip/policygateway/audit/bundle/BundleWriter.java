@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hsip.policygateway.audit.internal.AuditStorageException;
 import io.hsip.policygateway.audit.internal.EntryFormat;
 import io.hsip.policygateway.audit.internal.TileStore;
+import io.hsip.policygateway.audit.internal.TreeInconsistencyException;
 import io.hsip.policygateway.audit.internal.TreeIntegrator;
 import io.hsip.policygateway.hsip.LowerHex;
 import io.hsip.policygateway.hsip.Sha256;
@@ -103,7 +104,7 @@ public final class BundleWriter {
     // Entries committed but not yet integrated would otherwise be left out of the bundle: sign them first.
     try {
       integrator.integratePending(true);
-    } catch (AuditStorageException e) {
+    } catch (AuditStorageException | TreeInconsistencyException e) {
       // A damaged tree stops integration; the export must still show the auditor what is signed. The entries
       // left pending are counted in the manifest ("complete": false) and the verifier reports them.
     }
