@@ -50,6 +50,13 @@ public interface AuditConfig {
     @WithDefault("1s")
     Duration interval();
 
+    /**
+     * Sign checkpoints at most this often under sustained load (an idle log is checkpointed at once, and a full
+     * batch pending is integrated without waiting).
+     */
+    @WithDefault("1s")
+    Duration minCheckpointInterval();
+
     /** Integrate early once this many entries were appended here since the last round. */
     @WithDefault("10000")
     int everyEntries();

@@ -41,27 +41,40 @@ public record AuditEntry(
   /** Longest accepted text field, in characters. */
   public static final int MAX_FIELD_LENGTH = 256;
 
+  /** Longest accepted {@link #outcome}, in characters (its column's limit). */
+  public static final int MAX_OUTCOME_LENGTH = 32;
+
+  /** Longest accepted {@link #policyVersion}, in characters (its column's limit). */
+  public static final int MAX_POLICY_VERSION_LENGTH = 100;
+
   /** Most members of {@link #details}. */
   public static final int MAX_DETAILS = 32;
 
-  /** Validates the fields. */
+  /**
+   * Validates the fields: everything PostgreSQL or the canonical form would refuse (a NUL character, an unpaired
+   * surrogate, a value longer than its column) is refused here, so that one bad entry never reaches, and fails,
+   * a group commit shared with others.
+   *
+   * @throws IllegalArgumentException naming the field and the rule
+   */
   public AuditEntry {
     Objects.requireNonNull(kind, "kind");
-    requireText("actor", actor, true);
-    requireText("action", action, true);
-    requireText("subject_peer_id", subjectPeerId, false);
-    requireText("outcome", outcome, false);
-    requireText("policy_version", policyVersion, false);
-    requireText("request_hash", requestHash, false);
+    requireText("actor", actor, true, MAX_FIELD_LENGTH);
+    requireText("action", action, true, MAX_FIELD_LENGTH);
+    requireText("subject_peer_id", subjectPeerId, false, MAX_FIELD_LENGTH);
+    requireText("outcome", outcome, false, MAX_OUTCOME_LENGTH);
+    requireText("policy_version", policyVersion, false, MAX_POLICY_VERSION_LENGTH);
+    requireText("request_hash", requestHash, false, MAX_FIELD_LENGTH);
     requireHex("trace_id", traceId, 32);
     requireHex("span_id", spanId, 16);
-    requireText("explanation", explanation, false);
+    requireText("explanation", explanation, false, MAX_FIELD_LENGTH);
+    Objects.requireNonNull(details, "details");
     if (details.size() > MAX_DETAILS) {
       throw new IllegalArgumentException("audit entry has more than " + MAX_DETAILS + " details");
     }
     details.forEach((name, value) -> {
-      requireText("details name", name, true);
-      requireText("details." + name, value, true);
+      requireText("details name", name, true, MAX_FIELD_LENGTH);
+      requireText("details." + name, value, true, MAX_FIELD_LENGTH);
     });
     details = Map.copyOf(new TreeMap<>(details));
   }
@@ -81,16 +94,29 @@ public record AuditEntry(
     return builder(AuditKind.ADMIN_CHANGE, actor, action);
   }
 
-  private static void requireText(String name, @Nullable String value, boolean required) {
+  private static void requireText(String name, @Nullable String value, boolean required, int maxLength) {
     if (value == null) {
       if (required) {
         throw new IllegalArgumentException("audit entry field `" + name + "` is required");
       }
       return;
     }
-    if (value.isEmpty() || value.length() > MAX_FIELD_LENGTH) {
-      throw new IllegalArgumentException(
-          "audit entry field `" + name + "` must be 1-" + MAX_FIELD_LENGTH + " characters");
+    // UTF-16 length: never less than PostgreSQL's count of code points, so within it means within the column.
+    if (value.isEmpty() || value.length() > maxLength) {
+      throw new IllegalArgumentException("audit entry field `" + name + "` must be 1-" + maxLength + " characters");
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\u0000') {
+        // PostgreSQL text cannot hold NUL.
+        throw new IllegalArgumentException("audit entry field `" + name + "` contains a NUL character");
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        // Not UTF-8 encodable, so neither storable nor canonical JSON (RFC 8785).
+        throw new IllegalArgumentException("audit entry field `" + name + "` contains an unpaired surrogate");
+      }
     }
   }
 

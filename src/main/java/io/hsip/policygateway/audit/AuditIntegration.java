@@ -2,6 +2,7 @@ package io.hsip.policygateway.audit;
 
 import io.agroal.api.AgroalDataSource;
 import io.hsip.policygateway.audit.internal.TileStore;
+import io.hsip.policygateway.audit.internal.TreeInconsistencyException;
 import io.hsip.policygateway.audit.internal.TreeIntegrator;
 import io.hsip.policygateway.hsip.transparency.Checkpoint;
 import io.hsip.policygateway.identity.GatewayIdentity;
@@ -24,9 +25,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Runs integration in the background: every {@code audit.integration.interval}, or as soon as {@code
- * audit.integration.every-entries} were appended on this replica, it folds pending entries into the tree and
- * signs a checkpoint. Replicas compete for the advisory lock; the loser skips the round.
+ * Runs integration in the background: every {@code audit.integration.interval}, as soon as entries are appended
+ * on this replica after a quiet spell, or once {@code audit.integration.every-entries} were appended, it folds
+ * pending entries into the tree and signs a checkpoint, but not more often than {@code
+ * audit.integration.min-checkpoint-interval} unless a full batch is pending. Replicas compete for the advisory
+ * lock; the loser skips the round.
  */
 @ApplicationScoped
 @Startup
@@ -37,9 +40,11 @@ public class AuditIntegration {
   private final TreeIntegrator integrator;
   private final TileStore tiles = new TileStore();
   private final Semaphore wake = new Semaphore(0);
+  private final Semaphore stopping = new Semaphore(0);
   private final AtomicLong sinceLastRound = new AtomicLong();
   private final AtomicLong lag = new AtomicLong();
   private final Counter failures;
+  private final Counter inconsistent;
   private volatile boolean running = true;
   private @Nullable Thread loop;
 
@@ -51,6 +56,9 @@ public class AuditIntegration {
         config.integration().maxBatch());
     this.failures = Counter.builder("audit.integration.failures")
         .description("Integration rounds that failed (entries stay pending and are retried)").register(registry);
+    this.inconsistent = Counter.builder("audit.integration.inconsistent")
+        .description("Rounds refused because the tree no longer extends the signed checkpoint (alert on any)")
+        .register(registry);
     registry.gauge("audit.integration.lag", lag, AtomicLong::get);
   }
 
@@ -65,6 +73,7 @@ public class AuditIntegration {
   void stop() {
     running = false;
     wake.release();
+    stopping.release();
     if (loop != null) {
       try {
         // Let a round in progress commit or roll back before the datasource closes.
@@ -80,13 +89,21 @@ public class AuditIntegration {
     return tiles;
   }
 
+  /** The integrator, for exports that integrate what is pending before they read. */
+  public TreeIntegrator integrator() {
+    return integrator;
+  }
+
   /** Integrates everything pending now, waiting for the lock if another replica holds it. */
   public Optional<Checkpoint> integrateNow() {
     return integrator.integratePending(true);
   }
 
   void appended(int count) {
-    if (sinceLastRound.addAndGet(count) >= config.integration().everyEntries()) {
+    long before = sinceLastRound.getAndAdd(count);
+    // The first entries after a round wake the loop at once (an idle log is checkpointed promptly); the loop's
+    // minimum checkpoint interval keeps a loaded log from signing every round.
+    if (before == 0 || before + count >= config.integration().everyEntries()) {
       wake.release();
     }
   }
@@ -99,16 +116,25 @@ public class AuditIntegration {
         wake.tryAcquire(interval, TimeUnit.MILLISECONDS);
         wake.drainPermits();
         sinceLastRound.set(0);
-        while (running && integrator.integrateOnce(false).isPresent()) {
-          // Keep going while a full batch was taken; the next round starts at once.
+        while (running && integrator.integrateIfDue(config.integration().minCheckpointInterval()).isPresent()) {
+          // Keep going while rounds are due (a full batch pending); the next round starts at once.
         }
-        lag.set(pending());
+        long pending = pending();
+        lag.set(pending);
         lastProblem = "";
+        if (pending > 0 && running) {
+          // Not due yet (or another replica integrates): look again once the interval has passed, rather than
+          // on every append.
+          stopping.tryAcquire(config.integration().minCheckpointInterval().toMillis(), TimeUnit.MILLISECONDS);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException e) {
         failures.increment();
+        if (e instanceof TreeInconsistencyException) {
+          inconsistent.increment();
+        }
         // This thread is the edge: log a failure once, not once per second while it lasts.
         if (!lastProblem.equals(String.valueOf(e.getMessage()))) {
           Log.errorf(e, "Audit integration failed; entries stay pending and are retried");

@@ -7,6 +7,9 @@ final class CliException extends Exception {
   /** Exit code for a document that was checked and rejected. */
   static final int REJECTED = 1;
 
+  /** Exit code for a command line that is incomplete or contradictory (as picocli's own usage errors). */
+  static final int USAGE = 2;
+
   /** Exit code for unreadable or malformed input files and failed I/O. */
   static final int INPUT = 3;
 

@@ -118,7 +118,7 @@ class AuditAppendTest {
     log.integrateRound();
     Path bundle = dir.resolve("b.zip");
     log.exportAll(bundle);
-    assertThat(AuditFixture.verify(bundle.toString()).exitCode()).isZero();
+    assertThat(AuditFixture.verify(bundle.toString(), "--key", log.key.publicKey().hex()).exitCode()).isZero();
   }
 
   @Test
@@ -150,6 +150,129 @@ class AuditAppendTest {
       assertThat(failed.get()).isEqualTo(5);
     } finally {
       broken.close();
+    }
+  }
+
+  @Test
+  void anEntryTheDatabaseRejectsFailsAloneWhileConcurrentGoodAppendsCommit() throws Exception {
+    // Validation keeps known bad values out; this constraint stands for whatever else the database may refuse.
+    log.db.execute("ALTER TABLE audit_entry ADD CONSTRAINT test_poison CHECK (actor <> 'poison')");
+    List<CompletableFuture<Long>> good = new ArrayList<>();
+    CompletableFuture<Long> bad;
+    for (int i = 0; i < 50; i++) {
+      good.add(log.writer.submit(AuditEntry.adminChange("alice", "good-" + i).build()));
+    }
+    bad = log.writer.submit(AuditEntry.adminChange("poison", "bad").build());
+    for (int i = 50; i < 100; i++) {
+      good.add(log.writer.submit(AuditEntry.adminChange("alice", "good-" + i).build()));
+    }
+
+    assertThatThrownBy(bad::join).cause().isInstanceOf(EntryWriter.AppendFailedException.class)
+        .hasMessage("the audit entry could not be committed");
+    assertThat(good.stream().map(CompletableFuture::join).distinct().count()).isEqualTo(100);
+    assertThat(log.db.queryLong("SELECT count(*) FROM audit_entry WHERE actor = 'alice'")).isEqualTo(100);
+    assertThat(log.failures.get()).isEqualTo(1);
+  }
+
+  @Test
+  void appendsCommitWithSynchronousCommitOnEvenWhenTheServerDefaultIsOff() throws Exception {
+    // Records the setting each INSERT on audit_entry runs (and so commits) under.
+    log.db.execute("CREATE TABLE test_commit_mode (mode text)",
+        "CREATE FUNCTION test_record_mode() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+            + " INSERT INTO test_commit_mode VALUES (current_setting('synchronous_commit')); RETURN NULL; END $$",
+        "CREATE TRIGGER test_record_mode AFTER INSERT ON audit_entry FOR EACH STATEMENT"
+            + " EXECUTE FUNCTION test_record_mode()");
+    String url = "jdbc:postgresql://127.0.0.1:5432/" + AuditDatabase.database() + "?currentSchema=" + log.db.schema()
+        + "&options=-c%20synchronous_commit%3Doff";
+    AgroalDataSource relaxed = AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
+        .connectionPoolConfiguration(cp -> cp.maxSize(2).acquisitionTimeout(Duration.ofSeconds(10))
+            .connectionFactoryConfiguration(cf -> cf.jdbcUrl(url)
+                .principal(new NamePrincipal(System.getenv().getOrDefault("HSIP_DB_USER", "hsip"))))));
+    try (EntryWriter writer = new EntryWriter(relaxed, Clock.systemUTC(), 100, 100, new EntryWriter.Listener() {
+      @Override
+      public void committed(int count) {}
+
+      @Override
+      public void failed(int count, Exception cause) {}
+    })) {
+      try (Connection c = relaxed.getConnection(); Statement s = c.createStatement();
+          ResultSet r = s.executeQuery("SHOW synchronous_commit")) {
+        r.next();
+        assertThat(r.getString(1)).as("the pool's default").isEqualTo("off");
+      }
+      writer.start();
+      writer.submit(AuditEntry.adminChange("alice", "durable").build()).join();
+    } finally {
+      relaxed.close();
+    }
+    assertThat(log.db.queryLong("SELECT count(*) FROM test_commit_mode")).isEqualTo(1);
+    assertThat(log.db.queryLong("SELECT count(*) FROM test_commit_mode WHERE mode = 'on'")).isEqualTo(1);
+  }
+
+  @Test
+  void entriesStillQueuedWhenTheWriterIsGoneFailOnClose() {
+    // The writer threads are gone (here: never started; in production: interrupted or not done in time).
+    EntryWriter writer = new EntryWriter(log.db.dataSource(), Clock.systemUTC(), 10, 10, new EntryWriter.Listener() {
+      @Override
+      public void committed(int count) {}
+
+      @Override
+      public void failed(int count, Exception cause) {}
+    });
+    CompletableFuture<Long> queued = writer.submit(AuditEntry.adminChange("a", "b").build());
+    writer.close();
+    assertThat(queued).isCompletedExceptionally();
+    assertThatThrownBy(queued::join).cause().hasMessage("the audit writer is shut down");
+    assertThatThrownBy(writer.submit(AuditEntry.adminChange("a", "b").build())::join).cause()
+        .hasMessage("the audit writer is shut down");
+  }
+
+  @Test
+  void appendsDuringShutdownAreWrittenOrFailNoneIsLeftWaiting() throws Exception {
+    for (int attempt = 0; attempt < 2; attempt++) {
+      EntryWriter writer = new EntryWriter(log.db.dataSource(), Clock.systemUTC(), 50, 100_000, 2,
+          new EntryWriter.Listener() {
+            @Override
+            public void committed(int count) {}
+
+            @Override
+            public void failed(int count, Exception cause) {}
+          });
+      writer.start();
+      List<CompletableFuture<Long>> futures = java.util.Collections.synchronizedList(new ArrayList<>());
+      ExecutorService submitters = Executors.newFixedThreadPool(8);
+      java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(8);
+      for (int t = 0; t < 8; t++) {
+        submitters.execute(() -> {
+          running.countDown();
+          for (int i = 0; i < 10_000; i++) {
+            CompletableFuture<Long> f = writer.submit(AuditEntry.adminChange("shutdown", "race").build());
+            futures.add(f);
+            if (f.isCompletedExceptionally()) {
+              return;
+            }
+          }
+        });
+      }
+      running.await();
+      Thread.sleep(20);
+      writer.close();
+      submitters.shutdown();
+      assertThat(submitters.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+      List<CompletableFuture<Long>> all = new ArrayList<>(futures);
+      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).handle((v, e) -> null)
+          .get(5, java.util.concurrent.TimeUnit.SECONDS);
+      long acknowledged = all.stream().filter(f -> !f.isCompletedExceptionally()).count();
+      for (CompletableFuture<Long> f : all) {
+        if (f.isCompletedExceptionally()) {
+          assertThatThrownBy(f::join).cause().isInstanceOf(EntryWriter.AppendFailedException.class);
+        }
+      }
+      assertThat(log.db.queryLong("SELECT count(*) FROM audit_entry WHERE actor = 'shutdown'"))
+          .as("every acknowledged append is stored").isEqualTo(acknowledged);
+      log.db.execute("ALTER TABLE audit_entry DISABLE TRIGGER USER", "DELETE FROM audit_entry WHERE actor = 'shutdown'",
+          "ALTER TABLE audit_entry ENABLE TRIGGER USER");
     }
   }
 
@@ -279,7 +402,7 @@ class AuditAppendTest {
     assertThat(log.db.queryLong("SELECT max(leaf_index) FROM audit_entry")).isEqualTo(999);
     Path bundle = dir.resolve("b.zip");
     log.exportAll(bundle);
-    AuditFixture.CliRun run = AuditFixture.verify(bundle.toString());
+    AuditFixture.CliRun run = AuditFixture.verify(bundle.toString(), "--key", log.key.publicKey().hex());
     assertThat(run.exitCode()).as(run.output()).isZero();
   }
 

@@ -70,7 +70,7 @@ public final class AuditFixture implements AutoCloseable {
   /** Exports everything recorded between {@code from} and {@code to} into {@code file}. */
   public BundleWriter.Summary export(Path file, Instant from, Instant to, Long previous) throws IOException {
     try (OutputStream out = Files.newOutputStream(file)) {
-      return new BundleWriter(db.dataSource(), tiles, key, ORIGIN, Clock.systemUTC(), 7)
+      return new BundleWriter(db.dataSource(), tiles, integrator, key, ORIGIN, Clock.systemUTC(), 7)
           .write(new BundleWriter.Request(from, to, previous, "test"), out);
     }
   }

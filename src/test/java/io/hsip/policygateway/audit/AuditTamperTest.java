@@ -180,10 +180,10 @@ class AuditTamperTest {
     files.put(BundleFormat.KEY, keyFile(ATTACKER));
     Path swapped = dir.resolve("swapped.zip");
     write(swapped, files);
-    AuditFixture.CliRun run = AuditFixture.verify(swapped.toString());
+    AuditFixture.CliRun run = AuditFixture.verify(swapped.toString(), "--key", GATEWAY.publicKey().hex());
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.output()).contains("PROBLEM  manifest.sig does not verify under the bundle's public key (PeerID "
-        + ATTACKER.peerId().value() + "): the manifest or the key was replaced");
+    assertThat(run.output()).contains("PROBLEM  the bundle's public key (PeerID " + ATTACKER.peerId().value()
+        + ") is not the pinned gateway key (PeerID " + GATEWAY.peerId().value() + "): the bundle was not made by this gateway");
   }
 
   @Test
@@ -209,10 +209,29 @@ class AuditTamperTest {
     assertThat(pinned.output()).contains("PROBLEM  the bundle's public key (PeerID " + ATTACKER.peerId().value()
         + ") is not the pinned gateway key (PeerID " + GATEWAY.peerId().value() + "): the bundle was not made by this gateway");
 
+    // Without a key of their own, auditors would check the attacker's bundle against the attacker's key.
     AuditFixture.CliRun unpinned = AuditFixture.verify(resigned.toString());
-    assertThat(unpinned.exitCode()).isEqualTo(1);
-    assertThat(unpinned.output())
-        .contains("PROBLEM  anchor checkpoint: checkpoint key id does not match the gateway key: it was forged or altered");
+    assertThat(unpinned.exitCode()).isEqualTo(2);
+    assertThat(unpinned.output()).contains("audit verify needs the gateway's public key you trust")
+        .doesNotContain("VERIFIED");
+  }
+
+  @Test
+  void aPinnedKeyFileWorksLikeKeyAndAcceptsThePublicKeyDocument() throws IOException {
+    Path bundle = dir.resolve("bundle.zip");
+    log.exportAll(bundle);
+    Path hex = dir.resolve("gateway.hex");
+    Files.writeString(hex, GATEWAY.publicKey().hex() + "\n");
+    AuditFixture.CliRun run = AuditFixture.verify(bundle.toString(), "--key-file", hex.toString());
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(run.output()).contains("ok       the bundle's public key is the pinned gateway key");
+
+    Path document = dir.resolve("public-key.json");
+    Files.writeString(document, "{\"origin\":\"" + AuditFixture.ORIGIN + "\",\"public_key_hex\":\""
+        + ATTACKER.publicKey().hex() + "\",\"peer_id\":\"" + ATTACKER.peerId().value() + "\"}");
+    AuditFixture.CliRun wrong = AuditFixture.verify(bundle.toString(), "--key-file", document.toString());
+    assertThat(wrong.exitCode()).isEqualTo(1);
+    assertThat(wrong.output()).contains("is not the pinned gateway key");
   }
 
   private static byte[] keyFile(SigningKey key) {

@@ -2,6 +2,7 @@ package io.hsip.policygateway.audit;
 
 import io.hsip.policygateway.audit.bundle.BundleWriter;
 import io.hsip.policygateway.audit.internal.TileStore;
+import io.hsip.policygateway.audit.internal.TreeIntegrator;
 import io.hsip.policygateway.cli.HsipCli;
 import io.hsip.policygateway.hsip.Fixtures;
 import java.io.BufferedOutputStream;
@@ -35,7 +36,10 @@ public final class BoundedHeapChild {
     if (args[0].equals("export")) {
       try (AuditDatabase db = AuditDatabase.attach(args[1], 2);
           OutputStream file = new BufferedOutputStream(Files.newOutputStream(Path.of(args[2])), 1 << 16)) {
-        BundleWriter.Summary summary = new BundleWriter(db.dataSource(), new TileStore(), Fixtures.RESPONDER,
+        TileStore tiles = new TileStore();
+        TreeIntegrator integrator = new TreeIntegrator(db.dataSource(), tiles, () -> Fixtures.RESPONDER,
+            AuditFixture.ORIGIN, Clock.systemUTC(), 50_000);
+        BundleWriter.Summary summary = new BundleWriter(db.dataSource(), tiles, integrator, Fixtures.RESPONDER,
             AuditFixture.ORIGIN, Clock.systemUTC(), 2000)
             .write(new BundleWriter.Request(Instant.parse(args[3]), Instant.parse(args[4]), null, "million-test"), file);
         what = summary.entries() + " entries exported";

@@ -220,6 +220,24 @@ class HsipCliTest {
   }
 
   @Test
+  void auditVerifyRefusesToRunWithoutTheGatewayKey() throws Exception {
+    Path bundle = file("bundle.zip");
+    Files.write(bundle, new byte[] {'P', 'K'});
+    assertThat(run("audit", "verify", bundle.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("hsip: audit verify needs the gateway's public key you trust: pass --key HEX"
+        + " or --key-file FILE (from GET /api/v1/audit/public-key); a bundle checked only against the key it carries"
+        + " proves nothing");
+    assertThat(out.toString()).doesNotContain("VERIFIED");
+
+    Path keyFile = file("gateway.key");
+    Files.writeString(keyFile, "not a key\n");
+    assertThat(run("audit", "verify", bundle.toString(), "--key-file", keyFile.toString())).isEqualTo(3);
+    assertThat(err.toString()).contains("--key-file");
+    assertThat(run("audit", "verify", bundle.toString(), "--key-file", file("nope.key").toString())).isEqualTo(3);
+    assertThat(err.toString()).contains("does not exist");
+  }
+
+  @Test
   void missingFilesAndUsageErrorsHaveDistinctExitCodes() {
     assertThat(run("peer-id", "--key", file("nope.pem").toString())).isEqualTo(3);
     assertThat(err.toString()).contains("does not exist");

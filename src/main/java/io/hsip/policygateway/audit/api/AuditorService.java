@@ -113,7 +113,7 @@ public class AuditorService {
 
   /** Streams the export bundle of the window to {@code out}. */
   public BundleWriter.Summary export(BundleWriter.Request request, SigningKey key, OutputStream out) throws IOException {
-    return new BundleWriter(dataSource, integration.tiles(), key, config.origin(), clock, config.export().pageSize())
+    return new BundleWriter(dataSource, integration.tiles(), integration.integrator(), key, config.origin(), clock, config.export().pageSize())
         .write(request, out);
   }
 

@@ -39,8 +39,8 @@ import java.util.zip.ZipFile;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Verifies an export bundle offline: no network, no database, only the bundle (and optionally the pinned
- * gateway key and the previous bundle). It checks the manifest signature and every file digest, every
+ * Verifies an export bundle offline: no network, no database, only the bundle, the pinned gateway key the
+ * auditor trusts (required) and optionally the previous bundle. It checks the manifest signature and every file digest, every
  * checkpoint signature, that every entry is canonical, well-formed, in leaf order without gaps and matches the
  * hash the tree integrated, that the entries recompute every signed checkpoint of the range and are
  * consistent with the anchor checkpoint, that the range covers the whole window (boundary witnesses), every
@@ -52,11 +52,17 @@ public final class BundleVerifier {
   /**
    * What the auditor brings besides the bundle.
    *
-   * @param pinnedKey the gateway key the auditor trusts (from {@code GET /api/v1/identity} or an earlier
-   *     bundle); without it, the bundle's own key is checked for consistency only
+   * @param pinnedKey the gateway key the auditor trusts (from {@code GET /api/v1/audit/public-key}, kept from
+   *     earlier); required, because a bundle checked only against the key it carries proves nothing: whoever
+   *     rewrote the bundle chose that key too
    * @param previousBundle the previous export, to prove the log only grew since
    */
-  public record Options(@Nullable Ed25519PublicKey pinnedKey, @Nullable Path previousBundle) {}
+  public record Options(Ed25519PublicKey pinnedKey, @Nullable Path previousBundle) {
+    /** Requires the pinned key. */
+    public Options {
+      java.util.Objects.requireNonNull(pinnedKey, "pinnedKey: verify against the gateway key you trust");
+    }
+  }
 
   private static final int MAX_SMALL_FILE = 16 * 1024 * 1024;
   private static final int MAX_LINE = 1024 * 1024;
@@ -139,7 +145,7 @@ public final class BundleVerifier {
     if (anchor != null && from != null && to != null) {
       witnesses(proof, anchor, first, end, from, to);
     }
-    previous(proof, anchor);
+    previous(proof, anchor, rangeRoot != null ? checkpoints : List.of());
     boolean complete = m.path("complete").asBoolean(false);
     long pending = m.path("not_yet_integrated").asLong(0);
     long missing = m.path("missing_leaves").asLong(0);
@@ -191,14 +197,12 @@ public final class BundleVerifier {
       report.problem("gateway-key.json: " + e.getMessage());
       return false;
     }
-    if (options.pinnedKey() != null) {
-      if (!options.pinnedKey().equals(key)) {
-        report.problem("the bundle's public key (PeerID " + key.peerId().value() + ") is not the pinned gateway key"
-            + " (PeerID " + options.pinnedKey().peerId().value() + "): the bundle was not made by this gateway");
-        return false;
-      }
-      report.pass("the bundle's public key is the pinned gateway key (PeerID " + key.peerId().value() + ")");
+    if (!options.pinnedKey().equals(key)) {
+      report.problem("the bundle's public key (PeerID " + key.peerId().value() + ") is not the pinned gateway key"
+          + " (PeerID " + options.pinnedKey().peerId().value() + "): the bundle was not made by this gateway");
+      return false;
     }
+    report.pass("the bundle's public key is the pinned gateway key (PeerID " + key.peerId().value() + ")");
     if (!key.hex().equals(m.path("public_key_hex").asText()) || !keyFile.path("origin").asText().equals(m.path("origin").asText())) {
       report.problem("manifest.json names another public key or origin than gateway-key.json");
     }
@@ -456,14 +460,19 @@ public final class BundleVerifier {
 
   private void witnesses(JsonNode proof, Checkpoint anchor, long first, long end, Instant from, Instant to) {
     if (first > 0) {
-      witness(proof.path("start_witness"), first - 1, anchor, "start", from, true);
+      witness(proof.path("start_witness"), first - 1, anchor, "start", from, to, true);
     }
     if (end < anchor.treeSize()) {
-      witness(proof.path("end_witness"), end, anchor, "end", to, false);
+      witness(proof.path("end_witness"), end, anchor, "end", from, to, false);
     }
   }
 
-  private void witness(JsonNode witness, long leaf, Checkpoint anchor, String which, Instant bound, boolean before) {
+  /**
+   * The leaf just before the range must be recorded before the window; the leaf just after it outside the window
+   * (before or after it: recording times are not monotonic in leaf order, so a late commit may follow).
+   */
+  private void witness(JsonNode witness, long leaf, Checkpoint anchor, String which, Instant from, Instant to,
+      boolean before) {
     String what = which + " witness (leaf " + leaf + ")";
     JsonNode entry = witness.path("entry");
     if (!witness.isObject() || witness.path("leaf_index").asLong(-1) != leaf || !entry.isObject()) {
@@ -480,16 +489,24 @@ public final class BundleVerifier {
       return;
     }
     Instant time = entryTime(entry);
-    if (time == null || (before ? !time.isBefore(bound) : time.isBefore(bound))) {
+    boolean inWindow = time != null && !time.isBefore(from) && time.isBefore(to);
+    if (time == null || (before ? !time.isBefore(from) : inWindow)) {
       report.problem(what + " was recorded at " + entry.path("time").asText() + ", which is "
-          + (before ? "not before the window start " : "before the window end ") + EntryFormat.formatTime(bound)
+          + (before ? "not before the window start " + EntryFormat.formatTime(from)
+              : "inside the window " + EntryFormat.formatTime(from) + " to " + EntryFormat.formatTime(to))
           + ": the range does not cover the whole window");
       return;
     }
-    report.pass(what + " is in the anchor tree and lies " + (before ? "before" : "after") + " the window");
+    report.pass(what + " is in the anchor tree and lies " + (before ? "before" : "outside") + " the window");
   }
 
-  private void previous(JsonNode proof, @Nullable Checkpoint anchor) throws IOException {
+  /**
+   * Consistency with the previous export: the bundle's own proof from the tree size the gateway chose, and, if
+   * the auditor brings the previous bundle, that bundle's anchor. {@code recomputed} are the signed checkpoints
+   * of the range whose roots the entries recomputed (empty if they did not).
+   */
+  private void previous(JsonNode proof, @Nullable Checkpoint anchor, List<Checkpoint> recomputed)
+      throws IOException {
     JsonNode previous = proof.path("previous");
     Checkpoint earlier = null;
     if (previous.isObject()) {
@@ -516,15 +533,44 @@ public final class BundleVerifier {
       if (theirs == null) {
         return;
       }
-      if (earlier == null || !earlier.equals(theirs)) {
-        report.problem("the previous bundle's anchor (tree size " + theirs.treeSize() + ", root " + theirs.rootHex()
-            + ") is not the checkpoint this bundle proves consistency from"
-            + (earlier == null ? " (none)" : " (tree size " + earlier.treeSize() + ")")
-            + ": the log forked or was rolled back");
-      } else {
+      String theirsText = "the previous bundle's anchor (tree size " + theirs.treeSize() + ", root " + theirs.rootHex() + ")";
+      Checkpoint same = sameSize(theirs, earlier, anchor, recomputed);
+      if (earlier != null && earlier.equals(theirs)) {
         report.pass("the previous bundle's anchor is the checkpoint this bundle extends");
+      } else if (anchor != null && anchor.equals(theirs)) {
+        report.pass("the previous bundle's anchor is this bundle's anchor: the log did not change since");
+      } else if (recomputed.stream().anyMatch(c -> c.treeSize() == theirs.treeSize()
+          && Sha256.equal(c.rootHash(), theirs.rootHash()))) {
+        report.pass("the previous bundle's anchor (tree size " + theirs.treeSize() + ") is a signed checkpoint of this"
+            + " bundle that its entries recompute: the log only grew since");
+      } else if (same != null) {
+        // Two signed checkpoints of one size with different roots: that is a fork, whatever else holds.
+        report.problem(theirsText + " and this bundle's signed checkpoint of the same size (root " + same.rootHex()
+            + ") differ: the log forked or was rolled back");
+      } else if (anchor != null && theirs.treeSize() > anchor.treeSize()) {
+        report.problem(theirsText + " is larger than this bundle's anchor (tree size " + anchor.treeSize()
+            + "): the log was truncated or rolled back");
+      } else {
+        // Not a fork: this bundle simply carries no proof from that size (the gateway's default is its last
+        // export, which may be another one). Nothing is proved either, so it cannot pass.
+        report.problem(theirsText + " cannot be checked: this bundle proves consistency from "
+            + (earlier == null ? "no earlier checkpoint" : "tree size " + earlier.treeSize())
+            + "; export again with previous_tree_size=" + theirs.treeSize());
       }
     }
+  }
+
+  private static @Nullable Checkpoint sameSize(Checkpoint theirs, @Nullable Checkpoint earlier,
+      @Nullable Checkpoint anchor, List<Checkpoint> recomputed) {
+    List<Checkpoint> ours = new ArrayList<>(recomputed);
+    if (earlier != null) {
+      ours.add(earlier);
+    }
+    if (anchor != null) {
+      ours.add(anchor);
+    }
+    return ours.stream().filter(c -> c.treeSize() == theirs.treeSize() && !Sha256.equal(c.rootHash(), theirs.rootHash()))
+        .findFirst().orElse(null);
   }
 
   private @Nullable Checkpoint anchorOf(Path previousBundle) throws IOException {

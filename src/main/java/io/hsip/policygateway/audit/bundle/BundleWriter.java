@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hsip.policygateway.audit.internal.AuditStorageException;
 import io.hsip.policygateway.audit.internal.EntryFormat;
 import io.hsip.policygateway.audit.internal.TileStore;
+import io.hsip.policygateway.audit.internal.TreeInconsistencyException;
+import io.hsip.policygateway.audit.internal.TreeIntegrator;
 import io.hsip.policygateway.hsip.LowerHex;
 import io.hsip.policygateway.hsip.Sha256;
 import io.hsip.policygateway.hsip.identity.SigningKey;
@@ -32,12 +34,18 @@ import org.jspecify.annotations.Nullable;
 /**
  * Streams an export bundle for a time range as a ZIP: entries are read in keyset pages by leaf index and
  * written as they come, so memory stays bounded however many millions of entries the range holds. The whole
- * export reads one REPEATABLE READ snapshot. Nothing is truncated: entries of the window not yet in a signed
- * checkpoint and leaves missing from the database are counted in the manifest, which then says {@code
- * "complete": false}.
+ * export reads one REPEATABLE READ snapshot, taken after everything committed so far was integrated and signed,
+ * so every entry of the window committed before the export is in the anchor checkpoint. Nothing is truncated:
+ * entries of the window that still are not in a signed checkpoint (committed during the export) and leaves
+ * missing from the database are counted in the manifest, which then says {@code "complete": false}.
  *
  * <p>The range is a run of leaves {@code [first_leaf, end_leaf)} of the latest checkpoint (the anchor): from
- * the first leaf recorded at or after {@code from} to the first leaf recorded at or after {@code to}.
+ * the first leaf recorded at or after {@code from} to the first leaf recorded at or after {@code to} or, if
+ * later, the leaf after the last one recorded in the window. Leaf order is sequence order, and recording times
+ * are not monotonic in it (batches in flight at once, replicas, late commits), so an in-window leaf may follow
+ * the first leaf recorded after {@code to}; out-of-window leaves inside the range are exported too (the proofs
+ * need them). A window reaching the end of the log runs to the anchor's size, so a truncated tail shows as
+ * missing leaves.
  */
 public final class BundleWriter {
 
@@ -67,16 +75,21 @@ public final class BundleWriter {
 
   private final DataSource dataSource;
   private final TileStore tiles;
+  private final TreeIntegrator integrator;
   private final SigningKey key;
   private final String origin;
   private final Clock clock;
   private final int pageSize;
 
-  /** A writer reading from {@code dataSource} and signing the manifest with {@code key}. */
-  public BundleWriter(
-      DataSource dataSource, TileStore tiles, SigningKey key, String origin, Clock clock, int pageSize) {
+  /**
+   * A writer reading from {@code dataSource} and signing the manifest with {@code key}; {@code integrator}
+   * integrates what is pending before each export.
+   */
+  public BundleWriter(DataSource dataSource, TileStore tiles, TreeIntegrator integrator, SigningKey key,
+      String origin, Clock clock, int pageSize) {
     this.dataSource = dataSource;
     this.tiles = tiles;
+    this.integrator = integrator;
     this.key = key;
     this.origin = origin;
     this.clock = clock;
@@ -87,6 +100,13 @@ public final class BundleWriter {
   public Summary write(Request request, OutputStream out) throws IOException {
     if (!request.to().isAfter(request.from())) {
       throw new IllegalArgumentException("the window must end after it starts");
+    }
+    // Entries committed but not yet integrated would otherwise be left out of the bundle: sign them first.
+    try {
+      integrator.integratePending(true);
+    } catch (AuditStorageException | TreeInconsistencyException e) {
+      // A damaged tree stops integration; the export must still show the auditor what is signed. The entries
+      // left pending are counted in the manifest ("complete": false) and the verifier reports them.
     }
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
@@ -117,7 +137,8 @@ public final class BundleWriter {
       }
     }
     long first = firstLeafAtOrAfter(connection, request.from(), size);
-    long end = Math.max(first, firstLeafAtOrAfter(connection, request.to(), size));
+    long end = Math.max(first,
+        Math.max(firstLeafAtOrAfter(connection, request.to(), size), afterLastInWindow(connection, request, size)));
     long pending = pendingInWindow(connection, request, size);
     ProofBuilder proofs = new ProofBuilder(tiles.reader(connection));
 
@@ -279,6 +300,21 @@ public final class BundleWriter {
         rows.next();
         long leaf = rows.getLong(1);
         return rows.wasNull() ? size : leaf;
+      }
+    }
+  }
+
+  /** The leaf after the last leaf of the anchor tree recorded in the window, or 0 if there is none. */
+  private static long afterLastInWindow(Connection connection, Request request, long size) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(
+        "SELECT max(leaf_index) FROM audit_entry WHERE recorded_at >= ? AND recorded_at < ? AND leaf_index < ?")) {
+      select.setTimestamp(1, Timestamp.from(request.from()));
+      select.setTimestamp(2, Timestamp.from(request.to()));
+      select.setLong(3, size);
+      try (ResultSet rows = select.executeQuery()) {
+        rows.next();
+        long leaf = rows.getLong(1);
+        return rows.wasNull() ? 0 : leaf + 1;
       }
     }
   }

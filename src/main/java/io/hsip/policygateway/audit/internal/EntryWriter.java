@@ -32,7 +32,8 @@ import org.jspecify.annotations.Nullable;
  * transactions.
  *
  * <p>Nothing is dropped silently: a full queue, a closed writer or a failed transaction completes the futures
- * exceptionally and reports the count to the {@link Listener}.
+ * exceptionally and reports the count to the {@link Listener}. An entry the database refuses fails alone: the
+ * batch is split until the offending rows are found, and the others commit.
  */
 public final class EntryWriter implements AutoCloseable {
 
@@ -56,12 +57,20 @@ public final class EntryWriter implements AutoCloseable {
 
   private record Pending(AuditEntry entry, CompletableFuture<Long> done) {}
 
+  private record Row(Pending pending, long seq, @Nullable String pseudonym, byte[] body) {}
+
+  /**
+   * The batch insert. It first sets {@code synchronous_commit = on} for its own (implicit) transaction, the
+   * function form of {@code SET LOCAL}: an acknowledged entry must survive a crash even where the server or
+   * the role default is {@code off}, and doing it inside the statement costs no extra round trip.
+   */
   private static final String INSERT =
       """
+      WITH durable AS (SELECT set_config('synchronous_commit', 'on', true) AS mode)
       INSERT INTO audit_entry (seq, recorded_at, kind, actor, subject, outcome, policy_version, trace_id, body)
       SELECT u.seq, ?, u.kind, u.actor, u.subject, u.outcome, u.policy_version, u.trace_id, u.body
       FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[])
-        AS u(seq, kind, actor, subject, outcome, policy_version, trace_id, body)
+        AS u(seq, kind, actor, subject, outcome, policy_version, trace_id, body), durable
       """;
 
   private final DataSource dataSource;
@@ -72,6 +81,7 @@ public final class EntryWriter implements AutoCloseable {
   private final BlockingQueue<Pending> queue;
   private final List<Thread> threads = new ArrayList<>();
   private final SequenceBlocks sequence;
+  private final Object lifecycle = new Object();
   private volatile boolean open = true;
 
   /** A writer with one writer thread; call {@link #start()} before submitting. */
@@ -109,9 +119,17 @@ public final class EntryWriter implements AutoCloseable {
    */
   public CompletableFuture<Long> submit(AuditEntry entry) {
     CompletableFuture<Long> done = new CompletableFuture<>();
-    if (!open) {
+    boolean queued;
+    boolean wasOpen;
+    // The check and the offer are one step against close(): an entry is either queued while the writer still
+    // drains the queue, or refused; never queued after the writer has gone.
+    synchronized (lifecycle) {
+      wasOpen = open;
+      queued = wasOpen && queue.offer(new Pending(entry, done));
+    }
+    if (!wasOpen) {
       fail(List.of(new Pending(entry, done)), new AppendFailedException("the audit writer is shut down", null));
-    } else if (!queue.offer(new Pending(entry, done))) {
+    } else if (!queued) {
       fail(List.of(new Pending(entry, done)), new AppendFailedException("the audit queue is full", null));
     }
     return done;
@@ -122,16 +140,26 @@ public final class EntryWriter implements AutoCloseable {
     return queue.size();
   }
 
-  /** Stops accepting entries, commits what is queued, and stops the thread. */
+  /**
+   * Stops accepting entries, commits what is queued, and stops the threads. Whatever is still queued when they
+   * are gone (they did not finish in time, or were interrupted) fails: no caller waits for an entry that will
+   * never be written.
+   */
   @Override
   public void close() {
-    open = false;
+    synchronized (lifecycle) {
+      open = false;
+    }
     try {
       for (Thread thread : threads) {
         thread.join(TimeUnit.SECONDS.toMillis(30));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      List<Pending> left = new ArrayList<>();
+      queue.drainTo(left);
+      fail(left, new AppendFailedException("the audit writer is shut down", null));
     }
   }
 
@@ -151,7 +179,8 @@ public final class EntryWriter implements AutoCloseable {
         return;
       } catch (RuntimeException e) {
         // write() completes every future itself; this only keeps the thread alive on a bug.
-        fail(batch, new AppendFailedException("the audit writer failed", e));
+        fail(batch.stream().filter(p -> !p.done().isDone()).toList(),
+            new AppendFailedException("the audit writer failed", e));
       } finally {
         batch.clear();
       }
@@ -161,56 +190,103 @@ public final class EntryWriter implements AutoCloseable {
   private void write(List<Pending> batch) {
     int n = batch.size();
     Instant time = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    long[] seqs;
     try (Connection connection = dataSource.getConnection()) {
       // One INSERT, committed on its own: a single round trip and a single WAL flush per batch. Subject keys
       // are created by a separate statement; a key whose entries then fail to commit is harmless.
       connection.setAutoCommit(true);
       Set<String> peerIds = subjects(batch);
       Map<String, SubjectKey> keys = peerIds.isEmpty() ? Map.of() : subjectKeys.resolve(connection, peerIds);
-      seqs = sequence.next(n);
-      Object[] seq = new Object[n];
-      Object[] kind = new Object[n];
-      Object[] actor = new Object[n];
-      Object[] subject = new Object[n];
-      Object[] outcome = new Object[n];
-      Object[] policy = new Object[n];
-      Object[] trace = new Object[n];
-      byte[][] body = new byte[n][];
+      long[] seqs = sequence.next(n);
       Map<String, String> pseudonyms = new HashMap<>();
+      List<Row> rows = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        AuditEntry e = batch.get(i).entry();
-        String peer = e.subjectPeerId();
-        String pseudonym = peer == null ? null : pseudonyms.computeIfAbsent(peer, p -> keys.get(p).pseudonym(p));
-        seq[i] = seqs[i];
-        kind[i] = e.kind().wireName();
-        actor[i] = e.actor();
-        subject[i] = pseudonym;
-        outcome[i] = e.outcome();
-        policy[i] = e.policyVersion();
-        trace[i] = e.traceId();
-        body[i] = EntryFormat.encode(e, seqs[i], time, pseudonym);
+        Pending p = batch.get(i);
+        String peer = p.entry().subjectPeerId();
+        try {
+          String pseudonym = peer == null ? null : pseudonyms.computeIfAbsent(peer, x -> keys.get(x).pseudonym(x));
+          rows.add(new Row(p, seqs[i], pseudonym, EntryFormat.encode(p.entry(), seqs[i], time, pseudonym)));
+        } catch (RuntimeException e) {
+          // This entry alone cannot be stored; its number becomes a gap, the others go on.
+          fail(List.of(p), new AppendFailedException("the audit entry could not be encoded", e));
+        }
       }
-      try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-        insert.setTimestamp(1, Timestamp.from(time));
-        insert.setArray(2, connection.createArrayOf("bigint", seq));
-        insert.setArray(3, connection.createArrayOf("text", kind));
-        insert.setArray(4, connection.createArrayOf("text", actor));
-        insert.setArray(5, connection.createArrayOf("text", subject));
-        insert.setArray(6, connection.createArrayOf("text", outcome));
-        insert.setArray(7, connection.createArrayOf("text", policy));
-        insert.setArray(8, connection.createArrayOf("text", trace));
-        insert.setArray(9, connection.createArrayOf("bytea", body));
-        insert.executeUpdate();
-      }
+      insert(connection, time, rows);
     } catch (SQLException | RuntimeException e) {
-      fail(batch, new AppendFailedException("the audit entry could not be committed", e));
+      fail(batch.stream().filter(p -> !p.done().isDone()).toList(),
+          new AppendFailedException("the audit entry could not be committed", e));
+    }
+  }
+
+  /**
+   * Inserts {@code rows} in one statement. If the database refuses the data of some row (a data or constraint
+   * error, not an unavailable database), the rows are split in halves and retried, so that only the offending
+   * entries fail: one bad entry must not fail the unrelated appends that happen to share its commit.
+   */
+  private void insert(Connection connection, Instant time, List<Row> rows) throws SQLException {
+    if (rows.isEmpty()) {
       return;
     }
-    for (int i = 0; i < n; i++) {
-      batch.get(i).done().complete(seqs[i]);
+    try {
+      insertAll(connection, time, rows);
+    } catch (SQLException e) {
+      if (!refusedData(e)) {
+        throw e;
+      }
+      if (rows.size() == 1) {
+        fail(List.of(rows.get(0).pending()), new AppendFailedException("the audit entry could not be committed", e));
+        return;
+      }
+      int half = rows.size() / 2;
+      insert(connection, time, rows.subList(0, half));
+      insert(connection, time, rows.subList(half, rows.size()));
+      return;
     }
-    listener.committed(n);
+    for (Row row : rows) {
+      row.pending().done().complete(row.seq());
+    }
+    listener.committed(rows.size());
+  }
+
+  private static void insertAll(Connection connection, Instant time, List<Row> rows) throws SQLException {
+    int n = rows.size();
+    Object[] seq = new Object[n];
+    Object[] kind = new Object[n];
+    Object[] actor = new Object[n];
+    Object[] subject = new Object[n];
+    Object[] outcome = new Object[n];
+    Object[] policy = new Object[n];
+    Object[] trace = new Object[n];
+    byte[][] body = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      Row row = rows.get(i);
+      AuditEntry e = row.pending().entry();
+      seq[i] = row.seq();
+      kind[i] = e.kind().wireName();
+      actor[i] = e.actor();
+      subject[i] = row.pseudonym();
+      outcome[i] = e.outcome();
+      policy[i] = e.policyVersion();
+      trace[i] = e.traceId();
+      body[i] = row.body();
+    }
+    try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+      insert.setTimestamp(1, Timestamp.from(time));
+      insert.setArray(2, connection.createArrayOf("bigint", seq));
+      insert.setArray(3, connection.createArrayOf("text", kind));
+      insert.setArray(4, connection.createArrayOf("text", actor));
+      insert.setArray(5, connection.createArrayOf("text", subject));
+      insert.setArray(6, connection.createArrayOf("text", outcome));
+      insert.setArray(7, connection.createArrayOf("text", policy));
+      insert.setArray(8, connection.createArrayOf("text", trace));
+      insert.setArray(9, connection.createArrayOf("bytea", body));
+      insert.executeUpdate();
+    }
+  }
+
+  /** Whether the database refused the data (SQLSTATE classes 22, 23, 54) rather than failed as a whole. */
+  private static boolean refusedData(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"));
   }
 
   private static Set<String> subjects(List<Pending> batch) {
@@ -224,6 +300,9 @@ public final class EntryWriter implements AutoCloseable {
   }
 
   private void fail(List<Pending> batch, AppendFailedException cause) {
+    if (batch.isEmpty()) {
+      return;
+    }
     for (Pending p : batch) {
       p.done().completeExceptionally(cause);
     }

@@ -16,8 +16,11 @@ import java.util.Map;
 /**
  * The stored tree ({@code audit_tile}), in tiles of 256 hashes as Trillian Tessera keeps them: tile (L, i) holds
  * the perfect subtrees of height 8L numbered 256i to 256i+255. A perfect subtree of height 8L+r (r &lt; 8) is
- * recomputed from 2^r hashes of one tile. Full tiles never change and are cached; the last tile of each level
- * grows and is always read fresh.
+ * recomputed from 2^r hashes of one tile. Full tiles never change once committed and are cached; the last tile
+ * of each level grows and is always read fresh.
+ *
+ * <p>Only committed tiles reach the cache: a reader over a connection with an open transaction (the integrator's
+ * round, which reads the tiles it just wrote and may still roll back) keeps what it loads to itself.
  */
 public final class TileStore {
 
@@ -40,8 +43,17 @@ public final class TileStore {
         }
       });
 
-  /** A node source over the tiles as {@code connection} sees them. */
+  /**
+   * A node source over the tiles as {@code connection} sees them. Full tiles it loads are shared with other
+   * readers only if {@code connection} is in auto-commit mode, so that they are known to be committed.
+   */
   public NodeSource reader(Connection connection) {
+    boolean committed;
+    try {
+      committed = connection.getAutoCommit();
+    } catch (SQLException e) {
+      throw new AuditStorageException("cannot read the connection's transaction mode", e);
+    }
     Map<Long, List<byte[]>> partial = new HashMap<>();
     return (level, index) -> {
       int tileLevel = level / HEIGHT;
@@ -57,7 +69,7 @@ public final class TileStore {
       }
       if (tile == null || tile.size() < offset + count) {
         tile = load(connection, tileLevel, tileIndex);
-        if (tile.size() == WIDTH) {
+        if (tile.size() == WIDTH && committed) {
           fullTiles.put(key, tile);
         } else {
           partial.put(key, tile);

@@ -3,20 +3,25 @@ package io.hsip.policygateway.audit.internal;
 import io.hsip.policygateway.hsip.identity.SigningKey;
 import io.hsip.policygateway.hsip.transparency.Checkpoint;
 import io.hsip.policygateway.hsip.transparency.Checkpoints;
+import io.hsip.policygateway.hsip.transparency.ConsistencyProofVerifier;
 import io.hsip.policygateway.hsip.transparency.ProofBuilder;
+import io.hsip.policygateway.hsip.transparency.ProofException;
 import io.hsip.policygateway.hsip.transparency.TreeHasher;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Folds committed entries into the tree and signs a checkpoint, one round per transaction.
@@ -27,7 +32,9 @@ import javax.sql.DataSource;
  * {@code seq} and numbers them from the current tree size on. Sequence numbers of rolled-back transactions
  * never appear and so are skipped; an entry that commits late (a smaller {@code seq} than entries already
  * integrated) gets a leaf in the next round. The assignment is stored with the entry and committed atomically
- * with the tiles and the signed checkpoint, so it never changes afterwards.
+ * with the tiles and the signed checkpoint, so it never changes afterwards. Before signing, a round checks with
+ * a consistency proof that the new tree extends the latest signed checkpoint, and refuses otherwise ({@link
+ * TreeInconsistencyException}).
  */
 public final class TreeIntegrator {
 
@@ -51,6 +58,8 @@ public final class TreeIntegrator {
   private final String origin;
   private final Clock clock;
   private final int maxBatch;
+  private volatile long lastSignedNanos;
+  private volatile boolean signedHere;
 
   /** An integrator signing with the key {@code key} supplies (which may throw if there is none). */
   public TreeIntegrator(
@@ -86,10 +95,26 @@ public final class TreeIntegrator {
    * @return the new checkpoint, or empty when nothing was pending or another replica holds the lock
    */
   public Optional<Checkpoint> integrateOnce(boolean wait) {
+    return integrate(wait, null);
+  }
+
+  /**
+   * One round of the background loop, if one is due: when the latest checkpoint (by whichever replica) was
+   * signed at least {@code minInterval} ago, so that an idle log is checkpointed at once, or when a full batch is
+   * pending, so that the log never falls behind. Otherwise, under sustained load, entries wait for the interval:
+   * a checkpoint per round would cost a signature and a row per round for nothing.
+   *
+   * @return the new checkpoint, or empty when none was due, nothing was pending or another replica holds the lock
+   */
+  public Optional<Checkpoint> integrateIfDue(Duration minInterval) {
+    return integrate(false, minInterval);
+  }
+
+  private Optional<Checkpoint> integrate(boolean wait, @Nullable Duration minInterval) {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
-        Optional<Checkpoint> result = round(connection, wait);
+        Optional<Checkpoint> result = round(connection, wait, minInterval);
         if (result.isPresent()) {
           connection.commit();
         } else {
@@ -105,11 +130,21 @@ public final class TreeIntegrator {
     }
   }
 
-  private Optional<Checkpoint> round(Connection connection, boolean wait) throws SQLException {
+  private Optional<Checkpoint> round(Connection connection, boolean wait, @Nullable Duration minInterval)
+      throws SQLException {
     if (!lock(connection, wait)) {
       return Optional.empty();
     }
-    long size = currentSize(connection);
+    // A checkpoint handed out and then lost in a crash would later look like a fork: commit it durably even
+    // where the server default is synchronous_commit = off.
+    try (Statement durable = connection.createStatement()) {
+      durable.execute("SET LOCAL synchronous_commit = on");
+    }
+    @Nullable Latest latest = latest(connection);
+    long size = latest == null ? 0 : latest.treeSize();
+    if (minInterval != null && latest != null && !due(connection, latest, minInterval)) {
+      return Optional.empty();
+    }
     List<byte[]> leaves = new ArrayList<>();
     try (PreparedStatement assign = connection.prepareStatement(ASSIGN)) {
       assign.setInt(1, maxBatch);
@@ -134,9 +169,22 @@ public final class TreeIntegrator {
     }
     tiles.append(connection, size, leaves);
     long newSize = size + leaves.size();
-    byte[] root = new ProofBuilder(tiles.reader(connection)).root(newSize);
-    Instant now = clock.instant();
-    Checkpoint checkpoint = Checkpoint.create(origin, newSize, root, now.toEpochMilli());
+    ProofBuilder proofs = new ProofBuilder(tiles.reader(connection));
+    byte[] root = proofs.root(newSize);
+    if (latest != null && size > 0) {
+      // Never sign a tree that does not extend what was signed: the stored tiles could have been altered.
+      try {
+        ConsistencyProofVerifier.verify(size, newSize, latest.rootHash(), root, proofs.consistency(size, newSize));
+      } catch (ProofException e) {
+        throw new TreeInconsistencyException("refusing to sign tree size " + newSize + ": it is not an extension of"
+            + " the signed checkpoint of tree size " + size + ": " + e.getMessage(), e);
+      }
+    }
+    // Checkpoint times never go back, even if the clock steps back: verifiers reject a checkpoint signed before
+    // the one it follows.
+    long timeMs = latest == null ? clock.millis() : Math.max(clock.millis(), latest.timeMs());
+    Instant now = Instant.ofEpochMilli(timeMs);
+    Checkpoint checkpoint = Checkpoint.create(origin, newSize, root, timeMs);
     String note = Checkpoints.sign(checkpoint, key.get());
     try (PreparedStatement insert = connection.prepareStatement(
         "INSERT INTO audit_checkpoint (tree_size, root_hash, signed_at, note) VALUES (?, ?, ?, ?)")) {
@@ -146,7 +194,63 @@ public final class TreeIntegrator {
       insert.setString(4, note);
       insert.executeUpdate();
     }
+    lastSignedNanos = System.nanoTime();
+    signedHere = true;
     return Optional.of(checkpoint);
+  }
+
+  /** The latest checkpoint as the round starts. */
+  private record Latest(long treeSize, byte[] rootHash, long timeMs) {}
+
+  private boolean due(Connection connection, Latest latest, Duration minInterval) throws SQLException {
+    long elapsed = clock.millis() - latest.timeMs();
+    if (elapsed >= minInterval.toMillis()) {
+      return true;
+    }
+    // The clock is behind the latest checkpoint (it stepped back): measure from this process's own last
+    // signature instead, so that checkpoints neither stall until the clock catches up nor come every round.
+    if (elapsed < 0 && (!signedHere || System.nanoTime() - lastSignedNanos >= minInterval.toNanos())) {
+      return true;
+    }
+    try (PreparedStatement select = connection.prepareStatement(
+        "SELECT count(*) FROM (SELECT 1 FROM audit_entry WHERE leaf_index IS NULL LIMIT ?) p")) {
+      select.setInt(1, maxBatch);
+      try (ResultSet rows = select.executeQuery()) {
+        rows.next();
+        return rows.getLong(1) >= maxBatch;
+      }
+    }
+  }
+
+  /**
+   * The latest checkpoint, which must agree with the leaf indexes already assigned; null if there is none. Its
+   * time is rounded up to the millisecond, as checkpoint times are milliseconds.
+   */
+  private static @Nullable Latest latest(Connection connection) throws SQLException {
+    Latest latest = null;
+    long assigned;
+    try (PreparedStatement select = connection.prepareStatement(
+        "SELECT c.tree_size, c.root_hash, c.signed_at, (SELECT coalesce(max(leaf_index) + 1, 0) FROM audit_entry)"
+            + " FROM (SELECT 1) one LEFT JOIN LATERAL"
+            + " (SELECT tree_size, root_hash, signed_at FROM audit_checkpoint ORDER BY tree_size DESC LIMIT 1) c"
+            + " ON true")) {
+      try (ResultSet rows = select.executeQuery()) {
+        rows.next();
+        long size = rows.getLong(1);
+        if (!rows.wasNull()) {
+          Instant signed = rows.getTimestamp(3).toInstant();
+          long ms = signed.toEpochMilli() + (signed.getNano() % 1_000_000 == 0 ? 0 : 1);
+          latest = new Latest(size, rows.getBytes(2), ms);
+        }
+        assigned = rows.getLong(4);
+      }
+    }
+    long signed = latest == null ? 0 : latest.treeSize();
+    if (signed != assigned) {
+      throw new AuditStorageException("audit tree is inconsistent: the latest checkpoint has " + signed
+          + " leaves but leaf indexes run to " + assigned + "; integration stops until this is investigated");
+    }
+    return latest;
   }
 
   private static boolean lock(Connection connection, boolean wait) throws SQLException {
@@ -158,25 +262,5 @@ public final class TreeIntegrator {
         return rows.getBoolean(1);
       }
     }
-  }
-
-  /** The size of the latest checkpoint, which must agree with the leaf indexes already assigned. */
-  private static long currentSize(Connection connection) throws SQLException {
-    long signed;
-    long assigned;
-    try (PreparedStatement select = connection.prepareStatement(
-        "SELECT (SELECT coalesce(max(tree_size), 0) FROM audit_checkpoint),"
-            + " (SELECT coalesce(max(leaf_index) + 1, 0) FROM audit_entry)")) {
-      try (ResultSet rows = select.executeQuery()) {
-        rows.next();
-        signed = rows.getLong(1);
-        assigned = rows.getLong(2);
-      }
-    }
-    if (signed != assigned) {
-      throw new AuditStorageException("audit tree is inconsistent: the latest checkpoint has " + signed
-          + " leaves but leaf indexes run to " + assigned + "; integration stops until this is investigated");
-    }
-    return signed;
   }
 }
