@@ -218,6 +218,11 @@ public final class YamlTree {
     }
 
     private void start(CollectionStartEvent event) throws YamlTreeException {
+      if (awaitingKey()) {
+        // "? [a, b] : x" or "? {a: 1} : y": JSON objects have string keys only.
+        throw error("invalid YAML: mapping keys must be strings, not "
+            + (event.getEventId() == Event.ID.MappingStart ? "mappings" : "sequences"), event);
+      }
       checkTag(event.getTag(), event, event.getEventId() == Event.ID.MappingStart ? Tag.MAP : Tag.SEQ);
       int depth = stack.isEmpty() ? 1 : stack.peek().depth + 1;
       if (depth > limits.maxDepth()) {
@@ -238,7 +243,14 @@ public final class YamlTree {
 
     private void scalar(ScalarEvent event) throws YamlTreeException {
       Frame parent = stack.peek();
-      if (parent != null && parent.node.isObject() && parent.pendingKey == null) {
+      if (parent != null && awaitingKey()) {
+        boolean isNull = event.getTag().isPresent()
+            ? event.getTag().get().equals(Tag.NULL.getValue())
+            : event.getImplicit().canOmitTagInPlainScalar() && RESOLVER.resolve(event.getValue(), true).equals(Tag.NULL);
+        if (isNull) {
+          // "~: x", "null: x" and "? : x" have a null key, which JSON objects cannot hold.
+          throw error("invalid YAML: mapping keys must be strings, not null", event);
+        }
         if (event.getTag().isPresent() && !event.getTag().get().equals(Tag.STR.getValue())) {
           throw error("mapping keys must be strings", event);
         }
@@ -260,9 +272,13 @@ public final class YamlTree {
       }
     }
 
-    private void alias(AliasEvent event) throws YamlTreeException {
+    private boolean awaitingKey() {
       Frame parent = stack.peek();
-      if (parent != null && parent.node.isObject() && parent.pendingKey == null) {
+      return parent != null && parent.node.isObject() && parent.pendingKey == null;
+    }
+
+    private void alias(AliasEvent event) throws YamlTreeException {
+      if (awaitingKey()) {
         throw error("aliases cannot be mapping keys", event);
       }
       aliases++;

@@ -112,6 +112,29 @@ class PolicyHostileDocumentTest {
   }
 
   @Test
+  void complexAndNullKeysAreRefusedWithAClearMessage() {
+    assertThat(onlyError("? [a, b]\n: x\n")).satisfies(f -> {
+      assertThat(f.code()).isEqualTo("yaml");
+      assertThat(f.message()).isEqualTo("invalid YAML: mapping keys must be strings, not sequences");
+      assertThat(f.line()).isEqualTo(1);
+      assertThat(f.column()).isEqualTo(3);
+    });
+    assertThat(onlyError("rules:\n  ? {a: 1}\n  : y\n").message())
+        .isEqualTo("invalid YAML: mapping keys must be strings, not mappings");
+    assertThat(onlyError("? - a\n  - b\n: x\n").message())
+        .isEqualTo("invalid YAML: mapping keys must be strings, not sequences");
+    assertThat(onlyError("~: x\n").message()).isEqualTo("invalid YAML: mapping keys must be strings, not null");
+    assertThat(onlyError("null: x\n").message()).isEqualTo("invalid YAML: mapping keys must be strings, not null");
+    assertThat(onlyError("? \n: x\n").message()).isEqualTo("invalid YAML: mapping keys must be strings, not null");
+    assertThat(onlyError("a: 1\n? !!null ''\n: x\n").message())
+        .isEqualTo("invalid YAML: mapping keys must be strings, not null");
+    // A quoted "null" is a string, and only the schema has something to say about it.
+    assertThat(compiler.compile("schema: hsip.io/policy/v1\n'null': x\n").errors())
+        .filteredOn(f -> f.pointer().equals("/null")).singleElement()
+        .satisfies(f -> assertThat(f.code()).isEqualTo("schema"));
+  }
+
+  @Test
   void recursiveAliasesAreRefused() {
     assertThat(onlyError("a: &a [*a]\n").message()).isEqualTo("alias *a refers to no complete anchored value");
   }

@@ -114,6 +114,19 @@ class PolicyResourceTest {
   }
 
   @Test
+  void validateRejectsComplexMappingKeysAsAnInvalidPolicy() {
+    for (String document : new String[] {"? [a, b]\n: x\n", "? {a: 1}\n: y\n", "~: x\n"}) {
+      problem(viewer().contentType(YAML).body(yaml(document)).post(API + "/validate").then(), 400)
+          .body("type", equalTo("https://hsip.io/problems/invalid-policy"))
+          .body("violations[0].code", equalTo("yaml"))
+          .body("violations[0].message", startsWith("invalid YAML: mapping keys must be strings"))
+          .body("detail", org.hamcrest.Matchers.not(containsString("Exception")));
+      problem(admin().contentType(YAML).body(yaml(document)).post(API + "/drafts").then(), 400)
+          .body("type", equalTo("https://hsip.io/problems/invalid-policy"));
+    }
+  }
+
+  @Test
   void validateRefusesOversizedDocumentsAndOtherMediaTypes() {
     byte[] big = yaml("# " + "x".repeat(600 * 1024) + "\n");
     problem(viewer().contentType(YAML).body(big).post(API + "/validate").then(), 413)
