@@ -328,6 +328,7 @@ public class PolicyLifecycle {
   private PolicyVersion insertVersion(
       String policySet, String source, CompiledPolicy policy, String publisher, @Nullable String approver,
       @Nullable Integer rollbackOf) {
+    verifyRoundTrip(policy);
     int next = PolicyVersion.latest(policySet).map(PolicyVersion::version).orElse(0) + 1;
     PolicyVersion version = new PolicyVersion();
     version.id = new PolicyVersion.Key(policySet, next);
@@ -341,6 +342,24 @@ public class PolicyLifecycle {
     version.rolledBackFrom = rollbackOf;
     version.persist();
     return version;
+  }
+
+  /**
+   * Replicas enforce the stored canonical form, not the source the admin wrote, so a version is stored
+   * only if that form compiles back to the very same policy (same tree, so same digest and rules).
+   */
+  private void verifyRoundTrip(CompiledPolicy policy) {
+    Compilation reloaded = compiler.compileForEnforcement(policy.canonicalJson());
+    if (reloaded.ok() && reloaded.orThrow().digest().equals(policy.digest())
+        && reloaded.orThrow().document().equals(policy.document())) {
+      return;
+    }
+    String problem = reloaded.ok()
+        ? "it loads as a different policy (digest " + reloaded.orThrow().digest() + ")"
+        : reloaded.errors().getFirst().message();
+    throw new InvalidPolicyException(List.of(new Finding(Finding.Severity.ERROR, "canonical-form",
+        "the canonical form of this document does not load back to the same policy, so it cannot be published: "
+            + problem, "", 0, 0, null)));
   }
 
   // --- Versions: reading, diff, simulation --------------------------------------------------------

@@ -72,6 +72,22 @@ class PolicyLifecycleTest {
   }
 
   @Test
+  void aVersionWithNonPrintableCharactersIsStoredInACanonicalFormThatLoadsBack() {
+    String set = PolicyDocs.uniqueSet();
+    PolicyVersion v1 = publishNew(PolicyDocs.small(set, "8h", """
+        - id: awkward
+          effect: deny
+          purpose: {exact: [never]}
+          description: "del\\x7fnel\\Nls\\u2028ps\\u2029nul\\0end"
+        """));
+    assertThat(v1.canonical).contains("\"del\\u007fnel\\u0085ls\\u2028ps\\u2029nul\\u0000end\"");
+    // Replicas and simulation load the stored canonical form, so it must compile to the same policy.
+    Decision d = lifecycle.simulate(set, 1, PolicyDocs.memberChat("chat", 60_000));
+    assertThat(d.effect()).isEqualTo(Effect.ALLOW);
+    assertThat(d.policy().digest()).isEqualTo(v1.digest);
+  }
+
+  @Test
   void publishedVersionsAreImmutableInTheDatabase() {
     String set = PolicyDocs.uniqueSet();
     publishNew(PolicyDocs.small(set, "8h", ""));
