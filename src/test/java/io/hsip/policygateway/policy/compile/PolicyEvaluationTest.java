@@ -134,6 +134,24 @@ class PolicyEvaluationTest {
   }
 
   @Test
+  void conditionsSeeGroupListsInSortedOrder() {
+    // Set.copyOf iterates in a per-JVM random order; a condition must not depend on it.
+    CompiledPolicy policy = compile(PolicyDocs.small("s", "8h", """
+        - id: ordered
+          effect: allow
+          purpose: {exact: [ordered]}
+          condition: >-
+            requester.groups == ["g1", "g2", "g3", "g4", "g5", "g6", "g7", "g8"] &&
+            target.groups == ["t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8"] && requester.groups[0] == "g1"
+        """));
+    Set<String> groups = Set.of("g5", "g3", "g8", "g1", "g7", "g2", "g6", "g4");
+    Set<String> targetGroups = new java.util.LinkedHashSet<>(List.of("t8", "t7", "t6", "t5", "t4", "t3", "t2", "t1"));
+    Decision d = policy.evaluate(PolicyDocs.request(RequesterKind.MEMBER, groups, 50, "x", targetGroups, "ordered",
+        MINUTE, "2026-03-04T10:00:00+01:00"));
+    assertThat(d.effect()).isEqualTo(Effect.ALLOW);
+  }
+
+  @Test
   void requestedTtlBoundsAndPurposePrefixesMatch() {
     CompiledPolicy policy = compile(PolicyDocs.small("s", "8h", """
         - id: short-support
