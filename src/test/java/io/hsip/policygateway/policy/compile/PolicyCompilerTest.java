@@ -45,6 +45,20 @@ class PolicyCompilerTest {
   }
 
   @Test
+  void aMaxTtlOfZeroOrLessIsRefused() {
+    for (String zero : new String[] {"0s", "0ms", "000h", "0d"}) {
+      Compilation c = compiler.compile(PolicyDocs.small("s", "8h", "")
+          .replace("timezone: Europe/Berlin", "timezone: Europe/Berlin\nmax_ttl: " + zero));
+      assertThat(c.errors()).extracting(Finding::code, Finding::pointer, Finding::line, Finding::column, Finding::message)
+          .containsExactly(tuple("zero-ttl", "/max_ttl", 4, 10,
+              "a max_ttl of 0 would allow with a TTL of 0; omit max_ttl for no global cap, or write deny rules"));
+    }
+    Compilation negative = compiler.compile(PolicyDocs.small("s", "8h", "")
+        .replace("timezone: Europe/Berlin", "timezone: Europe/Berlin\nmax_ttl: -1h"));
+    assertThat(negative.errors()).extracting(Finding::code, Finding::pointer).containsExactly(tuple("schema", "/max_ttl"));
+  }
+
+  @Test
   void schemaErrorsPointAtTheOffendingValueAndKey() {
     Compilation c = compiler.compile(PolicyDocs.small("s", "8h", """
         - id: bad
