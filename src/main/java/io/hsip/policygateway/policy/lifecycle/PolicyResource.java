@@ -157,6 +157,7 @@ public class PolicyResource {
    * @param rollbackOf for a rollback, the version to publish again
    * @param baseVersion the version in force when requested
    * @param requestedBy requester
+   * @param authors who wrote what is to be published (the draft's editors and the requester); none may approve
    * @param requestedAt when
    * @param decidedBy approver or rejecter
    * @param decidedAt when
@@ -164,11 +165,12 @@ public class PolicyResource {
    * @param version the version published on approval
    */
   public record ApprovalView(UUID id, String policySet, String kind, String status, String digest,
-      @Nullable Integer rollbackOf, @Nullable Integer baseVersion, String requestedBy, Instant requestedAt,
+      @Nullable Integer rollbackOf, @Nullable Integer baseVersion, String requestedBy, List<String> authors,
+      Instant requestedAt,
       @Nullable String decidedBy, @Nullable Instant decidedAt, @Nullable String reason, @Nullable Integer version) {
     static ApprovalView from(PolicyApproval a) {
       return new ApprovalView(a.id, a.policySet, a.kind.text(), a.status.text(), a.digest, a.rollbackOf, a.baseVersion,
-          a.requestedBy, a.requestedAt, a.decidedBy, a.decidedAt, a.reason, a.version);
+          a.requestedBy, List.of(a.authors), a.requestedAt, a.decidedBy, a.decidedAt, a.reason, a.version);
     }
   }
 
