@@ -179,11 +179,17 @@ public class PolicyLifecycle {
   /**
    * Publishes a draft as the next version, or, in four-eyes mode, submits it for approval. Either way
    * the draft is consumed (an approval keeps its own snapshot).
+   *
+   * @param expectedRevision the revision the admin reviewed ({@code If-Match}), or null to not check
    */
   @Transactional
-  public Publication publishDraft(String actor, UUID id) {
+  public Publication publishDraft(String actor, UUID id, @Nullable Integer expectedRevision) {
     lockAdminWrites();
     PolicyDraft draft = draft(id);
+    if (expectedRevision != null && expectedRevision != draft.revision) {
+      throw new StaleDraftException("draft " + id + " is at revision " + draft.revision + ", not " + expectedRevision
+          + "; review it again before publishing");
+    }
     CompiledPolicy policy = compileOrReject(draft.source.getBytes(StandardCharsets.UTF_8)).orThrow();
     Publication publication = publish(actor, draft.policySet, draft.source, policy, null, List.of(draft.editors),
         Map.of("draft_id", id.toString()));

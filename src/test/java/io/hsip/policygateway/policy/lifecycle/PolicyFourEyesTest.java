@@ -46,7 +46,7 @@ class PolicyFourEyesTest {
   private static String submit(RequestSpecification who, String document) {
     String draft = who.contentType("application/yaml").body(document.getBytes(StandardCharsets.UTF_8))
         .post(API + "/drafts").then().statusCode(201).extract().path("id");
-    return who.post(API + "/drafts/" + draft + "/publish").then().statusCode(202)
+    return who.header("If-Match", "\"1\"").post(API + "/drafts/" + draft + "/publish").then().statusCode(202)
         .header("Location", startsWith("http")).extract().path("id");
   }
 
@@ -97,7 +97,7 @@ class PolicyFourEyesTest {
     bob().contentType("application/yaml").header("If-Match", "\"1\"")
         .body(PolicyDocs.small(set, "2h", "").getBytes(StandardCharsets.UTF_8))
         .put(API + "/drafts/" + draft).then().statusCode(200);
-    String approval = alice().post(API + "/drafts/" + draft + "/publish").then().statusCode(202).extract().path("id");
+    String approval = alice().header("If-Match", "\"2\"").post(API + "/drafts/" + draft + "/publish").then().statusCode(202).extract().path("id");
     given().auth().oauth2(TestTokens.viewer()).get(API + "/approvals/" + approval).then().statusCode(200)
         .body("authors", org.hamcrest.Matchers.contains("alice.admin", "bob.admin"));
 

@@ -33,7 +33,7 @@ class PolicyLifecycleTest {
 
   private PolicyVersion publishNew(String document) {
     PolicyDraft draft = lifecycle.createDraft(ALICE, bytes(document)).draft();
-    PolicyVersion version = lifecycle.publishDraft(ALICE, draft.id).version();
+    PolicyVersion version = lifecycle.publishDraft(ALICE, draft.id, draft.revision).version();
     assertThat(version).isNotNull();
     return version;
   }
@@ -157,7 +157,7 @@ class PolicyLifecycleTest {
     publishNew(PolicyDocs.small(set, "8h", ""));
     PolicyDraft same = lifecycle.createDraft(ALICE, bytes("# only a comment differs\n" + PolicyDocs.small(set, "8h", "")))
         .draft();
-    assertThatThrownBy(() -> lifecycle.publishDraft(ALICE, same.id))
+    assertThatThrownBy(() -> lifecycle.publishDraft(ALICE, same.id, 1))
         .isInstanceOf(PolicyConflictException.class)
         .hasMessage("the document is identical to version 1 of " + set + ", which is in force; there is nothing to publish");
     // The failed publish rolled back: the draft is still there.
