@@ -51,6 +51,18 @@ public interface PolicyConfig {
     /** Wait before reconnecting after the listening connection failed. */
     @WithDefault("1s")
     Duration reconnectDelay();
+
+    /** Make a round trip on the listening connection at least this often, to find one that died silently. */
+    @WithDefault("10s")
+    Duration heartbeat();
+
+    /**
+     * Longest wait for the database on the listening connection before it counts as dead and is replaced
+     * (its JDBC {@code socketTimeout}, unless {@code quarkus.datasource.jdbc.additional-jdbc-properties}
+     * sets one).
+     */
+    @WithDefault("15s")
+    Duration networkTimeout();
   }
 
   /** Resource limits of one document (see {@link io.hsip.policygateway.policy.compile.PolicyLimits}). */

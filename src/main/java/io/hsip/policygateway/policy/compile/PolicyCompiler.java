@@ -166,6 +166,11 @@ public final class PolicyCompiler {
       Set<String> groups = strings(root.path("groups"));
       Set<String> services = strings(root.path("services"));
       Duration maxTtl = duration(root.path("max_ttl"), "/max_ttl");
+      if (maxTtl != null && !maxTtl.isPositive()) {
+        // Every allow would be granted for 0 ms: an allow that grants nothing is a deny in disguise.
+        error("zero-ttl", "a max_ttl of 0 would allow with a TTL of 0; omit max_ttl for no global cap, or write deny rules",
+            "/max_ttl");
+      }
       List<Rule> rules = new ArrayList<>();
       Map<String, Integer> ids = new HashMap<>();
       JsonNode ruleNodes = root.path("rules");

@@ -48,7 +48,13 @@ public final class PolicySchema {
         // Point at the unknown key itself, not at the object holding it.
         pointer = pointer + "/" + YamlTree.escape(message.getProperty());
       }
-      out.add(new Violation(pointer, describe(message)));
+      String text = describe(message);
+      String property = message.getProperty();
+      if (property != null && property.length() > 64) {
+        // Keys can be as long as the document; a message repeats only enough of one to find it.
+        text = text.replace(property, YamlTree.abbreviate(property));
+      }
+      out.add(new Violation(pointer, text));
     }
     return out;
   }

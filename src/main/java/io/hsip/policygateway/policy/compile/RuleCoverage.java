@@ -97,6 +97,11 @@ final class RuleCoverage {
     return a == null || (b != null && b.compareTo(a) <= 0);
   }
 
+  private static boolean wraps(Rule.TimeWindow w) {
+    LocalTime from = w.from() == null ? LocalTime.MIN : w.from();
+    return w.until() != null && !w.until().isAfter(from);
+  }
+
   private static boolean timeCovered(Rule.@Nullable TimeWindow a, Rule.@Nullable TimeWindow b) {
     if (a == null) {
       return true;
@@ -108,7 +113,8 @@ final class RuleCoverage {
       return false;
     }
     if (a.from() == null && a.until() == null) {
-      return true;
+      // A wrapping b reaches into the morning after each of its days, which a must cover too.
+      return a.days().isEmpty() || !wraps(b) || b.days().stream().allMatch(d -> a.days().contains(d.next()));
     }
     if (Objects.equals(a.from(), b.from()) && Objects.equals(a.until(), b.until())) {
       return true;

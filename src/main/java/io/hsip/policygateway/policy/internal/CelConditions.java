@@ -26,8 +26,8 @@ import org.jspecify.annotations.Nullable;
  * hard limits on expression size, parse depth, node count, regular expressions and evaluation cost.
  *
  * <p>Variables: {@code requester.peer_id}, {@code requester.kind} ({@code "member"} or {@code
- * "external"}), {@code requester.groups}, {@code requester.reputation}, {@code target.member} ({@code ""}
- * when none), {@code target.groups}, {@code target.service} ({@code ""} when none), {@code purpose},
+ * "external"}), {@code requester.groups} (sorted), {@code requester.reputation}, {@code target.member} ({@code ""}
+ * when none), {@code target.groups} (sorted), {@code target.service} ({@code ""} when none), {@code purpose},
  * {@code requested_ttl_ms}, and the local time in the policy's zone: {@code time.hour}, {@code
  * time.minute}, {@code time.weekday} ({@code "mon"} … {@code "sun"}).
  */

@@ -153,15 +153,21 @@ public final class CompiledRule {
   }
 
   private boolean inWindow(RequestFacts facts) {
-    if ((dayMask & (1 << facts.weekday())) == 0) {
-      return false;
-    }
+    int day = facts.weekday();
     int minute = facts.minuteOfDay();
     if (fromMinute < untilMinute) {
-      return minute >= fromMinute && minute < untilMinute;
+      return dayListed(day) && minute >= fromMinute && minute < untilMinute;
     }
-    // Wraps past midnight (e.g. 22:00-06:00).
-    return minute >= fromMinute || minute < untilMinute;
+    // Wraps past midnight (e.g. 22:00-06:00): the early hours belong to the window that opened the
+    // evening before, so Saturday 05:00 is in Friday's window and Monday 05:00 in Sunday's.
+    if (minute >= fromMinute) {
+      return dayListed(day);
+    }
+    return minute < untilMinute && dayListed((day + 6) % 7);
+  }
+
+  private boolean dayListed(int weekday) {
+    return (dayMask & (1 << weekday)) != 0;
   }
 
   private static boolean anyIn(String[] wanted, Set<String> have) {

@@ -6,6 +6,7 @@ import java.time.zone.ZoneRules;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -67,10 +68,12 @@ public final class RequestFacts {
       Map<String, Object> vars = new HashMap<>(16);
       vars.put(CelConditions.REQUESTER_PEER_ID, r.requester().peerId());
       vars.put(CelConditions.REQUESTER_KIND, r.requester().kind().text());
-      vars.put(CelConditions.REQUESTER_GROUPS, List.copyOf(r.requester().groups()));
+      // Sorted: the groups arrive as sets, whose iteration order is unspecified (and for Set.copyOf
+      // differs between JVM runs), so "groups[0]" or a list comparison must not depend on it.
+      vars.put(CelConditions.REQUESTER_GROUPS, sorted(r.requester().groups()));
       vars.put(CelConditions.REQUESTER_REPUTATION, (long) r.requester().reputation());
       vars.put(CelConditions.TARGET_MEMBER, r.target().member() == null ? "" : r.target().member());
-      vars.put(CelConditions.TARGET_GROUPS, List.copyOf(r.target().groups()));
+      vars.put(CelConditions.TARGET_GROUPS, sorted(r.target().groups()));
       vars.put(CelConditions.TARGET_SERVICE, r.target().service() == null ? "" : r.target().service());
       vars.put(CelConditions.PURPOSE, r.purpose());
       vars.put(CelConditions.REQUESTED_TTL_MS, r.requestedTtlMs());
@@ -80,5 +83,9 @@ public final class RequestFacts {
       activation = vars;
     }
     return activation;
+  }
+
+  private static List<String> sorted(Set<String> values) {
+    return values.stream().sorted().toList();
   }
 }

@@ -35,6 +35,11 @@ import org.snakeyaml.engine.v2.resolver.ScalarResolver;
  * hostile input is refused early and cheaply: nesting deeper than the limit, more nodes than the limit
  * (aliases count with the full size of what they repeat, which defeats "billion laughs"), more aliases
  * than allowed, duplicate or non-string keys, custom tags and multi-document streams.
+ *
+ * <p>Positions are remembered per parent collection and key, never under a full path string: a path
+ * string per value would cost the length of every ancestor key for every value (a 200,000-character key
+ * over 60,000 values is 12 GB), so the byte and node limits would not bound memory. This way the cost is
+ * one small entry per value, sharing the key strings the tree already holds.
  */
 public final class YamlTree {
 
@@ -84,9 +89,9 @@ public final class YamlTree {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private final JsonNode root;
-  private final Map<String, Position> positions;
+  private final Map<Slot, Placed> positions;
 
-  private YamlTree(JsonNode root, Map<String, Position> positions) {
+  private YamlTree(JsonNode root, Map<Slot, Placed> positions) {
     this.root = root;
     this.positions = positions;
   }
@@ -98,31 +103,46 @@ public final class YamlTree {
 
   /** Where the value at a JSON pointer starts, or where its nearest written ancestor does. */
   public Position positionOf(String pointer) {
-    String p = pointer;
-    while (true) {
-      Position found = positions.get(p);
-      if (found != null) {
-        return found;
-      }
-      if (p.isEmpty()) {
-        return new Position(1, 1, "");
-      }
-      p = p.substring(0, p.lastIndexOf('/'));
+    Placed at = positions.get(new Slot(NO_PARENT, ""));
+    if (at == null) {
+      return new Position(1, 1, "");
     }
+    int from = 1; // skips the leading "/"
+    while (from <= pointer.length() && at.collection() != NO_PARENT) {
+      int end = pointer.indexOf('/', from);
+      if (end < 0) {
+        end = pointer.length();
+      }
+      Placed child = positions.get(new Slot(at.collection(), unescape(pointer.substring(from, end))));
+      if (child == null) {
+        break;
+      }
+      at = child;
+      from = end + 1;
+    }
+    return at.position();
   }
+
+  private static final int NO_PARENT = 0;
+
+  /** A value's place: the collection holding it (numbered from 1, root: 0) and its key or index. */
+  private record Slot(int parent, String segment) {}
+
+  /** Where a value starts, and its number if it is a collection ({@link #NO_PARENT} for scalars). */
+  private record Placed(Position position, int collection) {}
 
   private static final class Frame {
     final JsonNode node;
-    final String pointer;
+    final int id;
     final int depth;
     final int nodesAtStart;
     final @Nullable String anchor;
     @Nullable String pendingKey;
     int index;
 
-    Frame(JsonNode node, String pointer, int depth, int nodesAtStart, @Nullable String anchor) {
+    Frame(JsonNode node, int id, int depth, int nodesAtStart, @Nullable String anchor) {
       this.node = node;
-      this.pointer = pointer;
+      this.id = id;
       this.depth = depth;
       this.nodesAtStart = nodesAtStart;
       this.anchor = anchor;
@@ -161,7 +181,8 @@ public final class YamlTree {
     private final Limits limits;
     private final Deque<Frame> stack = new ArrayDeque<>();
     private final Map<String, Anchored> anchors = new HashMap<>();
-    private final Map<String, Position> positions = new HashMap<>();
+    private final Map<Slot, Placed> positions = new HashMap<>();
+    private int collections;
     private @Nullable JsonNode root;
     private int nodes;
     private int aliases;
@@ -197,14 +218,20 @@ public final class YamlTree {
     }
 
     private void start(CollectionStartEvent event) throws YamlTreeException {
+      if (awaitingKey()) {
+        // "? [a, b] : x" or "? {a: 1} : y": JSON objects have string keys only.
+        throw error("invalid YAML: mapping keys must be strings, not "
+            + (event.getEventId() == Event.ID.MappingStart ? "mappings" : "sequences"), event);
+      }
       checkTag(event.getTag(), event, event.getEventId() == Event.ID.MappingStart ? Tag.MAP : Tag.SEQ);
       int depth = stack.isEmpty() ? 1 : stack.peek().depth + 1;
       if (depth > limits.maxDepth()) {
         throw error("the document nests deeper than " + limits.maxDepth() + " levels", event);
       }
       JsonNode node = event.getEventId() == Event.ID.MappingStart ? NODES.objectNode() : NODES.arrayNode();
-      String pointer = place(node, event, "");
-      stack.push(new Frame(node, pointer, depth, nodes, anchorOf(event)));
+      int id = ++collections;
+      place(node, event, "", id);
+      stack.push(new Frame(node, id, depth, nodes, anchorOf(event)));
     }
 
     private void end() {
@@ -216,13 +243,20 @@ public final class YamlTree {
 
     private void scalar(ScalarEvent event) throws YamlTreeException {
       Frame parent = stack.peek();
-      if (parent != null && parent.node.isObject() && parent.pendingKey == null) {
+      if (parent != null && awaitingKey()) {
+        boolean isNull = event.getTag().isPresent()
+            ? event.getTag().get().equals(Tag.NULL.getValue())
+            : event.getImplicit().canOmitTagInPlainScalar() && RESOLVER.resolve(event.getValue(), true).equals(Tag.NULL);
+        if (isNull) {
+          // "~: x", "null: x" and "? : x" have a null key, which JSON objects cannot hold.
+          throw error("invalid YAML: mapping keys must be strings, not null", event);
+        }
         if (event.getTag().isPresent() && !event.getTag().get().equals(Tag.STR.getValue())) {
           throw error("mapping keys must be strings", event);
         }
         String key = event.getValue();
         if (parent.node.has(key)) {
-          throw error("duplicate key \"" + key + "\"", event);
+          throw error("duplicate key \"" + abbreviate(key) + "\"", event);
         }
         if (event.getAnchor().isPresent()) {
           throw error("anchors on mapping keys are not supported", event);
@@ -231,16 +265,20 @@ public final class YamlTree {
         return;
       }
       JsonNode node = scalarNode(event);
-      place(node, event, style(event.getScalarStyle()));
+      place(node, event, style(event.getScalarStyle()), NO_PARENT);
       String anchor = anchorOf(event);
       if (anchor != null) {
         anchors.put(anchor, new Anchored(node, 1));
       }
     }
 
-    private void alias(AliasEvent event) throws YamlTreeException {
+    private boolean awaitingKey() {
       Frame parent = stack.peek();
-      if (parent != null && parent.node.isObject() && parent.pendingKey == null) {
+      return parent != null && parent.node.isObject() && parent.pendingKey == null;
+    }
+
+    private void alias(AliasEvent event) throws YamlTreeException {
+      if (awaitingKey()) {
         throw error("aliases cannot be mapping keys", event);
       }
       aliases++;
@@ -254,36 +292,36 @@ public final class YamlTree {
       }
       // The tree may share the node: it is never modified after reading. Count what it repeats.
       nodes += target.size() - 1;
-      place(target.node(), event, "");
+      // Values inside the repeated node keep no positions here; lookups stop at the alias.
+      place(target.node(), event, "", NO_PARENT);
     }
 
-    private String place(JsonNode node, Event event, String style) throws YamlTreeException {
+    private void place(JsonNode node, Event event, String style, int collection) throws YamlTreeException {
       nodes++;
       if (nodes > limits.maxNodes()) {
         throw error("the document has more than " + limits.maxNodes() + " values (aliases count in full)", event);
       }
       Frame parent = stack.peek();
-      String pointer;
+      Slot slot;
       if (parent == null) {
         if (root != null) {
           throw error("a policy file holds exactly one YAML document", event);
         }
         root = node;
-        pointer = "";
+        slot = new Slot(NO_PARENT, "");
       } else if (parent.node.isObject()) {
         String key = parent.pendingKey;
         parent.pendingKey = null;
         ((ObjectNode) parent.node).set(key, node);
-        pointer = parent.pointer + "/" + escape(key);
+        slot = new Slot(parent.id, key);
       } else {
         ((ArrayNode) parent.node).add(node);
-        pointer = parent.pointer + "/" + parent.index++;
+        slot = new Slot(parent.id, Integer.toString(parent.index++));
       }
       Mark mark = event.getStartMark().orElse(null);
-      if (mark != null) {
-        positions.put(pointer, new Position(mark.getLine() + 1, mark.getColumn() + 1, style));
-      }
-      return pointer;
+      Position position =
+          mark == null ? new Position(0, 0, style) : new Position(mark.getLine() + 1, mark.getColumn() + 1, style);
+      positions.put(slot, new Placed(position, collection));
     }
 
     private JsonNode scalarNode(ScalarEvent event) throws YamlTreeException {
@@ -370,6 +408,19 @@ public final class YamlTree {
       Mark mark = event.getStartMark().orElse(null);
       return new YamlTreeException(message, mark == null ? 0 : mark.getLine() + 1, mark == null ? 0 : mark.getColumn() + 1);
     }
+  }
+
+  /** {@code text} for a message: itself when short, else its first 48 characters and its length. */
+  public static String abbreviate(String text) {
+    if (text.length() <= 64) {
+      return text;
+    }
+    int cut = Character.isHighSurrogate(text.charAt(47)) ? 47 : 48;
+    return text.substring(0, cut) + "…(" + text.length() + " characters)";
+  }
+
+  private static String unescape(String segment) {
+    return segment.indexOf('~') < 0 ? segment : segment.replace("~1", "/").replace("~0", "~");
   }
 
   /** Escapes one JSON pointer segment (RFC 6901). */

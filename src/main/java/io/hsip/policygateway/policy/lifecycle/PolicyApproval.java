@@ -84,6 +84,11 @@ public class PolicyApproval extends PanacheEntityBase {
   @Column(name = "requested_by", nullable = false, updatable = false)
   public String requestedBy;
 
+  /** Who wrote what is to be published (the draft's editors, and the requester); none may approve it. */
+  @Column(nullable = false, updatable = false)
+  @JdbcTypeCode(SqlTypes.ARRAY)
+  public String[] authors;
+
   @Column(name = "requested_at", nullable = false, updatable = false)
   public Instant requestedAt;
 

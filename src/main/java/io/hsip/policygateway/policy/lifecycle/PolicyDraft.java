@@ -47,6 +47,20 @@ public class PolicyDraft extends PanacheEntityBase {
   @Column(name = "updated_at", nullable = false)
   public Instant updatedAt;
 
+  /** Everyone who created or updated the document, in order of their first edit; none may approve it. */
+  @Column(nullable = false)
+  @JdbcTypeCode(SqlTypes.ARRAY)
+  public String[] editors;
+
+  /** Records {@code actor} as an editor, once. */
+  void editedBy(String actor) {
+    if (!List.of(editors).contains(actor)) {
+      String[] more = java.util.Arrays.copyOf(editors, editors.length + 1);
+      more[editors.length] = actor;
+      editors = more;
+    }
+  }
+
   /** Every draft, the most recently edited first. */
   public static List<PolicyDraft> newestFirst() {
     return list("order by updatedAt desc, id");

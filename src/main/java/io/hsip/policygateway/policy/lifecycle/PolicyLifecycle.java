@@ -118,6 +118,7 @@ public class PolicyLifecycle {
     draft.createdAt = now;
     draft.updatedBy = actor;
     draft.updatedAt = now;
+    draft.editors = new String[] {actor};
     draft.persist();
     PolicyAdminEvent.record(now, actor, action, draft.policySet, null, draft.digest,
         Map.of("draft_id", draft.id.toString(), "revision", 1, "rule_count", policy.document().rules().size()));
@@ -148,6 +149,7 @@ public class PolicyLifecycle {
     draft.revision++;
     draft.updatedBy = actor;
     draft.updatedAt = now();
+    draft.editedBy(actor);
     PolicyAdminEvent.record(draft.updatedAt, actor, PolicyAdminEvent.Action.DRAFT_UPDATE, draft.policySet, null,
         draft.digest, Map.of("draft_id", id.toString(), "revision", draft.revision));
     return new SavedDraft(draft, compilation.warnings());
@@ -177,13 +179,20 @@ public class PolicyLifecycle {
   /**
    * Publishes a draft as the next version, or, in four-eyes mode, submits it for approval. Either way
    * the draft is consumed (an approval keeps its own snapshot).
+   *
+   * @param expectedRevision the revision the admin reviewed ({@code If-Match}), or null to not check
    */
   @Transactional
-  public Publication publishDraft(String actor, UUID id) {
+  public Publication publishDraft(String actor, UUID id, @Nullable Integer expectedRevision) {
     lockAdminWrites();
     PolicyDraft draft = draft(id);
+    if (expectedRevision != null && expectedRevision != draft.revision) {
+      throw new StaleDraftException("draft " + id + " is at revision " + draft.revision + ", not " + expectedRevision
+          + "; review it again before publishing");
+    }
     CompiledPolicy policy = compileOrReject(draft.source.getBytes(StandardCharsets.UTF_8)).orThrow();
-    Publication publication = publish(actor, draft.policySet, draft.source, policy, null, Map.of("draft_id", id.toString()));
+    Publication publication = publish(actor, draft.policySet, draft.source, policy, null, List.of(draft.editors),
+        Map.of("draft_id", id.toString()));
     draft.delete();
     return publication;
   }
@@ -215,7 +224,8 @@ public class PolicyLifecycle {
     }
     PolicyDraft draft = saved.draft();
     Publication publication =
-        publish(actor, draft.policySet, draft.source, policy, null, Map.of("draft_id", draft.id.toString(), "imported", true));
+        publish(actor, draft.policySet, draft.source, policy, null, List.of(draft.editors),
+            Map.of("draft_id", draft.id.toString(), "imported", true));
     draft.delete();
     return new Imported(null, publication, false);
   }
@@ -226,10 +236,10 @@ public class PolicyLifecycle {
     lockAdminWrites();
     PolicyVersion target = version(policySet, toVersion);
     CompiledPolicy policy = compiled(target);
-    return publish(actor, policySet, target.source, policy, toVersion, Map.of("rollback_to", toVersion));
+    return publish(actor, policySet, target.source, policy, toVersion, List.of(), Map.of("rollback_to", toVersion));
   }
 
-  /** Approves a pending publication; the approver must not be its requester. */
+  /** Approves a pending publication; the approver must be neither its requester nor an editor of its draft. */
   @Transactional
   public PolicyVersion approve(String actor, UUID approvalId) {
     lockAdminWrites();
@@ -237,6 +247,11 @@ public class PolicyLifecycle {
     if (approval.requestedBy.equals(actor)) {
       throw new FourEyesViolationException(
           "four-eyes mode: " + actor + " requested this publication and cannot approve it; another admin must");
+    }
+    if (List.of(approval.authors).contains(actor)) {
+      throw new FourEyesViolationException(
+          "four-eyes mode: " + actor + " edited the draft of this publication and cannot approve it; an admin who"
+              + " did not write it must");
     }
     Integer latest = PolicyVersion.latest(approval.policySet).map(PolicyVersion::version).orElse(null);
     if (!java.util.Objects.equals(latest, approval.baseVersion)) {
@@ -291,7 +306,7 @@ public class PolicyLifecycle {
 
   private Publication publish(
       String actor, String policySet, String source, CompiledPolicy policy, @Nullable Integer rollbackOf,
-      Map<String, Object> details) {
+      List<String> editors, Map<String, Object> details) {
     PolicyVersion latest = PolicyVersion.latest(policySet).orElse(null);
     if (latest != null && latest.digest.equals(policy.digest())) {
       throw new PolicyConflictException("the document is identical to version " + latest.version() + " of "
@@ -310,6 +325,9 @@ public class PolicyLifecycle {
       approval.rollbackOf = rollbackOf;
       approval.baseVersion = latest == null ? null : latest.version();
       approval.requestedBy = actor;
+      java.util.LinkedHashSet<String> authors = new java.util.LinkedHashSet<>(editors);
+      authors.add(actor);
+      approval.authors = authors.toArray(String[]::new);
       approval.requestedAt = now();
       approval.persist();
       facts.put("approval_id", approval.id.toString());
@@ -328,6 +346,7 @@ public class PolicyLifecycle {
   private PolicyVersion insertVersion(
       String policySet, String source, CompiledPolicy policy, String publisher, @Nullable String approver,
       @Nullable Integer rollbackOf) {
+    verifyRoundTrip(policy);
     int next = PolicyVersion.latest(policySet).map(PolicyVersion::version).orElse(0) + 1;
     PolicyVersion version = new PolicyVersion();
     version.id = new PolicyVersion.Key(policySet, next);
@@ -341,6 +360,24 @@ public class PolicyLifecycle {
     version.rolledBackFrom = rollbackOf;
     version.persist();
     return version;
+  }
+
+  /**
+   * Replicas enforce the stored canonical form, not the source the admin wrote, so a version is stored
+   * only if that form compiles back to the very same policy (same tree, so same digest and rules).
+   */
+  private void verifyRoundTrip(CompiledPolicy policy) {
+    Compilation reloaded = compiler.compileForEnforcement(policy.canonicalJson());
+    if (reloaded.ok() && reloaded.orThrow().digest().equals(policy.digest())
+        && reloaded.orThrow().document().equals(policy.document())) {
+      return;
+    }
+    String problem = reloaded.ok()
+        ? "it loads as a different policy (digest " + reloaded.orThrow().digest() + ")"
+        : reloaded.errors().getFirst().message();
+    throw new InvalidPolicyException(List.of(new Finding(Finding.Severity.ERROR, "canonical-form",
+        "the canonical form of this document does not load back to the same policy, so it cannot be published: "
+            + problem, "", 0, 0, null)));
   }
 
   // --- Versions: reading, diff, simulation --------------------------------------------------------

@@ -46,7 +46,9 @@ import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -157,6 +159,7 @@ public class PolicyResource {
    * @param rollbackOf for a rollback, the version to publish again
    * @param baseVersion the version in force when requested
    * @param requestedBy requester
+   * @param authors who wrote what is to be published (the draft's editors and the requester); none may approve
    * @param requestedAt when
    * @param decidedBy approver or rejecter
    * @param decidedAt when
@@ -164,11 +167,12 @@ public class PolicyResource {
    * @param version the version published on approval
    */
   public record ApprovalView(UUID id, String policySet, String kind, String status, String digest,
-      @Nullable Integer rollbackOf, @Nullable Integer baseVersion, String requestedBy, Instant requestedAt,
+      @Nullable Integer rollbackOf, @Nullable Integer baseVersion, String requestedBy, List<String> authors,
+      Instant requestedAt,
       @Nullable String decidedBy, @Nullable Instant decidedAt, @Nullable String reason, @Nullable Integer version) {
     static ApprovalView from(PolicyApproval a) {
       return new ApprovalView(a.id, a.policySet, a.kind.text(), a.status.text(), a.digest, a.rollbackOf, a.baseVersion,
-          a.requestedBy, a.requestedAt, a.decidedBy, a.decidedAt, a.reason, a.version);
+          a.requestedBy, List.of(a.authors), a.requestedAt, a.decidedBy, a.decidedAt, a.reason, a.version);
     }
   }
 
@@ -404,11 +408,15 @@ public class PolicyResource {
   @Path("/drafts/{id}")
   @Consumes({"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"})
   @RolesAllowed(Roles.ADMIN)
-  @Operation(summary = "Replace a draft's document", description = "Send If-Match with the revision you edited; 412 if it changed meanwhile.")
+  @Operation(summary = "Replace a draft's document",
+      description = "If-Match is required: send the draft's ETag (its revision). 412 if the draft changed meanwhile;"
+          + " 428 without If-Match.")
+  @Parameter(name = "If-Match", in = ParameterIn.HEADER, required = true, description = "The draft's ETag, e.g. \"3\"")
   @APIResponse(responseCode = "200", description = "Updated")
   @APIResponse(responseCode = "412", description = "The draft changed meanwhile", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(responseCode = "428", description = "If-Match missing", content = @Content(mediaType = Problem.MEDIA_TYPE))
   public Response updateDraft(@PathParam("id") UUID id, @HeaderParam("If-Match") @Nullable String ifMatch, byte[] document) {
-    PolicyLifecycle.SavedDraft saved = lifecycle.updateDraft(actor(), id, revision(ifMatch), document);
+    PolicyLifecycle.SavedDraft saved = lifecycle.updateDraft(actor(), id, requiredRevision(ifMatch, "updating"), document);
     return Response.ok(DraftView.from(saved.draft(), saved.warnings(), true)).tag(etag(saved.draft())).build();
   }
 
@@ -424,12 +432,17 @@ public class PolicyResource {
   @POST
   @Path("/drafts/{id}/publish")
   @RolesAllowed(Roles.ADMIN)
-  @Operation(summary = "Publish a draft as the next version", description = "In four-eyes mode this creates an approval request (202) instead. The draft is consumed.")
+  @Operation(summary = "Publish a draft as the next version",
+      description = "In four-eyes mode this creates an approval request (202) instead. The draft is consumed."
+          + " If-Match is required: send the ETag of the draft you reviewed; 412 if it changed meanwhile, 428 without it.")
+  @Parameter(name = "If-Match", in = ParameterIn.HEADER, required = true, description = "The draft's ETag, e.g. \"3\"")
   @APIResponse(responseCode = "201", description = "Published")
   @APIResponse(responseCode = "202", description = "Awaiting a second admin's approval")
   @APIResponse(responseCode = "409", description = "Identical to the version in force", content = @Content(mediaType = Problem.MEDIA_TYPE))
-  public Response publish(@PathParam("id") UUID id) {
-    return publication(lifecycle.publishDraft(actor(), id));
+  @APIResponse(responseCode = "412", description = "The draft changed meanwhile", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(responseCode = "428", description = "If-Match missing", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  public Response publish(@PathParam("id") UUID id, @HeaderParam("If-Match") @Nullable String ifMatch) {
+    return publication(lifecycle.publishDraft(actor(), id, requiredRevision(ifMatch, "publishing")));
   }
 
   @POST
@@ -647,10 +660,22 @@ public class PolicyResource {
     return new EntityTag(Integer.toString(draft.revision));
   }
 
-  private static @Nullable Integer revision(@Nullable String ifMatch) {
+  /**
+   * The revision a change is based on. Without it, the change would silently replace whatever another
+   * admin saved meanwhile, so it is required; {@code *} is the explicit "whatever is there now".
+   */
+  private static @Nullable Integer requiredRevision(@Nullable String ifMatch, String doing) {
     if (ifMatch == null || ifMatch.isBlank()) {
+      throw new DraftRevisionRequiredException(doing + " a draft requires If-Match with the draft's ETag (its revision,"
+          + " e.g. \"3\"), so that a change made meanwhile is not overwritten; GET the draft to learn it");
+    }
+    if (ifMatch.strip().equals("*")) {
       return null;
     }
+    return revision(ifMatch);
+  }
+
+  private static Integer revision(String ifMatch) {
     String tag = ifMatch.strip();
     if (tag.startsWith("W/")) {
       tag = tag.substring(2);

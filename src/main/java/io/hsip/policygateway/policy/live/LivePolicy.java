@@ -13,9 +13,13 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jspecify.annotations.Nullable;
 
@@ -64,9 +68,12 @@ public class LivePolicy {
     if (!config.reload().enabled()) {
       return;
     }
+    PolicyConfig.Reload reload = config.reload();
     PolicyReloader started = new PolicyReloader(
         "live", this::connect, config.liveSet(), compiler,
-        config.reload().pollInterval(), config.reload().reconnectDelay(), live::set);
+        new PolicyReloader.Timing(reload.pollInterval(), reload.reconnectDelay(), reload.heartbeat(),
+            reload.networkTimeout()),
+        live::set);
     started.start();
     reloader = started;
   }
@@ -103,12 +110,44 @@ public class LivePolicy {
   }
 
   private java.sql.Connection connect() throws java.sql.SQLException {
-    Properties props = new Properties();
-    props.setProperty("user", user);
-    password.ifPresent(p -> props.setProperty("password", p));
-    props.setProperty("ApplicationName", "hsip-policy-reloader");
+    Properties props = listenerProperties(additionalJdbcProperties(), user, password, config.reload().networkTimeout());
     java.sql.Connection connection = DriverManager.getConnection(jdbcUrl, props);
     connection.setAutoCommit(true);
     return connection;
+  }
+
+  private static final String ADDITIONAL = "quarkus.datasource.jdbc.additional-jdbc-properties.";
+
+  /** The datasource's {@code additional-jdbc-properties} (TLS, target server type, ...), by driver name. */
+  private static Map<String, String> additionalJdbcProperties() {
+    org.eclipse.microprofile.config.Config all = ConfigProvider.getConfig();
+    Map<String, String> out = new TreeMap<>();
+    for (String name : all.getPropertyNames()) {
+      if (name.startsWith(ADDITIONAL)) {
+        all.getOptionalValue(name, String.class).ifPresent(v -> out.put(name.substring(ADDITIONAL.length()), v));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Driver properties of the listening connection: those of the datasource (so it connects as the pool
+   * does, TLS included), plus the timeouts a connection that waits for notifications needs: without a
+   * socket timeout and TCP keep-alive a silently dead connection blocks its reader forever. The
+   * datasource's own settings win.
+   */
+  static Properties listenerProperties(
+      Map<String, String> datasource, String user, Optional<String> password, Duration networkTimeout) {
+    Properties props = new Properties();
+    long seconds = Math.max(1, (networkTimeout.toMillis() + 999) / 1000);
+    props.setProperty("socketTimeout", Long.toString(seconds));
+    props.setProperty("connectTimeout", Long.toString(seconds));
+    props.setProperty("loginTimeout", Long.toString(seconds));
+    props.setProperty("tcpKeepAlive", "true");
+    props.putAll(datasource);
+    props.setProperty("user", user);
+    password.ifPresent(p -> props.setProperty("password", p));
+    props.setProperty("ApplicationName", "hsip-policy-reloader");
+    return props;
   }
 }

@@ -22,11 +22,35 @@ import org.postgresql.PGNotification;
  * as soon as one arrives; every {@code pollInterval} it checks anyway, in case a notification was lost.
  * A broken connection is replaced after {@code reconnectDelay}; the last loaded policy stays in force
  * meanwhile. The stored digest is verified against the loaded canonical document before use.
+ *
+ * <p>A connection can also die silently (a partition, a failed-over primary, a NAT that forgot it): no
+ * error, no notification, and any read on it blocks forever. So every {@code heartbeat} the reloader
+ * makes a round trip, and every read has the {@code networkTimeout} as its deadline; a round trip that
+ * misses it counts as a broken connection and is replaced like one.
  */
 public final class PolicyReloader implements AutoCloseable {
 
   /** The channel the publication trigger notifies (see V10__policy_lifecycle.sql). */
   public static final String CHANNEL = "hsip_policy_published";
+
+  /**
+   * How often the reloader acts, and how long it waits.
+   *
+   * @param pollInterval check the latest version this often even without a notification
+   * @param reconnectDelay wait this long before replacing a broken connection
+   * @param heartbeat make a round trip at least this often, to find a silently dead connection
+   * @param networkTimeout longest wait for the server's answer before the connection counts as dead
+   */
+  public record Timing(Duration pollInterval, Duration reconnectDelay, Duration heartbeat, Duration networkTimeout) {
+    /** Checks that every duration is positive. */
+    public Timing {
+      for (Duration d : new Duration[] {pollInterval, reconnectDelay, heartbeat, networkTimeout}) {
+        if (!d.isPositive()) {
+          throw new IllegalArgumentException("reload timings must be positive: " + d);
+        }
+      }
+    }
+  }
 
   /** Opens a new database connection for the listener. */
   @FunctionalInterface
@@ -39,8 +63,7 @@ public final class PolicyReloader implements AutoCloseable {
   private final ConnectionSource connections;
   private final String policySet;
   private final PolicyCompiler compiler;
-  private final Duration pollInterval;
-  private final Duration reconnectDelay;
+  private final Timing timing;
   private final Consumer<CompiledPolicy> onLoad;
   private final AtomicReference<@Nullable CompiledPolicy> current = new AtomicReference<>();
   private final Thread thread;
@@ -54,14 +77,13 @@ public final class PolicyReloader implements AutoCloseable {
    * @param onLoad called on the reloader's thread with each newly loaded version
    */
   public PolicyReloader(
-      String name, ConnectionSource connections, String policySet, PolicyCompiler compiler, Duration pollInterval,
-      Duration reconnectDelay, Consumer<CompiledPolicy> onLoad) {
+      String name, ConnectionSource connections, String policySet, PolicyCompiler compiler, Timing timing,
+      Consumer<CompiledPolicy> onLoad) {
     this.name = name;
     this.connections = connections;
     this.policySet = policySet;
     this.compiler = compiler;
-    this.pollInterval = pollInterval;
-    this.reconnectDelay = reconnectDelay;
+    this.timing = timing;
     this.onLoad = onLoad;
     this.thread = Thread.ofPlatform().daemon().name("policy-reloader-" + name).unstarted(this::run);
   }
@@ -96,15 +118,20 @@ public final class PolicyReloader implements AutoCloseable {
     while (running) {
       try (Connection c = connections.open()) {
         connection = c;
+        // Whatever the connection source set, no read may block longer than this (getNotifications
+        // applies its own shorter wait and restores this one afterwards).
+        c.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, timing.networkTimeout().toMillis()));
         PGConnection pg = c.unwrap(PGConnection.class);
         try (Statement listen = c.createStatement()) {
           listen.execute("LISTEN " + CHANNEL);
         }
         // Check after LISTEN, so that a version published in between is not missed.
         check(c);
-        long nextPoll = System.nanoTime() + pollInterval.toNanos();
+        long nextPoll = System.nanoTime() + timing.pollInterval().toNanos();
+        long nextHeartbeat = System.nanoTime() + timing.heartbeat().toNanos();
         while (running) {
-          int waitMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (nextPoll - System.nanoTime()) / 1_000_000));
+          long until = Math.min(nextPoll, nextHeartbeat);
+          int waitMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (until - System.nanoTime()) / 1_000_000));
           PGNotification[] notifications = pg.getNotifications(waitMs);
           boolean ours = false;
           if (notifications != null) {
@@ -114,7 +141,11 @@ public final class PolicyReloader implements AutoCloseable {
           }
           if (ours || System.nanoTime() >= nextPoll) {
             check(c);
-            nextPoll = System.nanoTime() + pollInterval.toNanos();
+            nextPoll = System.nanoTime() + timing.pollInterval().toNanos();
+            nextHeartbeat = System.nanoTime() + timing.heartbeat().toNanos();
+          } else if (System.nanoTime() >= nextHeartbeat) {
+            heartbeat(c);
+            nextHeartbeat = System.nanoTime() + timing.heartbeat().toNanos();
           }
         }
       } catch (SQLException | RuntimeException e) {
@@ -122,11 +153,18 @@ public final class PolicyReloader implements AutoCloseable {
           return;
         }
         Log.warnf("policy reloader %s: listening failed (%s); reconnecting in %s, the current policy stays in force",
-            name, e.getMessage(), reconnectDelay);
-        sleep(reconnectDelay);
+            name, e.getMessage(), timing.reconnectDelay());
+        sleep(timing.reconnectDelay());
       } finally {
         connection = null;
       }
+    }
+  }
+
+  /** A round trip: fails within the network timeout when the connection is dead, however it died. */
+  private static void heartbeat(Connection c) throws SQLException {
+    try (Statement ping = c.createStatement()) {
+      ping.execute("SELECT 1");
     }
   }
 

@@ -101,7 +101,8 @@ public record Rule(
   /**
    * A weekly window in the document's time zone. {@code from} is inclusive and {@code until}
    * exclusive; when {@code until} is not after {@code from} the window wraps past midnight (night
-   * hours). Days are those of the local date of the request.
+   * hours). Days name the day a window opens: for a wrapping window the hours after midnight belong to
+   * the previous day's window (with {@code days: [fri]}, 22:00-06:00 is Friday 22:00 to Saturday 06:00).
    *
    * @param days days that match (empty: every day)
    * @param from start of the daily window, or null for midnight

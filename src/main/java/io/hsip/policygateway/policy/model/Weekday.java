@@ -29,6 +29,11 @@ public enum Weekday {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /** The day after this one ({@code sun} is followed by {@code mon}). */
+  public Weekday next() {
+    return values()[(ordinal() + 1) % 7];
+  }
+
   /** Parses {@code mon} … {@code sun}. */
   public static Weekday parse(String text) {
     return valueOf(text.toUpperCase(Locale.ROOT));

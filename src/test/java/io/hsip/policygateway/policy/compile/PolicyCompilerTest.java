@@ -13,6 +13,51 @@ class PolicyCompilerTest {
 
   private final PolicyCompiler compiler = new PolicyCompiler(PolicyLimits.DEFAULTS);
 
+  /** A rule description with control, C1, line-separator and non-character code points, as YAML escapes. */
+  static final String AWKWARD = "\"tab\\tnul\\0del\\x7fnel\\Nc1\\x9bls\\u2028ps\\u2029bom\\ufeffnon\\uffffend\"";
+
+  @Test
+  void theCanonicalFormEscapesNonPrintableCharactersAndLoadsBackToTheSamePolicy() {
+    CompiledPolicy policy = compiler.compile(PolicyDocs.small("s", "8h", """
+        - id: awkward
+          effect: deny
+          description: %s
+        """.formatted(AWKWARD))).orThrow();
+    String description = policy.document().rules().get(1).description();
+    assertThat(description).isEqualTo("tab\tnul\0del\u007fnel\u0085c1\u009bls\u2028ps\u2029bom\ufeffnon\uffffend");
+    String canonical = policy.canonicalJson();
+    assertThat(canonical).contains(
+        "\"tab\\tnul\\u0000del\\u007fnel\\u0085c1\\u009bls\\u2028ps\\u2029bom\\ufeffnon\\uffffend\"");
+    assertThat(canonical.chars()).allMatch(c -> c >= 0x20 && c < 0x7f);
+
+    Compilation reloaded = compiler.compileForEnforcement(canonical);
+    assertThat(reloaded.errors()).isEmpty();
+    assertThat(reloaded.orThrow().digest()).isEqualTo(policy.digest());
+    assertThat(reloaded.orThrow().document()).isEqualTo(policy.document());
+  }
+
+  @Test
+  void theCanonicalFormEscapesLoneSurrogatesButKeepsPairs() {
+    com.fasterxml.jackson.databind.node.ObjectNode node =
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    node.put("k", "a\ud800b\udc00c\ud83d\ude00d");
+    assertThat(CanonicalJson.of(node)).isEqualTo("{\"k\":\"a\\ud800b\\udc00c\ud83d\ude00d\"}");
+  }
+
+  @Test
+  void aMaxTtlOfZeroOrLessIsRefused() {
+    for (String zero : new String[] {"0s", "0ms", "000h", "0d"}) {
+      Compilation c = compiler.compile(PolicyDocs.small("s", "8h", "")
+          .replace("timezone: Europe/Berlin", "timezone: Europe/Berlin\nmax_ttl: " + zero));
+      assertThat(c.errors()).extracting(Finding::code, Finding::pointer, Finding::line, Finding::column, Finding::message)
+          .containsExactly(tuple("zero-ttl", "/max_ttl", 4, 10,
+              "a max_ttl of 0 would allow with a TTL of 0; omit max_ttl for no global cap, or write deny rules"));
+    }
+    Compilation negative = compiler.compile(PolicyDocs.small("s", "8h", "")
+        .replace("timezone: Europe/Berlin", "timezone: Europe/Berlin\nmax_ttl: -1h"));
+    assertThat(negative.errors()).extracting(Finding::code, Finding::pointer).containsExactly(tuple("schema", "/max_ttl"));
+  }
+
   @Test
   void schemaErrorsPointAtTheOffendingValueAndKey() {
     Compilation c = compiler.compile(PolicyDocs.small("s", "8h", """

@@ -128,9 +128,65 @@ class PolicyEvaluationTest {
     assertThat(night(policy, "2026-07-01T20:30:00Z")).as("22:30 in Berlin in summer (UTC+2)").isEqualTo(Effect.ALLOW);
   }
 
+  @Test
+  void theEarlyHoursOfAWrappingWindowBelongToThePreviousDaysWindow() {
+    CompiledPolicy policy = compile(PolicyDocs.small("s", "8h", """
+        - id: night-shift
+          effect: allow
+          purpose: {exact: [night]}
+          time: {days: [mon, tue, wed, thu, fri], from: "22:00", until: "06:00"}
+        """));
+    // Friday 22:00 to Saturday 06:00 is Friday's window.
+    assertThat(night(policy, "2026-03-06T23:00:00+01:00")).as("Friday night").isEqualTo(Effect.ALLOW);
+    assertThat(night(policy, "2026-03-07T05:00:00+01:00")).as("Saturday early, Friday's window").isEqualTo(Effect.ALLOW);
+    assertThat(night(policy, "2026-03-07T06:00:00+01:00")).as("Saturday 06:00").isEqualTo(Effect.DENY);
+    assertThat(night(policy, "2026-03-07T22:00:00+01:00")).as("Saturday night").isEqualTo(Effect.DENY);
+    assertThat(night(policy, "2026-03-08T05:00:00+01:00")).as("Sunday early, Saturday's window").isEqualTo(Effect.DENY);
+    // Sunday 22:00 to Monday 06:00 is Sunday's window, which is not listed.
+    assertThat(night(policy, "2026-03-09T05:00:00+01:00")).as("Monday early, Sunday's window").isEqualTo(Effect.DENY);
+    assertThat(night(policy, "2026-03-09T22:00:00+01:00")).as("Monday night").isEqualTo(Effect.ALLOW);
+    assertThat(night(policy, "2026-03-10T05:59:00+01:00")).as("Tuesday early, Monday's window").isEqualTo(Effect.ALLOW);
+  }
+
+  @Test
+  void aWholeDayRuleDoesNotCoverTheNextMorningOfAWrappingWindow() {
+    Compilation c = compiler.compile(PolicyDocs.small("s", "8h", """
+        - id: no-friday
+          effect: deny
+          purpose: {exact: [night]}
+          time: {days: [fri]}
+        - id: friday-night
+          effect: allow
+          purpose: {exact: [night]}
+          time: {days: [fri], from: "22:00", until: "06:00"}
+        """));
+    // The allow still grants Saturday 00:00-06:00, so it is not shadowed.
+    assertThat(c.warnings()).extracting(Finding::code).doesNotContain("shadowed-rule");
+    assertThat(night(c.orThrow(), "2026-03-07T01:00:00+01:00")).isEqualTo(Effect.ALLOW);
+    assertThat(night(c.orThrow(), "2026-03-06T23:00:00+01:00")).isEqualTo(Effect.DENY);
+  }
+
   private static Effect night(CompiledPolicy policy, String at) {
     return policy.evaluate(PolicyDocs.request(RequesterKind.MEMBER, Set.of(), 50, "x", Set.of(), "night", 60_000, at))
         .effect();
+  }
+
+  @Test
+  void conditionsSeeGroupListsInSortedOrder() {
+    // Set.copyOf iterates in a per-JVM random order; a condition must not depend on it.
+    CompiledPolicy policy = compile(PolicyDocs.small("s", "8h", """
+        - id: ordered
+          effect: allow
+          purpose: {exact: [ordered]}
+          condition: >-
+            requester.groups == ["g1", "g2", "g3", "g4", "g5", "g6", "g7", "g8"] &&
+            target.groups == ["t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8"] && requester.groups[0] == "g1"
+        """));
+    Set<String> groups = Set.of("g5", "g3", "g8", "g1", "g7", "g2", "g6", "g4");
+    Set<String> targetGroups = new java.util.LinkedHashSet<>(List.of("t8", "t7", "t6", "t5", "t4", "t3", "t2", "t1"));
+    Decision d = policy.evaluate(PolicyDocs.request(RequesterKind.MEMBER, groups, 50, "x", targetGroups, "ordered",
+        MINUTE, "2026-03-04T10:00:00+01:00"));
+    assertThat(d.effect()).isEqualTo(Effect.ALLOW);
   }
 
   @Test

@@ -81,6 +81,60 @@ class PolicyHostileDocumentTest {
   }
 
   @Test
+  void longKeysOverManyValuesCostNoMoreThanTheDocument() {
+    // A 200,000-character key over 60,000 values: pointer strings built per value would need 12 GB.
+    // (Explicit "? key" syntax, since implicit keys are limited to 1,024 characters.)
+    String doc = "? " + "k".repeat(200_000) + "\n: ? " + "x".repeat(100_000) + "\n  : [" + "0,".repeat(59_999) + "0]\n";
+    Compilation c = compiler.compile(doc);
+    assertThat(c.errors()).filteredOn(f -> f.message().startsWith("property ")).singleElement().satisfies(f -> {
+      assertThat(f.code()).isEqualTo("schema");
+      assertThat(f.line()).isEqualTo(2); // where the key's value starts
+      assertThat(f.column()).isEqualTo(3);
+      // The message names the key by its start, not all 200,000 characters of it.
+      assertThat(f.message()).startsWith("property 'kkkk").contains("…(200000 characters)").hasSizeLessThan(300);
+    });
+  }
+
+  @Test
+  void longKeysNestedToTheDepthLimitCostNoMoreThanTheDocument() {
+    // 31 levels of 15,000-character keys, each holding a few hundred values.
+    StringBuilder doc = new StringBuilder();
+    for (int depth = 0; depth < 31; depth++) {
+      String indent = "  ".repeat(depth);
+      doc.append(indent).append("list").append(": [").append("1,".repeat(199)).append("1]\n");
+      doc.append(indent).append("? ").append(Character.toString('a' + depth % 26).repeat(15_000)).append('\n');
+      doc.append(indent).append(":\n");
+    }
+    doc.append("  ".repeat(31)).append("end: 1\n");
+    Compilation c = compiler.compile(doc.toString());
+    assertThat(c.ok()).isFalse();
+    assertThat(c.errors()).allSatisfy(f -> assertThat(f.code()).isEqualTo("schema"));
+  }
+
+  @Test
+  void complexAndNullKeysAreRefusedWithAClearMessage() {
+    assertThat(onlyError("? [a, b]\n: x\n")).satisfies(f -> {
+      assertThat(f.code()).isEqualTo("yaml");
+      assertThat(f.message()).isEqualTo("invalid YAML: mapping keys must be strings, not sequences");
+      assertThat(f.line()).isEqualTo(1);
+      assertThat(f.column()).isEqualTo(3);
+    });
+    assertThat(onlyError("rules:\n  ? {a: 1}\n  : y\n").message())
+        .isEqualTo("invalid YAML: mapping keys must be strings, not mappings");
+    assertThat(onlyError("? - a\n  - b\n: x\n").message())
+        .isEqualTo("invalid YAML: mapping keys must be strings, not sequences");
+    assertThat(onlyError("~: x\n").message()).isEqualTo("invalid YAML: mapping keys must be strings, not null");
+    assertThat(onlyError("null: x\n").message()).isEqualTo("invalid YAML: mapping keys must be strings, not null");
+    assertThat(onlyError("? \n: x\n").message()).isEqualTo("invalid YAML: mapping keys must be strings, not null");
+    assertThat(onlyError("a: 1\n? !!null ''\n: x\n").message())
+        .isEqualTo("invalid YAML: mapping keys must be strings, not null");
+    // A quoted "null" is a string, and only the schema has something to say about it.
+    assertThat(compiler.compile("schema: hsip.io/policy/v1\n'null': x\n").errors())
+        .filteredOn(f -> f.pointer().equals("/null")).singleElement()
+        .satisfies(f -> assertThat(f.code()).isEqualTo("schema"));
+  }
+
+  @Test
   void recursiveAliasesAreRefused() {
     assertThat(onlyError("a: &a [*a]\n").message()).isEqualTo("alias *a refers to no complete anchored value");
   }

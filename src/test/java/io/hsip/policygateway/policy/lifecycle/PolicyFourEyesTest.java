@@ -46,7 +46,7 @@ class PolicyFourEyesTest {
   private static String submit(RequestSpecification who, String document) {
     String draft = who.contentType("application/yaml").body(document.getBytes(StandardCharsets.UTF_8))
         .post(API + "/drafts").then().statusCode(201).extract().path("id");
-    return who.post(API + "/drafts/" + draft + "/publish").then().statusCode(202)
+    return who.header("If-Match", "\"1\"").post(API + "/drafts/" + draft + "/publish").then().statusCode(202)
         .header("Location", startsWith("http")).extract().path("id");
   }
 
@@ -85,6 +85,33 @@ class PolicyFourEyesTest {
         .body("actor", org.hamcrest.Matchers.contains("alice.admin", "alice.admin", "bob.admin"))
         .body("[2].version", equalTo(1))
         .body("[2].details.requested_by", equalTo("alice.admin"));
+  }
+
+  @Test
+  void anAdminWhoEditedTheDraftCannotApproveIt() {
+    String set = PolicyDocs.uniqueSet();
+    RequestSpecification carol = given().auth().oauth2(TestTokens.bearer("carol.admin", Roles.ADMIN));
+    String draft = alice().contentType("application/yaml").body(PolicyDocs.small(set, "8h", "").getBytes(StandardCharsets.UTF_8))
+        .post(API + "/drafts").then().statusCode(201).extract().path("id");
+    // Bob edits Alice's draft, then Alice submits it: Bob approving would be approving his own change.
+    bob().contentType("application/yaml").header("If-Match", "\"1\"")
+        .body(PolicyDocs.small(set, "2h", "").getBytes(StandardCharsets.UTF_8))
+        .put(API + "/drafts/" + draft).then().statusCode(200);
+    String approval = alice().header("If-Match", "\"2\"").post(API + "/drafts/" + draft + "/publish").then().statusCode(202).extract().path("id");
+    given().auth().oauth2(TestTokens.viewer()).get(API + "/approvals/" + approval).then().statusCode(200)
+        .body("authors", org.hamcrest.Matchers.contains("alice.admin", "bob.admin"));
+
+    bob().post(API + "/approvals/" + approval + "/approve")
+        .then().statusCode(403)
+        .contentType(startsWith(Problem.MEDIA_TYPE))
+        .body("type", equalTo("https://hsip.io/problems/four-eyes"))
+        .body("detail", equalTo("four-eyes mode: bob.admin edited the draft of this publication and cannot approve it;"
+            + " an admin who did not write it must"));
+    alice().post(API + "/approvals/" + approval + "/approve").then().statusCode(403);
+    carol.post(API + "/approvals/" + approval + "/approve")
+        .then().statusCode(201)
+        .body("published_by", equalTo("alice.admin"))
+        .body("approved_by", equalTo("carol.admin"));
   }
 
   @Test

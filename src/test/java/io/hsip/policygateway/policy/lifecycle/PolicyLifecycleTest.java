@@ -33,7 +33,7 @@ class PolicyLifecycleTest {
 
   private PolicyVersion publishNew(String document) {
     PolicyDraft draft = lifecycle.createDraft(ALICE, bytes(document)).draft();
-    PolicyVersion version = lifecycle.publishDraft(ALICE, draft.id).version();
+    PolicyVersion version = lifecycle.publishDraft(ALICE, draft.id, draft.revision).version();
     assertThat(version).isNotNull();
     return version;
   }
@@ -69,6 +69,22 @@ class PolicyLifecycleTest {
     assertThat(publish.detailsTree().path("rule_count").asInt()).isEqualTo(1);
     assertThat(publish.detailsTree().has("draft_id")).isTrue();
     assertThat(publish.occurredAt).isEqualTo(v1.publishedAt);
+  }
+
+  @Test
+  void aVersionWithNonPrintableCharactersIsStoredInACanonicalFormThatLoadsBack() {
+    String set = PolicyDocs.uniqueSet();
+    PolicyVersion v1 = publishNew(PolicyDocs.small(set, "8h", """
+        - id: awkward
+          effect: deny
+          purpose: {exact: [never]}
+          description: "del\\x7fnel\\Nls\\u2028ps\\u2029nul\\0end"
+        """));
+    assertThat(v1.canonical).contains("\"del\\u007fnel\\u0085ls\\u2028ps\\u2029nul\\u0000end\"");
+    // Replicas and simulation load the stored canonical form, so it must compile to the same policy.
+    Decision d = lifecycle.simulate(set, 1, PolicyDocs.memberChat("chat", 60_000));
+    assertThat(d.effect()).isEqualTo(Effect.ALLOW);
+    assertThat(d.policy().digest()).isEqualTo(v1.digest);
   }
 
   @Test
@@ -141,7 +157,7 @@ class PolicyLifecycleTest {
     publishNew(PolicyDocs.small(set, "8h", ""));
     PolicyDraft same = lifecycle.createDraft(ALICE, bytes("# only a comment differs\n" + PolicyDocs.small(set, "8h", "")))
         .draft();
-    assertThatThrownBy(() -> lifecycle.publishDraft(ALICE, same.id))
+    assertThatThrownBy(() -> lifecycle.publishDraft(ALICE, same.id, 1))
         .isInstanceOf(PolicyConflictException.class)
         .hasMessage("the document is identical to version 1 of " + set + ", which is in force; there is nothing to publish");
     // The failed publish rolled back: the draft is still there.

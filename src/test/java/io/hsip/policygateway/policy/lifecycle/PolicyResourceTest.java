@@ -63,7 +63,7 @@ class PolicyResourceTest {
 
   private static String publishNew(String set, String cap) {
     String id = createDraft(PolicyDocs.small(set, cap, ""));
-    admin().post(API + "/drafts/" + id + "/publish").then().statusCode(201);
+    admin().header("If-Match", "\"1\"").post(API + "/drafts/" + id + "/publish").then().statusCode(201);
     return id;
   }
 
@@ -114,6 +114,19 @@ class PolicyResourceTest {
   }
 
   @Test
+  void validateRejectsComplexMappingKeysAsAnInvalidPolicy() {
+    for (String document : new String[] {"? [a, b]\n: x\n", "? {a: 1}\n: y\n", "~: x\n"}) {
+      problem(viewer().contentType(YAML).body(yaml(document)).post(API + "/validate").then(), 400)
+          .body("type", equalTo("https://hsip.io/problems/invalid-policy"))
+          .body("violations[0].code", equalTo("yaml"))
+          .body("violations[0].message", startsWith("invalid YAML: mapping keys must be strings"))
+          .body("detail", org.hamcrest.Matchers.not(containsString("Exception")));
+      problem(admin().contentType(YAML).body(yaml(document)).post(API + "/drafts").then(), 400)
+          .body("type", equalTo("https://hsip.io/problems/invalid-policy"));
+    }
+  }
+
+  @Test
   void validateRefusesOversizedDocumentsAndOtherMediaTypes() {
     byte[] big = yaml("# " + "x".repeat(600 * 1024) + "\n");
     problem(viewer().contentType(YAML).body(big).post(API + "/validate").then(), 413)
@@ -154,9 +167,15 @@ class PolicyResourceTest {
     problem(admin().contentType(YAML).header("If-Match", "\"1\"").body(yaml(PolicyDocs.small(set, "2h", "")))
         .put(API + "/drafts/" + id).then(), 412)
         .body("type", equalTo("https://hsip.io/problems/stale-draft"));
+    // Without If-Match the update could overwrite a change made meanwhile: 428, and nothing changes.
+    problem(admin().contentType(YAML).body(yaml(PolicyDocs.small(set, "2h", ""))).put(API + "/drafts/" + id).then(), 428)
+        .body("type", equalTo("https://hsip.io/problems/if-match-required"))
+        .body("title", equalTo("If-Match required"))
+        .body("detail", startsWith("updating a draft requires If-Match"));
+    viewer().get(API + "/drafts/" + id).then().statusCode(200).body("revision", equalTo(2));
     problem(admin().contentType(YAML).header("If-Match", "yesterday").body(yaml(PolicyDocs.small(set, "2h", "")))
         .put(API + "/drafts/" + id).then(), 400);
-    problem(admin().contentType(YAML).body(yaml("schema: nope")).put(API + "/drafts/" + id).then(), 400)
+    problem(admin().contentType(YAML).header("If-Match", "\"2\"").body(yaml("schema: nope")).put(API + "/drafts/" + id).then(), 400)
         .body("violations.code", everyItem(equalTo("schema")));
 
     admin().delete(API + "/drafts/" + id).then().statusCode(204);
@@ -189,7 +208,7 @@ class PolicyResourceTest {
   void publishListExportDiffAndRollback() {
     String set = PolicyDocs.uniqueSet();
     String first = createDraft(PolicyDocs.small(set, "8h", ""));
-    admin().post(API + "/drafts/" + first + "/publish")
+    admin().header("If-Match", "\"1\"").post(API + "/drafts/" + first + "/publish")
         .then().statusCode(201)
         .header("Location", containsString(API + "/sets/" + set + "/versions/1"))
         .body("version", equalTo(1))
@@ -200,7 +219,7 @@ class PolicyResourceTest {
 
     // The same content again is a conflict, and leaves the draft in place.
     String again = createDraft(PolicyDocs.small(set, "1h", ""));
-    problem(admin().post(API + "/drafts/" + again + "/publish").then(), 409)
+    problem(admin().header("If-Match", "\"1\"").post(API + "/drafts/" + again + "/publish").then(), 409)
         .body("detail", equalTo("the document is identical to version 2 of " + set
             + ", which is in force; there is nothing to publish"));
     viewer().get(API + "/drafts/" + again).then().statusCode(200);
@@ -350,10 +369,30 @@ class PolicyResourceTest {
   }
 
   @Test
+  void publishingNeedsTheRevisionThatWasReviewed() {
+    String set = PolicyDocs.uniqueSet();
+    String id = createDraft(PolicyDocs.small(set, "8h", ""));
+    problem(admin().post(API + "/drafts/" + id + "/publish").then(), 428)
+        .body("type", equalTo("https://hsip.io/problems/if-match-required"))
+        .body("detail", startsWith("publishing a draft requires If-Match"));
+    admin().contentType(YAML).header("If-Match", "\"1\"").body(yaml(PolicyDocs.small(set, "1h", "")))
+        .put(API + "/drafts/" + id).then().statusCode(200);
+    problem(admin().header("If-Match", "\"1\"").post(API + "/drafts/" + id + "/publish").then(), 412)
+        .body("type", equalTo("https://hsip.io/problems/stale-draft"));
+    viewer().get(API + "/sets/" + set + "/versions").then().statusCode(404);
+    admin().header("If-Match", "\"2\"").post(API + "/drafts/" + id + "/publish").then().statusCode(201);
+    given().get("/q/openapi?format=json").then().statusCode(200)
+        .body("paths.'/api/v1/policies/drafts/{id}/publish'.post.responses.'428'", notNullValue())
+        .body("paths.'/api/v1/policies/drafts/{id}'.put.responses.'428'", notNullValue())
+        .body("paths.'/api/v1/policies/drafts/{id}'.put.parameters.find { it.name == 'If-Match' }.required",
+            equalTo(true));
+  }
+
+  @Test
   void aSecondAdminTokenIsAnotherActor() {
     String set = PolicyDocs.uniqueSet();
     String id = createDraft(PolicyDocs.small(set, "8h", ""));
-    as(TestTokens.bearer("bob.admin", Roles.ADMIN)).post(API + "/drafts/" + id + "/publish")
+    as(TestTokens.bearer("bob.admin", Roles.ADMIN)).header("If-Match", "\"1\"").post(API + "/drafts/" + id + "/publish")
         .then().statusCode(201).body("published_by", equalTo("bob.admin"));
   }
 }

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,8 @@ class PolicyHotReloadTest {
 
   private PolicyReloader reloader(String name, String set, Duration poll, ConcurrentHashMap<Integer, Long> loadedAt) {
     return new PolicyReloader(name, () -> connect("reloader-" + name), set, new PolicyCompiler(PolicyLimits.DEFAULTS),
-        poll, Duration.ofMillis(100), p -> loadedAt.putIfAbsent(p.version(), System.nanoTime()));
+        new PolicyReloader.Timing(poll, Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofSeconds(15)),
+        p -> loadedAt.putIfAbsent(p.version(), System.nanoTime()));
   }
 
   private void publish(String document) {
@@ -141,6 +143,94 @@ class PolicyHotReloadTest {
   }
 
   @Test
+  void aConnectionThatDiesSilentlyIsFoundByTheHeartbeatAndReplaced() throws Exception {
+    String set = PolicyDocs.uniqueSet();
+    publish(PolicyDocs.small(set, "8h", ""));
+    ConcurrentHashMap<Integer, Long> loaded = new ConcurrentHashMap<>();
+    AtomicInteger opened = new AtomicInteger();
+    try (FreezingProxy proxy = new FreezingProxy(java.net.URI.create(url.substring(5)))) {
+      // The first connection goes through a proxy that will stop passing bytes without closing anything,
+      // as a partition or a vanished primary does; later ones go straight to the database.
+      PolicyReloader.ConnectionSource source = () -> {
+        String via = opened.getAndIncrement() == 0 ? proxy.jdbcUrl(url) : url;
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        props.setProperty("ApplicationName", "reloader-frozen");
+        return DriverManager.getConnection(via, props);
+      };
+      // No periodic check (an hour): only the heartbeat can find out that the connection is dead.
+      try (PolicyReloader reloader = new PolicyReloader("frozen", source, set, new PolicyCompiler(PolicyLimits.DEFAULTS),
+          new PolicyReloader.Timing(NEVER, Duration.ofMillis(100), Duration.ofMillis(300), Duration.ofMillis(700)),
+          p -> loaded.putIfAbsent(p.version(), System.nanoTime()))) {
+        reloader.start();
+        await("initial load", Duration.ofSeconds(10), () -> version(reloader) == 1);
+        proxy.freeze();
+        publish(PolicyDocs.small(set, "2h", ""));
+        await("version 2 on a new connection", Duration.ofSeconds(10), () -> version(reloader) == 2);
+        assertThat(opened.get()).isGreaterThanOrEqualTo(2);
+      }
+    }
+  }
+
+  /** A TCP proxy to the database that can stop forwarding while keeping every socket open. */
+  private static final class FreezingProxy implements AutoCloseable {
+    private final java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+    private final java.util.List<java.net.Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean frozen;
+
+    FreezingProxy(java.net.URI database) throws java.io.IOException {
+      java.net.URI target = database;
+      Thread.ofPlatform().daemon().start(() -> {
+        while (!server.isClosed()) {
+          try {
+            java.net.Socket client = server.accept();
+            java.net.Socket upstream = new java.net.Socket(target.getHost(), target.getPort() < 0 ? 5432 : target.getPort());
+            sockets.add(client);
+            sockets.add(upstream);
+            pump(client, upstream);
+            pump(upstream, client);
+          } catch (java.io.IOException e) {
+            return;
+          }
+        }
+      });
+    }
+
+    String jdbcUrl(String direct) {
+      return direct.replaceFirst("//[^/]+/", "//127.0.0.1:" + server.getLocalPort() + "/");
+    }
+
+    void freeze() {
+      frozen = true;
+    }
+
+    private void pump(java.net.Socket from, java.net.Socket to) {
+      Thread.ofPlatform().daemon().start(() -> {
+        byte[] buffer = new byte[8192];
+        try {
+          int n;
+          while ((n = from.getInputStream().read(buffer)) >= 0) {
+            if (!frozen) {
+              to.getOutputStream().write(buffer, 0, n);
+              to.getOutputStream().flush();
+            }
+          }
+        } catch (java.io.IOException e) {
+          // A socket closed: the test is over.
+        }
+      });
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      server.close();
+      for (java.net.Socket s : sockets) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
   void thePeriodicCheckCatchesWhatNotificationsMissed() throws Exception {
     String set = PolicyDocs.uniqueSet();
     publish(PolicyDocs.small(set, "8h", ""));
@@ -162,7 +252,8 @@ class PolicyHotReloadTest {
           });
     };
     try (PolicyReloader reloader = new PolicyReloader("deaf", deaf, set, new PolicyCompiler(PolicyLimits.DEFAULTS),
-        Duration.ofMillis(300), Duration.ofMillis(100), p -> { })) {
+        new PolicyReloader.Timing(Duration.ofMillis(300), Duration.ofMillis(100), Duration.ofSeconds(10),
+            Duration.ofSeconds(15)), p -> { })) {
       reloader.start();
       await("initial load", Duration.ofSeconds(10), () -> version(reloader) == 1);
       publish(PolicyDocs.small(set, "2h", ""));
