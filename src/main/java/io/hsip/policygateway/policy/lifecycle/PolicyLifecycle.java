@@ -155,11 +155,19 @@ public class PolicyLifecycle {
     return new SavedDraft(draft, compilation.warnings());
   }
 
-  /** Deletes a draft. */
+  /**
+   * Deletes a draft.
+   *
+   * @param expectedRevision the revision the admin reviewed ({@code If-Match}), or null to not check
+   */
   @Transactional
-  public void deleteDraft(String actor, UUID id) {
+  public void deleteDraft(String actor, UUID id, @Nullable Integer expectedRevision) {
     lockAdminWrites();
     PolicyDraft draft = draft(id);
+    if (expectedRevision != null && expectedRevision != draft.revision) {
+      throw new StaleDraftException("draft " + id + " is at revision " + draft.revision + ", not " + expectedRevision
+          + "; review it again before deleting it");
+    }
     draft.delete();
     PolicyAdminEvent.record(now(), actor, PolicyAdminEvent.Action.DRAFT_DELETE, draft.policySet, null,
         draft.digest, Map.of("draft_id", id.toString(), "revision", draft.revision));

@@ -423,10 +423,16 @@ public class PolicyResource {
   @DELETE
   @Path("/drafts/{id}")
   @RolesAllowed(Roles.ADMIN)
-  @Operation(summary = "Delete a draft")
+  @Operation(
+      summary = "Delete a draft",
+      description = "If-Match is required: send the ETag of the draft you mean to delete; 412 if it changed"
+          + " meanwhile, 428 without it.")
+  @Parameter(name = "If-Match", in = ParameterIn.HEADER, required = true, description = "The draft's ETag, e.g. \"3\"")
   @APIResponse(responseCode = "204", description = "Deleted")
-  public void deleteDraft(@PathParam("id") UUID id) {
-    lifecycle.deleteDraft(actor(), id);
+  @APIResponse(responseCode = "412", description = "The draft changed", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(responseCode = "428", description = "If-Match missing", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  public void deleteDraft(@PathParam("id") UUID id, @HeaderParam("If-Match") @Nullable String ifMatch) {
+    lifecycle.deleteDraft(actor(), id, requiredRevision(ifMatch, "deleting"));
   }
 
   @POST

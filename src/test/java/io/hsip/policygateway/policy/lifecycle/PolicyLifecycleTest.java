@@ -238,7 +238,7 @@ class PolicyLifecycleTest {
         .hasMessage("draft " + draft.id + " is at revision 2, not 1; reload it and apply your change again");
     assertThatThrownBy(() -> lifecycle.updateDraft(ALICE, draft.id, null, bytes(PolicyDocs.small("other-set", "2h", ""))))
         .isInstanceOf(PolicyConflictException.class);
-    lifecycle.deleteDraft(ALICE, draft.id);
+    lifecycle.deleteDraft(ALICE, draft.id, null);
     assertThatThrownBy(() -> lifecycle.draft(draft.id)).isInstanceOf(PolicyNotFoundException.class);
     assertThat(eventsAfter(before, set)).extracting(e -> e.action + " by " + e.actor)
         .containsExactly("draft.create by alice.admin", "draft.update by bob.admin", "draft.delete by alice.admin");
