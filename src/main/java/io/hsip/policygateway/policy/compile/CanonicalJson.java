@@ -8,13 +8,13 @@ import java.util.Map;
 
 /**
  * The canonical form of a policy document: JSON with object keys sorted by UTF-16 code units, no
- * insignificant whitespace and RFC 8785 string escaping, except that every character YAML does not
- * allow raw or reads differently ({@code U+007F}–{@code U+009F}, {@code U+2028}, {@code U+2029},
- * {@code U+FEFF}, {@code U+FFFE}, {@code U+FFFF} and unpaired surrogates) is written as a JSON
- * &#92;uXXXX escape too. The canonical form is stored and loaded back through the YAML reader by every replica, so
- * it must read back as exactly the same data; RFC 8785 would write those characters raw, and the reader
- * refuses some and turns others into line breaks. Reformatting a YAML file or reordering its keys leaves
- * the canonical form, and so the digest, unchanged.
+ * insignificant whitespace and RFC 8785 string escaping, except that the few characters the YAML reader
+ * refuses raw (C1 controls {@code U+0080}–{@code U+009F} other than {@code U+0085}, {@code U+FFFE},
+ * {@code U+FFFF} and unpaired surrogates) are written as JSON &#92;uXXXX escapes too. Every replica
+ * loads the stored canonical form back through the YAML reader, so it must read back as exactly the same
+ * data; RFC 8785 would write those characters raw. Everything else stays as RFC 8785 writes it, so the
+ * digest of any document that could be loaded before is unchanged. Reformatting a YAML file or reordering
+ * its keys leaves the canonical form, and so the digest, unchanged.
  */
 public final class CanonicalJson {
 
@@ -87,8 +87,7 @@ public final class CanonicalJson {
         default -> {
           if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
             out.append(c).append(value.charAt(++i));
-          } else if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029 || c == 0xfeff
-              || c >= 0xfffe || Character.isSurrogate(c)) {
+          } else if (c < 0x20 || (c >= 0x80 && c <= 0x9f && c != 0x85) || c >= 0xfffe || Character.isSurrogate(c)) {
             out.append("\\u");
             for (int shift = 12; shift >= 0; shift -= 4) {
               out.append(Character.forDigit((c >> shift) & 0xf, 16));

@@ -78,9 +78,10 @@ class PolicyLifecycleTest {
         - id: awkward
           effect: deny
           purpose: {exact: [never]}
-          description: "del\\x7fnel\\Nls\\u2028ps\\u2029nul\\0end"
+          description: "del\\x7fnel\\Nc1\\x9bls\\u2028ps\\u2029nul\\0non\\uffffend"
         """));
-    assertThat(v1.canonical).contains("\"del\\u007fnel\\u0085ls\\u2028ps\\u2029nul\\u0000end\"");
+    // The C1 control and U+FFFF would be refused raw by the reader, so they are escaped; the rest stay RFC 8785.
+    assertThat(v1.canonical).contains("\"del\u007fnel\u0085c1\\u009bls\u2028ps\u2029nul\\u0000non\\uffffend\"");
     // Replicas and simulation load the stored canonical form, so it must compile to the same policy.
     Decision d = lifecycle.simulate(set, 1, PolicyDocs.memberChat("chat", 60_000));
     assertThat(d.effect()).isEqualTo(Effect.ALLOW);
