@@ -111,6 +111,7 @@ public class AuditIntegration {
   private void run() {
     long interval = config.integration().interval().toMillis();
     String lastProblem = "";
+    long backoff = 0;
     while (running) {
       try {
         wake.tryAcquire(interval, TimeUnit.MILLISECONDS);
@@ -122,6 +123,7 @@ public class AuditIntegration {
         long pending = pending();
         lag.set(pending);
         lastProblem = "";
+        backoff = 0;
         if (pending > 0 && running) {
           // Not due yet (or another replica integrates): look again once the interval has passed, rather than
           // on every append.
@@ -140,9 +142,20 @@ public class AuditIntegration {
           Log.errorf(e, "Audit integration failed; entries stay pending and are retried");
           lastProblem = String.valueOf(e.getMessage());
         }
+        // A failed round rolled back work on up to a full batch; retrying at once (appends wake the loop) would
+        // repeat that work continuously. Back off, doubling up to a minute, until a round succeeds.
+        backoff = backoff == 0 ? Math.max(interval, 1_000) : Math.min(backoff * 2, MAX_BACKOFF_MS);
+        try {
+          stopping.tryAcquire(backoff, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
     }
   }
+
+  private static final long MAX_BACKOFF_MS = 60_000;
 
   private long pending() {
     try (Connection connection = dataSource.getConnection();

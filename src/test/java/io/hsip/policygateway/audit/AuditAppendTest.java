@@ -34,6 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Group-commit appends and integration on the real PostgreSQL. */
@@ -174,8 +176,10 @@ class AuditAppendTest {
     assertThat(log.failures.get()).isEqualTo(1);
   }
 
-  @Test
-  void appendsCommitWithSynchronousCommitOnEvenWhenTheServerDefaultIsOff() throws Exception {
+  @ParameterizedTest
+  @CsvSource({"off, on", "local, on", "remote_apply, remote_apply"})
+  void appendsCommitAtLeastWithSynchronousCommitOnWhateverTheServerDefault(String serverDefault, String used)
+      throws Exception {
     // Records the setting each INSERT on audit_entry runs (and so commits) under.
     log.db.execute("CREATE TABLE test_commit_mode (mode text)",
         "CREATE FUNCTION test_record_mode() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
@@ -183,7 +187,7 @@ class AuditAppendTest {
         "CREATE TRIGGER test_record_mode AFTER INSERT ON audit_entry FOR EACH STATEMENT"
             + " EXECUTE FUNCTION test_record_mode()");
     String url = "jdbc:postgresql://127.0.0.1:5432/" + AuditDatabase.database() + "?currentSchema=" + log.db.schema()
-        + "&options=-c%20synchronous_commit%3Doff";
+        + "&options=-c%20synchronous_commit%3D" + serverDefault;
     AgroalDataSource relaxed = AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
         .connectionPoolConfiguration(cp -> cp.maxSize(2).acquisitionTimeout(Duration.ofSeconds(10))
             .connectionFactoryConfiguration(cf -> cf.jdbcUrl(url)
@@ -198,7 +202,7 @@ class AuditAppendTest {
       try (Connection c = relaxed.getConnection(); Statement s = c.createStatement();
           ResultSet r = s.executeQuery("SHOW synchronous_commit")) {
         r.next();
-        assertThat(r.getString(1)).as("the pool's default").isEqualTo("off");
+        assertThat(r.getString(1)).as("the pool's default").isEqualTo(serverDefault);
       }
       writer.start();
       writer.submit(AuditEntry.adminChange("alice", "durable").build()).join();
@@ -206,7 +210,7 @@ class AuditAppendTest {
       relaxed.close();
     }
     assertThat(log.db.queryLong("SELECT count(*) FROM test_commit_mode")).isEqualTo(1);
-    assertThat(log.db.queryLong("SELECT count(*) FROM test_commit_mode WHERE mode = 'on'")).isEqualTo(1);
+    assertThat(log.db.queryLong("SELECT count(*) FROM test_commit_mode WHERE mode = '" + used + "'")).isEqualTo(1);
   }
 
   @Test

@@ -88,6 +88,24 @@ class AuditCheckpointTest {
   }
 
   @Test
+  void aReplicaWhoseClockIsBehindAnotherReplicasCheckpointStillRateLimits() throws InterruptedException {
+    log.append(2);
+    assertThat(integrator.integrateOnce(true).map(Checkpoint::treeSize)).contains(2L);
+    // A second replica on the same database whose clock runs an hour behind the one that signed.
+    SettableClock behind = new SettableClock(Instant.parse("2026-03-01T11:00:00Z"));
+    TreeIntegrator other =
+        new TreeIntegrator(log.db.dataSource(), log.tiles, () -> Fixtures.RESPONDER, AuditFixture.ORIGIN, behind, 5);
+    log.append(1);
+    assertThat(other.integrateIfDue(MIN_INTERVAL)).as("the checkpoint was just seen").isEmpty();
+    assertThat(other.integrateIfDue(MIN_INTERVAL)).as("and is still fresh").isEmpty();
+    Thread.sleep(MIN_INTERVAL.toMillis() + 100);
+    assertThat(other.integrateIfDue(MIN_INTERVAL).map(Checkpoint::treeSize)).contains(3L);
+    log.append(1);
+    assertThat(other.integrateIfDue(MIN_INTERVAL)).as("its own checkpoint is fresh").isEmpty();
+    assertThat(log.db.queryLong("SELECT count(*) FROM audit_checkpoint")).isEqualTo(2);
+  }
+
+  @Test
   void aTreeThatNoLongerExtendsTheSignedCheckpointIsNotSigned() throws Exception {
     log.append(10);
     assertThat(integrator.integratePending(true).map(Checkpoint::treeSize)).contains(10L);

@@ -2,9 +2,14 @@ package io.hsip.policygateway.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hsip.policygateway.audit.bundle.BundleFormat;
+import io.hsip.policygateway.audit.internal.EntryFormat;
 import io.hsip.policygateway.audit.internal.EntryWriter;
 import io.hsip.policygateway.hsip.Fixtures;
+import io.hsip.policygateway.hsip.LowerHex;
 import io.hsip.policygateway.hsip.identity.SigningKey;
+import io.hsip.policygateway.hsip.transparency.CanonicalJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,6 +77,57 @@ class AuditExportWindowTest {
     AuditFixture.CliRun run = AuditFixture.verify(bundle.toString(), "--key", GATEWAY.publicKey().hex());
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(run.output()).contains("VERIFIED: 2 entries (leaves 0 to 2 of tree size 2)");
+  }
+
+  @Test
+  void theRangeEndsAtALeafRecordedAfterTheWindowNotAtOneRecordedBeforeIt() throws IOException {
+    // Leaf times out of order: 0 after the window, 1 inside it, 2 before it (a late commit), 3 after it.
+    Instant t = Instant.parse("2026-01-01T00:00:00Z");
+    appendAt(t.plusMillis(20), "after-1");
+    appendAt(t.plusMillis(5), "in-window");
+    appendAt(t.minusMillis(5), "before");
+    appendAt(t.plusMillis(30), "after-2");
+    log.integrateRound();
+    Path bundle = dir.resolve("bundle.zip");
+
+    var summary = log.export(bundle, t, t.plusMillis(10), null);
+
+    // Leaf 2 lies outside the window but proves nothing about its end; the range runs on to leaf 3.
+    assertThat(summary.endLeaf()).isEqualTo(3);
+    AuditFixture.CliRun run = AuditFixture.verify(bundle.toString(), "--key", GATEWAY.publicKey().hex());
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(run.output()).contains("end witness (leaf 3) is in the anchor tree and lies after the window");
+  }
+
+  @Test
+  void aRangeWhoseEndWitnessLiesBeforeTheWindowDoesNotVerify() throws IOException {
+    // A dishonest operator holds the key and re-signs an honest bundle's manifest for a later window, claiming
+    // it is empty, while an entry of that window (leaf 3) exists. The range ends at leaf 2, recorded before it.
+    Instant t = Instant.parse("2026-01-01T00:00:00Z");
+    appendAt(t.plusMillis(6), "in-first-window");
+    appendAt(t, "before");
+    appendAt(t.plusMillis(40), "after");
+    appendAt(t.plusMillis(55), "hidden");
+    log.integrateRound();
+    Path honest = dir.resolve("honest.zip");
+    assertThat(log.export(honest, t.plusMillis(5), t.plusMillis(10), null).endLeaf()).isEqualTo(2);
+
+    Map<String, byte[]> files = AuditTamperTest.read(honest);
+    ObjectNode manifest = CanonicalJson.parseObject(files.get(BundleFormat.MANIFEST));
+    manifest.put("window_from", EntryFormat.formatTime(t.plusMillis(50)));
+    manifest.put("window_to", EntryFormat.formatTime(t.plusMillis(60)));
+    manifest.put("entries_in_window", 0);
+    byte[] manifestBytes = CanonicalJson.encode(manifest);
+    files.put(BundleFormat.MANIFEST, manifestBytes);
+    files.put(BundleFormat.MANIFEST_SIGNATURE,
+        (LowerHex.encode(GATEWAY.sign(manifestBytes)) + "\n").getBytes(StandardCharsets.US_ASCII));
+    Path forged = dir.resolve("forged.zip");
+    AuditTamperTest.write(forged, files);
+
+    AuditFixture.CliRun run = AuditFixture.verify(forged.toString(), "--key", GATEWAY.publicKey().hex());
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+    assertThat(run.output()).contains("PROBLEM  end witness (leaf 2) was recorded at 2026-01-01T00:00:00.040Z, which is"
+        + " before the window end 2026-01-01T00:00:00.060Z: the range does not cover the whole window");
   }
 
   @Test

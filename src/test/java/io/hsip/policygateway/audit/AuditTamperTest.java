@@ -242,7 +242,7 @@ class AuditTamperTest {
     return CanonicalJson.encode(node);
   }
 
-  private static Map<String, byte[]> read(Path zip) throws IOException {
+  static Map<String, byte[]> read(Path zip) throws IOException {
     Map<String, byte[]> files = new LinkedHashMap<>();
     try (ZipFile file = new ZipFile(zip.toFile())) {
       for (ZipEntry entry : java.util.Collections.list(file.entries())) {
@@ -254,7 +254,7 @@ class AuditTamperTest {
     return files;
   }
 
-  private static void write(Path zip, Map<String, byte[]> files) throws IOException {
+  static void write(Path zip, Map<String, byte[]> files) throws IOException {
     try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {
       for (Map.Entry<String, byte[]> file : files.entrySet()) {
         z.putNextEntry(new ZipEntry(file.getKey()));

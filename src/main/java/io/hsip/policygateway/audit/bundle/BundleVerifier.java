@@ -468,8 +468,8 @@ public final class BundleVerifier {
   }
 
   /**
-   * The leaf just before the range must be recorded before the window; the leaf just after it outside the window
-   * (before or after it: recording times are not monotonic in leaf order, so a late commit may follow).
+   * The leaf just before the range must be recorded before the window, and the leaf just after it at or after the
+   * window's end: otherwise a range could stop short of (or skip) the window and still verify.
    */
   private void witness(JsonNode witness, long leaf, Checkpoint anchor, String which, Instant from, Instant to,
       boolean before) {
@@ -489,15 +489,14 @@ public final class BundleVerifier {
       return;
     }
     Instant time = entryTime(entry);
-    boolean inWindow = time != null && !time.isBefore(from) && time.isBefore(to);
-    if (time == null || (before ? !time.isBefore(from) : inWindow)) {
+    if (time == null || (before ? !time.isBefore(from) : time.isBefore(to))) {
       report.problem(what + " was recorded at " + entry.path("time").asText() + ", which is "
           + (before ? "not before the window start " + EntryFormat.formatTime(from)
-              : "inside the window " + EntryFormat.formatTime(from) + " to " + EntryFormat.formatTime(to))
+              : "before the window end " + EntryFormat.formatTime(to))
           + ": the range does not cover the whole window");
       return;
     }
-    report.pass(what + " is in the anchor tree and lies " + (before ? "before" : "outside") + " the window");
+    report.pass(what + " is in the anchor tree and lies " + (before ? "before" : "after") + " the window");
   }
 
   /**

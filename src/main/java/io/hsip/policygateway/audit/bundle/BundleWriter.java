@@ -40,11 +40,10 @@ import org.jspecify.annotations.Nullable;
  * missing from the database are counted in the manifest, which then says {@code "complete": false}.
  *
  * <p>The range is a run of leaves {@code [first_leaf, end_leaf)} of the latest checkpoint (the anchor): from
- * the first leaf recorded at or after {@code from} to the first leaf recorded at or after {@code to} or, if
- * later, the leaf after the last one recorded in the window. Leaf order is sequence order, and recording times
- * are not monotonic in it (batches in flight at once, replicas, late commits), so an in-window leaf may follow
- * the first leaf recorded after {@code to}; out-of-window leaves inside the range are exported too (the proofs
- * need them). A window reaching the end of the log runs to the anchor's size, so a truncated tail shows as
+ * the first leaf recorded at or after {@code from} to the first leaf recorded at or after {@code to} that
+ * follows the last leaf recorded in the window. Leaf order is sequence order, and recording times are not
+ * monotonic in it (batches in flight at once, replicas, late commits), so an in-window leaf may follow a leaf
+ * recorded after {@code to}; out-of-window leaves inside the range are exported too (the proofs need them). A window reaching the end of the log runs to the anchor's size, so a truncated tail shows as
  * missing leaves.
  */
 public final class BundleWriter {
@@ -136,9 +135,11 @@ public final class BundleWriter {
         anchor = rows.getString(2);
       }
     }
-    long first = firstLeafAtOrAfter(connection, request.from(), size);
-    long end = Math.max(first,
-        Math.max(firstLeafAtOrAfter(connection, request.to(), size), afterLastInWindow(connection, request, size)));
+    long first = firstLeafAtOrAfter(connection, request.from(), 0, size);
+    // The range ends at a leaf recorded at or after the window's end (the end witness), found past the last leaf
+    // recorded in the window; or at the tree's end.
+    long end = firstLeafAtOrAfter(connection, request.to(), Math.max(first, afterLastInWindow(connection, request, size)),
+        size);
     long pending = pendingInWindow(connection, request, size);
     ProofBuilder proofs = new ProofBuilder(tiles.reader(connection));
 
@@ -291,11 +292,13 @@ public final class BundleWriter {
     return witness;
   }
 
-  private static long firstLeafAtOrAfter(Connection connection, Instant time, long size) throws SQLException {
+  private static long firstLeafAtOrAfter(Connection connection, Instant time, long fromLeaf, long size)
+      throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(
-        "SELECT min(leaf_index) FROM audit_entry WHERE recorded_at >= ? AND leaf_index < ?")) {
+        "SELECT min(leaf_index) FROM audit_entry WHERE recorded_at >= ? AND leaf_index >= ? AND leaf_index < ?")) {
       select.setTimestamp(1, Timestamp.from(time));
-      select.setLong(2, size);
+      select.setLong(2, fromLeaf);
+      select.setLong(3, size);
       try (ResultSet rows = select.executeQuery()) {
         rows.next();
         long leaf = rows.getLong(1);

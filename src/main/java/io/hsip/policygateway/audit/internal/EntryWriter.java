@@ -60,18 +60,27 @@ public final class EntryWriter implements AutoCloseable {
   private record Row(Pending pending, long seq, @Nullable String pseudonym, byte[] body) {}
 
   /**
-   * The batch insert. It first sets {@code synchronous_commit = on} for its own (implicit) transaction, the
-   * function form of {@code SET LOCAL}: an acknowledged entry must survive a crash even where the server or
-   * the role default is {@code off}, and doing it inside the statement costs no extra round trip.
+   * A SQL expression that raises {@code synchronous_commit} to {@code on} for the current transaction when it is
+   * {@code off} or {@code local} (the function form of {@code SET LOCAL}): an acknowledged entry or checkpoint must
+   * survive a crash even where the server or role default is weaker. Settings that already wait for the local
+   * flush ({@code remote_write}, {@code on}, {@code remote_apply}) are kept, so a stricter replication setup stays so.
+   */
+  static final String DURABLE_COMMIT =
+      "set_config('synchronous_commit', CASE WHEN current_setting('synchronous_commit') IN ('off', 'local')"
+          + " THEN 'on' ELSE current_setting('synchronous_commit') END, true)";
+
+  /**
+   * The batch insert. It first makes its own (implicit) transaction's commit durable ({@link #DURABLE_COMMIT});
+   * doing it inside the statement costs no extra round trip.
    */
   private static final String INSERT =
       """
-      WITH durable AS (SELECT set_config('synchronous_commit', 'on', true) AS mode)
+      WITH durable AS (SELECT DURABLE_COMMIT AS mode)
       INSERT INTO audit_entry (seq, recorded_at, kind, actor, subject, outcome, policy_version, trace_id, body)
       SELECT u.seq, ?, u.kind, u.actor, u.subject, u.outcome, u.policy_version, u.trace_id, u.body
       FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[])
         AS u(seq, kind, actor, subject, outcome, policy_version, trace_id, body), durable
-      """;
+      """.replace("DURABLE_COMMIT", DURABLE_COMMIT);
 
   private final DataSource dataSource;
   private final Clock clock;

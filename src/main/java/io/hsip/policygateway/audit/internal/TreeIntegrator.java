@@ -58,8 +58,9 @@ public final class TreeIntegrator {
   private final String origin;
   private final Clock clock;
   private final int maxBatch;
-  private volatile long lastSignedNanos;
-  private volatile boolean signedHere;
+  /** The latest checkpoint's tree size as this process first saw it, and when (for a clock that is behind). */
+  private volatile long seenSize = -1;
+  private volatile long seenNanos;
 
   /** An integrator signing with the key {@code key} supplies (which may throw if there is none). */
   public TreeIntegrator(
@@ -73,19 +74,34 @@ public final class TreeIntegrator {
   }
 
   /**
-   * Runs rounds until nothing is pending.
+   * Integrates the backlog pending when called: as many rounds as it needs, and no more, so that a caller under
+   * steady traffic (an export) is not kept running rounds, and signing a checkpoint each, for entries that keep
+   * arriving meanwhile.
    *
    * @param wait whether to wait for the lock (tests, tools) instead of leaving the work to its holder
    * @return the last checkpoint signed, if any round ran
    */
   public Optional<Checkpoint> integratePending(boolean wait) {
+    long rounds = Math.max(1, (pendingCount() + maxBatch - 1) / maxBatch);
     Optional<Checkpoint> last = Optional.empty();
-    while (true) {
+    for (long i = 0; i < rounds; i++) {
       Optional<Checkpoint> round = integrateOnce(wait);
       if (round.isEmpty()) {
-        return last;
+        break;
       }
       last = round;
+    }
+    return last;
+  }
+
+  private long pendingCount() {
+    try (Connection connection = dataSource.getConnection();
+        Statement count = connection.createStatement();
+        ResultSet rows = count.executeQuery("SELECT count(*) FROM audit_entry WHERE leaf_index IS NULL")) {
+      rows.next();
+      return rows.getLong(1);
+    } catch (SQLException e) {
+      throw new AuditStorageException("audit integration failed", e);
     }
   }
 
@@ -138,7 +154,7 @@ public final class TreeIntegrator {
     // A checkpoint handed out and then lost in a crash would later look like a fork: commit it durably even
     // where the server default is synchronous_commit = off.
     try (Statement durable = connection.createStatement()) {
-      durable.execute("SET LOCAL synchronous_commit = on");
+      durable.execute("SELECT " + EntryWriter.DURABLE_COMMIT);
     }
     @Nullable Latest latest = latest(connection);
     long size = latest == null ? 0 : latest.treeSize();
@@ -194,8 +210,8 @@ public final class TreeIntegrator {
       insert.setString(4, note);
       insert.executeUpdate();
     }
-    lastSignedNanos = System.nanoTime();
-    signedHere = true;
+    seenNanos = System.nanoTime();
+    seenSize = newSize;
     return Optional.of(checkpoint);
   }
 
@@ -207,10 +223,18 @@ public final class TreeIntegrator {
     if (elapsed >= minInterval.toMillis()) {
       return true;
     }
-    // The clock is behind the latest checkpoint (it stepped back): measure from this process's own last
-    // signature instead, so that checkpoints neither stall until the clock catches up nor come every round.
-    if (elapsed < 0 && (!signedHere || System.nanoTime() - lastSignedNanos >= minInterval.toNanos())) {
-      return true;
+    // The clock is behind the latest checkpoint (it stepped back, or the replica that signed it runs ahead):
+    // measure from when this process first saw that checkpoint instead, so that checkpoints neither stall until
+    // the clock catches up nor come every round.
+    if (elapsed < 0) {
+      long now = System.nanoTime();
+      if (latest.treeSize() != seenSize) {
+        seenSize = latest.treeSize();
+        seenNanos = now;
+      }
+      if (now - seenNanos >= minInterval.toNanos()) {
+        return true;
+      }
     }
     try (PreparedStatement select = connection.prepareStatement(
         "SELECT count(*) FROM (SELECT 1 FROM audit_entry WHERE leaf_index IS NULL LIMIT ?) p")) {
