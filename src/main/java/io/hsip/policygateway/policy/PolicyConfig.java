@@ -57,9 +57,9 @@ public interface PolicyConfig {
     Duration heartbeat();
 
     /**
-     * Longest wait for the database on the listening connection before it counts as dead and is replaced
-     * (its JDBC {@code socketTimeout}, unless {@code quarkus.datasource.jdbc.additional-jdbc-properties}
-     * sets one).
+     * Longest wait for the database on the listening connection before it counts as dead and is replaced.
+     * It is set as that connection's network timeout, and so overrides a {@code socketTimeout} from
+     * {@code quarkus.datasource.jdbc.additional-jdbc-properties} for it (the pool's connections keep theirs).
      */
     @WithDefault("15s")
     Duration networkTimeout();

@@ -225,6 +225,11 @@ public final class PolicyCompiler {
         if (from != null && from.equals(until)) {
           error("empty-window", "time window from " + from + " until " + until + " is empty; omit both for the whole day", at + "/time", id);
         }
+        if (!days.isEmpty() && from != null && until != null && until.isBefore(from)) {
+          // Easy to misread, and before this rule's meaning was settled it was read the other way.
+          warning("wrapping-window", "time window " + from + "-" + until + " wraps midnight: the hours after midnight"
+              + " belong to the listed day before them (fri " + from + " runs until sat " + until + ")", at + "/time", id);
+        }
         time = new Rule.TimeWindow(Set.copyOf(days), from, until);
       }
       String condition = node.hasNonNull("condition") ? node.path("condition").asText() : null;

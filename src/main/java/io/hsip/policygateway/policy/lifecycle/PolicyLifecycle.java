@@ -323,6 +323,8 @@ public class PolicyLifecycle {
     Map<String, Object> facts = new LinkedHashMap<>(details);
     facts.put("rule_count", policy.document().rules().size());
     if (config.fourEyes()) {
+      // Refuse now what could never be stored, rather than leave the approver a request that must fail.
+      verifyRoundTrip(policy);
       PolicyApproval approval = new PolicyApproval();
       approval.id = UUID.randomUUID();
       approval.policySet = policySet;

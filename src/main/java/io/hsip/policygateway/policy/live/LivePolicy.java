@@ -134,7 +134,9 @@ public class LivePolicy {
    * Driver properties of the listening connection: those of the datasource (so it connects as the pool
    * does, TLS included), plus the timeouts a connection that waits for notifications needs: without a
    * socket timeout and TCP keep-alive a silently dead connection blocks its reader forever. The
-   * datasource's own settings win.
+   * datasource's own settings win here, except that the reloader then sets the connection's network timeout
+   * to {@code policy.reload.network-timeout} whatever {@code socketTimeout} says: its dead-connection check
+   * relies on it.
    */
   static Properties listenerProperties(
       Map<String, String> datasource, String user, Optional<String> password, Duration networkTimeout) {

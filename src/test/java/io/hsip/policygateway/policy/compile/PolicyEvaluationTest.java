@@ -2,6 +2,7 @@ package io.hsip.policygateway.policy.compile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.hsip.policygateway.policy.PolicyDocs;
 import io.hsip.policygateway.policy.model.Decision;
@@ -160,8 +161,12 @@ class PolicyEvaluationTest {
           purpose: {exact: [night]}
           time: {days: [fri], from: "22:00", until: "06:00"}
         """));
-    // The allow still grants Saturday 00:00-06:00, so it is not shadowed.
+    // The allow still grants Saturday 00:00-06:00, so it is not shadowed; the reading is spelled out instead.
     assertThat(c.warnings()).extracting(Finding::code).doesNotContain("shadowed-rule");
+    assertThat(c.warnings()).extracting(Finding::code, Finding::ruleId, Finding::pointer, Finding::message)
+        .containsExactly(tuple("wrapping-window", "friday-night", "/rules/2/time",
+            "time window 22:00-06:00 wraps midnight: the hours after midnight belong to the listed day before them"
+                + " (fri 22:00 runs until sat 06:00)"));
     assertThat(night(c.orThrow(), "2026-03-07T01:00:00+01:00")).isEqualTo(Effect.ALLOW);
     assertThat(night(c.orThrow(), "2026-03-06T23:00:00+01:00")).isEqualTo(Effect.DENY);
   }
