@@ -192,13 +192,7 @@ class AuditAppendTest {
         .connectionPoolConfiguration(cp -> cp.maxSize(2).acquisitionTimeout(Duration.ofSeconds(10))
             .connectionFactoryConfiguration(cf -> cf.jdbcUrl(url)
                 .principal(new NamePrincipal(System.getenv().getOrDefault("HSIP_DB_USER", "hsip"))))));
-    try (EntryWriter writer = new EntryWriter(relaxed, Clock.systemUTC(), 100, 100, new EntryWriter.Listener() {
-      @Override
-      public void committed(int count) {}
-
-      @Override
-      public void failed(int count, Exception cause) {}
-    })) {
+    try (EntryWriter writer = new EntryWriter(relaxed, Clock.systemUTC(), 100, 100, AuditFixture.IGNORE)) {
       try (Connection c = relaxed.getConnection(); Statement s = c.createStatement();
           ResultSet r = s.executeQuery("SHOW synchronous_commit")) {
         r.next();
@@ -216,13 +210,7 @@ class AuditAppendTest {
   @Test
   void entriesStillQueuedWhenTheWriterIsGoneFailOnClose() {
     // The writer threads are gone (here: never started; in production: interrupted or not done in time).
-    EntryWriter writer = new EntryWriter(log.db.dataSource(), Clock.systemUTC(), 10, 10, new EntryWriter.Listener() {
-      @Override
-      public void committed(int count) {}
-
-      @Override
-      public void failed(int count, Exception cause) {}
-    });
+    EntryWriter writer = new EntryWriter(log.db.dataSource(), Clock.systemUTC(), 10, 10, AuditFixture.IGNORE);
     CompletableFuture<Long> queued = writer.submit(AuditEntry.adminChange("a", "b").build());
     writer.close();
     assertThat(queued).isCompletedExceptionally();
@@ -234,14 +222,7 @@ class AuditAppendTest {
   @Test
   void appendsDuringShutdownAreWrittenOrFailNoneIsLeftWaiting() throws Exception {
     for (int attempt = 0; attempt < 2; attempt++) {
-      EntryWriter writer = new EntryWriter(log.db.dataSource(), Clock.systemUTC(), 50, 100_000, 2,
-          new EntryWriter.Listener() {
-            @Override
-            public void committed(int count) {}
-
-            @Override
-            public void failed(int count, Exception cause) {}
-          });
+      EntryWriter writer = new EntryWriter(log.db.dataSource(), Clock.systemUTC(), 50, 100_000, 2, AuditFixture.IGNORE);
       writer.start();
       List<CompletableFuture<Long>> futures = java.util.Collections.synchronizedList(new ArrayList<>());
       ExecutorService submitters = Executors.newFixedThreadPool(8);
@@ -315,13 +296,8 @@ class AuditAppendTest {
       c.rollback();
     }
     List<Long> second = new ArrayList<>();
-    try (EntryWriter restarted = new EntryWriter(log.db.dataSource(), Clock.systemUTC(), 100, 1000, new EntryWriter.Listener() {
-      @Override
-      public void committed(int count) {}
-
-      @Override
-      public void failed(int count, Exception cause) {}
-    })) {
+    try (EntryWriter restarted =
+        new EntryWriter(log.db.dataSource(), Clock.systemUTC(), 100, 1000, AuditFixture.IGNORE)) {
       restarted.start();
       for (int i = 0; i < 4; i++) {
         second.add(restarted.submit(AuditEntry.adminChange("restarted", "policy.publish").build()).join());

@@ -156,14 +156,8 @@ class AuditExportWindowTest {
   }
 
   private void appendAt(Instant time, String action) {
-    EntryWriter writer = new EntryWriter(log.db.dataSource(), Clock.fixed(time, ZoneOffset.UTC), 10, 10,
-        new EntryWriter.Listener() {
-          @Override
-          public void committed(int count) {}
-
-          @Override
-          public void failed(int count, Exception cause) {}
-        });
+    EntryWriter writer =
+        new EntryWriter(log.db.dataSource(), Clock.fixed(time, ZoneOffset.UTC), 10, 10, AuditFixture.IGNORE);
     writer.start();
     try {
       writer.submit(AuditEntry.adminChange("alice", action).build()).join();

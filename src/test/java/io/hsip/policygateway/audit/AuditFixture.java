@@ -25,6 +25,15 @@ public final class AuditFixture implements AutoCloseable {
   /** The checkpoint origin the tests use. */
   public static final String ORIGIN = "hsip.io/policy-gateway/audit";
 
+  /** A writer listener for tests that do not count commits and failures. */
+  public static final EntryWriter.Listener IGNORE = new EntryWriter.Listener() {
+    @Override
+    public void committed(int count) {}
+
+    @Override
+    public void failed(int count, Exception cause) {}
+  };
+
   public final AuditDatabase db;
   public final SigningKey key;
   public final TileStore tiles = new TileStore();

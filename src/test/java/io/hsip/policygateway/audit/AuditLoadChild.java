@@ -22,13 +22,7 @@ public final class AuditLoadChild {
     int threads = Integer.parseInt(args[1]);
     PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, java.nio.charset.StandardCharsets.UTF_8);
     AuditDatabase db = AuditDatabase.attach(schema, 8);
-    EntryWriter writer = new EntryWriter(db.dataSource(), Clock.systemUTC(), 500, 100_000, new EntryWriter.Listener() {
-      @Override
-      public void committed(int count) {}
-
-      @Override
-      public void failed(int count, Exception cause) {}
-    });
+    EntryWriter writer = new EntryWriter(db.dataSource(), Clock.systemUTC(), 500, 100_000, AuditFixture.IGNORE);
     writer.start();
     TreeIntegrator integrator = new TreeIntegrator(db.dataSource(), new TileStore(), () -> Fixtures.RESPONDER,
         AuditFixture.ORIGIN, Clock.systemUTC(), 2000);
