@@ -134,6 +134,7 @@ public class AuditIntegration {
         return;
       } catch (RuntimeException e) {
         failures.increment();
+        lag.set(pending());
         if (e instanceof TreeInconsistencyException) {
           inconsistent.increment();
         }

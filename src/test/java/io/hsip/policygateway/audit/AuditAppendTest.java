@@ -177,8 +177,8 @@ class AuditAppendTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"off, on", "local, on", "remote_apply, remote_apply"})
-  void appendsCommitAtLeastWithSynchronousCommitOnWhateverTheServerDefault(String serverDefault, String used)
+  @CsvSource({"off, on", "local, local", "remote_apply, remote_apply"})
+  void appendsNeverCommitWithSynchronousCommitOff(String serverDefault, String used)
       throws Exception {
     // Records the setting each INSERT on audit_entry runs (and so commits) under.
     log.db.execute("CREATE TABLE test_commit_mode (mode text)",

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -86,7 +87,7 @@ public final class AuditFixture implements AutoCloseable {
 
   /** Exports the whole log. */
   public BundleWriter.Summary exportAll(Path file) throws IOException {
-    return export(file, Instant.EPOCH, Instant.now().plusSeconds(3600), null);
+    return export(file, Instant.EPOCH, Instant.now().truncatedTo(ChronoUnit.MILLIS).plusSeconds(3600), null);
   }
 
   /**

@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -109,6 +110,10 @@ class AuditResourceTest {
         .body("detail", equalTo("There is no audit entry with seq 999999999999."));
     auditor().get(API + "/export?to=2026-01-01T00:00:00Z").then().statusCode(400)
         .body("detail", equalTo("`from` is required (RFC 3339, e.g. 2026-01-31T00:00:00Z)."));
+    // Manifests and verifiers work in milliseconds: a finer window bound would export what they cannot check.
+    auditor().get(API + "/export?from=2026-01-01T00:00:00.0005Z&to=2026-01-02T00:00:00Z").then().statusCode(400)
+        .contentType(startsWith("application/problem+json"))
+        .body("detail", equalTo("`from` must not be more precise than milliseconds."));
     auditor().get(API + "/checkpoints/0").then().statusCode(404);
   }
 
@@ -149,11 +154,11 @@ class AuditResourceTest {
     // runs, and `mvn clean` regenerates the test signing key; checkpoints of an older key verify only with it.)
     append("before-export", 1);
     long previous = integration.integrateNow().orElseThrow().treeSize();
-    Instant from = Instant.now().minusSeconds(1);
+    Instant from = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(1);
     String actor = "exporter-" + UUID.randomUUID();
     append(actor, 25);
     integration.integrateNow();
-    Instant to = Instant.now().plusSeconds(1);
+    Instant to = Instant.now().truncatedTo(ChronoUnit.MILLIS).plusSeconds(1);
     byte[] zip = auditor().get(API + "/export?from=" + from + "&to=" + to + "&previous_tree_size=" + previous)
         .then().statusCode(200)
         .contentType("application/zip").header("Content-Disposition", startsWith("attachment;"))

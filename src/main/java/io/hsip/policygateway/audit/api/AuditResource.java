@@ -203,10 +203,15 @@ public class AuditResource {
     return Response.noContent().build();
   }
 
+  /** A required window bound of an export, in whole milliseconds. */
   private static Instant required(String name, @Nullable String value) {
     Instant time = time(name, value);
     if (time == null) {
       throw new InvalidAuditQueryException("`" + name + "` is required (RFC 3339, e.g. 2026-01-31T00:00:00Z).");
+    }
+    if (time.getNano() % 1_000_000 != 0) {
+      // Entries, manifests and verifiers work in milliseconds; a finer bound would not be the window they check.
+      throw new InvalidAuditQueryException("`" + name + "` must not be more precise than milliseconds.");
     }
     return time;
   }

@@ -100,6 +100,10 @@ public final class BundleWriter {
     if (!request.to().isAfter(request.from())) {
       throw new IllegalArgumentException("the window must end after it starts");
     }
+    if (request.from().getNano() % 1_000_000 != 0 || request.to().getNano() % 1_000_000 != 0) {
+      // The manifest states the window in milliseconds, and the verifier checks the witnesses against that.
+      throw new IllegalArgumentException("the window bounds must be whole milliseconds");
+    }
     // Entries committed but not yet integrated would otherwise be left out of the bundle: sign them first.
     try {
       integrator.integratePending(true);

@@ -61,12 +61,13 @@ public final class EntryWriter implements AutoCloseable {
 
   /**
    * A SQL expression that raises {@code synchronous_commit} to {@code on} for the current transaction when it is
-   * {@code off} or {@code local} (the function form of {@code SET LOCAL}): an acknowledged entry or checkpoint must
-   * survive a crash even where the server or role default is weaker. Settings that already wait for the local
-   * flush ({@code remote_write}, {@code on}, {@code remote_apply}) are kept, so a stricter replication setup stays so.
+   * {@code off} (the function form of {@code SET LOCAL}): an acknowledged entry or checkpoint must survive a crash
+   * even where the server or role default does not wait for the WAL flush. Every other setting already waits for
+   * the local flush and is kept as the operator chose it (raising {@code local} would make appends wait for, and
+   * stall with, a synchronous standby).
    */
   static final String DURABLE_COMMIT =
-      "set_config('synchronous_commit', CASE WHEN current_setting('synchronous_commit') IN ('off', 'local')"
+      "set_config('synchronous_commit', CASE WHEN current_setting('synchronous_commit') = 'off'"
           + " THEN 'on' ELSE current_setting('synchronous_commit') END, true)";
 
   /**

@@ -74,17 +74,20 @@ public final class TreeIntegrator {
   }
 
   /**
-   * Integrates the backlog pending when called: as many rounds as it needs, and no more, so that a caller under
-   * steady traffic (an export) is not kept running rounds, and signing a checkpoint each, for entries that keep
-   * arriving meanwhile.
+   * Integrates the backlog pending when called: rounds run while an entry that was pending then (by its
+   * {@code seq}, so a late commit of an older number counts too) is still pending, and at most one round more
+   * than that backlog needs. A caller under steady traffic (an export) is so not kept running rounds, and signing a
+   * checkpoint each, for entries that keep arriving meanwhile.
    *
    * @param wait whether to wait for the lock (tests, tools) instead of leaving the work to its holder
    * @return the last checkpoint signed, if any round ran
    */
   public Optional<Checkpoint> integratePending(boolean wait) {
-    long rounds = Math.max(1, (pendingCount() + maxBatch - 1) / maxBatch);
+    Backlog backlog = backlog(Long.MAX_VALUE);
+    long rounds = (backlog.count() + maxBatch - 1) / maxBatch + 1;
+    long upTo = backlog.maxSeq();
     Optional<Checkpoint> last = Optional.empty();
-    for (long i = 0; i < rounds; i++) {
+    for (long i = 0; i < rounds && backlog(upTo).count() > 0; i++) {
       Optional<Checkpoint> round = integrateOnce(wait);
       if (round.isEmpty()) {
         break;
@@ -94,12 +97,18 @@ public final class TreeIntegrator {
     return last;
   }
 
-  private long pendingCount() {
+  /** Pending entries numbered up to {@code upTo}: how many, and the highest number. */
+  private record Backlog(long count, long maxSeq) {}
+
+  private Backlog backlog(long upTo) {
     try (Connection connection = dataSource.getConnection();
-        Statement count = connection.createStatement();
-        ResultSet rows = count.executeQuery("SELECT count(*) FROM audit_entry WHERE leaf_index IS NULL")) {
-      rows.next();
-      return rows.getLong(1);
+        PreparedStatement select = connection.prepareStatement(
+            "SELECT count(*), coalesce(max(seq), -1) FROM audit_entry WHERE leaf_index IS NULL AND seq <= ?")) {
+      select.setLong(1, upTo);
+      try (ResultSet rows = select.executeQuery()) {
+        rows.next();
+        return new Backlog(rows.getLong(1), rows.getLong(2));
+      }
     } catch (SQLException e) {
       throw new AuditStorageException("audit integration failed", e);
     }

@@ -227,8 +227,10 @@ public final class PolicyCompiler {
         }
         if (!days.isEmpty() && from != null && until != null && until.isBefore(from)) {
           // Easy to misread, and before this rule's meaning was settled it was read the other way.
+          Weekday day = days.iterator().next();
           warning("wrapping-window", "time window " + from + "-" + until + " wraps midnight: the hours after midnight"
-              + " belong to the listed day before them (fri " + from + " runs until sat " + until + ")", at + "/time", id);
+              + " belong to the listed day before them (" + day.text() + " " + from + " runs until " + day.next().text()
+              + " " + until + ")", at + "/time", id);
         }
         time = new Rule.TimeWindow(Set.copyOf(days), from, until);
       }
