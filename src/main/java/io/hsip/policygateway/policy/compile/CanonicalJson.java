@@ -1,6 +1,7 @@
 package io.hsip.policygateway.policy.compile;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hsip.policygateway.hsip.json.JsonStrings;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -73,31 +74,11 @@ public final class CanonicalJson {
   }
 
   private static void string(String value, StringBuilder out) {
-    out.append('"');
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\b' -> out.append("\\b");
-        case '\f' -> out.append("\\f");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        default -> {
-          if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
-            out.append(c).append(value.charAt(++i));
-          } else if (c < 0x20 || (c >= 0x80 && c <= 0x9f && c != 0x85) || c >= 0xfffe || Character.isSurrogate(c)) {
-            out.append("\\u");
-            for (int shift = 12; shift >= 0; shift -= 4) {
-              out.append(Character.forDigit((c >> shift) & 0xf, 16));
-            }
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    out.append('"');
+    JsonStrings.appendQuoted(out, value, JsonStrings.LoneSurrogates.ESCAPE, CanonicalJson::yamlRefusesRaw);
+  }
+
+  /** The code units, besides controls and lone surrogates, that the YAML reader refuses raw. */
+  private static boolean yamlRefusesRaw(int c) {
+    return (c >= 0x80 && c <= 0x9f && c != 0x85) || c >= 0xfffe;
   }
 }
