@@ -4,7 +4,7 @@ import io.hsip.policygateway.policy.ScaledPolicy;
 import io.hsip.policygateway.policy.compile.CompiledPolicy;
 import io.hsip.policygateway.policy.compile.PolicyCompiler;
 import io.hsip.policygateway.policy.compile.PolicyLimits;
-import io.hsip.policygateway.policy.model.Decision;
+import io.hsip.policygateway.policy.model.PolicyDecision;
 import io.hsip.policygateway.policy.model.PolicyRequest;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +60,7 @@ public class PolicyEvaluationBenchmark {
   }
 
   @Benchmark
-  public Decision decide() {
+  public PolicyDecision decide() {
     return policy.evaluate(requests[next++ & (RING - 1)]);
   }
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hsip.policygateway.audit.bundle.BundleVerifier;
 import io.hsip.policygateway.audit.bundle.VerificationReport;
-import io.hsip.policygateway.hsip.identity.Ed25519PublicKey;
+import io.hsip.policygateway.hsip.keys.Ed25519PublicKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

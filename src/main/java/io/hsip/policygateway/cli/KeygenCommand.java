@@ -1,8 +1,8 @@
 package io.hsip.policygateway.cli;
 
-import io.hsip.policygateway.hsip.identity.KeyFileFormat;
-import io.hsip.policygateway.hsip.identity.KeyFiles;
-import io.hsip.policygateway.hsip.identity.SigningKey;
+import io.hsip.policygateway.hsip.keys.KeyFileFormat;
+import io.hsip.policygateway.hsip.keys.KeyFiles;
+import io.hsip.policygateway.hsip.keys.SigningKey;
 import java.util.Locale;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;

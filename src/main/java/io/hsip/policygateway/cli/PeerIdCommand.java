@@ -1,6 +1,6 @@
 package io.hsip.policygateway.cli;
 
-import io.hsip.policygateway.hsip.identity.Ed25519PublicKey;
+import io.hsip.policygateway.hsip.keys.Ed25519PublicKey;
 import java.util.Locale;
 import java.nio.file.Path;
 import picocli.CommandLine.ArgGroup;

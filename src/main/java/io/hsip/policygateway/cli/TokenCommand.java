@@ -1,7 +1,7 @@
 package io.hsip.policygateway.cli;
 
-import io.hsip.policygateway.hsip.identity.Ed25519PublicKey;
-import io.hsip.policygateway.hsip.identity.SigningKey;
+import io.hsip.policygateway.hsip.keys.Ed25519PublicKey;
+import io.hsip.policygateway.hsip.keys.SigningKey;
 import io.hsip.policygateway.hsip.token.Capability;
 import io.hsip.policygateway.hsip.token.CapabilityToken;
 import io.hsip.policygateway.hsip.token.TokenException;

@@ -1,6 +1,6 @@
 package io.hsip.policygateway.identity;
 
-import io.hsip.policygateway.hsip.identity.Ed25519PublicKey;
+import io.hsip.policygateway.hsip.keys.Ed25519PublicKey;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -8,7 +8,7 @@ import io.hsip.policygateway.audit.internal.EntryFormat;
 import io.hsip.policygateway.audit.internal.EntryWriter;
 import io.hsip.policygateway.hsip.Fixtures;
 import io.hsip.policygateway.hsip.LowerHex;
-import io.hsip.policygateway.hsip.identity.SigningKey;
+import io.hsip.policygateway.hsip.keys.SigningKey;
 import io.hsip.policygateway.hsip.transparency.CanonicalJson;
 import java.io.IOException;
 import java.io.InputStream;

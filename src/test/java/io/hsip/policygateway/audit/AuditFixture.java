@@ -5,7 +5,7 @@ import io.hsip.policygateway.audit.internal.EntryWriter;
 import io.hsip.policygateway.audit.internal.TileStore;
 import io.hsip.policygateway.audit.internal.TreeIntegrator;
 import io.hsip.policygateway.cli.HsipCli;
-import io.hsip.policygateway.hsip.identity.SigningKey;
+import io.hsip.policygateway.hsip.keys.SigningKey;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;

@@ -11,7 +11,7 @@ import static org.hamcrest.Matchers.startsWith;
 import io.hsip.policygateway.audit.bundle.BundleVerifier;
 import io.hsip.policygateway.audit.bundle.VerificationReport;
 import io.hsip.policygateway.hsip.LowerHex;
-import io.hsip.policygateway.hsip.identity.Ed25519PublicKey;
+import io.hsip.policygateway.hsip.keys.Ed25519PublicKey;
 import io.hsip.policygateway.hsip.transparency.Checkpoint;
 import io.hsip.policygateway.hsip.transparency.Checkpoints;
 import io.hsip.policygateway.hsip.transparency.ConsistencyProofVerifier;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hsip.policygateway.hsip.consent.ConsentRequest;
 import io.hsip.policygateway.hsip.consent.ConsentResponse;
-import io.hsip.policygateway.hsip.identity.KeyFiles;
-import io.hsip.policygateway.hsip.identity.SigningKey;
+import io.hsip.policygateway.hsip.keys.KeyFiles;
+import io.hsip.policygateway.hsip.keys.SigningKey;
 import io.hsip.policygateway.hsip.token.CapabilityToken;
 import io.hsip.policygateway.hsip.net.UdpConsentResponder;
 import java.io.PrintWriter;

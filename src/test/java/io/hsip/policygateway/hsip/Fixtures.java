@@ -1,6 +1,6 @@
 package io.hsip.policygateway.hsip;
 
-import io.hsip.policygateway.hsip.identity.SigningKey;
+import io.hsip.policygateway.hsip.keys.SigningKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -15,12 +15,12 @@ import io.hsip.policygateway.hsip.consent.ConsentValidator;
 import io.hsip.policygateway.hsip.consent.InMemoryReplayGuard;
 import io.hsip.policygateway.hsip.hello.Hello;
 import io.hsip.policygateway.hsip.hello.HelloParseException;
-import io.hsip.policygateway.hsip.identity.KeyFileException;
-import io.hsip.policygateway.hsip.identity.KeyFiles;
-import io.hsip.policygateway.hsip.identity.SigningKey;
-import io.hsip.policygateway.hsip.reputation.ReputationEvent;
-import io.hsip.policygateway.hsip.reputation.ReputationLog;
-import io.hsip.policygateway.hsip.reputation.ReputationLogException;
+import io.hsip.policygateway.hsip.keys.KeyFileException;
+import io.hsip.policygateway.hsip.keys.KeyFiles;
+import io.hsip.policygateway.hsip.keys.SigningKey;
+import io.hsip.policygateway.hsip.reputationlog.ReputationEvent;
+import io.hsip.policygateway.hsip.reputationlog.ReputationLog;
+import io.hsip.policygateway.hsip.reputationlog.ReputationLogException;
 import io.hsip.policygateway.hsip.session.FrameException;
 import io.hsip.policygateway.hsip.session.FrameType;
 import io.hsip.policygateway.hsip.session.Handshake;
@@ -385,7 +385,7 @@ class HostileInputFuzzTest {
           }
           return r.nextInt(5) == 0 ? Generators.mutate(r, out.toByteArray(), lines) : out.toByteArray();
         };
-    Map<String, io.hsip.policygateway.hsip.identity.Ed25519PublicKey> actors =
+    Map<String, io.hsip.policygateway.hsip.keys.Ed25519PublicKey> actors =
         Map.of(responder.peerId().value(), responder.publicKey());
     String subject = requester.peerId().value();
     return new Target("ReputationLog.parse+verify", generator, List.of(ReputationLogException.class),

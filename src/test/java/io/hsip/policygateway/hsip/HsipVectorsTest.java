@@ -19,15 +19,15 @@ import io.hsip.policygateway.hsip.crypto.Labels;
 import io.hsip.policygateway.hsip.crypto.X25519;
 import io.hsip.policygateway.hsip.hello.BinaryHello;
 import io.hsip.policygateway.hsip.hello.Hello;
-import io.hsip.policygateway.hsip.identity.Ed25519PublicKey;
-import io.hsip.policygateway.hsip.identity.KeyFiles;
-import io.hsip.policygateway.hsip.identity.KeyRevocation;
-import io.hsip.policygateway.hsip.identity.RebindProof;
-import io.hsip.policygateway.hsip.identity.SigningKey;
-import io.hsip.policygateway.hsip.reputation.DecisionType;
-import io.hsip.policygateway.hsip.reputation.Evidence;
-import io.hsip.policygateway.hsip.reputation.ReputationEvent;
-import io.hsip.policygateway.hsip.reputation.ReputationLog;
+import io.hsip.policygateway.hsip.keys.Ed25519PublicKey;
+import io.hsip.policygateway.hsip.keys.KeyFiles;
+import io.hsip.policygateway.hsip.keys.KeyRevocation;
+import io.hsip.policygateway.hsip.keys.RebindProof;
+import io.hsip.policygateway.hsip.keys.SigningKey;
+import io.hsip.policygateway.hsip.reputationlog.ReputationEventType;
+import io.hsip.policygateway.hsip.reputationlog.Evidence;
+import io.hsip.policygateway.hsip.reputationlog.ReputationEvent;
+import io.hsip.policygateway.hsip.reputationlog.ReputationLog;
 import io.hsip.policygateway.hsip.session.FrameType;
 import io.hsip.policygateway.hsip.session.Handshake;
 import io.hsip.policygateway.hsip.session.SealedSession;
@@ -410,25 +410,25 @@ class HsipVectorsTest {
     List<DynamicNode> out = new ArrayList<>();
     r.get("decision_type_json_strings").properties().forEach(e ->
         out.add(equal("decision_type " + e.getKey(), e.getValue().textValue(),
-            () -> DecisionType.valueOf(e.getKey()).wire())));
+            () -> ReputationEventType.valueOf(e.getKey()).wire())));
     r.get("weight_table").properties().forEach(e -> {
       if (e.getValue().isArray()) {
         out.add(check("weights " + e.getKey(), () -> {
           for (int severity = 0; severity < 4; severity++) {
-            assertThat(DecisionType.valueOf(e.getKey()).weight(severity)).isEqualTo(e.getValue().get(severity).asInt());
+            assertThat(ReputationEventType.valueOf(e.getKey()).weight(severity)).isEqualTo(e.getValue().get(severity).asInt());
           }
-          assertThat(DecisionType.valueOf(e.getKey()).weight(9)).isEqualTo(e.getValue().get(3).asInt());
+          assertThat(ReputationEventType.valueOf(e.getKey()).weight(9)).isEqualTo(e.getValue().get(3).asInt());
         }));
       }
     });
     SigningKey actor = key("responder");
     String subject = key("requester").peerId().value();
     ReputationEvent e1 = ReputationEvent.sign(actor, "00000000-0000-4000-8000-000000000001", 1731880000L, subject,
-        DecisionType.MISBEHAVIOR, 1, "POLICY_THRESHOLD", "Auto-deny due to low reputation score", List.of(), "7d",
+        ReputationEventType.MISBEHAVIOR, 1, "POLICY_THRESHOLD", "Auto-deny due to low reputation score", List.of(), "7d",
         ReputationEvent.GENESIS_HASH);
     String prev2 = ReputationLog.hashOfLine(e1.toLine());
     ReputationEvent e2 = ReputationEvent.sign(actor, "00000000-0000-4000-8000-000000000002", 1731880005L, subject,
-        DecisionType.INVALID_SIG, 2, "BAD_SIG", "consent request signature failed",
+        ReputationEventType.INVALID_SIG, 2, "BAD_SIG", "consent request signature failed",
         List.of(new Evidence("pcap_hash", "sha256:" + "ab".repeat(32))), null, prev2);
     out.add(equal("event1_signed_json", s(r, "event1_signed_json"), () -> new String(e1.signedBytes(), StandardCharsets.UTF_8)));
     out.add(equal("event1_line", s(r, "event1_line"), e1::toLine));

@@ -3,8 +3,8 @@ package io.hsip.policygateway.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.hsip.policygateway.hsip.identity.KeyFiles;
-import io.hsip.policygateway.hsip.identity.SigningKey;
+import io.hsip.policygateway.hsip.keys.KeyFiles;
+import io.hsip.policygateway.hsip.keys.SigningKey;
 import io.quarkus.runtime.LaunchMode;
 import java.nio.file.Files;
 import java.nio.file.Path;

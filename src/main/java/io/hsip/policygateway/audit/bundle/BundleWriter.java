@@ -10,7 +10,7 @@ import io.hsip.policygateway.audit.internal.TreeInconsistencyException;
 import io.hsip.policygateway.audit.internal.TreeIntegrator;
 import io.hsip.policygateway.hsip.LowerHex;
 import io.hsip.policygateway.hsip.Sha256;
-import io.hsip.policygateway.hsip.identity.SigningKey;
+import io.hsip.policygateway.hsip.keys.SigningKey;
 import io.hsip.policygateway.hsip.transparency.CanonicalJson;
 import io.hsip.policygateway.hsip.transparency.ProofBuilder;
 import java.io.FilterOutputStream;

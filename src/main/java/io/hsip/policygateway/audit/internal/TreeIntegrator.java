@@ -1,6 +1,6 @@
 package io.hsip.policygateway.audit.internal;
 
-import io.hsip.policygateway.hsip.identity.SigningKey;
+import io.hsip.policygateway.hsip.keys.SigningKey;
 import io.hsip.policygateway.hsip.transparency.Checkpoint;
 import io.hsip.policygateway.hsip.transparency.Checkpoints;
 import io.hsip.policygateway.hsip.transparency.ConsistencyProofVerifier;

@@ -1,7 +1,7 @@
 package io.hsip.policygateway.hsip.consent;
 
 import io.hsip.policygateway.hsip.LowerHex;
-import io.hsip.policygateway.hsip.identity.PeerId;
+import io.hsip.policygateway.hsip.keys.PeerId;
 import io.hsip.policygateway.hsip.json.JsonObject;
 
 /**

@@ -3,7 +3,7 @@ package io.hsip.policygateway.hsip.consent;
 import io.hsip.policygateway.hsip.LowerHex;
 import io.hsip.policygateway.hsip.crypto.Digests;
 import io.hsip.policygateway.hsip.crypto.Labels;
-import io.hsip.policygateway.hsip.identity.SigningKey;
+import io.hsip.policygateway.hsip.keys.SigningKey;
 import io.hsip.policygateway.hsip.json.JsonObject;
 import io.hsip.policygateway.hsip.json.SerdeJsonWriter;
 import io.hsip.policygateway.hsip.json.StrictJson;

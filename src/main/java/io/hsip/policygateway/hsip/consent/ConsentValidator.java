@@ -2,9 +2,9 @@ package io.hsip.policygateway.hsip.consent;
 
 import io.hsip.policygateway.hsip.LowerHex;
 import io.hsip.policygateway.hsip.consent.ConsentRejectedException.Reason;
-import io.hsip.policygateway.hsip.identity.Ed25519PublicKey;
-import io.hsip.policygateway.hsip.identity.InvalidKeyException;
-import io.hsip.policygateway.hsip.identity.InvalidSignatureException;
+import io.hsip.policygateway.hsip.keys.Ed25519PublicKey;
+import io.hsip.policygateway.hsip.keys.InvalidKeyException;
+import io.hsip.policygateway.hsip.keys.InvalidSignatureException;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 

@@ -1,6 +1,6 @@
 package io.hsip.policygateway.hsip.consent;
 
-import io.hsip.policygateway.hsip.identity.Ed25519PublicKey;
+import io.hsip.policygateway.hsip.keys.Ed25519PublicKey;
 
 /**
  * A consent response that answers a known request, is authentically signed and internally consistent.

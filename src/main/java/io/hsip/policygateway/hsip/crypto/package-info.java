@@ -3,7 +3,7 @@
  * SHA-256, over BouncyCastle's lightweight API.
  *
  * <p>Only code inside {@code hsip} may use this package (enforced by {@code ArchitectureTest}); other
- * features go through the typed keys in {@code hsip.identity} and the protocol types.
+ * features go through the typed keys in {@code hsip.keys} and the protocol types.
  */
 @NullMarked
 package io.hsip.policygateway.hsip.crypto;

@@ -1,8 +1,8 @@
 package io.hsip.policygateway.hsip.hello;
 
-import io.hsip.policygateway.hsip.identity.Ed25519PublicKey;
-import io.hsip.policygateway.hsip.identity.InvalidSignatureException;
-import io.hsip.policygateway.hsip.identity.SigningKey;
+import io.hsip.policygateway.hsip.keys.Ed25519PublicKey;
+import io.hsip.policygateway.hsip.keys.InvalidSignatureException;
+import io.hsip.policygateway.hsip.keys.SigningKey;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 

@@ -1,10 +1,10 @@
 package io.hsip.policygateway.hsip.token;
 
 import io.hsip.policygateway.hsip.LowerHex;
-import io.hsip.policygateway.hsip.identity.Ed25519PublicKey;
-import io.hsip.policygateway.hsip.identity.InvalidSignatureException;
-import io.hsip.policygateway.hsip.identity.PeerId;
-import io.hsip.policygateway.hsip.identity.SigningKey;
+import io.hsip.policygateway.hsip.keys.Ed25519PublicKey;
+import io.hsip.policygateway.hsip.keys.InvalidSignatureException;
+import io.hsip.policygateway.hsip.keys.PeerId;
+import io.hsip.policygateway.hsip.keys.SigningKey;
 import io.hsip.policygateway.hsip.json.JsonObject;
 import io.hsip.policygateway.hsip.json.SerdeJsonWriter;
 import io.hsip.policygateway.hsip.json.StrictJson;

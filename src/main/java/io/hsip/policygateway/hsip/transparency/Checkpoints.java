@@ -1,9 +1,9 @@
 package io.hsip.policygateway.hsip.transparency;
 
 import io.hsip.policygateway.hsip.Sha256;
-import io.hsip.policygateway.hsip.identity.Ed25519PublicKey;
-import io.hsip.policygateway.hsip.identity.InvalidSignatureException;
-import io.hsip.policygateway.hsip.identity.SigningKey;
+import io.hsip.policygateway.hsip.keys.Ed25519PublicKey;
+import io.hsip.policygateway.hsip.keys.InvalidSignatureException;
+import io.hsip.policygateway.hsip.keys.SigningKey;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

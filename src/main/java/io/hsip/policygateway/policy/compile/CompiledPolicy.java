@@ -5,7 +5,7 @@ import io.hsip.policygateway.policy.internal.CelConditions;
 import io.hsip.policygateway.policy.internal.CompiledRule;
 import io.hsip.policygateway.policy.internal.RequestFacts;
 import io.hsip.policygateway.policy.internal.RuleIndex;
-import io.hsip.policygateway.policy.model.Decision;
+import io.hsip.policygateway.policy.model.PolicyDecision;
 import io.hsip.policygateway.policy.model.Effect;
 import io.hsip.policygateway.policy.model.PolicyDocument;
 import io.hsip.policygateway.policy.model.PolicyRequest;
@@ -26,7 +26,7 @@ public final class CompiledPolicy {
   private final JsonNode tree;
   private final String canonical;
   private final String digest;
-  private final Decision.PolicyRef ref;
+  private final PolicyDecision.PolicyRef ref;
   private final CompiledRule[] rules;
   private final RuleIndex index;
   private final ZoneRules zone;
@@ -37,7 +37,7 @@ public final class CompiledPolicy {
     this.tree = tree;
     this.canonical = canonical;
     this.digest = digest;
-    this.ref = new Decision.PolicyRef(document.policySet(), version, digest);
+    this.ref = new PolicyDecision.PolicyRef(document.policySet(), version, digest);
     this.rules = rules.toArray(CompiledRule[]::new);
     this.index = new RuleIndex(document.rules());
     this.zone = document.zone().getRules();
@@ -49,7 +49,7 @@ public final class CompiledPolicy {
     this.tree = source.tree;
     this.canonical = source.canonical;
     this.digest = source.digest;
-    this.ref = new Decision.PolicyRef(document.policySet(), version, digest);
+    this.ref = new PolicyDecision.PolicyRef(document.policySet(), version, digest);
     this.rules = source.rules;
     this.index = source.index;
     this.zone = source.zone;
@@ -87,7 +87,7 @@ public final class CompiledPolicy {
   }
 
   /** Decides {@code request}. Never throws for a well-formed request. */
-  public Decision evaluate(PolicyRequest request) {
+  public PolicyDecision evaluate(PolicyRequest request) {
     long[] candidates = new long[index.words()];
     index.candidates(request, candidates);
     RequestFacts facts = new RequestFacts(request, zone);
@@ -104,8 +104,8 @@ public final class CompiledPolicy {
         try {
           matches = rule.matches(facts);
         } catch (CelConditions.ConditionFailedException e) {
-          return new Decision(
-              Effect.DENY, Decision.Reason.EVALUATION_FAILED, 0, request.requestedTtlMs(), matched,
+          return new PolicyDecision(
+              Effect.DENY, PolicyDecision.Reason.EVALUATION_FAILED, 0, request.requestedTtlMs(), matched,
               List.of(rule.rule()), "condition of rule " + rule.rule().id() + " failed: " + e.getMessage(),
               ref, document.zone());
         }
@@ -124,13 +124,13 @@ public final class CompiledPolicy {
       }
     }
     if (denies != null) {
-      return new Decision(
-          Effect.DENY, Decision.Reason.DENIED_BY_RULE, 0, request.requestedTtlMs(), matched, denies, null, ref,
+      return new PolicyDecision(
+          Effect.DENY, PolicyDecision.Reason.DENIED_BY_RULE, 0, request.requestedTtlMs(), matched, denies, null, ref,
           document.zone());
     }
     if (matched.isEmpty()) {
-      return new Decision(
-          Effect.DENY, Decision.Reason.NO_MATCHING_RULE, 0, request.requestedTtlMs(), List.of(), List.of(), null, ref,
+      return new PolicyDecision(
+          Effect.DENY, PolicyDecision.Reason.NO_MATCHING_RULE, 0, request.requestedTtlMs(), List.of(), List.of(), null, ref,
           document.zone());
     }
     List<Rule> capping = List.of();
@@ -142,8 +142,8 @@ public final class CompiledPolicy {
         }
       }
     }
-    return new Decision(
-        Effect.ALLOW, Decision.Reason.ALLOWED, granted, request.requestedTtlMs(), matched, capping, null, ref,
+    return new PolicyDecision(
+        Effect.ALLOW, PolicyDecision.Reason.ALLOWED, granted, request.requestedTtlMs(), matched, capping, null, ref,
         document.zone());
   }
 }

@@ -6,7 +6,7 @@ import io.hsip.policygateway.policy.compile.CompiledPolicy;
 import io.hsip.policygateway.policy.compile.Finding;
 import io.hsip.policygateway.policy.compile.PolicyCompiler;
 import io.hsip.policygateway.policy.compile.PolicyDiff;
-import io.hsip.policygateway.policy.model.Decision;
+import io.hsip.policygateway.policy.model.PolicyDecision;
 import io.hsip.policygateway.policy.model.PolicyRequest;
 import io.quarkus.hibernate.orm.panache.Panache;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -406,12 +406,12 @@ public class PolicyLifecycle {
   }
 
   /** Decides one request with a published version. */
-  public Decision simulate(String policySet, int version, PolicyRequest request) {
+  public PolicyDecision simulate(String policySet, int version, PolicyRequest request) {
     return compiled(version(policySet, version)).evaluate(request);
   }
 
   /** Decides one request with a draft. */
-  public Decision simulateDraft(UUID id, PolicyRequest request) {
+  public PolicyDecision simulateDraft(UUID id, PolicyRequest request) {
     return compileOrReject(draft(id).source.getBytes(StandardCharsets.UTF_8)).orThrow().evaluate(request);
   }
 

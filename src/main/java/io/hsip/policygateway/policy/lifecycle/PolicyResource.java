@@ -7,7 +7,7 @@ import io.hsip.policygateway.policy.compile.CompiledPolicy;
 import io.hsip.policygateway.policy.compile.Finding;
 import io.hsip.policygateway.policy.compile.PolicyDiff;
 import io.hsip.policygateway.policy.live.LivePolicy;
-import io.hsip.policygateway.policy.model.Decision;
+import io.hsip.policygateway.policy.model.PolicyDecision;
 import io.hsip.policygateway.policy.model.PolicyRequest;
 import io.hsip.policygateway.policy.model.RequesterKind;
 import io.hsip.policygateway.policy.model.Rule;
@@ -290,8 +290,8 @@ public class PolicyResource {
   public record SimulationView(String effect, String reason, long grantedTtlMs, long requestedTtlMs,
       List<String> matchedRules, List<String> decidingRules, List<RateLimitView> rateLimits, String explanation,
       @Nullable String policySet, @Nullable Integer version, @Nullable String digest) {
-    static SimulationView from(Decision d) {
-      Decision.PolicyRef p = d.policy();
+    static SimulationView from(PolicyDecision d) {
+      PolicyDecision.PolicyRef p = d.policy();
       return new SimulationView(d.effect().text(), d.reason().name().toLowerCase(Locale.ROOT), d.grantedTtlMs(),
           d.requestedTtlMs(), d.matchedRuleIds(), d.decidingRuleIds(),
           d.rateLimits().stream().map(RateLimitView::from).toList(), d.explanation(),

@@ -3,7 +3,7 @@ package io.hsip.policygateway.policy.live;
 import io.hsip.policygateway.policy.PolicyConfig;
 import io.hsip.policygateway.policy.compile.CompiledPolicy;
 import io.hsip.policygateway.policy.compile.PolicyCompiler;
-import io.hsip.policygateway.policy.model.Decision;
+import io.hsip.policygateway.policy.model.PolicyDecision;
 import io.hsip.policygateway.policy.model.PolicyRequest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -86,14 +86,14 @@ public class LivePolicy {
   }
 
   /** Decides a request with the live policy; a deny when none is loaded. */
-  public Decision decide(PolicyRequest request) {
+  public PolicyDecision decide(PolicyRequest request) {
     CompiledPolicy policy = live.get();
     if (policy == null) {
       failClosed.increment();
-      return Decision.noPolicy(request.requestedTtlMs(), "no version of policy set " + config.liveSet() + " is loaded");
+      return PolicyDecision.noPolicy(request.requestedTtlMs(), "no version of policy set " + config.liveSet() + " is loaded");
     }
-    Decision decision = policy.evaluate(request);
-    if (decision.reason() == Decision.Reason.EVALUATION_FAILED) {
+    PolicyDecision decision = policy.evaluate(request);
+    if (decision.reason() == PolicyDecision.Reason.EVALUATION_FAILED) {
       failClosed.increment();
     }
     return decision;

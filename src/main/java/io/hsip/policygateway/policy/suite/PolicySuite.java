@@ -8,7 +8,7 @@ import io.hsip.policygateway.policy.compile.CompiledPolicy;
 import io.hsip.policygateway.policy.compile.Finding;
 import io.hsip.policygateway.policy.compile.PolicyCompiler;
 import io.hsip.policygateway.policy.internal.YamlTree;
-import io.hsip.policygateway.policy.model.Decision;
+import io.hsip.policygateway.policy.model.PolicyDecision;
 import io.hsip.policygateway.policy.model.DurationText;
 import io.hsip.policygateway.policy.model.Effect;
 import io.hsip.policygateway.policy.model.PolicyRequest;
@@ -68,7 +68,7 @@ public record PolicySuite(String name, Path file, Path policyFile, List<Case> ca
    */
   public record Case(
       String name, int line, PolicyRequest request, Effect effect, @Nullable Long ttlMs, @Nullable Set<String> rules,
-      Decision.@Nullable Reason reason) {}
+      PolicyDecision.@Nullable Reason reason) {}
 
   /**
    * The outcome of one case.
@@ -77,7 +77,7 @@ public record PolicySuite(String name, Path file, Path policyFile, List<Case> ca
    * @param decision what the policy decided
    * @param failures every expectation that did not hold (empty: passed)
    */
-  public record CaseResult(Case testCase, Decision decision, List<String> failures) {
+  public record CaseResult(Case testCase, PolicyDecision decision, List<String> failures) {
     /** Whether every expectation held. */
     public boolean passed() {
       return failures.isEmpty();
@@ -172,7 +172,7 @@ public record PolicySuite(String name, Path file, Path policyFile, List<Case> ca
     return new Result(this, compilation.findings(), results);
   }
 
-  private static CaseResult check(Case c, Decision decision) {
+  private static CaseResult check(Case c, PolicyDecision decision) {
     List<String> failures = new ArrayList<>();
     if (decision.effect() != c.effect()) {
       failures.add("expected " + c.effect().text() + " but got " + decision.effect().text());
@@ -247,8 +247,8 @@ public record PolicySuite(String name, Path file, Path policyFile, List<Case> ca
         Effect effect = Effect.valueOf(text(expect, x, "effect").toUpperCase(Locale.ROOT));
         Long ttl = expect.hasNonNull("ttl") ? DurationText.parse(expect.path("ttl").asText()).toMillis() : null;
         Set<String> rules = expect.has("rules") ? new TreeSet<>(strings(expect.path("rules"))) : null;
-        Decision.Reason reason = expect.hasNonNull("reason")
-            ? Decision.Reason.valueOf(expect.path("reason").asText().toUpperCase(Locale.ROOT)) : null;
+        PolicyDecision.Reason reason = expect.hasNonNull("reason")
+            ? PolicyDecision.Reason.valueOf(expect.path("reason").asText().toUpperCase(Locale.ROOT)) : null;
         if (effect == Effect.DENY && ttl != null && ttl != 0) {
           throw fail(x + "/ttl", "a deny always has TTL 0");
         }

@@ -12,7 +12,7 @@ import io.hsip.policygateway.hsip.consent.ConsentResponse;
 import io.hsip.policygateway.hsip.consent.ConsentValidator;
 import io.hsip.policygateway.hsip.consent.InMemoryReplayGuard;
 import io.hsip.policygateway.hsip.consent.VerifiedConsentResponse;
-import io.hsip.policygateway.hsip.identity.SigningKey;
+import io.hsip.policygateway.hsip.keys.SigningKey;
 import io.hsip.policygateway.hsip.session.FrameType;
 import io.hsip.policygateway.hsip.session.Handshake;
 import io.hsip.policygateway.hsip.session.SealedSession;

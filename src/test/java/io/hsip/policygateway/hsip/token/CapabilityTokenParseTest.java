@@ -27,7 +27,7 @@ class CapabilityTokenParseTest {
   }
 
   private static AbstractThrowableAssert<?, ? extends Throwable> assertVerifyFails(
-      String name, io.hsip.policygateway.hsip.identity.SigningKey issuer, long nowMs) {
+      String name, io.hsip.policygateway.hsip.keys.SigningKey issuer, long nowMs) {
     return assertThatThrownBy(() -> CapabilityToken.parse(fixture(name)).verify(issuer.publicKey(), nowMs))
         .isExactlyInstanceOf(TokenException.class);
   }

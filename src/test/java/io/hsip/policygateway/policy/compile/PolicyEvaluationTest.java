@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.hsip.policygateway.policy.PolicyDocs;
-import io.hsip.policygateway.policy.model.Decision;
+import io.hsip.policygateway.policy.model.PolicyDecision;
 import io.hsip.policygateway.policy.model.Effect;
 import io.hsip.policygateway.policy.model.PolicyRequest;
 import io.hsip.policygateway.policy.model.RequesterKind;
@@ -28,9 +28,9 @@ class PolicyEvaluationTest {
   @Test
   void nothingMatchingIsADefaultDenyWithTtlZero() {
     CompiledPolicy policy = compile(PolicyDocs.small("s", "8h", ""));
-    Decision d = policy.evaluate(PolicyDocs.memberChat("indexing", 10 * MINUTE));
+    PolicyDecision d = policy.evaluate(PolicyDocs.memberChat("indexing", 10 * MINUTE));
     assertThat(d.effect()).isEqualTo(Effect.DENY);
-    assertThat(d.reason()).isEqualTo(Decision.Reason.NO_MATCHING_RULE);
+    assertThat(d.reason()).isEqualTo(PolicyDecision.Reason.NO_MATCHING_RULE);
     assertThat(d.grantedTtlMs()).isZero();
     assertThat(d.matchedRuleIds()).isEmpty();
     assertThat(d.explanation()).startsWith("DENY: no rule matches (default deny).");
@@ -38,7 +38,7 @@ class PolicyEvaluationTest {
 
   @Test
   void anAllowGrantsWhatWasRequestedBelowItsCap() {
-    Decision d = compile(PolicyDocs.small("s", "8h", "")).evaluate(PolicyDocs.memberChat("chat", 30 * MINUTE));
+    PolicyDecision d = compile(PolicyDocs.small("s", "8h", "")).evaluate(PolicyDocs.memberChat("chat", 30 * MINUTE));
     assertThat(d.effect()).isEqualTo(Effect.ALLOW);
     assertThat(d.grantedTtlMs()).isEqualTo(30 * MINUTE);
     assertThat(d.matchedRuleIds()).containsExactly("members-chat");
@@ -58,7 +58,7 @@ class PolicyEvaluationTest {
           effect: allow
           target: {services: [chat]}
         """));
-    Decision d = policy.evaluate(PolicyDocs.memberChat("chat", 3 * 60 * MINUTE));
+    PolicyDecision d = policy.evaluate(PolicyDocs.memberChat("chat", 3 * 60 * MINUTE));
     assertThat(d.grantedTtlMs()).isEqualTo(45 * MINUTE);
     assertThat(d.matchedRuleIds()).containsExactly("members-chat", "chat-short", "chat-no-cap");
     assertThat(d.decidingRuleIds()).containsExactly("chat-short");
@@ -68,7 +68,7 @@ class PolicyEvaluationTest {
   @Test
   void maxTtlCapsEveryAllow() {
     String doc = PolicyDocs.small("s", "8h", "").replace("timezone: Europe/Berlin", "timezone: Europe/Berlin\nmax_ttl: 1h");
-    Decision d = compile(doc).evaluate(PolicyDocs.memberChat("chat", 5 * 60 * MINUTE));
+    PolicyDecision d = compile(doc).evaluate(PolicyDocs.memberChat("chat", 5 * 60 * MINUTE));
     assertThat(d.grantedTtlMs()).isEqualTo(60 * MINUTE);
     assertThat(d.decidingRuleIds()).isEmpty();
     assertThat(d.explanation()).startsWith("ALLOW for 1h (requested 5h): capped by the policy's max_ttl.");
@@ -84,10 +84,10 @@ class PolicyEvaluationTest {
         """));
     PolicyRequest poor = PolicyDocs.request(RequesterKind.MEMBER, Set.of(), 10, "chat", Set.of(), "chat", MINUTE,
         "2026-03-04T10:00:00+01:00");
-    Decision d = policy.evaluate(poor);
+    PolicyDecision d = policy.evaluate(poor);
     assertThat(d.effect()).isEqualTo(Effect.DENY);
     assertThat(d.grantedTtlMs()).isZero();
-    assertThat(d.reason()).isEqualTo(Decision.Reason.DENIED_BY_RULE);
+    assertThat(d.reason()).isEqualTo(PolicyDecision.Reason.DENIED_BY_RULE);
     assertThat(d.matchedRuleIds()).containsExactly("members-chat", "no-low-reputation");
     assertThat(d.decidingRuleIds()).containsExactly("no-low-reputation");
     assertThat(d.rateLimits()).isEmpty();
@@ -189,7 +189,7 @@ class PolicyEvaluationTest {
         """));
     Set<String> groups = Set.of("g5", "g3", "g8", "g1", "g7", "g2", "g6", "g4");
     Set<String> targetGroups = new java.util.LinkedHashSet<>(List.of("t8", "t7", "t6", "t5", "t4", "t3", "t2", "t1"));
-    Decision d = policy.evaluate(PolicyDocs.request(RequesterKind.MEMBER, groups, 50, "x", targetGroups, "ordered",
+    PolicyDecision d = policy.evaluate(PolicyDocs.request(RequesterKind.MEMBER, groups, 50, "x", targetGroups, "ordered",
         MINUTE, "2026-03-04T10:00:00+01:00"));
     assertThat(d.effect()).isEqualTo(Effect.ALLOW);
   }
@@ -236,10 +236,10 @@ class PolicyEvaluationTest {
           purpose: {exact: [divide]}
           condition: 100 / (requester.reputation - 50) > 1
         """));
-    Decision d = policy.evaluate(PolicyDocs.request(RequesterKind.MEMBER, Set.of(), 50, "chat", Set.of(), "divide",
+    PolicyDecision d = policy.evaluate(PolicyDocs.request(RequesterKind.MEMBER, Set.of(), 50, "chat", Set.of(), "divide",
         MINUTE, "2026-03-04T10:00:00+01:00"));
     assertThat(d.effect()).isEqualTo(Effect.DENY);
-    assertThat(d.reason()).isEqualTo(Decision.Reason.EVALUATION_FAILED);
+    assertThat(d.reason()).isEqualTo(PolicyDecision.Reason.EVALUATION_FAILED);
     assertThat(d.failure()).isEqualTo("condition of rule divides failed: evaluation error at <input>:4: / by zero");
   }
 
@@ -251,7 +251,7 @@ class PolicyEvaluationTest {
           purpose: {exact: [chat]}
           rate_limit: {requests: 5, per: 1m, key: requester_target}
         """));
-    Decision d = policy.evaluate(PolicyDocs.memberChat("chat", MINUTE));
+    PolicyDecision d = policy.evaluate(PolicyDocs.memberChat("chat", MINUTE));
     assertThat(d.rateLimits()).singleElement().satisfies(l -> {
       assertThat(l.requests()).isEqualTo(5);
       assertThat(l.per().toMillis()).isEqualTo(MINUTE);

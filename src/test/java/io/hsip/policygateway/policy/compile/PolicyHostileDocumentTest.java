@@ -3,7 +3,7 @@ package io.hsip.policygateway.policy.compile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hsip.policygateway.policy.PolicyDocs;
-import io.hsip.policygateway.policy.model.Decision;
+import io.hsip.policygateway.policy.model.PolicyDecision;
 import io.hsip.policygateway.policy.model.RequesterKind;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
@@ -216,9 +216,9 @@ class PolicyHostileDocumentTest {
       manyGroups.add("g" + i);
     }
     long start = System.nanoTime();
-    Decision d = policy.evaluate(PolicyDocs.request(RequesterKind.MEMBER, manyGroups, 50, "chat", Set.of(), "cost",
+    PolicyDecision d = policy.evaluate(PolicyDocs.request(RequesterKind.MEMBER, manyGroups, 50, "chat", Set.of(), "cost",
         60_000, "2026-03-04T10:00:00+01:00"));
-    assertThat(d.reason()).isEqualTo(Decision.Reason.EVALUATION_FAILED);
+    assertThat(d.reason()).isEqualTo(PolicyDecision.Reason.EVALUATION_FAILED);
     assertThat(d.failure()).contains("Iteration budget exceeded: 1000");
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(1000);
   }

@@ -6,7 +6,7 @@ import io.hsip.policygateway.policy.ScaledPolicy;
 import io.hsip.policygateway.policy.internal.CelConditions;
 import io.hsip.policygateway.policy.internal.CompiledRule;
 import io.hsip.policygateway.policy.internal.RequestFacts;
-import io.hsip.policygateway.policy.model.Decision;
+import io.hsip.policygateway.policy.model.PolicyDecision;
 import io.hsip.policygateway.policy.model.Effect;
 import io.hsip.policygateway.policy.model.PolicyRequest;
 import io.hsip.policygateway.policy.model.Rule;
@@ -51,7 +51,7 @@ class PolicyIndexTest {
           scanned.add(rule.rule().id());
         }
       }
-      Decision decision = policy.evaluate(request);
+      PolicyDecision decision = policy.evaluate(request);
       assertThat(decision.matchedRuleIds()).as(request.toString()).isEqualTo(scanned);
       effects.merge(decision.effect(), 1, Integer::sum);
     }

@@ -7,7 +7,7 @@ import io.hsip.policygateway.hsip.Sha256;
 import io.hsip.policygateway.policy.PolicyDocs;
 import io.hsip.policygateway.policy.compile.Finding;
 import io.hsip.policygateway.policy.compile.PolicyDiff;
-import io.hsip.policygateway.policy.model.Decision;
+import io.hsip.policygateway.policy.model.PolicyDecision;
 import io.hsip.policygateway.policy.model.Effect;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -83,7 +83,7 @@ class PolicyLifecycleTest {
     // The C1 control and U+FFFF would be refused raw by the reader, so they are escaped; the rest stay RFC 8785.
     assertThat(v1.canonical).contains("\"del\u007fnel\u0085c1\\u009bls\u2028ps\u2029nul\\u0000non\\uffffend\"");
     // Replicas and simulation load the stored canonical form, so it must compile to the same policy.
-    Decision d = lifecycle.simulate(set, 1, PolicyDocs.memberChat("chat", 60_000));
+    PolicyDecision d = lifecycle.simulate(set, 1, PolicyDocs.memberChat("chat", 60_000));
     assertThat(d.effect()).isEqualTo(Effect.ALLOW);
     assertThat(d.policy().digest()).isEqualTo(v1.digest);
   }
@@ -250,8 +250,8 @@ class PolicyLifecycleTest {
     String set = PolicyDocs.uniqueSet();
     publishNew(PolicyDocs.small(set, "8h", ""));
     publishNew(PolicyDocs.small(set, "1h", ""));
-    Decision v1 = lifecycle.simulate(set, 1, PolicyDocs.memberChat("chat", 3 * 3_600_000L));
-    Decision v2 = lifecycle.simulate(set, 2, PolicyDocs.memberChat("chat", 3 * 3_600_000L));
+    PolicyDecision v1 = lifecycle.simulate(set, 1, PolicyDocs.memberChat("chat", 3 * 3_600_000L));
+    PolicyDecision v2 = lifecycle.simulate(set, 2, PolicyDocs.memberChat("chat", 3 * 3_600_000L));
     assertThat(v1.effect()).isEqualTo(Effect.ALLOW);
     assertThat(v1.grantedTtlMs()).isEqualTo(3 * 3_600_000L);
     assertThat(v2.grantedTtlMs()).isEqualTo(3_600_000L);

@@ -1,4 +1,4 @@
-package io.hsip.policygateway.hsip.identity;
+package io.hsip.policygateway.hsip.keys;
 
 /** A signature that does not strictly verify under the given key and message. */
 public final class InvalidSignatureException extends Exception {

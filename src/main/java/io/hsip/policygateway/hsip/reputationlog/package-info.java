@@ -3,6 +3,6 @@
  * reference's mangled enum spellings, parsed and verified strictly.
  */
 @NullMarked
-package io.hsip.policygateway.hsip.reputation;
+package io.hsip.policygateway.hsip.reputationlog;
 
 import org.jspecify.annotations.NullMarked;

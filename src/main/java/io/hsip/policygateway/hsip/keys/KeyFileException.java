@@ -1,4 +1,4 @@
-package io.hsip.policygateway.hsip.identity;
+package io.hsip.policygateway.hsip.keys;
 
 /** A key file that cannot be read or is not a valid key in one of the supported formats. */
 public final class KeyFileException extends Exception {

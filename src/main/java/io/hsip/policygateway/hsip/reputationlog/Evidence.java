@@ -1,4 +1,4 @@
-package io.hsip.policygateway.hsip.reputation;
+package io.hsip.policygateway.hsip.reputationlog;
 
 /**
  * One piece of evidence attached to a reputation event.

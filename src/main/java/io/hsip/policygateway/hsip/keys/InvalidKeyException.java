@@ -1,4 +1,4 @@
-package io.hsip.policygateway.hsip.identity;
+package io.hsip.policygateway.hsip.keys;
 
 /** Bytes that are not an acceptable Ed25519 public key. */
 public final class InvalidKeyException extends Exception {

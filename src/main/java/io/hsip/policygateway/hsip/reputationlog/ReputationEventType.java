@@ -1,4 +1,4 @@
-package io.hsip.policygateway.hsip.reputation;
+package io.hsip.policygateway.hsip.reputationlog;
 
 import org.jspecify.annotations.Nullable;
 
@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * which puts {@code _} before every capital after the first: {@code MISBEHAVIOR} is written {@code
  * M_I_S_B_E_H_A_V_I_O_R}. We keep that spelling on the wire, or the reference could not read our lines.
  */
-public enum DecisionType {
+public enum ReputationEventType {
   /** Explicitly trusted. */
   TRUSTED(4, 5, 6, 8),
   /** Identity verified out of band. */
@@ -41,7 +41,7 @@ public enum DecisionType {
   private final int weight3;
   private final String wire;
 
-  DecisionType(int weight0, int weight1, int weight2, int weight3) {
+  ReputationEventType(int weight0, int weight1, int weight2, int weight3) {
     this.weight0 = weight0;
     this.weight1 = weight1;
     this.weight2 = weight2;
@@ -68,8 +68,8 @@ public enum DecisionType {
   }
 
   /** The type with this exact on-disk spelling, or {@code null}. */
-  public static @Nullable DecisionType fromWire(String wire) {
-    for (DecisionType type : values()) {
+  public static @Nullable ReputationEventType fromWire(String wire) {
+    for (ReputationEventType type : values()) {
       if (type.wire.equals(wire)) {
         return type;
       }

@@ -1,10 +1,10 @@
-package io.hsip.policygateway.hsip.reputation;
+package io.hsip.policygateway.hsip.reputationlog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hsip.policygateway.hsip.Fixtures;
-import io.hsip.policygateway.hsip.identity.Ed25519PublicKey;
+import io.hsip.policygateway.hsip.keys.Ed25519PublicKey;
 import java.util.Map;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
@@ -43,7 +43,7 @@ class ReputationLogParseTest {
 
     assertThat(log.lines()).extracting(ReputationLog.Line::number).containsExactly(1, 2);
     assertThat(log.lines()).extracting(line -> line.event().decisionType())
-        .containsExactly(DecisionType.MISBEHAVIOR, DecisionType.INVALID_SIG);
+        .containsExactly(ReputationEventType.MISBEHAVIOR, ReputationEventType.INVALID_SIG);
     assertThat(log.lines().get(0).event().unixSeconds()).isEqualTo(1731880000L);
     assertThat(log.lines().get(1).event().evidence())
         .containsExactly(new Evidence("pcap_hash", "sha256:" + "ab".repeat(32)));

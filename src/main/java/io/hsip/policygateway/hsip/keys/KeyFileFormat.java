@@ -1,4 +1,4 @@
-package io.hsip.policygateway.hsip.identity;
+package io.hsip.policygateway.hsip.keys;
 
 /** The Ed25519 key-file formats the gateway reads and writes (hsip-protocol.md §1.3). */
 public enum KeyFileFormat {

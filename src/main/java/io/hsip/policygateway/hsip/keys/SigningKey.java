@@ -1,4 +1,4 @@
-package io.hsip.policygateway.hsip.identity;
+package io.hsip.policygateway.hsip.keys;
 
 import io.hsip.policygateway.hsip.crypto.Ed25519;
 import java.security.SecureRandom;

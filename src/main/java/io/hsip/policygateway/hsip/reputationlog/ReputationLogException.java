@@ -1,4 +1,4 @@
-package io.hsip.policygateway.hsip.reputation;
+package io.hsip.policygateway.hsip.reputationlog;
 
 /** A reputation log line or chain that is malformed or does not verify; the message names line and rule. */
 public final class ReputationLogException extends Exception {

@@ -1,8 +1,8 @@
-package io.hsip.policygateway.hsip.reputation;
+package io.hsip.policygateway.hsip.reputationlog;
 
 import io.hsip.policygateway.hsip.LowerHex;
-import io.hsip.policygateway.hsip.identity.PeerId;
-import io.hsip.policygateway.hsip.identity.SigningKey;
+import io.hsip.policygateway.hsip.keys.PeerId;
+import io.hsip.policygateway.hsip.keys.SigningKey;
 import io.hsip.policygateway.hsip.json.JsonObject;
 import io.hsip.policygateway.hsip.json.SerdeJsonWriter;
 import io.hsip.policygateway.hsip.json.StrictJson;
@@ -35,7 +35,7 @@ public record ReputationEvent(
     String ts,
     String actorPeerId,
     String subjectPeerId,
-    DecisionType decisionType,
+    ReputationEventType decisionType,
     int severity,
     String reasonCode,
     String reasonText,
@@ -69,7 +69,7 @@ public record ReputationEvent(
       String eventId,
       long unixSeconds,
       String subjectPeerId,
-      DecisionType type,
+      ReputationEventType type,
       int severity,
       String reasonCode,
       String reasonText,
@@ -127,7 +127,7 @@ public record ReputationEvent(
       throw new ReputationLogException("field `subject_peer_id` must not be empty");
     }
     String typeText = o.string("decision_type");
-    DecisionType type = DecisionType.fromWire(typeText);
+    ReputationEventType type = ReputationEventType.fromWire(typeText);
     if (type == null) {
       throw new ReputationLogException(
           "field `decision_type` is not one of the reference's spellings (e.g. M_I_S_B_E_H_A_V_I_O_R)");

@@ -1,4 +1,4 @@
-package io.hsip.policygateway.hsip.identity;
+package io.hsip.policygateway.hsip.keys;
 
 import io.hsip.policygateway.hsip.LowerHex;
 import io.hsip.policygateway.hsip.json.SerdeJsonWriter;

@@ -1,9 +1,9 @@
-package io.hsip.policygateway.hsip.reputation;
+package io.hsip.policygateway.hsip.reputationlog;
 
 import io.hsip.policygateway.hsip.LowerHex;
 import io.hsip.policygateway.hsip.crypto.Digests;
-import io.hsip.policygateway.hsip.identity.Ed25519PublicKey;
-import io.hsip.policygateway.hsip.identity.InvalidSignatureException;
+import io.hsip.policygateway.hsip.keys.Ed25519PublicKey;
+import io.hsip.policygateway.hsip.keys.InvalidSignatureException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param policy the policy that decided: set, version and digest, or null when there was none
  * @param zone the policy's time zone, for the explanation
  */
-public record Decision(
+public record PolicyDecision(
     Effect effect,
     Reason reason,
     long grantedTtlMs,
@@ -56,14 +56,14 @@ public record Decision(
   public record PolicyRef(String policySet, int version, String digest) {}
 
   /** Keeps the rule lists read-only (a view: deciding stays allocation-light). */
-  public Decision {
+  public PolicyDecision {
     matched = Collections.unmodifiableList(matched);
     deciding = Collections.unmodifiableList(deciding);
   }
 
   /** A fail-closed deny without a policy. */
-  public static Decision noPolicy(long requestedTtlMs, String why) {
-    return new Decision(
+  public static PolicyDecision noPolicy(long requestedTtlMs, String why) {
+    return new PolicyDecision(
         Effect.DENY, Reason.NO_POLICY, 0, requestedTtlMs, List.of(), List.of(), why, null, ZoneId.of("UTC"));
   }
 

@@ -3,6 +3,6 @@
  * the gateway.
  */
 @NullMarked
-package io.hsip.policygateway.hsip.identity;
+package io.hsip.policygateway.hsip.keys;
 
 import org.jspecify.annotations.NullMarked;
