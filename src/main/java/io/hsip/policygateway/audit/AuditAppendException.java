@@ -11,26 +11,11 @@ public final class AuditAppendException extends ProblemException {
 
   /** Creates the exception; the detail is safe to show and names no internals. */
   public AuditAppendException(String detail, Throwable cause) {
-    super(detail, cause);
+    super(AuditProblems.UNAVAILABLE, detail, cause);
   }
 
   /** Creates the exception without a cause. */
   public AuditAppendException(String detail) {
-    super(detail);
-  }
-
-  @Override
-  public int status() {
-    return 503;
-  }
-
-  @Override
-  public String title() {
-    return "Audit log unavailable";
-  }
-
-  @Override
-  protected String slug() {
-    return "audit-unavailable";
+    super(AuditProblems.UNAVAILABLE, detail);
   }
 }

@@ -1,5 +1,6 @@
 package io.hsip.policygateway.identity;
 
+import io.hsip.policygateway.base.error.ProblemType;
 import io.hsip.policygateway.hsip.keys.Ed25519PublicKey;
 import io.hsip.policygateway.hsip.keys.KeyFileException;
 import io.hsip.policygateway.hsip.keys.KeyFileFormat;
@@ -33,6 +34,10 @@ import java.util.Set;
 @ApplicationScoped
 @Startup
 public class GatewayIdentity {
+
+  /** The gateway has no usable signing key, so it cannot sign anything (and denies consent). */
+  public static final ProblemType SIGNING_KEY_UNAVAILABLE =
+      ProblemType.of(503, "signing-key-unavailable", "Signing key unavailable");
 
   private static final Set<PosixFilePermission> TOO_OPEN =
       EnumSet.of(
@@ -92,7 +97,7 @@ public class GatewayIdentity {
   /** The signing key, or an exception that makes the caller fail closed. */
   public SigningKey signingKey() {
     // Clients learn only that there is no key; operators find the reason in readiness and the log.
-    return key.orElseThrow(() -> new SigningKeyUnavailableException(
+    return key.orElseThrow(() -> SIGNING_KEY_UNAVAILABLE.exception(
         "The gateway has no usable signing key; it cannot sign anything until one is mounted."));
   }
 

@@ -1,5 +1,6 @@
 package io.hsip.policygateway.identity;
 
+import io.hsip.policygateway.base.error.ProblemException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -40,7 +41,8 @@ class GatewayIdentityLoadingTest {
     assertThat(Files.exists(file)).isFalse();
     assertThat(identity.publicKey()).isEmpty();
     assertThat(identity.problem()).startsWith("identity.generate-if-missing is for development and tests only");
-    assertThatThrownBy(identity::signingKey).isInstanceOf(SigningKeyUnavailableException.class)
+    assertThatThrownBy(identity::signingKey).isInstanceOf(ProblemException.class)
+        .hasFieldOrPropertyWithValue("problemType", GatewayIdentity.SIGNING_KEY_UNAVAILABLE)
         .hasMessageNotContaining(file.toString());
   }
 

@@ -1,5 +1,6 @@
 package io.hsip.policygateway.audit.api;
 
+import io.hsip.policygateway.audit.AuditProblems;
 import io.hsip.policygateway.audit.AuditConfig;
 import io.hsip.policygateway.audit.AuditKind;
 import io.hsip.policygateway.audit.api.AuditViews.CheckpointPage;
@@ -71,17 +72,17 @@ public class AuditResource {
       @Parameter(description = "only entries with a smaller seq") @QueryParam("before") @Nullable Long before,
       @QueryParam("limit") @DefaultValue("100") int limit) {
     if (limit < 1 || limit > MAX_LIMIT) {
-      throw new InvalidAuditQueryException("`limit` must be between 1 and " + MAX_LIMIT + ".");
+      throw AuditProblems.INVALID_QUERY.exception("`limit` must be between 1 and " + MAX_LIMIT + ".");
     }
     if (kind != null) {
       try {
         AuditKind.fromWireName(kind);
       } catch (IllegalArgumentException e) {
-        throw new InvalidAuditQueryException("`kind` must be decision, admin-change, consent-revocation or key-event.");
+        throw AuditProblems.INVALID_QUERY.exception("`kind` must be decision, admin-change, consent-revocation or key-event.");
       }
     }
     if (peer != null && !PeerId.isWellFormed(peer)) {
-      throw new InvalidAuditQueryException("`peer` must be a PeerID (26 characters of base32).");
+      throw AuditProblems.INVALID_QUERY.exception("`peer` must be a PeerID (26 characters of base32).");
     }
     StoredEntry.Filter filter = new StoredEntry.Filter(
         time("from", from), time("to", to), kind, null, effect, policyVersion, actor);
@@ -104,7 +105,7 @@ public class AuditResource {
   @Operation(summary = "The latest signed checkpoint")
   public CheckpointView latestCheckpoint() {
     return StoredCheckpoint.findLatest().map(CheckpointView::from)
-        .orElseThrow(() -> new AuditNotFoundException("No checkpoint has been signed yet."));
+        .orElseThrow(() -> AuditProblems.NOT_FOUND.exception("No checkpoint has been signed yet."));
   }
 
   @GET
@@ -113,7 +114,7 @@ public class AuditResource {
   @Operation(summary = "The checkpoint of one tree size")
   public CheckpointView checkpoint(@PathParam("treeSize") long treeSize) {
     return StoredCheckpoint.findBySize(treeSize).map(CheckpointView::from)
-        .orElseThrow(() -> new AuditNotFoundException("There is no checkpoint of tree size " + treeSize + "."));
+        .orElseThrow(() -> AuditProblems.NOT_FOUND.exception("There is no checkpoint of tree size " + treeSize + "."));
   }
 
   @GET
@@ -123,7 +124,7 @@ public class AuditResource {
   public CheckpointPage checkpoints(@QueryParam("before") @Nullable Long before,
       @QueryParam("limit") @DefaultValue("100") int limit) {
     if (limit < 1 || limit > MAX_LIMIT) {
-      throw new InvalidAuditQueryException("`limit` must be between 1 and " + MAX_LIMIT + ".");
+      throw AuditProblems.INVALID_QUERY.exception("`limit` must be between 1 and " + MAX_LIMIT + ".");
     }
     List<StoredCheckpoint> rows = StoredCheckpoint.listAllBefore(before, limit + 1);
     List<CheckpointView> page = rows.stream().limit(limit).map(CheckpointView::from).toList();
@@ -158,7 +159,7 @@ public class AuditResource {
     Instant start = required("from", from);
     Instant end = required("to", to);
     if (!end.isAfter(start)) {
-      throw new InvalidAuditQueryException("`to` must be after `from`.");
+      throw AuditProblems.INVALID_QUERY.exception("`to` must be after `from`.");
     }
     SigningKey key = auditor.signingKey();
     BundleWriter.Request request = new BundleWriter.Request(start, end, previous, caller.getPrincipal().getName());
@@ -177,7 +178,7 @@ public class AuditResource {
     Instant start = required("from", from);
     Instant end = required("to", to);
     if (!end.isAfter(start)) {
-      throw new InvalidAuditQueryException("`to` must be after `from`.");
+      throw AuditProblems.INVALID_QUERY.exception("`to` must be after `from`.");
     }
     StreamingOutput body = out -> auditor.csv(start, end, out);
     return Response.ok(body, "text/csv; charset=utf-8")
@@ -195,10 +196,10 @@ public class AuditResource {
   @APIResponse(responseCode = "404", description = "the subject has no key")
   public Response eraseSubject(@PathParam("peerId") String peerId) {
     if (!PeerId.isWellFormed(peerId)) {
-      throw new InvalidAuditQueryException("The path must end with a PeerID (26 characters of base32).");
+      throw AuditProblems.INVALID_QUERY.exception("The path must end with a PeerID (26 characters of base32).");
     }
     if (!auditor.eraseSubject(peerId, caller.getPrincipal().getName())) {
-      throw new AuditNotFoundException("The subject has no pseudonymisation key.");
+      throw AuditProblems.NOT_FOUND.exception("The subject has no pseudonymisation key.");
     }
     return Response.noContent().build();
   }
@@ -207,11 +208,11 @@ public class AuditResource {
   private static Instant required(String name, @Nullable String value) {
     Instant time = time(name, value);
     if (time == null) {
-      throw new InvalidAuditQueryException("`" + name + "` is required (RFC 3339, e.g. 2026-01-31T00:00:00Z).");
+      throw AuditProblems.INVALID_QUERY.exception("`" + name + "` is required (RFC 3339, e.g. 2026-01-31T00:00:00Z).");
     }
     if (time.getNano() % 1_000_000 != 0) {
       // Entries, manifests and verifiers work in milliseconds; a finer bound would not be the window they check.
-      throw new InvalidAuditQueryException("`" + name + "` must not be more precise than milliseconds.");
+      throw AuditProblems.INVALID_QUERY.exception("`" + name + "` must not be more precise than milliseconds.");
     }
     return time;
   }
@@ -223,7 +224,7 @@ public class AuditResource {
     try {
       return Instant.parse(value);
     } catch (DateTimeParseException e) {
-      throw new InvalidAuditQueryException("`" + name + "` must be an RFC 3339 time such as 2026-01-31T00:00:00Z.");
+      throw AuditProblems.INVALID_QUERY.exception("`" + name + "` must be an RFC 3339 time such as 2026-01-31T00:00:00Z.");
     }
   }
 }

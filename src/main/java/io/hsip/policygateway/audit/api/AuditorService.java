@@ -1,5 +1,6 @@
 package io.hsip.policygateway.audit.api;
 
+import io.hsip.policygateway.audit.AuditProblems;
 import io.agroal.api.AgroalDataSource;
 import io.hsip.policygateway.audit.AuditConfig;
 import io.hsip.policygateway.audit.AuditEntry;
@@ -79,13 +80,13 @@ public class AuditorService {
   /** Entry {@code seq} with its inclusion proof against the checkpoint of {@code treeSize} (default: latest). */
   public EntryProofView entryWithProof(long seq, @Nullable Long treeSize) {
     StoredEntry entry = StoredEntry.findBySeq(seq)
-        .orElseThrow(() -> new AuditNotFoundException("There is no audit entry with seq " + seq + "."));
+        .orElseThrow(() -> AuditProblems.NOT_FOUND.exception("There is no audit entry with seq " + seq + "."));
     if (entry.leafIndex == null) {
-      throw new ProofUnavailableException("Entry " + seq + " is not yet integrated into a signed checkpoint.");
+      throw AuditProblems.PROOF_UNAVAILABLE.exception("Entry " + seq + " is not yet integrated into a signed checkpoint.");
     }
     StoredCheckpoint checkpoint = checkpoint(treeSize);
     if (entry.leafIndex >= checkpoint.treeSize) {
-      throw new ProofUnavailableException("Entry " + seq + " (leaf " + entry.leafIndex
+      throw AuditProblems.PROOF_UNAVAILABLE.exception("Entry " + seq + " (leaf " + entry.leafIndex
           + ") is not in the checkpoint of tree size " + checkpoint.treeSize + ".");
     }
     long leaf = entry.leafIndex;
@@ -98,7 +99,7 @@ public class AuditorService {
   /** The consistency proof between two signed checkpoints. */
   public ConsistencyView consistency(long first, long second) {
     if (first > second) {
-      throw new InvalidAuditQueryException("`first` (" + first + ") must not be larger than `second` (" + second + ").");
+      throw AuditProblems.INVALID_QUERY.exception("`first` (" + first + ") must not be larger than `second` (" + second + ").");
     }
     StoredCheckpoint a = checkpoint(first);
     StoredCheckpoint b = checkpoint(second);
@@ -136,10 +137,10 @@ public class AuditorService {
   private StoredCheckpoint checkpoint(@Nullable Long treeSize) {
     if (treeSize == null) {
       return StoredCheckpoint.findLatest()
-          .orElseThrow(() -> new ProofUnavailableException("No checkpoint has been signed yet."));
+          .orElseThrow(() -> AuditProblems.PROOF_UNAVAILABLE.exception("No checkpoint has been signed yet."));
     }
     return StoredCheckpoint.findBySize(treeSize)
-        .orElseThrow(() -> new AuditNotFoundException("There is no checkpoint of tree size " + treeSize + "."));
+        .orElseThrow(() -> AuditProblems.NOT_FOUND.exception("There is no checkpoint of tree size " + treeSize + "."));
   }
 
   private static List<String> hex(List<byte[]> hashes) {

@@ -5,41 +5,52 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Base of every feature exception that should reach a client as a problem document. Subclasses fix
- * the status, type and title; the message becomes {@code detail}, so it must be safe to show.
+ * A feature error that reaches a client as a problem document: its {@link ProblemType} fixes the status,
+ * type and title; the message becomes {@code detail}, so it must be safe to show. A cause, if any, is
+ * logged by {@link ProblemMappers} and never sent.
+ *
+ * <p>Throw it directly ({@code PolicyProblems.NOT_FOUND.exception("…")}); subclass only to carry data
+ * the mapper shows (violations) or a contract a caller catches by type ({@code AuditAppendException}).
  */
-public abstract class ProblemException extends RuntimeException {
+public class ProblemException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** Base URI of this service's problem types. */
-  public static final String TYPE_BASE = "https://hsip.io/problems/";
+  private final ProblemType problemType;
 
   /** Creates the exception; {@code detail} is shown to the client. */
-  protected ProblemException(String detail) {
+  public ProblemException(ProblemType problemType, String detail) {
     super(detail);
+    this.problemType = problemType;
   }
 
   /** Creates the exception with a cause kept for the log only. */
-  protected ProblemException(String detail, Throwable cause) {
+  public ProblemException(ProblemType problemType, String detail, Throwable cause) {
     super(detail, cause);
+    this.problemType = problemType;
+  }
+
+  /** What kind of problem this is. */
+  public ProblemType problemType() {
+    return problemType;
   }
 
   /** HTTP status. */
-  public abstract int status();
+  public int status() {
+    return problemType.status();
+  }
 
   /** Short title of the problem type. */
-  public abstract String title();
+  public String title() {
+    return problemType.title();
+  }
 
   /** Problem type URI, e.g. {@code https://hsip.io/problems/signing-key-unavailable}. */
   public URI type() {
-    return URI.create(TYPE_BASE + slug());
+    return problemType.type();
   }
 
   /** Field-level problems listed in the body ({@code violations}), or null for none. */
   public @Nullable List<Problem.Violation> violations() {
     return null;
   }
-
-  /** Last segment of {@link #type()}. */
-  protected abstract String slug();
 }

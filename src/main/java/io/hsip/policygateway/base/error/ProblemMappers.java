@@ -81,7 +81,7 @@ public class ProblemMappers {
             .toList();
     return respond(
         new Problem(
-            URI.create(ProblemException.TYPE_BASE + "invalid-request"),
+            URI.create(ProblemType.TYPE_BASE + "invalid-request"),
             "Invalid request",
             400,
             "The request has " + violations.size() + " invalid field(s).",
@@ -142,7 +142,7 @@ public class ProblemMappers {
     }
     return respond(
         new Problem(
-            URI.create(ProblemException.TYPE_BASE + "malformed-body"),
+            URI.create(ProblemType.TYPE_BASE + "malformed-body"),
             "Malformed request body",
             400,
             detail,

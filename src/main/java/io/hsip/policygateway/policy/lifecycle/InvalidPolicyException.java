@@ -16,7 +16,7 @@ public final class InvalidPolicyException extends ProblemException {
 
   /** Rejects a document for {@code errors} (in document order). */
   public InvalidPolicyException(List<Finding> errors) {
-    super(summary(errors));
+    super(PolicyProblems.INVALID, summary(errors));
     this.errors = List.copyOf(errors);
   }
 
@@ -32,21 +32,6 @@ public final class InvalidPolicyException extends ProblemException {
             f.pointer().isEmpty() ? "/" : f.pointer(), f.message(), f.code(),
             f.line() > 0 ? f.line() : null, f.column() > 0 ? f.column() : null, f.ruleId()))
         .toList();
-  }
-
-  @Override
-  public int status() {
-    return 400;
-  }
-
-  @Override
-  public String title() {
-    return "Invalid policy document";
-  }
-
-  @Override
-  protected String slug() {
-    return "invalid-policy";
   }
 
   private static String summary(List<Finding> errors) {

@@ -1,5 +1,6 @@
 package io.hsip.policygateway.policy.lifecycle;
 
+import io.hsip.policygateway.base.error.ProblemException;
 import io.hsip.policygateway.policy.PolicyConfig;
 import io.hsip.policygateway.policy.compile.Compilation;
 import io.hsip.policygateway.policy.compile.CompiledPolicy;
@@ -90,7 +91,7 @@ public class PolicyLifecycle {
     List<Finding> errors = compilation.errors();
     if (errors.size() == 1 && errors.getFirst().code().equals("limit") && errors.getFirst().pointer().isEmpty()
         && document.length > compiler.limits().maxBytes()) {
-      throw new PolicyTooLargeException(errors.getFirst().message());
+      throw PolicyProblems.TOO_LARGE.exception(errors.getFirst().message());
     }
     throw new InvalidPolicyException(errors);
   }
@@ -137,11 +138,11 @@ public class PolicyLifecycle {
     lockAdminWrites();
     PolicyDraft draft = draft(id);
     if (expectedRevision != null && expectedRevision != draft.revision) {
-      throw new StaleDraftException("draft " + id + " is at revision " + draft.revision + ", not " + expectedRevision
+      throw PolicyProblems.STALE_DRAFT.exception("draft " + id + " is at revision " + draft.revision + ", not " + expectedRevision
           + "; reload it and apply your change again");
     }
     if (!draft.policySet.equals(policy.document().policySet())) {
-      throw new PolicyConflictException("draft " + id + " belongs to policy set " + draft.policySet
+      throw PolicyProblems.CONFLICT.exception("draft " + id + " belongs to policy set " + draft.policySet
           + "; the document names " + policy.document().policySet() + " (create a new draft instead)");
     }
     draft.source = new String(document, StandardCharsets.UTF_8);
@@ -165,7 +166,7 @@ public class PolicyLifecycle {
     lockAdminWrites();
     PolicyDraft draft = draft(id);
     if (expectedRevision != null && expectedRevision != draft.revision) {
-      throw new StaleDraftException("draft " + id + " is at revision " + draft.revision + ", not " + expectedRevision
+      throw PolicyProblems.STALE_DRAFT.exception("draft " + id + " is at revision " + draft.revision + ", not " + expectedRevision
           + "; review it again before deleting it");
     }
     draft.delete();
@@ -173,11 +174,11 @@ public class PolicyLifecycle {
         draft.digest, Map.of("draft_id", id.toString(), "revision", draft.revision));
   }
 
-  /** A draft. @throws PolicyNotFoundException if there is none */
+  /** A draft. @throws ProblemException ({@link PolicyProblems#NOT_FOUND}) if there is none */
   public PolicyDraft draft(UUID id) {
     PolicyDraft draft = PolicyDraft.findById(id);
     if (draft == null) {
-      throw new PolicyNotFoundException("there is no draft " + id);
+      throw PolicyProblems.NOT_FOUND.exception("there is no draft " + id);
     }
     return draft;
   }
@@ -195,7 +196,7 @@ public class PolicyLifecycle {
     lockAdminWrites();
     PolicyDraft draft = draft(id);
     if (expectedRevision != null && expectedRevision != draft.revision) {
-      throw new StaleDraftException("draft " + id + " is at revision " + draft.revision + ", not " + expectedRevision
+      throw PolicyProblems.STALE_DRAFT.exception("draft " + id + " is at revision " + draft.revision + ", not " + expectedRevision
           + "; review it again before publishing");
     }
     CompiledPolicy policy = compileOrReject(draft.source.getBytes(StandardCharsets.UTF_8)).orThrow();
@@ -253,18 +254,18 @@ public class PolicyLifecycle {
     lockAdminWrites();
     PolicyApproval approval = pendingApproval(approvalId);
     if (approval.requestedBy.equals(actor)) {
-      throw new FourEyesViolationException(
+      throw PolicyProblems.FOUR_EYES.exception(
           "four-eyes mode: " + actor + " requested this publication and cannot approve it; another admin must");
     }
     if (List.of(approval.authors).contains(actor)) {
-      throw new FourEyesViolationException(
+      throw PolicyProblems.FOUR_EYES.exception(
           "four-eyes mode: " + actor + " edited the draft of this publication and cannot approve it; an admin who"
               + " did not write it must");
     }
     Integer latest = PolicyVersion.latest(approval.policySet).map(PolicyVersion::version).orElse(null);
     if (!java.util.Objects.equals(latest, approval.baseVersion)) {
       String base = approval.baseVersion == null ? "no version" : "version " + approval.baseVersion;
-      throw new PolicyConflictException("version " + latest + " of " + approval.policySet
+      throw PolicyProblems.CONFLICT.exception("version " + latest + " of " + approval.policySet
           + " was published after this request, which was based on " + base + "; reject it and submit again");
     }
     CompiledPolicy policy = compileOrReject(approval.source.getBytes(StandardCharsets.UTF_8)).orThrow();
@@ -294,11 +295,11 @@ public class PolicyLifecycle {
     return approval;
   }
 
-  /** An approval request. @throws PolicyNotFoundException if there is none */
+  /** An approval request. @throws ProblemException ({@link PolicyProblems#NOT_FOUND}) if there is none */
   public PolicyApproval approval(UUID id) {
     PolicyApproval approval = PolicyApproval.findById(id);
     if (approval == null) {
-      throw new PolicyNotFoundException("there is no approval request " + id);
+      throw PolicyProblems.NOT_FOUND.exception("there is no approval request " + id);
     }
     return approval;
   }
@@ -306,7 +307,7 @@ public class PolicyLifecycle {
   private PolicyApproval pendingApproval(UUID id) {
     PolicyApproval approval = approval(id);
     if (approval.status != PolicyApproval.Status.PENDING) {
-      throw new PolicyConflictException("approval request " + id + " is already " + approval.status.text()
+      throw PolicyProblems.CONFLICT.exception("approval request " + id + " is already " + approval.status.text()
           + " by " + approval.decidedBy);
     }
     return approval;
@@ -317,7 +318,7 @@ public class PolicyLifecycle {
       List<String> editors, Map<String, Object> details) {
     PolicyVersion latest = PolicyVersion.latest(policySet).orElse(null);
     if (latest != null && latest.digest.equals(policy.digest())) {
-      throw new PolicyConflictException("the document is identical to version " + latest.version() + " of "
+      throw PolicyProblems.CONFLICT.exception("the document is identical to version " + latest.version() + " of "
           + policySet + ", which is in force; there is nothing to publish");
     }
     Map<String, Object> facts = new LinkedHashMap<>(details);
@@ -392,9 +393,9 @@ public class PolicyLifecycle {
 
   // --- Versions: reading, diff, simulation --------------------------------------------------------
 
-  /** One version. @throws PolicyNotFoundException if there is none */
+  /** One version. @throws ProblemException ({@link PolicyProblems#NOT_FOUND}) if there is none */
   public PolicyVersion version(String policySet, int version) {
-    return PolicyVersion.find(policySet, version).orElseThrow(() -> new PolicyNotFoundException(
+    return PolicyVersion.find(policySet, version).orElseThrow(() -> PolicyProblems.NOT_FOUND.exception(
         PolicyVersion.latest(policySet).isPresent()
             ? "policy set " + policySet + " has no version " + version
             : "there is no policy set " + policySet));

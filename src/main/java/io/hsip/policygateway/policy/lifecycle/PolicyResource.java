@@ -361,7 +361,7 @@ public class PolicyResource {
     Compilation compilation = lifecycle.validate(document);
     if (!compilation.ok()) {
       if (document.length > lifecycleLimit()) {
-        throw new PolicyTooLargeException(compilation.errors().getFirst().message());
+        throw PolicyProblems.TOO_LARGE.exception(compilation.errors().getFirst().message());
       }
       throw new InvalidPolicyException(compilation.errors());
     }
@@ -495,7 +495,7 @@ public class PolicyResource {
   @Operation(summary = "The version in force as YAML (GitOps)", description = "Headers: X-Policy-Version, X-Policy-Digest.")
   public Response exportLatest(@PathParam("set") String set) {
     PolicyVersion latest = PolicyVersion.latest(set)
-        .orElseThrow(() -> new PolicyNotFoundException("there is no policy set " + set));
+        .orElseThrow(() -> PolicyProblems.NOT_FOUND.exception("there is no policy set " + set));
     return export(latest);
   }
 
@@ -517,7 +517,7 @@ public class PolicyResource {
   public List<VersionView> versions(@PathParam("set") String set) {
     List<PolicyVersion> history = PolicyVersion.history(set);
     if (history.isEmpty()) {
-      throw new PolicyNotFoundException("there is no policy set " + set);
+      throw PolicyProblems.NOT_FOUND.exception("there is no policy set " + set);
     }
     return history.stream().map(v -> VersionView.from(v, false)).toList();
   }
@@ -672,7 +672,7 @@ public class PolicyResource {
    */
   private static @Nullable Integer requiredRevision(@Nullable String ifMatch, String doing) {
     if (ifMatch == null || ifMatch.isBlank()) {
-      throw new DraftRevisionRequiredException(doing + " a draft requires If-Match with the draft's ETag (its revision,"
+      throw PolicyProblems.IF_MATCH_REQUIRED.exception(doing + " a draft requires If-Match with the draft's ETag (its revision,"
           + " e.g. \"3\"), so that a change made meanwhile is not overwritten; GET the draft to learn it");
     }
     if (ifMatch.strip().equals("*")) {

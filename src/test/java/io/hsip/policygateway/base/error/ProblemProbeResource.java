@@ -18,29 +18,8 @@ public class ProblemProbeResource {
   /** A body with validated fields. */
   public record Probe(@NotBlank String name, @Positive int count) {}
 
-  /** A feature exception with a client status. */
-  static final class ProbeConflictException extends ProblemException {
-    private static final long serialVersionUID = 1L;
-
-    ProbeConflictException() {
-      super("The probe is in a state that does not allow this.");
-    }
-
-    @Override
-    public int status() {
-      return 409;
-    }
-
-    @Override
-    public String title() {
-      return "Probe conflict";
-    }
-
-    @Override
-    protected String slug() {
-      return "probe-conflict";
-    }
-  }
+  /** A feature problem type with a client status. */
+  static final ProblemType PROBE_CONFLICT = ProblemType.of(409, "probe-conflict", "Probe conflict");
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
@@ -52,7 +31,7 @@ public class ProblemProbeResource {
   @GET
   @Path("/conflict")
   public String conflict() {
-    throw new ProbeConflictException();
+    throw PROBE_CONFLICT.exception("The probe is in a state that does not allow this.");
   }
 
   @GET

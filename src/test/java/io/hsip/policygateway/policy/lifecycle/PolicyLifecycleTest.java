@@ -1,5 +1,6 @@
 package io.hsip.policygateway.policy.lifecycle;
 
+import io.hsip.policygateway.base.error.ProblemException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -145,10 +146,12 @@ class PolicyLifecycleTest {
 
     // Rolling back to what is already in force changes nothing.
     assertThatThrownBy(() -> lifecycle.rollback(ALICE, set, 1))
-        .isInstanceOf(PolicyConflictException.class)
+        .isInstanceOf(ProblemException.class)
+        .hasFieldOrPropertyWithValue("problemType", PolicyProblems.CONFLICT)
         .hasMessage("the document is identical to version 3 of " + set + ", which is in force; there is nothing to publish");
     assertThatThrownBy(() -> lifecycle.rollback(ALICE, set, 9))
-        .isInstanceOf(PolicyNotFoundException.class)
+        .isInstanceOf(ProblemException.class)
+        .hasFieldOrPropertyWithValue("problemType", PolicyProblems.NOT_FOUND)
         .hasMessage("policy set " + set + " has no version 9");
   }
 
@@ -159,7 +162,8 @@ class PolicyLifecycleTest {
     PolicyDraft same = lifecycle.createDraft(ALICE, bytes("# only a comment differs\n" + PolicyDocs.small(set, "8h", "")))
         .draft();
     assertThatThrownBy(() -> lifecycle.publishDraft(ALICE, same.id, 1))
-        .isInstanceOf(PolicyConflictException.class)
+        .isInstanceOf(ProblemException.class)
+        .hasFieldOrPropertyWithValue("problemType", PolicyProblems.CONFLICT)
         .hasMessage("the document is identical to version 1 of " + set + ", which is in force; there is nothing to publish");
     // The failed publish rolled back: the draft is still there.
     PolicyDraft kept = QuarkusTransaction.requiringNew().call(() -> PolicyDraft.findById(same.id));
@@ -192,7 +196,8 @@ class PolicyLifecycleTest {
         .containsExactly("members-chat", "support-tickets");
     assertThat(lifecycle.diff(set, 2, 2).isEmpty()).isTrue();
     assertThatThrownBy(() -> lifecycle.diff("no-such-set-" + UUID.randomUUID().toString().substring(0, 8), 1, 2))
-        .isInstanceOf(PolicyNotFoundException.class)
+        .isInstanceOf(ProblemException.class)
+        .hasFieldOrPropertyWithValue("problemType", PolicyProblems.NOT_FOUND)
         .hasMessageStartingWith("there is no policy set no-such-set-");
   }
 
@@ -235,12 +240,15 @@ class PolicyLifecycleTest {
     assertThat(updated.revision).isEqualTo(2);
     assertThat(updated.updatedBy).isEqualTo("bob.admin");
     assertThatThrownBy(() -> lifecycle.updateDraft(ALICE, draft.id, 1, bytes(PolicyDocs.small(set, "2h", ""))))
-        .isInstanceOf(StaleDraftException.class)
+        .isInstanceOf(ProblemException.class)
+        .hasFieldOrPropertyWithValue("problemType", PolicyProblems.STALE_DRAFT)
         .hasMessage("draft " + draft.id + " is at revision 2, not 1; reload it and apply your change again");
     assertThatThrownBy(() -> lifecycle.updateDraft(ALICE, draft.id, null, bytes(PolicyDocs.small("other-set", "2h", ""))))
-        .isInstanceOf(PolicyConflictException.class);
+        .isInstanceOf(ProblemException.class)
+        .hasFieldOrPropertyWithValue("problemType", PolicyProblems.CONFLICT);
     lifecycle.deleteDraft(ALICE, draft.id, null);
-    assertThatThrownBy(() -> lifecycle.draft(draft.id)).isInstanceOf(PolicyNotFoundException.class);
+    assertThatThrownBy(() -> lifecycle.draft(draft.id)).isInstanceOf(ProblemException.class)
+        .hasFieldOrPropertyWithValue("problemType", PolicyProblems.NOT_FOUND);
     assertThat(eventsAfter(before, set)).extracting(e -> e.action + " by " + e.actor)
         .containsExactly("draft.create by alice.admin", "draft.update by bob.admin", "draft.delete by alice.admin");
   }
