@@ -8,7 +8,7 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** The package rules of DESIGN.md §3 and STYLE.md rule 2, enforced on the main classes. */
+/** The package rules of docs/architecture.md#dependency-rules, enforced on the main classes. */
 @AnalyzeClasses(packages = "io.hsip.policygateway", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
@@ -26,7 +26,7 @@ class ArchitectureTest {
               ROOT + "base..", ROOT + "policy..", ROOT + "audit..", ROOT + "gateway..",
               ROOT + "reputation..", ROOT + "identity..", ROOT + "console..", ROOT + "telemetry..",
               ROOT + "cli..")
-          .because("the protocol core is a library usable without the service (DESIGN.md §3)");
+          .because("the protocol core is a library usable without the service");
 
   @ArchTest
   static final ArchRule hsip_uses_no_framework =
@@ -54,7 +54,7 @@ class ArchitectureTest {
           .orShould().dependOnClassesThat().haveFullyQualifiedName("java.security.Signature")
           .orShould().dependOnClassesThat().haveFullyQualifiedName("java.security.KeyFactory")
           .orShould().dependOnClassesThat().haveFullyQualifiedName("java.security.KeyPairGenerator")
-          .because("only hsip touches raw crypto APIs (DESIGN.md §3)");
+          .because("only hsip touches raw crypto APIs");
 
   @ArchTest
   static final ArchRule base_depends_on_no_feature =
@@ -72,7 +72,7 @@ class ArchitectureTest {
           .should().dependOnClassesThat().resideInAnyPackage("..internal..", "jakarta.persistence..",
               "io.quarkus.hibernate.orm.panache..", "jakarta.ws.rs.client..", "org.eclipse.microprofile.rest.client..")
           .allowEmptyShould(true)
-          .because("views call feature services, never repositories, internals or REST (DESIGN.md §3)");
+          .because("views call feature services, never repositories, internals or REST");
 
   @ArchTest
   static final ArchRule console_uses_no_entities =

@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Durable append throughput with group commit (must-show 4): 8 caller threads each keep 64 realistic decision
+ * Durable append throughput with group commit: 8 caller threads each keep 64 realistic decision
  * entries in flight (pseudonymised subject, policy digest, request hash, trace ids), as a gateway serving
  * hundreds of concurrent decisions does, and wait for every COMMIT before the next round, against the
  * local PostgreSQL (database {@code HSIP_TEST_DB}, a private schema dropped afterwards, synchronous_commit on).

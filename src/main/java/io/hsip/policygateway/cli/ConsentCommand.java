@@ -30,7 +30,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import org.jspecify.annotations.Nullable;
 
-/** {@code hsip consent}: create, check, answer and send consent documents (hsip-protocol.md §3). */
+/** {@code hsip consent}: create, check, answer and send consent documents (docs/protocol.md#consent). */
 @Command(
     name = "consent",
     mixinStandardHelpOptions = true,

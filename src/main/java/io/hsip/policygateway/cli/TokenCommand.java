@@ -13,7 +13,7 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code hsip token}: the reference CLI's capability tokens (hsip-protocol.md §4.1). */
+/** {@code hsip token}: the reference CLI's capability tokens (docs/protocol.md#capability-tokens). */
 @Command(
     name = "token",
     mixinStandardHelpOptions = true,

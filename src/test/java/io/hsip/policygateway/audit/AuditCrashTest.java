@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Must-show 2: a separate process appends under concurrent load and integrates while it is killed with
+ * A separate process appends under concurrent load and integrates while it is killed with
  * SIGKILL at random moments, ten times. Afterwards every append that had returned (printed its ack) is in
  * the database, and the log integrates and verifies offline.
  */

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Must-show 3: one million entries are exported as a stream by a JVM limited to a 64 MB heap, and the bundle
+ * One million entries are exported as a stream by a JVM limited to a 64 MB heap, and the bundle
  * verifies offline in another 64 MB JVM. Times and peak memory go to {@code target/audit-export-million.txt}.
  */
 class AuditExportMillionTest {

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Must-show 5: the auditor API on the running service with real signed tokens. */
+/** The auditor API on the running service, called with real signed tokens. */
 @QuarkusTest
 class AuditResourceTest {
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Must-show 1: tampering on the real PostgreSQL, by an insider who owns the tables (and so can switch the
+ * Tampering on the real PostgreSQL, by an insider who owns the tables (and so can switch the
  * append-only triggers off), is caught by the offline verifier with a precise message. The log has 35 entries
  * in four integration rounds: checkpoints at tree sizes 10, 20, 30 and 35.
  */

@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * Reads the static strict-parser fixtures under {@code src/test/resources/hsip/fixtures/<format>/}: one
  * {@code valid_*} file per accepted shape and one {@code error_<rule>.*} file per structural rule, each
- * differing from a valid fixture in that one rule (STYLE.md rules 20-21).
+ * differing from a valid fixture in that one rule, so each test proves exactly one check.
  *
  * <p>The fixtures are static files built once from the known-answer keys of {@code hsip-test-vectors.json}
  * (Ed25519 seeds {@code 01..20}, the requester, and {@code 21..40}, the responder); nothing is generated at

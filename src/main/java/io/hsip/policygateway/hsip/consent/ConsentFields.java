@@ -7,7 +7,7 @@ import io.hsip.policygateway.hsip.json.JsonObject;
 /**
  * Field rules shared by requests and responses. The reference inserts field values verbatim into
  * {@code |}-separated signed strings, so we accept only values that cannot shift a separator
- * (hsip-protocol.md §11.5): lowercase hex of the exact length, real PeerIDs, and a purpose without
+ * (docs/protocol.md#ambiguous-signed-strings): lowercase hex of the exact length, real PeerIDs, and a purpose without
  * {@code |} or control characters.
  */
 final class ConsentFields {

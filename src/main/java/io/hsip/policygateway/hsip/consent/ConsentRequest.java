@@ -10,7 +10,7 @@ import io.hsip.policygateway.hsip.json.StrictJson;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A signed consent request (hsip-protocol.md §3.1): "requester asks to reach the signer of the response
+ * A signed consent request (docs/protocol.md#consent-request): "requester asks to reach the signer of the response
  * for {@code purpose} until {@code expiresMs}". An instance is well-formed; whether it is authentic,
  * fresh and unreplayed is {@link ConsentValidator}'s question.
  *
@@ -96,7 +96,7 @@ public record ConsentRequest(
         ConsentFields.hex(o, "sig_hex", 64));
   }
 
-  /** The canonical string the signature covers (hsip-protocol.md §3.3). */
+  /** The canonical string the signature covers (docs/protocol.md#signed-strings). */
   public String signedString() {
     return Labels.CONSENT_REQUEST
         + "|v=" + version
@@ -114,7 +114,7 @@ public record ConsentRequest(
     return signedString().getBytes(StandardCharsets.UTF_8);
   }
 
-  /** BLAKE3-256 of the signed string: what a response binds to (hsip-protocol.md §3.4). */
+  /** BLAKE3-256 of the signed string: what a response binds to (docs/protocol.md#request-hash). */
   public byte[] hash() {
     return Digests.blake3(signedBytes());
   }

@@ -9,7 +9,7 @@ import io.hsip.policygateway.hsip.json.StrictJson;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A signed answer to one consent request (hsip-protocol.md §3.2), bound to it by the request hash.
+ * A signed answer to one consent request (docs/protocol.md#consent-response), bound to it by the request hash.
  *
  * @param version always 1
  * @param requestHashHex BLAKE3-256 of the request's signed string, 64 lowercase hex
@@ -39,7 +39,7 @@ public record ConsentResponse(
     return sign(responder, request, ConsentDecision.ALLOW, ttlMs, tsMs);
   }
 
-  /** Signs a deny; a deny always carries {@code ttl_ms = 0} (hsip-protocol.md §11.2). */
+  /** Signs a deny; a deny always carries {@code ttl_ms = 0} (docs/protocol.md#deny-with-a-ttl). */
   public static ConsentResponse deny(SigningKey responder, ConsentRequest request, long tsMs) {
     return sign(responder, request, ConsentDecision.DENY, 0, tsMs);
   }
@@ -106,7 +106,7 @@ public record ConsentResponse(
         ConsentFields.hex(o, "sig_hex", 64));
   }
 
-  /** The canonical string the signature covers (hsip-protocol.md §3.3). */
+  /** The canonical string the signature covers (docs/protocol.md#signed-strings). */
   public String signedString() {
     return Labels.CONSENT_RESPONSE
         + "|v=" + version

@@ -11,8 +11,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Decides whether a well-formed consent document may be honoured: everything the reference's {@code
  * validate_request}/{@code validate_response} check (key, PeerID, strict signature, request binding,
- * deny &rArr; {@code ttl_ms = 0}) plus what it never checks (hsip-protocol.md §11.2): the clock-skew
- * window on {@code ts_ms}, absolute {@code expires_ms}, a bounded lifetime and the replay check.
+ * deny &rArr; {@code ttl_ms = 0}) plus what it never checks (docs/protocol.md#freshness-expiry-and-replay):
+ * the clock-skew window on {@code ts_ms}, absolute {@code expires_ms}, a bounded lifetime and the replay
+ * check.
  *
  * <p>Order matters: the cheap time rules come first, then the signature, and the replay guard last, only
  * for authentic and fresh requests, so forged or stale traffic can neither fill it nor burn an honest

@@ -1,5 +1,5 @@
 /**
- * HSIP consent: the signed request and response documents (hsip-protocol.md §3), their strict parsers,
+ * HSIP consent: the signed request and response documents (docs/protocol.md#consent), their strict parsers,
  * and the validator for everything the reference never checks (freshness, expiry, replay).
  */
 @NullMarked

@@ -6,20 +6,20 @@ import java.nio.charset.StandardCharsets;
  * Every domain-separation label HSIP uses, in one place (mirrors {@code hsip-core/src/crypto/labels.rs}).
  *
  * <p>The reference signs several kinds of message with one Ed25519 key; these prefixes are what keeps a
- * signature for one kind from being valid for another (see hsip-protocol.md §11.6).
+ * signature for one kind from being valid for another (see docs/protocol.md#signatures-without-domain-separation).
  */
 public final class Labels {
 
-  /** HKDF {@code info} for the CLI-dialect session key (hsip-protocol.md §5.1). */
+  /** HKDF {@code info} for the CLI-dialect session key (docs/protocol.md#session-key). */
   public static final String SESSION_KDF_INFO = "CONSENTv1";
 
-  /** Prefix of the signed canonical string of a consent request (hsip-protocol.md §3.3). */
+  /** Prefix of the signed canonical string of a consent request (docs/protocol.md#signed-strings). */
   public static final String CONSENT_REQUEST = "CONSENT_REQUEST";
 
-  /** Prefix of the signed canonical string of a consent response (hsip-protocol.md §3.3). */
+  /** Prefix of the signed canonical string of a consent response (docs/protocol.md#signed-strings). */
   public static final String CONSENT_RESPONSE = "CONSENT_RESPONSE";
 
-  /** Prefix of the signed string of a JSON HELLO, and its {@code type} field (hsip-protocol.md §2.1). */
+  /** Prefix of the signed string of a JSON HELLO, and its {@code type} field (docs/protocol.md#json-hello). */
   public static final String HELLO = "HELLO";
 
   /** AAD of a sealed CONTROL frame (consent request/response). */
@@ -34,7 +34,7 @@ public final class Labels {
   /** AAD of a session-resumption ticket (library only in the reference). */
   public static final String TICKET_AAD = "HSIP-TICKET-V1";
 
-  /** Core AAD label names (hsip-protocol.md §5.3). */
+  /** Core AAD label names (docs/protocol.md#core-aad-labels). */
   public static final String CORE_HELLO = "HELLO";
 
   /** Core AAD label for the first handshake message. */

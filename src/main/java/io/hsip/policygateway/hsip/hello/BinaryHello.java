@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The reference's binary {@code SignedHello} (hsip-protocol.md §2.2). Library-only there: it is never
+ * The reference's binary {@code SignedHello} (docs/protocol.md#binary-hello). Library-only there: it is never
  * serialised or sent; kept so we can sign and check it exactly as the reference would.
  *
  * @param capabilities capability bits (bit0 sessions, bit1 consent, bit2 replay guard, bit3 nonce window,

@@ -16,7 +16,7 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * A JSON HELLO (hsip-protocol.md §2.1): a peer announcing its identity and capabilities. On the wire: the
+ * A JSON HELLO (docs/protocol.md#json-hello): a peer announcing its identity and capabilities. On the wire: the
  * 6-byte prefix {@code "HSIP" 0x00 0x02} followed by serde-compact JSON.
  *
  * <p>The reference never verifies HELLOs; {@link #verify} does, strictly, and adds the freshness check

@@ -25,7 +25,7 @@ import java.util.function.Function;
  * <p>It accepts exactly RFC 8259 JSON in strict UTF-8 (no BOM, no comments, no NaN, no trailing data),
  * rejects duplicate member names as serde does for structs, and bounds nesting depth, document size,
  * string and number lengths. Every rejection is reported through the caller's exception type with a
- * stable message, so each wire format keeps one exception type (hsip-protocol.md, STYLE.md rule 20).
+ * stable message, so each wire format keeps one exception type (docs/protocol.md#strict-json-input).
  */
 public final class StrictJson {
 

@@ -1,6 +1,6 @@
 package io.hsip.policygateway.hsip.keys;
 
-/** The Ed25519 key-file formats the gateway reads and writes (hsip-protocol.md §1.3). */
+/** The Ed25519 key-file formats the gateway reads and writes (docs/protocol.md#key-files). */
 public enum KeyFileFormat {
   /** PKCS#8 PEM ({@code -----BEGIN PRIVATE KEY-----}), the gateway's own format; OpenSSL-compatible. */
   PKCS8_PEM,

@@ -36,7 +36,7 @@ import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
  *
  * <p>Reading is strict: every malformed file gets its own exact message, and a file that states a public
  * key must state the one its secret derives. Writing creates the file with owner-only permissions from
- * the start (the reference applies {@code 0600} after writing, hsip-protocol.md §11.10) and never
+ * the start (the reference applies {@code 0600} after writing, docs/protocol.md#key-file-permissions) and never
  * overwrites unless asked.
  */
 public final class KeyFiles {

@@ -7,9 +7,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The reference's key revocation record ({@code hsip-cli revoke}, hsip-protocol.md §9): the key signs
- * {@code UTF-8(reason) || ts_ms u64 LE}. The record carries no public key, so verifying it needs the
- * revoked key from elsewhere.
+ * The reference's key revocation record ({@code hsip-cli revoke},
+ * docs/protocol.md#key-rotation-and-revocation-records): the key signs {@code UTF-8(reason) || ts_ms u64 LE}.
+ * The record carries no public key, so verifying it needs the revoked key from elsewhere.
  *
  * @param peerId PeerID of the revoked key
  * @param reason free text

@@ -31,7 +31,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Answers consent requests over UDP in the CLI dialect, for many peers at once: a hardened version of
- * the reference's {@code consent-listen} (hsip-protocol.md §5.1, §11.13).
+ * the reference's {@code consent-listen} (docs/protocol.md#udp-consent-exchange and
+ * #listener-bound-to-the-first-peer).
  *
  * <p>Each source address gets its own session; an E1 from an address starts (or, if identical,
  * re-answers) its handshake; sealed CONTROL frames are opened in that address's session only. Every

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One line of a reference reputation log (hsip-protocol.md §7), fields in serialisation order. The
+ * One line of a reference reputation log (docs/protocol.md#reputation-log), fields in serialisation order. The
  * signature covers the compact JSON of the event with {@code sig} set to the empty string.
  *
  * @param eventId lowercase hyphenated UUID

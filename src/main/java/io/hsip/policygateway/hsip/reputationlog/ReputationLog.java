@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * A parsed reference reputation log: events in file order, each with the exact line it came from.
  *
- * <p>{@link #verify} checks what the reference's score never does (hsip-protocol.md §11.9): the hash
+ * <p>{@link #verify} checks what the reference's score never does (docs/protocol.md#unverified-reputation): the hash
  * chain, every signature (strictly, with a key per actor, so logs with several actors verify), and that
  * each stored weight is the one the table gives. Scores should only be taken from a verified log.
  */

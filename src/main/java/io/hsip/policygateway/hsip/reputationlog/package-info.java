@@ -1,5 +1,5 @@
 /**
- * The reference's reputation log format (hsip-protocol.md §7): signed, hash-chained JSON lines with the
+ * The reference's reputation log format (docs/protocol.md#reputation-log): signed, hash-chained JSON lines with the
  * reference's mangled enum spellings, parsed and verified strictly.
  */
 @NullMarked

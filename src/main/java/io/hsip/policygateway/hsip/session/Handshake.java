@@ -5,11 +5,12 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 
 /**
- * The CLI-dialect handshake (hsip-protocol.md §5.1): {@code E1 = 0xE1 || X25519 public (32)} from the
+ * The CLI-dialect handshake (docs/protocol.md#handshake): {@code E1 = 0xE1 || X25519 public (32)} from the
  * initiator, {@code E2 = 0xE2 || X25519 public (32)} back.
  *
- * <p>It is unauthenticated, as in the reference (§11.1): it gives confidentiality against passive
- * observers only. Consent documents inside the session are signed, which is what the gateway relies on.
+ * <p>It is unauthenticated, as in the reference (docs/protocol.md#unauthenticated-handshake): it gives
+ * confidentiality against passive observers only. Consent documents inside the session are signed, which is
+ * what the gateway relies on.
  */
 public final class Handshake {
 

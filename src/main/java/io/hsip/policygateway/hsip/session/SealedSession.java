@@ -8,9 +8,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One end of a sealed session: {@code D = 0xD0 || nonce (12) || ChaCha20-Poly1305(ciphertext || tag)},
- * {@code nonce = tx prefix (4) || counter u64 BE}, counter from 0 (hsip-protocol.md §5.1).
+ * {@code nonce = tx prefix (4) || counter u64 BE}, counter from 0 (docs/protocol.md#frames).
  *
- * <p>Hardened against the reference's weaknesses while staying compatible (§11.3, §11.4):
+ * <p>Hardened against the reference's weaknesses while staying compatible (docs/protocol.md, "Weaknesses
+ * of the reference implementation"):
  *
  * <ul>
  *   <li>Receive state (the peer's pinned prefix and the replay window) changes only after the tag

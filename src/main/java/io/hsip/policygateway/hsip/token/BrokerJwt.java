@@ -8,9 +8,9 @@ import org.bouncycastle.crypto.macs.HMac;
 import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
- * The HS256 demo JWT of the reference's identity broker ({@code hsip-cli identity-serve}, hsip-protocol.md
- * §4.4), for interoperability tests only. Its default key is public; never accept these tokens as
- * authentication.
+ * The HS256 demo JWT of the reference's identity broker ({@code hsip-cli identity-serve},
+ * docs/protocol.md#identity-broker-jwt), for interoperability tests only. Its default key is public; never
+ * accept these tokens as authentication.
  */
 public final class BrokerJwt {
 

@@ -14,7 +14,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The reference CLI's capability token (hsip-protocol.md §4.1): the issuer grants {@code grantee} some
+ * The reference CLI's capability token (docs/protocol.md#capability-tokens): the issuer grants {@code grantee} some
  * capabilities until {@code expiresAtMs}. The signature covers the compact JSON of {@code issuer,
  * grantee, capabilities, expires_at_ms}; {@code issuer_peer} is an unsigned alias.
  *

@@ -11,9 +11,9 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * The device-local EdDSA JWT of hsip-auth (hsip-protocol.md §4.2), as issued by the tray's {@code POST
+ * The device-local EdDSA JWT of hsip-auth (docs/protocol.md#device-local-jwt), as issued by the tray's {@code POST
  * /consent}. The reference's verifier trusts whatever key {@code kid} names and ignores {@code exp} and
- * {@code aud} (§11.8); {@link #verify} pins the device key and checks both.
+ * {@code aud} (docs/protocol.md#device-jwt-trusts-its-kid); {@link #verify} pins the device key and checks both.
  *
  * @param kid hex public key of the device
  * @param aud audience

@@ -16,9 +16,9 @@ import java.util.List;
 
 /**
  * A policy document compiled for evaluation: immutable, thread-safe, indexed so that a decision
- * tests only the rules that can match. Semantics (DESIGN.md §4): default deny; any matching deny wins;
- * an allow grants the requested TTL capped by every matching allow's {@code ttl_cap} and by {@code
- * max_ttl}; a condition that cannot be evaluated denies (fail closed).
+ * tests only the rules that can match. Semantics (docs/decisions.md#policy-semantics): default deny; any
+ * matching deny wins; an allow grants the requested TTL capped by every matching allow's {@code ttl_cap} and
+ * by {@code max_ttl}; a condition that cannot be evaluated denies (fail closed).
  */
 public final class CompiledPolicy {
 

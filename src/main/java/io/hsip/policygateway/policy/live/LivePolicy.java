@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The policy this replica enforces: the latest published version of {@code policy.live-set}, kept
  * current by a {@link PolicyReloader} on a dedicated connection. Deciding never touches the database.
- * Without a loaded policy every decision is a deny (fail closed, DESIGN.md §4).
+ * Without a loaded policy every decision is a deny (fail closed, docs/decisions.md#fail-closed).
  */
 @ApplicationScoped
 public class LivePolicy {
@@ -49,7 +49,7 @@ public class LivePolicy {
       @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
     this.config = config;
     this.compiler = compiler;
-    // Fail-closed denies must stay at 0 in production (DESIGN.md §4: counted and traced).
+    // Fail-closed denies must stay at 0 in production (docs/decisions.md#fail-closed: counted and traced).
     this.failClosed = Counter.builder("hsip.policy.fail.closed")
         .description("Decisions denied because no policy was loaded or a condition could not be evaluated")
         .register(meters);

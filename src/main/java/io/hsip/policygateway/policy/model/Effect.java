@@ -6,7 +6,7 @@ import java.util.Locale;
 public enum Effect {
   /** Consent is granted, for at most the granted TTL. */
   ALLOW,
-  /** Consent is refused; a deny always carries TTL 0 (DESIGN.md §4). */
+  /** Consent is refused; a deny always carries TTL 0 (docs/decisions.md#policy-semantics). */
   DENY;
 
   /** The spelling used in documents and APIs: {@code allow} or {@code deny}. */

@@ -9,7 +9,7 @@ import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 /**
- * Strict parsing of consent requests (hsip-protocol.md §3.1), one fixture per structural rule of {@link
+ * Strict parsing of consent requests (docs/protocol.md#consent-request), one fixture per structural rule of {@link
  * ConsentRequest#parse} and of the strict JSON reader beneath it, plus the authenticity checks of {@link
  * ConsentValidator#verifySignature} on well-formed documents. Fixtures: {@code hsip/fixtures/consent_request/}.
  */

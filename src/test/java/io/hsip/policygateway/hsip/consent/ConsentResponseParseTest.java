@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
- * Strict parsing of consent responses (hsip-protocol.md §3.2), one fixture per structural rule of {@link
+ * Strict parsing of consent responses (docs/protocol.md#consent-response), one fixture per structural rule of {@link
  * ConsentResponse#parse}, plus the checks of {@link ConsentValidator#validateResponse} against the vectors'
  * request ({@code consent_request/valid_request.json}). Fixtures: {@code hsip/fixtures/consent_response/}.
  */

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /**
- * The validator's rules beyond the reference (hsip-protocol.md §11.2): skew window, absolute expiry,
- * lifetime cap, replay guard consulted last and failing closed; and response validation.
+ * The validator's rules beyond the reference (docs/protocol.md#freshness-expiry-and-replay): skew window,
+ * absolute expiry, lifetime cap, replay guard consulted last and failing closed; and response validation.
  */
 class ConsentValidatorTest {
 

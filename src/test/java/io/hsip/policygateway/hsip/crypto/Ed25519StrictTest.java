@@ -25,7 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Strict Ed25519 (hsip-protocol.md §11.14): every hostile key and signature here is computed in the test
+ * Strict Ed25519 (docs/protocol.md#lenient-ed25519): every hostile key and signature here is computed in the test
  * with independent {@link Edwards25519} arithmetic, never mocked, and each is shown to be accepted by
  * some weaker verifier before it is shown to be rejected by ours.
  */

@@ -8,7 +8,7 @@ import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 /**
- * Strict parsing of JSON HELLO datagrams (hsip-protocol.md §2.1): one fixture per structural rule of {@link
+ * Strict parsing of JSON HELLO datagrams (docs/protocol.md#json-hello): one fixture per structural rule of {@link
  * Hello#parseDatagram}, and the checks of {@link Hello#verify}. Fixtures ({@code hsip/fixtures/hello/}) are
  * whole UDP datagrams ({@code "HSIP" 00 02} and compact JSON) as hex.
  */

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Strict reading of Ed25519 key files (hsip-protocol.md §1.3): PKCS#8 PEM (RFC 8410), hsip-core {@code
+ * Strict reading of Ed25519 key files (docs/protocol.md#key-files): PKCS#8 PEM (RFC 8410), hsip-core {@code
  * keystore.json}, hsip-auth {@code id_auth.json} and {@code key-export} {@code id.json}. One fixture per
  * rule of {@link KeyFiles#read}; every valid fixture holds the requester's key (seed {@code 01..20}).
  * Fixtures: {@code hsip/fixtures/key_file/}. Also the owner-only, no-overwrite behaviour of {@link

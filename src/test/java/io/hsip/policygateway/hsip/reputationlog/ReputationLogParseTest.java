@@ -10,10 +10,10 @@ import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 /**
- * Strict parsing and verification of reference reputation logs (hsip-protocol.md §7): one fixture per rule
- * of {@link ReputationEvent#parse}, {@link ReputationLog#parse} and {@link ReputationLog#verify}. The valid
- * log is the vectors' two events, both signed by the responder about the requester; every message names the
- * 1-based line. Fixtures: {@code hsip/fixtures/reputation_log/}.
+ * Strict parsing and verification of reference reputation logs (docs/protocol.md#reputation-log): one fixture
+ * per rule of {@link ReputationEvent#parse}, {@link ReputationLog#parse} and {@link ReputationLog#verify}.
+ * The valid log is the vectors' two events, both signed by the responder about the requester; every message
+ * names the 1-based line. Fixtures: {@code hsip/fixtures/reputation_log/}.
  */
 class ReputationLogParseTest {
 

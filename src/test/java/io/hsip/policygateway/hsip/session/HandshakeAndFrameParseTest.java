@@ -11,10 +11,11 @@ import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 /**
- * Strict parsing of the CLI-dialect handshake and sealed frames (hsip-protocol.md §5.1): one fixture per rule
- * of {@link Handshake} (E1/E2) and {@link SealedSession#open}. Fixtures ({@code hsip/fixtures/session/}) are
- * datagrams as hex, one per line; a frame fixture of several lines is opened in order by one receiving
- * session, and only its last frame may fail.
+ * Strict parsing of the CLI-dialect handshake and sealed frames
+ * (docs/protocol.md#sealed-sessions-cli-dialect): one fixture per rule of {@link Handshake} (E1/E2) and
+ * {@link SealedSession#open}. Fixtures ({@code hsip/fixtures/session/}) are datagrams as hex, one per line; a
+ * frame fixture of several lines is opened in order by one receiving session, and only its last frame may
+ * fail.
  *
  * <p>Keys and prefixes are the vectors' ({@code session_cli_dialect}): X25519 secrets {@code 41..60}
  * (initiator) and {@code 61..80} (responder); the initiator sends with prefix {@code a1b2c3d4} and the

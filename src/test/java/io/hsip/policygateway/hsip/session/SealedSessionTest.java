@@ -18,9 +18,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Sealed frames (hsip-protocol.md §5.1) with the hardening of §11.3 and §11.4: a 64-frame replay window,
- * receive state that only authenticated frames can change, and a responder prefix that never equals the
- * initiator's.
+ * Sealed frames (docs/protocol.md#frames), hardened as docs/protocol.md#replay-state-advanced-before-authentication
+ * and #one-key-for-both-directions describe: a 64-frame replay window, receive state that only authenticated
+ * frames can change, and a responder prefix that never equals the initiator's.
  */
 class SealedSessionTest {
 

@@ -9,7 +9,7 @@ import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 /**
- * Strict parsing of the CLI capability token (hsip-protocol.md §4.1): one fixture per structural rule of
+ * Strict parsing of the CLI capability token (docs/protocol.md#capability-tokens): one fixture per structural rule of
  * {@link CapabilityToken#parse}, and the checks of {@link CapabilityToken#verify}. The vectors' token is
  * issued by the responder to the requester. Fixtures: {@code hsip/fixtures/capability_token/}.
  */

@@ -9,7 +9,7 @@ import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 /**
- * Strict verification of the device-local EdDSA JWT (hsip-protocol.md §4.2) against the pinned device key
+ * Strict verification of the device-local EdDSA JWT (docs/protocol.md#device-local-jwt) against the pinned device key
  * (the vectors' responder), audience {@code app.example}: one fixture per rule of {@link LocalJwt#verify}.
  * Fixtures ({@code hsip/fixtures/local_jwt/}) hold the token text exactly, without a trailing newline.
  */

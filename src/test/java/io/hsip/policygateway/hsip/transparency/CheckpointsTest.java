@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The signed-checkpoint format, strictly: one {@code error_<rule>} fixture per failure mode, each with its exact
- * message (STYLE.md rules 20-21, after sigstore-java's CheckpointsTest). The fixtures are signed by the vectors'
+ * message (one fixture per rule, after sigstore-java's CheckpointsTest). The fixtures are signed by the vectors'
  * responder key ({@link Fixtures#RESPONDER}); {@code error_key_id_mismatch} by the requester key.
  */
 class CheckpointsTest {

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The decision semantics of DESIGN.md §4, on small documents (plain JUnit, no Quarkus). */
+/** The decision semantics (docs/decisions.md#policy-semantics), on small documents (plain JUnit, no Quarkus). */
 class PolicyEvaluationTest {
 
   private static final long MINUTE = 60_000;
