@@ -1,4 +1,4 @@
--- Consent policy lifecycle: drafts are edited; publishing creates an immutable version with
+-- Consent policy lifecycle (issue 3): drafts are edited; publishing creates an immutable version with
 -- the SHA-256 digest of its canonical form; rollback publishes an earlier version again; four-eyes
 -- publishing waits in policy_approval; every change is recorded in policy_admin_event.
 

@@ -1,5 +1,5 @@
 -- Nonces of authenticated consent requests, shared by every replica so that a request captured on
--- one replica cannot be replayed on another (docs/protocol.md#freshness-expiry-and-replay).
+-- one replica cannot be replayed on another (hsip-protocol.md §11.2).
 -- A row may be forgotten after retain_until: by then no replica would accept the request anyway.
 CREATE TABLE consent_nonce (
     peer_id      varchar(26) NOT NULL,

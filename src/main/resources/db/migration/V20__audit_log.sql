@@ -1,4 +1,4 @@
--- The tamper-evident audit log (docs/decisions.md#audit-integrity). Sequencing (a durable INSERT) is separate from
+-- The tamper-evident audit log (issue 4, DESIGN.md §4). Sequencing (a durable INSERT) is separate from
 -- integration (assigning leaf indexes, extending the RFC 9162 tree, signing a checkpoint), so replicas
 -- never serialise on a global hash chain.
 
