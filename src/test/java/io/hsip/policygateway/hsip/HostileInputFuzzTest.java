@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hsip.policygateway.Heavy;
 import io.hsip.policygateway.hsip.consent.ConsentDecision;
 import io.hsip.policygateway.hsip.consent.ConsentParseException;
 import io.hsip.policygateway.hsip.consent.ConsentRejectedException;
@@ -92,6 +93,7 @@ class HostileInputFuzzTest {
 
   // ---- the run ----
 
+  @Heavy
   @Test
   void hostileInputs_onlyRaiseTheDeclaredCheckedException() {
     List<Target> targets = targets();
