@@ -41,8 +41,8 @@ public final class HostileInputs {
   private static final Duration BUDGET = Duration.ofMinutes(2);
   private static final HexFormat HEX = HexFormat.of();
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  /** The vectors' base time. */
-  public static final long NOW = 1_731_880_000_000L;
+  /** The vectors' base time: the vector request's {@code ts_ms}. */
+  public static final long NOW = Vectors.number("consent.request.inputs.ts_ms");
 
   /**
    * Found by the fuzzer (every JSON target): {@code StrictJson.readValue} calls {@code

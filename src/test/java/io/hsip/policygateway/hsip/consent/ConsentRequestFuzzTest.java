@@ -40,7 +40,7 @@ class ConsentRequestFuzzTest implements HostileInputs.JsonFormat {
             // Authentic requests with extreme times: the validator's arithmetic under hostile values.
             byte[] nonce = new byte[12];
             r.nextBytes(nonce);
-            return utf8(ConsentRequest.sign(requester, vectorRequest.contentCidHex(), "indexing",
+            return utf8(ConsentRequest.sign(requester, vectorRequest.contentCidHex(), vectorRequest.purpose(),
                     Generators.extremeTime(r), Generators.extremeTime(r), nonce).toJson());
           }
           return json.next(r);
