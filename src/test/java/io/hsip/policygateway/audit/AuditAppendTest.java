@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.agroal.api.AgroalDataSource;
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
 import io.agroal.api.security.NamePrincipal;
+import io.hsip.policygateway.Heavy;
 import io.hsip.policygateway.audit.internal.EntryWriter;
 import io.hsip.policygateway.audit.internal.SubjectKeys;
 import io.hsip.policygateway.audit.internal.TreeIntegrator;
@@ -219,6 +220,7 @@ class AuditAppendTest {
         .hasMessage("the audit writer is shut down");
   }
 
+  @Heavy
   @Test
   void appendsDuringShutdownAreWrittenOrFailNoneIsLeftWaiting() throws Exception {
     for (int attempt = 0; attempt < 2; attempt++) {

@@ -2,6 +2,7 @@ package io.hsip.policygateway.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hsip.policygateway.Heavy;
 import io.hsip.policygateway.hsip.Fixtures;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGKILL at random moments, ten times. Afterwards every append that had returned (printed its ack) is in
  * the database, and the log integrates and verifies offline.
  */
+@Heavy
 class AuditCrashTest {
 
   private static final int CYCLES = 10;

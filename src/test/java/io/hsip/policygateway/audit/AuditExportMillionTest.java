@@ -2,6 +2,7 @@ package io.hsip.policygateway.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hsip.policygateway.Heavy;
 import io.hsip.policygateway.hsip.Fixtures;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * One million entries are exported as a stream by a JVM limited to a 64 MB heap, and the bundle
  * verifies offline in another 64 MB JVM. Times and peak memory go to {@code target/audit-export-million.txt}.
  */
+@Heavy
 class AuditExportMillionTest {
 
   private static final int ENTRIES = 1_000_000;

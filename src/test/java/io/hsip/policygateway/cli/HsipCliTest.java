@@ -2,6 +2,7 @@ package io.hsip.policygateway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hsip.policygateway.hsip.Vectors;
 import io.hsip.policygateway.hsip.consent.ConsentRequest;
 import io.hsip.policygateway.hsip.consent.ConsentResponse;
 import io.hsip.policygateway.hsip.keys.KeyFiles;
@@ -28,11 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 class HsipCliTest {
 
   /** The vectors' requester key, as the reference CLI's keystore.json. */
-  private static final String REQUESTER_KEYSTORE =
-      "{\n  \"pub_hex\": \"79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664\",\n"
-          + "  \"priv_hex\": \"0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20\"\n}";
+  private static final String REQUESTER_KEYSTORE = Vectors.text("identity.requester.keystore_json_core");
 
-  private static final long NOW = 1_731_880_000_000L;
+  private static final long NOW = Vectors.number("consent.request.inputs.ts_ms");
 
   @TempDir Path dir;
   private StringWriter out;
@@ -86,9 +85,9 @@ class HsipCliTest {
   void peerIdOfReferenceKeystoreAndOfPublicKey() throws Exception {
     Files.writeString(file("keystore.json"), REQUESTER_KEYSTORE);
     assertThat(run("peer-id", "--key", file("keystore.json").toString())).isEqualTo(0);
-    assertThat(out.toString()).isEqualTo("I4MLJTQWUZ66GBMNYEP75Z2QSD\n");
-    assertThat(run("peer-id", "--pub", "e7f162a10bec559afea195e4dce84b69568d5d2cb0963eb446c0685e2b17f2f0")).isEqualTo(0);
-    assertThat(out.toString()).isEqualTo("DW3C3OQDGHS4Z6ZGMG4UWWSML3\n");
+    assertThat(out.toString()).isEqualTo(Vectors.text("identity.requester.peer_id") + "\n");
+    assertThat(run("peer-id", "--pub", Vectors.text("identity.responder.ed25519_public_key_hex"))).isEqualTo(0);
+    assertThat(out.toString()).isEqualTo(Vectors.text("identity.responder.peer_id") + "\n");
     assertThat(run("peer-id", "--pub", "00".repeat(32))).isEqualTo(3);
     assertThat(err.toString()).contains("public key is not a valid Ed25519 point of prime order");
   }
@@ -97,18 +96,19 @@ class HsipCliTest {
   void consentRequestVerifyRespondVerifyResponse() throws Exception {
     Files.writeString(file("requester.json"), REQUESTER_KEYSTORE);
     run("keygen", "--out", file("responder.pem").toString());
-    Files.writeString(file("content.txt"), "some test content");
+    Files.writeString(file("content.txt"), Vectors.text("consent.content_id.inputs.content_utf8"));
 
     assertThat(run("consent", "request", "--key", file("requester.json").toString(), "--purpose", "indexing",
         "--content", file("content.txt").toString(), "--ttl-ms", "60000", "--out", file("req.json").toString()))
         .isEqualTo(0);
     ConsentRequest request = ConsentRequest.parse(Files.readAllBytes(file("req.json")));
-    assertThat(request.contentCidHex()).isEqualTo("54c8555c620e239ce7455d03fa9a89c64ee2af2075754152b5a06eeede5f82ba");
+    assertThat(request.contentCidHex()).isEqualTo(Vectors.text("consent.content_id.content_cid_hex"));
     assertThat(request.expiresMs()).isEqualTo(NOW + 60_000);
     assertThat(Files.readString(file("req.json"))).isEqualTo(request.toPrettyJson() + "\n");
 
     assertThat(run("consent", "verify", "--request", file("req.json").toString())).isEqualTo(0);
-    assertThat(out.toString()).startsWith("OK: request from I4MLJTQWUZ66GBMNYEP75Z2QSD for purpose \"indexing\"");
+    assertThat(out.toString())
+        .startsWith("OK: request from " + Vectors.text("identity.requester.peer_id") + " for purpose \"indexing\"");
 
     assertThat(run("consent", "respond", "--key", file("responder.pem").toString(), "--request",
         file("req.json").toString(), "--decision", "allow", "--ttl-ms", "120000", "--out", file("resp.json").toString()))
@@ -181,13 +181,13 @@ class HsipCliTest {
     run("keygen", "--out", file("issuer.pem").toString());
     String issuerPub = KeyFiles.read(file("issuer.pem")).publicKey().hex();
     assertThat(run("token", "issue", "--key", file("issuer.pem").toString(), "--grantee",
-        "I4MLJTQWUZ66GBMNYEP75Z2QSD", "--caps", "session,ping", "--ttl-ms", "30000", "--out",
+        Vectors.text("identity.requester.peer_id"), "--caps", "session,ping", "--ttl-ms", "30000", "--out",
         file("token.json").toString())).isEqualTo(0);
     CapabilityToken token = CapabilityToken.parse(Files.readAllBytes(file("token.json")));
     assertThat(token.expiresAtMs()).isEqualTo(NOW + 30_000);
     assertThat(run("token", "verify", "--token", file("token.json").toString(), "--issuer-pub", issuerPub))
         .isEqualTo(0);
-    assertThat(out.toString()).contains("grants [session, ping] to I4MLJTQWUZ66GBMNYEP75Z2QSD");
+    assertThat(out.toString()).contains("grants [session, ping] to " + Vectors.text("identity.requester.peer_id"));
     assertThat(run("token", "verify", "--file", file("token.json").toString(), "--issuer-vk-hex", issuerPub,
         "--at", Long.toString(NOW + 30_001))).isEqualTo(1);
     assertThat(err.toString()).isEqualTo("hsip: REJECTED: token expired\n");

@@ -129,6 +129,32 @@ class HsipVectorsTest {
     return SigningKey.fromSeed(hex(s(v, "identity." + who + ".inputs.ed25519_seed_hex")));
   }
 
+  private static JsonNode json(String text) {
+    return json(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static JsonNode json(byte[] utf8) {
+    try {
+      return new ObjectMapper().readTree(utf8);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("vector field is not JSON", e);
+    }
+  }
+
+  /**
+   * Signs an event with the inputs the vector's event JSON carries (id, time, type, severity, reasons,
+   * evidence, ttl); actor, subject and previous hash come from the keys and the chain.
+   */
+  private static ReputationEvent event(SigningKey actor, String subject, JsonNode e, String prevHash) {
+    String ts = s(e, "ts");
+    List<Evidence> evidence = new ArrayList<>();
+    e.get("evidence").forEach(item -> evidence.add(new Evidence(s(item, "kind"), s(item, "value"))));
+    return ReputationEvent.sign(actor, s(e, "event_id"), Long.parseLong(ts.substring(0, ts.length() - 1)), subject,
+        java.util.Objects.requireNonNull(ReputationEventType.fromWire(s(e, "decision_type"))),
+        Math.toIntExact(l(e, "severity")), s(e, "reason_code"), s(e, "reason_text"), evidence,
+        e.get("ttl").isNull() ? null : s(e, "ttl"), prevHash);
+  }
+
   private static ConsentRequest vectorRequest() {
     JsonNode in = v.get("consent").get("request").get("inputs");
     return ConsentRequest.sign(
@@ -227,10 +253,13 @@ class HsipVectorsTest {
             .isInstanceOf(ConsentParseException.class)
             .hasMessage("field `purpose` must not contain `|`")));
     out.add(check("ambiguity demo: both would share one signed string", () -> {
+      // The two documents' own content_cid_hex and purpose, which the strict parser refuses to read.
+      JsonNode jsonA = json(s(amb, "request_A_json"));
+      JsonNode jsonB = json(s(amb, "request_B_json"));
       ConsentRequest a = new ConsentRequest(1, req.requesterPeerId(), req.requesterPubKeyHex(),
-          req.contentCidHex() + "|purpose=indexing", "ads", req.expiresMs(), req.tsMs(), req.nonceHex(), "");
+          s(jsonA, "content_cid_hex"), s(jsonA, "purpose"), req.expiresMs(), req.tsMs(), req.nonceHex(), "");
       ConsentRequest b = new ConsentRequest(1, req.requesterPeerId(), req.requesterPubKeyHex(),
-          req.contentCidHex(), "indexing|purpose=ads", req.expiresMs(), req.tsMs(), req.nonceHex(), "");
+          s(jsonB, "content_cid_hex"), s(jsonB, "purpose"), req.expiresMs(), req.tsMs(), req.nonceHex(), "");
       assertThat(a.signedString()).isEqualTo(s(amb, "signed_string")).isEqualTo(b.signedString());
     }));
 
@@ -332,8 +361,10 @@ class HsipVectorsTest {
             .hasMessage("header `kid` is not the pinned device key")));
 
     JsonNode broker = t.get("identity_broker_hs256_demo");
+    // The vector names no audience among its inputs; the one its token carries is the input.
+    String audience = s(json(Base64.getUrlDecoder().decode(s(broker, "token").split("\\.", -1)[1])), "aud");
     out.add(equal("broker.token", s(broker, "token"), () ->
-        BrokerJwt.issue(hex(s(broker, "inputs.key_hex").substring(0, 64)), "http://localhost", l(broker, "inputs.iat"))));
+        BrokerJwt.issue(hex(s(broker, "inputs.key_hex").substring(0, 64)), audience, l(broker, "inputs.iat"))));
     return out;
   }
 
@@ -423,13 +454,9 @@ class HsipVectorsTest {
     });
     SigningKey actor = key("responder");
     String subject = key("requester").peerId().value();
-    ReputationEvent e1 = ReputationEvent.sign(actor, "00000000-0000-4000-8000-000000000001", 1731880000L, subject,
-        ReputationEventType.MISBEHAVIOR, 1, "POLICY_THRESHOLD", "Auto-deny due to low reputation score", List.of(), "7d",
-        ReputationEvent.GENESIS_HASH);
+    ReputationEvent e1 = event(actor, subject, json(s(r, "event1_signed_json")), ReputationEvent.GENESIS_HASH);
     String prev2 = ReputationLog.hashOfLine(e1.toLine());
-    ReputationEvent e2 = ReputationEvent.sign(actor, "00000000-0000-4000-8000-000000000002", 1731880005L, subject,
-        ReputationEventType.INVALID_SIG, 2, "BAD_SIG", "consent request signature failed",
-        List.of(new Evidence("pcap_hash", "sha256:" + "ab".repeat(32))), null, prev2);
+    ReputationEvent e2 = event(actor, subject, json(s(r, "event2_signed_json")), prev2);
     out.add(equal("event1_signed_json", s(r, "event1_signed_json"), () -> new String(e1.signedBytes(), StandardCharsets.UTF_8)));
     out.add(equal("event1_line", s(r, "event1_line"), e1::toLine));
     out.add(equal("event2_prev_hash", s(r, "event2_prev_hash"), () -> prev2));

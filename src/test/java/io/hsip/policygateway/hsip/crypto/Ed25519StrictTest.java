@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hsip.policygateway.hsip.Vectors;
 import io.hsip.policygateway.hsip.crypto.Edwards25519.ExpandedKey;
 import io.hsip.policygateway.hsip.crypto.Edwards25519.Point;
 import io.hsip.policygateway.hsip.keys.Ed25519PublicKey;
@@ -32,8 +33,8 @@ import org.junit.jupiter.api.Test;
 class Ed25519StrictTest {
 
   private static final HexFormat HEX = HexFormat.of();
-  /** The vectors' requester seed 01..20 (hsip-test-vectors.json identity.requester). */
-  private static final byte[] SEED = HEX.parseHex("0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20");
+  /** The vectors' requester seed (identity.requester). */
+  private static final byte[] SEED = Vectors.hex("identity.requester.inputs.ed25519_seed_hex");
   private static final String NOT_PRIME_ORDER = "public key is not a valid Ed25519 point of prime order";
   private static final String DOES_NOT_VERIFY = "signature does not verify";
   private static final List<byte[]> MESSAGES =
@@ -156,7 +157,7 @@ class Ed25519StrictTest {
     assertThat(Edwards25519.decodeStrict(offCurve)).isNull();
     assertThatThrownBy(() -> Ed25519PublicKey.create(offCurve)).hasMessage(NOT_PRIME_ORDER);
     assertThat(Ed25519PublicKey.create(expanded.publicPoint().encode()).hex())
-        .isEqualTo("79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664");
+        .isEqualTo(Vectors.text("identity.requester.ed25519_public_key_hex"));
   }
 
   // ---- (b) S >= L ----

@@ -3,8 +3,7 @@ package io.hsip.policygateway.hsip.net;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hsip.policygateway.hsip.Vectors;
 import io.hsip.policygateway.hsip.consent.ConsentDecision;
 import io.hsip.policygateway.hsip.consent.ConsentRejectedException;
 import io.hsip.policygateway.hsip.consent.ConsentRequest;
@@ -18,7 +17,6 @@ import io.hsip.policygateway.hsip.session.Handshake;
 import io.hsip.policygateway.hsip.session.SealedSession;
 import io.hsip.policygateway.hsip.session.SessionKey;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -38,7 +36,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,29 +48,20 @@ class UdpConsentExchangeTest {
 
   private static final HexFormat HEX = HexFormat.of();
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final SigningKey REQUESTER =
-      SigningKey.fromSeed(HEX.parseHex("0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"));
-  private static final SigningKey RESPONDER =
-      SigningKey.fromSeed(HEX.parseHex("2122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f40"));
+  private static final SigningKey REQUESTER = Vectors.key("requester");
+  private static final SigningKey RESPONDER = Vectors.key("responder");
   /** The vectors' base time; the vector request has ts_ms = NOW. */
-  private static final long NOW = 1_731_880_000_000L;
-  private static final long TTL = 120_000;
+  private static final long NOW = Vectors.number("consent.request.inputs.ts_ms");
+  /** How long the vector request is valid for. */
+  private static final long LIFETIME = Vectors.number("consent.request.inputs.expires_ms") - NOW;
+  private static final long TTL = Vectors.number("consent.response_allow.inputs.ttl_ms");
   private static final Duration WAIT = Duration.ofSeconds(5);
-
-  private static JsonNode vectors;
 
   private final List<ConsentRejectedException.Reason> rejections = new CopyOnWriteArrayList<>();
   private final List<String> malformed = new CopyOnWriteArrayList<>();
   private final Clock clock = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
   private ExecutorService executor;
   private UdpConsentResponder responder;
-
-  @BeforeAll
-  static void load() throws IOException {
-    try (InputStream in = UdpConsentExchangeTest.class.getResourceAsStream("/hsip/vectors/hsip-test-vectors.json")) {
-      vectors = new ObjectMapper().readTree(in);
-    }
-  }
 
   @BeforeEach
   void startExecutor() {
@@ -122,7 +110,7 @@ class UdpConsentExchangeTest {
   void exchange_deniesAStaleRequestWithZeroTtl() throws Exception {
     responder = start(validatingHandler());
     ConsentRequest stale =
-        ConsentRequest.sign(REQUESTER, cid(), "indexing", NOW + 60_000, NOW - 60_001, nonce());
+        ConsentRequest.sign(REQUESTER, cid(), purpose(), NOW + LIFETIME, NOW - 60_001, nonce());
     ConsentResponse response = initiator().exchange(stale);
     assertThat(ConsentValidator.validateResponse(response, stale, RESPONDER.publicKey(), NOW).response().decision())
         .isEqualTo(ConsentDecision.DENY);
@@ -135,14 +123,12 @@ class UdpConsentExchangeTest {
   @Test
   void referenceInitiator_vectorBytesGetAValidatedAnswer() throws Exception {
     responder = start(validatingHandler());
-    JsonNode session = vectors.get("session_cli_dialect");
-    JsonNode requestFrame = session.get("frames").get("control_request_initiator_to_responder");
-    byte[] e1 = HEX.parseHex(session.get("E1_udp_datagram_hex").textValue());
-    byte[] vectorFrame = HEX.parseHex(requestFrame.get("udp_datagram_hex").textValue());
-    byte[] initiatorSecret = HEX.parseHex(session.get("inputs").get("initiator_x25519_secret_hex").textValue());
-    byte[] initiatorPrefix = HEX.parseHex(session.get("inputs").get("initiator_tx_prefix_hex").textValue());
-    ConsentRequest vectorRequest =
-        ConsentRequest.parse(vectors.get("consent").get("request").get("json_compact").textValue().getBytes(StandardCharsets.UTF_8));
+    String requestFrame = "session_cli_dialect.frames.control_request_initiator_to_responder.";
+    byte[] e1 = Vectors.hex("session_cli_dialect.E1_udp_datagram_hex");
+    byte[] vectorFrame = Vectors.hex(requestFrame + "udp_datagram_hex");
+    byte[] initiatorSecret = Vectors.hex("session_cli_dialect.inputs.initiator_x25519_secret_hex");
+    byte[] initiatorPrefix = Vectors.hex("session_cli_dialect.inputs.initiator_tx_prefix_hex");
+    ConsentRequest vectorRequest = ConsentRequest.parse(Vectors.utf8("consent.request.json_compact"));
 
     try (DatagramSocket socket = rawSocket()) {
       send(socket, e1);
@@ -150,7 +136,7 @@ class UdpConsentExchangeTest {
       assertThat(e2).hasSize(Handshake.MESSAGE_LENGTH);
       assertThat(e2[0]).isEqualTo(Handshake.E2);
       // Our responder's ephemeral is random, so its E2 is not the vector's.
-      assertThat(HEX.formatHex(e2)).isNotEqualTo(session.get("E2_udp_datagram_hex").textValue());
+      assertThat(HEX.formatHex(e2)).isNotEqualTo(Vectors.text("session_cli_dialect.E2_udp_datagram_hex"));
       Handshake.Initiator reference = Handshake.Initiator.withEphemeral(initiatorSecret);
       assertThat(reference.e1()).isEqualTo(e1);
       SessionKey key = reference.finish(e2);
@@ -164,7 +150,7 @@ class UdpConsentExchangeTest {
       // What the reference initiator does with the E2 it actually got: the vector plaintext, sealed with
       // the vector prefix at counter 0 under the derived key. Header and length equal the vector's.
       SealedSession referenceSession = SealedSession.withTxPrefix(key, initiatorPrefix);
-      byte[] plaintext = HEX.parseHex(requestFrame.get("plaintext_hex").textValue());
+      byte[] plaintext = Vectors.hex(requestFrame + "plaintext_hex");
       byte[] frame = referenceSession.seal(FrameType.CONTROL, plaintext);
       assertThat(frame).hasSameSizeAs(vectorFrame);
       assertThat(Arrays.copyOf(frame, SealedSession.HEADER_LENGTH))
@@ -181,8 +167,8 @@ class UdpConsentExchangeTest {
           ConsentValidator.validateResponse(response, vectorRequest, RESPONDER.publicKey(), NOW);
       assertThat(verified.response().decision()).isEqualTo(ConsentDecision.ALLOW);
       assertThat(verified.response().requestHashHex())
-          .isEqualTo(vectors.get("consent").get("request_hash").get("request_hash_hex").textValue());
-      assertThat(verified.response().responderPeerId()).isEqualTo("DW3C3OQDGHS4Z6ZGMG4UWWSML3");
+          .isEqualTo(Vectors.text("consent.request_hash.request_hash_hex"));
+      assertThat(verified.response().responderPeerId()).isEqualTo(Vectors.text("identity.responder.peer_id"));
       assertThat(verified.response().tsMs()).isEqualTo(NOW);
     }
     UdpConsentResponder.Stats stats = responder.stats();
@@ -201,12 +187,10 @@ class UdpConsentExchangeTest {
    */
   @Test
   void referenceInitiator_exactVectorExchangeIsReproducedByteForByte() throws Exception {
-    JsonNode session = vectors.get("session_cli_dialect");
-    JsonNode frames = session.get("frames");
-    byte[] responderSecret = HEX.parseHex(session.get("inputs").get("responder_x25519_secret_hex").textValue());
-    byte[] responderPrefix = HEX.parseHex(session.get("inputs").get("responder_tx_prefix_hex").textValue());
-    long responseTs = vectors.get("consent").get("response_allow").get("inputs").get("ts_ms").asLong();
-    long responseTtl = vectors.get("consent").get("response_allow").get("inputs").get("ttl_ms").asLong();
+    byte[] responderSecret = Vectors.hex("session_cli_dialect.inputs.responder_x25519_secret_hex");
+    byte[] responderPrefix = Vectors.hex("session_cli_dialect.inputs.responder_tx_prefix_hex");
+    long responseTs = Vectors.number("consent.response_allow.inputs.ts_ms");
+    long responseTtl = Vectors.number("consent.response_allow.inputs.ttl_ms");
     Clock atResponse = Clock.fixed(Instant.ofEpochMilli(responseTs), ZoneOffset.UTC);
     ConsentValidator validator =
         new ConsentValidator(ConsentValidator.Rules.DEFAULT, new InMemoryReplayGuard(10, atResponse));
@@ -224,22 +208,21 @@ class UdpConsentExchangeTest {
         UdpConsentResponder.Limits.DEFAULT, atResponse, new ScriptedRandom(responderSecret, responderPrefix));
 
     try (DatagramSocket socket = rawSocket()) {
-      send(socket, HEX.parseHex(session.get("E1_udp_datagram_hex").textValue()));
-      assertThat(HEX.formatHex(receive(socket))).isEqualTo(session.get("E2_udp_datagram_hex").textValue());
+      send(socket, Vectors.hex("session_cli_dialect.E1_udp_datagram_hex"));
+      assertThat(HEX.formatHex(receive(socket))).isEqualTo(Vectors.text("session_cli_dialect.E2_udp_datagram_hex"));
 
-      send(socket, HEX.parseHex(frames.get("control_request_initiator_to_responder").get("udp_datagram_hex").textValue()));
+      send(socket, Vectors.hex("session_cli_dialect.frames.control_request_initiator_to_responder.udp_datagram_hex"));
       byte[] reply = receive(socket);
       assertThat(HEX.formatHex(reply))
-          .isEqualTo(frames.get("control_response_responder_to_initiator").get("udp_datagram_hex").textValue());
+          .isEqualTo(Vectors.text("session_cli_dialect.frames.control_response_responder_to_initiator.udp_datagram_hex"));
 
       // Decrypt with the vector session key, independently of the responder's state.
       byte[] plaintext = io.hsip.policygateway.hsip.crypto.Aeads
-          .chaCha20Poly1305(HEX.parseHex(session.get("session_key_hex").textValue()))
+          .chaCha20Poly1305(Vectors.hex("session_cli_dialect.session_key_hex"))
           .open(Arrays.copyOfRange(reply, 1, SealedSession.HEADER_LENGTH),
               Arrays.copyOfRange(reply, SealedSession.HEADER_LENGTH, reply.length),
               FrameType.CONTROL.aadText().getBytes(StandardCharsets.US_ASCII));
-      ConsentRequest vectorRequest = ConsentRequest.parse(
-          vectors.get("consent").get("request").get("json_compact").textValue().getBytes(StandardCharsets.UTF_8));
+      ConsentRequest vectorRequest = ConsentRequest.parse(Vectors.utf8("consent.request.json_compact"));
       VerifiedConsentResponse verified = ConsentValidator.validateResponse(
           ConsentResponse.parse(plaintext), vectorRequest, RESPONDER.publicKey(), responseTs);
       assertThat(verified.validUntilMs()).isEqualTo(responseTs + responseTtl);
@@ -390,7 +373,7 @@ class UdpConsentExchangeTest {
               }
               return ConsentResponse.allow(RESPONDER, request, TTL, NOW);
             });
-    ConsentRequest exploding = ConsentRequest.sign(REQUESTER, cid(), "explode", NOW + 60_000, NOW, nonce());
+    ConsentRequest exploding = ConsentRequest.sign(REQUESTER, cid(), "explode", NOW + LIFETIME, NOW, nonce());
     UdpConsentInitiator impatient =
         new UdpConsentInitiator(responder.localAddress(), Duration.ofMillis(500), 1, RANDOM);
     assertThatThrownBy(() -> impatient.exchange(exploding))
@@ -447,11 +430,15 @@ class UdpConsentExchangeTest {
   }
 
   private static ConsentRequest freshRequest() {
-    return ConsentRequest.sign(REQUESTER, cid(), "indexing", NOW + 60_000, NOW, nonce());
+    return ConsentRequest.sign(REQUESTER, cid(), purpose(), NOW + LIFETIME, NOW, nonce());
   }
 
   private static String cid() {
-    return ConsentRequest.contentId("some test content".getBytes(StandardCharsets.UTF_8));
+    return ConsentRequest.contentId(Vectors.utf8("consent.request.inputs.content"));
+  }
+
+  private static String purpose() {
+    return Vectors.text("consent.request.inputs.purpose");
   }
 
   private static byte[] nonce() {

@@ -2,6 +2,7 @@ package io.hsip.policygateway.policy.compile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hsip.policygateway.Heavy;
 import io.hsip.policygateway.policy.PolicyDocs;
 import io.hsip.policygateway.policy.model.PolicyDecision;
 import io.hsip.policygateway.policy.model.RequesterKind;
@@ -149,6 +150,7 @@ class PolicyHostileDocumentTest {
     assertThat(c.errors()).extracting(Finding::message).containsExactly("must have at most 5,000 items but found 5,002");
   }
 
+  @Heavy
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void theLargestAllowedPolicyCompilesAndLintsInBoundedTime() {

@@ -6,38 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hsip.policygateway.hsip.consent.ConsentDecision;
-import io.hsip.policygateway.hsip.consent.ConsentParseException;
-import io.hsip.policygateway.hsip.consent.ConsentRejectedException;
-import io.hsip.policygateway.hsip.consent.ConsentRequest;
-import io.hsip.policygateway.hsip.consent.ConsentResponse;
-import io.hsip.policygateway.hsip.consent.ConsentValidator;
-import io.hsip.policygateway.hsip.consent.InMemoryReplayGuard;
-import io.hsip.policygateway.hsip.hello.Hello;
-import io.hsip.policygateway.hsip.hello.HelloParseException;
-import io.hsip.policygateway.hsip.keys.KeyFileException;
-import io.hsip.policygateway.hsip.keys.KeyFiles;
+import io.hsip.policygateway.Heavy;
 import io.hsip.policygateway.hsip.keys.SigningKey;
-import io.hsip.policygateway.hsip.reputationlog.ReputationEvent;
-import io.hsip.policygateway.hsip.reputationlog.ReputationLog;
-import io.hsip.policygateway.hsip.reputationlog.ReputationLogException;
-import io.hsip.policygateway.hsip.session.FrameException;
-import io.hsip.policygateway.hsip.session.FrameType;
-import io.hsip.policygateway.hsip.session.Handshake;
-import io.hsip.policygateway.hsip.session.HandshakeException;
-import io.hsip.policygateway.hsip.session.SealedSession;
-import io.hsip.policygateway.hsip.session.SessionKey;
-import io.hsip.policygateway.hsip.token.CapabilityToken;
-import io.hsip.policygateway.hsip.token.LocalJwt;
-import io.hsip.policygateway.hsip.token.TokenException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -47,55 +21,80 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.DEROctetString;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Feeds random and mutated hostile input to every parser of network or file input and checks the
- * package's promise (see {@code package-info.java}): only the format's declared checked exception ever
+ * Feeds random and mutated hostile input to a parser of network or file input (a {@link Target}) and checks
+ * the package's promise (see {@code package-info.java}): only the format's declared checked exception ever
  * escapes. Inputs are bit flips, truncations, splices, duplicated chunks, invalid UTF-8, structure-aware
  * JSON variants of the valid vector documents (dropped, duplicated and retyped fields, huge numbers,
  * deep nesting, lone surrogates), DER-aware PKCS#8 variants, re-signed JWT claims, and validly signed
- * documents with extreme field values.
+ * documents with extreme field values. Each format's {@code *FuzzTest} declares its targets.
  *
  * <p>Reproducible: {@code -Dhsip.fuzz.seed=<long>} picks the seed (printed on every run), {@code
  * -Dhsip.fuzz.perTarget=<n>} the number of inputs per target.
  */
-class HostileInputFuzzTest {
+public final class HostileInputs {
 
   private static final long SEED = Long.getLong("hsip.fuzz.seed", 0x4853_4950_1731_8800L);
   private static final int PER_TARGET = Integer.getInteger("hsip.fuzz.perTarget", 20_000);
   private static final Duration BUDGET = Duration.ofMinutes(2);
   private static final HexFormat HEX = HexFormat.of();
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final long NOW = 1_731_880_000_000L;
+  /** The vectors' base time: the vector request's {@code ts_ms}. */
+  public static final long NOW = Vectors.number("consent.request.inputs.ts_ms");
 
-  private static JsonNode v;
-  private static SigningKey requester;
-  private static SigningKey responder;
-  private static ConsentRequest vectorRequest;
+  /**
+   * Found by the fuzzer (every JSON target): {@code StrictJson.readValue} calls {@code
+   * parser.getDecimalValue()}, and Jackson throws {@link NumberFormatException} ("Exponent overflow")
+   * for a float whose BigDecimal scale does not fit an int. It escapes every JSON parser; on the UDP
+   * responder it used to end the receive thread (see UdpConsentExchangeTest#parserFailure...).
+   */
+  public static final List<byte[]> EXPONENT_OVERFLOW =
+      List.of(
+          utf8("1e-2147483649"),
+          utf8("{\"version\":1e-2147483649}"),
+          utf8("{\"version\":1,\"ts_ms\":-5e-2147483650}"),
+          utf8("[0.1E-2147483648]"),
+          utf8("{\"a\":1e2147483649}"),
+          utf8("HSIP\u0000\u0002{\"type\":1e-2147483649}"),
+          utf8(Base64.getUrlEncoder().withoutPadding().encodeToString(utf8("{\"alg\":1e-2147483649}")) + ".e30.AA"));
+
   private static long sink;
 
-  @BeforeAll
-  static void load() throws IOException, ConsentParseException {
-    try (InputStream in = HostileInputFuzzTest.class.getResourceAsStream("/hsip/vectors/hsip-test-vectors.json")) {
-      v = MAPPER.readTree(in);
-    }
-    requester = SigningKey.fromSeed(HEX.parseHex(text("identity.requester.inputs.ed25519_seed_hex")));
-    responder = SigningKey.fromSeed(HEX.parseHex(text("identity.responder.inputs.ed25519_seed_hex")));
-    vectorRequest = ConsentRequest.parse(utf8(text("consent.request.json_compact")));
-  }
+  private HostileInputs() {}
 
   // ---- the run ----
 
-  @Test
-  void hostileInputs_onlyRaiseTheDeclaredCheckedException() {
-    List<Target> targets = targets();
-    System.out.println("HostileInputFuzzTest seed=" + SEED + " (-Dhsip.fuzz.seed=" + SEED + "), "
+  /**
+   * A format's fuzz test: the implementing {@code *FuzzTest} names the format's targets and inherits the
+   * long run (a {@link Heavy} test).
+   */
+  public interface Format {
+
+    /** The parsers of this format, each with its input generator and its declared exceptions. */
+    List<Target> targets() throws Exception;
+
+    @Heavy
+    @Test
+    default void hostileInputs_onlyRaiseTheDeclaredCheckedException() throws Exception {
+      assertOnlyDeclaredEscape(targets());
+    }
+  }
+
+  /** A JSON format's fuzz test: the long run plus the regression inputs every JSON parser once failed on. */
+  public interface JsonFormat extends Format {
+
+    /** See {@link HostileInputs#EXPONENT_OVERFLOW}. */
+    @Test
+    default void regression_jsonFloatWithExponentOverflow() throws Exception {
+      assertOnlyDeclared(EXPONENT_OVERFLOW, targets());
+    }
+  }
+
+  /** Runs every target on its own reproducible random stream; fails on any unchecked exception that escaped. */
+  public static void assertOnlyDeclaredEscape(List<Target> targets) {
+    System.out.println("hostile inputs seed=" + SEED + " (-Dhsip.fuzz.seed=" + SEED + "), "
         + PER_TARGET + " inputs per target, " + targets.size() + " targets");
     long start = System.nanoTime();
     List<Outcome> outcomes =
@@ -106,128 +105,23 @@ class HostileInputFuzzTest {
           }
           return out;
         });
-    long total = 0;
     List<String> failures = new ArrayList<>();
     for (Outcome o : outcomes) {
-      total += o.inputs();
       System.out.printf("  %-34s %7d inputs  %6d accepted  %7d rejected  %3d failure kinds  (%d ms)%n",
           o.target(), o.inputs(), o.accepted(), o.rejected(), o.failures().size(), o.millis());
+      assertThat(o.inputs()).as("inputs fed to %s", o.target()).isEqualTo(PER_TARGET);
       failures.addAll(o.failures().values().stream().map(Failure::describe).toList());
     }
-    System.out.printf("  total %d inputs in %d ms; sink %d%n", total, (System.nanoTime() - start) / 1_000_000, sink);
-    assertThat(total).isGreaterThanOrEqualTo(100_000);
+    System.out.printf("  total in %d ms; sink %d%n", (System.nanoTime() - start) / 1_000_000, sink);
     assertThat(failures)
         .as("unchecked exceptions escaped (seed %d); each entry: target, input hex, stack top", SEED)
         .isEmpty();
   }
 
-  // ---- regression inputs: bugs outside hsip/{crypto,session,net}, kept failing until fixed there ----
-
-  /**
-   * Found by the fuzzer (every JSON target): {@code StrictJson.readValue} calls {@code
-   * parser.getDecimalValue()}, and Jackson throws {@link NumberFormatException} ("Exponent overflow")
-   * for a float whose BigDecimal scale does not fit an int. It escapes every JSON parser; on the UDP
-   * responder it used to end the receive thread (see UdpConsentExchangeTest#parserFailure...).
-   */
-  @Test
-  void regression_jsonFloatWithExponentOverflow() {
-    assertOnlyDeclared(
-        List.of(
-            utf8("1e-2147483649"),
-            utf8("{\"version\":1e-2147483649}"),
-            utf8("{\"version\":1,\"ts_ms\":-5e-2147483650}"),
-            utf8("[0.1E-2147483648]"),
-            utf8("{\"a\":1e2147483649}"),
-            utf8("HSIP\u0000\u0002{\"type\":1e-2147483649}"),
-            utf8(Base64.getUrlEncoder().withoutPadding().encodeToString(utf8("{\"alg\":1e-2147483649}")) + ".e30.AA")),
-        "ConsentRequest.parse+validate", "ConsentResponse.parse+validate", "Hello.parseDatagram+verify",
-        "CapabilityToken.parse+verify", "LocalJwt.verify", "ReputationEvent.parse", "ReputationLog.parse+verify",
-        "KeyFiles.parse+detect");
-  }
-
-  /**
-   * Found by the fuzzer: a PEM with an empty body decodes to zero DER bytes, {@code
-   * ASN1Primitive.fromByteArray} returns null, {@code PrivateKeyInfo.getInstance(null)} returns null, and
-   * {@code KeyFiles.parsePem} dereferences it: {@link NullPointerException} at {@code
-   * info.getPrivateKeyAlgorithm()}.
-   */
-  @Test
-  void regression_keyFilesPemWithEmptyBody() {
-    assertOnlyDeclared(
-        List.of(
-            utf8("-----BEGIN PRIVATE KEY-----\n\n-----END PRIVATE KEY-----"),
-            utf8("-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----\n"),
-            utf8("-----BEGIN PRIVATE KEY-----\r\n\r\n-----END PRIVATE KEY-----")),
-        "KeyFiles.parse+detect");
-  }
-
-  /**
-   * Found by the fuzzer: PKCS#8 {@code SEQUENCE {INTEGER 0, SEQUENCE {OID 1.3.101.112}, OCTET STRING
-   * (empty)}}. {@code info.parsePrivateKey()} returns null for the empty OCTET STRING, {@code
-   * ASN1OctetString.getInstance(null)} returns null, and {@code .getOctets()} throws {@link
-   * NullPointerException} in {@code KeyFiles.parsePem}.
-   */
-  @Test
-  void regression_keyFilesPkcs8WithEmptyPrivateKeyOctets() {
-    assertOnlyDeclared(
-        List.of(
-            Generators.pem(new Random(1), HEX.parseHex("300c020100300506032b65700400")),
-            utf8("-----BEGIN PRIVATE KEY-----\nMAwCAQAwBQYDK2VwBAA=\n-----END PRIVATE KEY-----\n")),
-        "KeyFiles.parse+detect");
-  }
-
-  /**
-   * Found by reading the code, confirmed here: {@code ReputationEvent.parse} accepts {@code ts} matching
-   * {@code [0-9]{1,20}s}, but {@code unixSeconds()} is {@code Long.parseLong} of up to 20 digits, which
-   * throws {@link NumberFormatException} above 9223372036854775807.
-   */
-  @Test
-  void regression_reputationEventTsBeyondLong() {
-    String line = text("reputation_log.event1_line").replace("\"1731880000s\"", "\"99999999999999999999s\"");
-    assertOnlyDeclared(List.of(utf8(line)), "ReputationEvent.parse");
-  }
-
-  /**
-   * Found by the fuzzer (seed 42): {@code KeyFiles.parsePem} requires the text to start with the BEGIN line
-   * and end with the END line, then takes {@code substring(27, length - 25)}; when the two lines overlap
-   * in their dashes ({@code -----BEGIN PRIVATE KEY-----END PRIVATE KEY-----}) the end index is below the
-   * start: {@link StringIndexOutOfBoundsException}.
-   */
-  @Test
-  void regression_keyFilesPemWithOverlappingArmourLines() {
-    assertOnlyDeclared(
-        List.of(
-            utf8("-----BEGIN PRIVATE KEY-----END PRIVATE KEY-----\n"),
-            utf8("-----BEGIN PRIVATE KEY-----END PRIVATE KEY-----")),
-        "KeyFiles.parse+detect");
-  }
-
-  /**
-   * Found by the fuzzer (seed 42): a v2 PKCS#8 key whose {@code [1] publicKey} BIT STRING has non-zero
-   * unused bits; {@code info.getPublicKeyData().getOctets()} in {@code KeyFiles.parsePem} (outside any
-   * try) throws {@link IllegalStateException} "attempt to get non-octet aligned data from BIT STRING".
-   */
-  @Test
-  void regression_keyFilesPkcs8PublicKeyBitStringNotOctetAligned() {
-    assertOnlyDeclared(
-        List.of(
-            utf8(
-                """
-                -----BEGIN PRIVATE KEY-----
-                MDwCAQEwBQYDK2VwBCIEICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj9A
-                gQwDL4CCaU/BwfwAhrQ=
-                -----END PRIVATE KEY-----
-                """)),
-        "KeyFiles.parse+detect");
-  }
-
-  /** Feeds each input to each named target; fails listing every (target, input hex, stack top) that escaped. */
-  private static void assertOnlyDeclared(List<byte[]> inputs, String... targetNames) {
+  /** Feeds each input to each target; fails listing every (target, input hex, stack top) that escaped. */
+  public static void assertOnlyDeclared(List<byte[]> inputs, List<Target> targets) {
     List<String> escaped = new ArrayList<>();
-    for (Target target : targets()) {
-      if (!Arrays.asList(targetNames).contains(target.name())) {
-        continue;
-      }
+    for (Target target : targets) {
       for (byte[] input : inputs) {
         Throwable thrown = target.check(input);
         if (thrown != null && !(thrown instanceof Exception e && target.isDeclared(e))) {
@@ -240,256 +134,19 @@ class HostileInputFuzzTest {
     assertThat(escaped).as("only the declared checked exception may escape").isEmpty();
   }
 
-  // ---- the targets ----
-
-  private static List<Target> targets() {
-    List<Target> targets = new ArrayList<>();
-    targets.add(consentRequestTarget());
-    targets.add(consentResponseTarget());
-    targets.add(helloTarget());
-    targets.add(capabilityTokenTarget());
-    targets.add(localJwtTarget());
-    targets.add(reputationEventTarget());
-    targets.add(reputationLogTarget());
-    targets.add(keyFilesTarget());
-    targets.add(handshakeRespondTarget());
-    targets.add(initiatorFinishTarget());
-    targets.add(sealedSessionTarget());
-    return targets;
-  }
-
-  static Target consentRequestTarget() {
-    List<byte[]> seeds =
-        List.of(
-            utf8(text("consent.request.json_compact")),
-            utf8(text("consent.request.json_pretty")),
-            utf8(text("consent.canonicalisation_ambiguity_demo.request_A_json")),
-            utf8(text("consent.canonicalisation_ambiguity_demo.request_B_json")),
-            utf8(text("consent.negative_cases.tampered_request_json")),
-            utf8(text("consent.negative_cases.response_allow_against_other_request")));
-    Clock clock = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
-    ConsentValidator validator =
-        new ConsentValidator(ConsentValidator.Rules.DEFAULT, new InMemoryReplayGuard(1_000_000, clock));
-    Generator json = Generators.json(seeds);
-    Generator generator =
-        r -> {
-          if (r.nextInt(10) == 0) {
-            // Authentic requests with extreme times: the validator's arithmetic under hostile values.
-            byte[] nonce = new byte[12];
-            r.nextBytes(nonce);
-            return utf8(ConsentRequest.sign(requester, vectorRequest.contentCidHex(), "indexing",
-                    Generators.extremeTime(r), Generators.extremeTime(r), nonce).toJson());
-          }
-          return json.next(r);
-        };
-    return new Target("ConsentRequest.parse+validate", generator,
-        List.of(ConsentParseException.class, ConsentRejectedException.class),
-        input -> {
-          ConsentRequest request = ConsentRequest.parse(input);
-          consume(request.signedString(), request.hashHex(), request.toJson(), request.toPrettyJson());
-          consume(ConsentValidator.verifySignature(request));
-          consume(validator.validate(request, NOW));
-        });
-  }
-
-  static Target consentResponseTarget() {
-    List<byte[]> seeds =
-        List.of(
-            utf8(text("consent.response_allow.json_compact")),
-            utf8(text("consent.response_allow.json_pretty")),
-            utf8(text("consent.response_deny.json_compact")),
-            utf8(text("consent.response_deny_nonzero_ttl_INVALID.json_compact")));
-    Generator json = Generators.json(seeds);
-    Generator generator =
-        r -> {
-          if (r.nextInt(10) == 0) {
-            return utf8(ConsentResponse.signUnchecked(responder, vectorRequest.hashHex(),
-                    r.nextBoolean() ? ConsentDecision.ALLOW : ConsentDecision.DENY,
-                    Generators.extremeTime(r), Generators.extremeTime(r)).toJson());
-          }
-          return json.next(r);
-        };
-    return new Target("ConsentResponse.parse+validate", generator,
-        List.of(ConsentParseException.class, ConsentRejectedException.class),
-        input -> {
-          ConsentResponse response = ConsentResponse.parse(input);
-          consume(response.signedString(), response.toJson(), response.toPrettyJson());
-          consume(ConsentValidator.validateResponse(response, vectorRequest, responder.publicKey(), NOW + 1_000).validUntilMs());
-        });
-  }
-
-  static Target helloTarget() {
-    byte[] datagram = HEX.parseHex(text("hello.json_hello_on_wire.udp_datagram_hex"));
-    byte[] prefix = Arrays.copyOf(datagram, 6);
-    Generator json = Generators.json(List.of(Arrays.copyOfRange(datagram, 6, datagram.length)));
-    Generator bytes = Generators.bytes(List.of(datagram));
-    Generator generator =
-        r -> switch (r.nextInt(4)) {
-          case 0, 1 -> Generators.concat(prefix, json.next(r));
-          case 2 -> bytes.next(r);
-          default -> Generators.concat(Generators.mutate(r, prefix, List.of(prefix)), json.next(r));
-        };
-    long ts = v.at("/hello/json_hello_on_wire/inputs/ts").asLong();
-    return new Target("Hello.parseDatagram+verify", generator, List.of(HelloParseException.class),
-        input -> {
-          Hello hello = Hello.parseDatagram(input);
-          consume(hello.signedString(), hello.toDatagram());
-          consume(hello.verify(ts, 60_000));
-        });
-  }
-
-  static Target capabilityTokenTarget() {
-    String pretty = text("tokens.capability_token_cli.token_json_pretty");
-    List<byte[]> seeds = List.of(utf8(pretty), utf8(compact(pretty)));
-    long expires = v.at("/tokens/capability_token_cli/inputs/expires_at_ms").asLong();
-    return new Target("CapabilityToken.parse+verify", Generators.json(seeds), List.of(TokenException.class),
-        input -> {
-          CapabilityToken token = CapabilityToken.parse(input);
-          consume(token.signedBytes(), token.toPrettyJson());
-          token.verify(responder.publicKey(), expires);
-        });
-  }
-
-  static Target localJwtTarget() {
-    String token = text("tokens.local_jwt_eddsa.token");
-    String aud = text("tokens.local_jwt_eddsa.inputs.aud");
-    long iat = v.at("/tokens/local_jwt_eddsa/inputs/iat").asLong();
-    return new Target("LocalJwt.verify", Generators.jwt(token, responder), List.of(TokenException.class),
-        input -> consume(LocalJwt.verify(new String(input, StandardCharsets.UTF_8), responder.publicKey(), aud, iat)));
-  }
-
-  static Target reputationEventTarget() {
-    List<byte[]> seeds =
-        List.of(utf8(text("reputation_log.event1_line")), utf8(text("reputation_log.event2_line")));
-    return new Target("ReputationEvent.parse", Generators.json(seeds), List.of(ReputationLogException.class),
-        input -> {
-          ReputationEvent event = ReputationEvent.parse(new String(input, StandardCharsets.UTF_8));
-          consume(event.signedBytes(), event.toLine());
-          consume(event.unixSeconds());
-        });
-  }
-
-  static Target reputationLogTarget() {
-    List<byte[]> lines =
-        List.of(utf8(text("reputation_log.event1_line")), utf8(text("reputation_log.event2_line")));
-    Generator line = Generators.json(lines);
-    byte[][] separators = {utf8("\n"), utf8("\r\n"), utf8("\n\n"), utf8(" \t\n"), utf8("\r"), new byte[0]};
-    Generator generator =
-        r -> {
-          ByteArrayOutputStream out = new ByteArrayOutputStream();
-          int count = r.nextInt(6);
-          for (int i = 0; i < count; i++) {
-            byte[] next = r.nextInt(3) == 0 ? lines.get(r.nextInt(2)) : line.next(r);
-            out.writeBytes(next);
-            out.writeBytes(separators[r.nextInt(separators.length)]);
-          }
-          return r.nextInt(5) == 0 ? Generators.mutate(r, out.toByteArray(), lines) : out.toByteArray();
-        };
-    Map<String, io.hsip.policygateway.hsip.keys.Ed25519PublicKey> actors =
-        Map.of(responder.peerId().value(), responder.publicKey());
-    String subject = requester.peerId().value();
-    return new Target("ReputationLog.parse+verify", generator, List.of(ReputationLogException.class),
-        input -> {
-          ReputationLog log = ReputationLog.parse(new String(input, StandardCharsets.UTF_8));
-          consume(log.score(subject), log.nextPrevHash(), log.lines().size());
-          log.verify(actors);
-        });
-  }
-
-  static Target keyFilesTarget() {
-    List<byte[]> jsonSeeds =
-        List.of(
-            utf8(text("identity.requester.keystore_json_core")),
-            utf8(text("identity.responder.hsip_auth_id_auth_json")),
-            utf8(KeyFiles.toExportIdJson(requester)),
-            utf8(KeyFiles.toAuthIdJson(responder)));
-    List<byte[]> derSeeds = List.of(pkcs8(requester, false), pkcs8(responder, true));
-    Generator json = Generators.json(jsonSeeds);
-    Generator bytes = Generators.bytes(List.of(utf8(KeyFiles.toPem(requester)), jsonSeeds.get(0)));
-    Generator generator =
-        r -> switch (r.nextInt(10)) {
-          case 0, 1, 2, 3 -> Generators.pem(r, Generators.mutateDer(r, derSeeds.get(r.nextInt(2))));
-          case 4, 5, 6 -> json.next(r);
-          default -> bytes.next(r);
-        };
-    return new Target("KeyFiles.parse+detect", generator, List.of(KeyFileException.class),
-        input -> {
-          consume(KeyFiles.detect(input));
-          consume(KeyFiles.parse(input).publicKey());
-        });
-  }
-
-  static Target handshakeRespondTarget() {
-    byte[] e1 = HEX.parseHex(text("session_cli_dialect.E1_udp_datagram_hex"));
-    byte[] secret = HEX.parseHex(text("session_cli_dialect.inputs.responder_x25519_secret_hex"));
-    java.security.SecureRandom random = new java.security.SecureRandom();
-    return new Target("Handshake.respond", Generators.binary(List.of(e1)), List.of(HandshakeException.class),
-        input -> {
-          Handshake.Response response =
-              input.length % 2 == 0 ? Handshake.respond(input, secret) : Handshake.respond(input, random);
-          consume(response.e2(), response.key());
-        });
-  }
-
-  static Target initiatorFinishTarget() {
-    byte[] e2 = HEX.parseHex(text("session_cli_dialect.E2_udp_datagram_hex"));
-    Handshake.Initiator initiator =
-        Handshake.Initiator.withEphemeral(HEX.parseHex(text("session_cli_dialect.inputs.initiator_x25519_secret_hex")));
-    return new Target("Handshake.Initiator.finish", Generators.binary(List.of(e2)), List.of(HandshakeException.class),
-        input -> consume(initiator.finish(input)));
-  }
-
-  static Target sealedSessionTarget() {
-    JsonNode frames = v.at("/session_cli_dialect/frames");
-    List<byte[]> seeds = new ArrayList<>();
-    for (String name : List.of("control_request_initiator_to_responder", "data_initiator_second_frame",
-        "ping_initiator_third_frame", "control_response_responder_to_initiator")) {
-      seeds.add(HEX.parseHex(frames.get(name).get("udp_datagram_hex").textValue()));
-    }
-    SessionKey key;
-    try {
-      key = Handshake.respond(HEX.parseHex(text("session_cli_dialect.E1_udp_datagram_hex")),
-          HEX.parseHex(text("session_cli_dialect.inputs.responder_x25519_secret_hex"))).key();
-    } catch (HandshakeException e) {
-      throw new IllegalStateException(e);
-    }
-    // The responder's end of the vector session: it may open each genuine initiator frame once.
-    SealedSession receiver = SealedSession.withTxPrefix(key, HEX.parseHex(text("session_cli_dialect.inputs.responder_tx_prefix_hex")));
-    Generator bytes = Generators.binary(seeds);
-    List<FrameType> types = List.of(FrameType.CONTROL, FrameType.DATA, FrameType.PING);
-    FrameType[] chosen = {FrameType.CONTROL};
-    return new Target("SealedSession.open", r -> {
-          chosen[0] = types.get(r.nextInt(types.size()));
-          return bytes.next(r);
-        }, List.of(FrameException.class),
-        input -> {
-          FrameType type = chosen[0];
-          byte[] plaintext = receiver.open(input, type);
-          // Anything that authenticates must be one of the genuine frames, byte for byte.
-          boolean genuine = false;
-          for (byte[] seed : seeds) {
-            genuine |= java.security.MessageDigest.isEqual(seed, input);
-          }
-          if (!genuine) {
-            throw new AssertionError("a forged frame authenticated, plaintext " + HEX.formatHex(plaintext));
-          }
-        });
-  }
-
-  // ---- the machinery ----
-
   /** Produces one input from the random source. */
   @FunctionalInterface
-  interface Generator {
+  public interface Generator {
     byte[] next(Random r);
   }
 
   /** Feeds one input to the API under test. */
   @FunctionalInterface
-  interface Call {
+  public interface Call {
     void accept(byte[] input) throws Exception;
   }
 
+  /** What one target did with its inputs. */
   record Outcome(String target, int inputs, int accepted, int rejected, long millis, Map<String, Failure> failures) {}
 
   /** One kind of escaped exception (target, class, throwing frame), with the shortest input that showed it. */
@@ -515,7 +172,7 @@ class HostileInputFuzzTest {
       boolean elided = false;
       for (int i = 0; i < stack.length && ours < 3; i++) {
         boolean main = stack[i].getClassName().startsWith("io.hsip.policygateway.hsip.")
-            && !stack[i].getClassName().startsWith(HostileInputFuzzTest.class.getName());
+            && !isTestCode(stack[i].getClassName());
         if (i < 4 || main) {
           if (elided) {
             out.append("      ...\n");
@@ -531,7 +188,7 @@ class HostileInputFuzzTest {
     }
   }
 
-  record Target(String name, Generator generator, List<Class<? extends Exception>> declared, Call call) {
+  public record Target(String name, Generator generator, List<Class<? extends Exception>> declared, Call call) {
 
     Outcome run(Random r, int count) {
       long start = System.nanoTime();
@@ -584,7 +241,7 @@ class HostileInputFuzzTest {
   }
 
   /** Input generators: byte-level mutation, structure-aware JSON, DER and JWT variants. */
-  static final class Generators {
+  public static final class Generators {
 
     private static final byte[] INTERESTING_BYTES = {
       0x00, (byte) 0xff, 0x7f, (byte) 0x80, '"', '\\', '{', '}', '[', ']', ',', ':', '|', '0', '9', '-', 'e', '.', ' ', '\n',
@@ -626,7 +283,7 @@ class HostileInputFuzzTest {
     private Generators() {}
 
     /** Byte mutations of the seeds, plus random bytes. */
-    static Generator bytes(List<byte[]> seeds) {
+    public static Generator bytes(List<byte[]> seeds) {
       return r -> {
         int pick = r.nextInt(20);
         if (pick == 0) {
@@ -639,7 +296,7 @@ class HostileInputFuzzTest {
     }
 
     /** For fixed-layout binary messages: mutations, random lengths, and every length around the minimum. */
-    static Generator binary(List<byte[]> seeds) {
+    public static Generator binary(List<byte[]> seeds) {
       Generator bytes = bytes(seeds);
       return r -> {
         byte[] seed = seeds.get(r.nextInt(seeds.size()));
@@ -667,7 +324,7 @@ class HostileInputFuzzTest {
     }
 
     /** JSON documents: structural variants of the seeds, byte mutations of them, and random values. */
-    static Generator json(List<byte[]> seeds) {
+    public static Generator json(List<byte[]> seeds) {
       List<ObjectNode> trees = new ArrayList<>();
       for (byte[] seed : seeds) {
         try {
@@ -708,7 +365,7 @@ class HostileInputFuzzTest {
     }
 
     /** JWTs: variants of header and claims (often re-signed with the device key), and raw mutations. */
-    static Generator jwt(String token, SigningKey device) {
+    public static Generator jwt(String token, SigningKey device) {
       String[] parts = token.split("\\.", -1);
       byte[] header = Base64.getUrlDecoder().decode(parts[0]);
       byte[] claims = Base64.getUrlDecoder().decode(parts[1]);
@@ -739,7 +396,7 @@ class HostileInputFuzzTest {
     }
 
     /** One to four stacked byte mutations. */
-    static byte[] mutate(Random r, byte[] input, List<byte[]> seeds) {
+    public static byte[] mutate(Random r, byte[] input, List<byte[]> seeds) {
       byte[] b = input;
       int rounds = 1 + r.nextInt(4);
       for (int i = 0; i < rounds; i++) {
@@ -839,7 +496,7 @@ class HostileInputFuzzTest {
     }
 
     /** A time in milliseconds from the places where arithmetic goes wrong. */
-    static long extremeTime(Random r) {
+    public static long extremeTime(Random r) {
       return switch (r.nextInt(8)) {
         case 0 -> 0;
         case 1 -> Long.MAX_VALUE - r.nextInt(1000);
@@ -852,7 +509,7 @@ class HostileInputFuzzTest {
       };
     }
 
-    static byte[] concat(byte[] a, byte[] b) {
+    public static byte[] concat(byte[] a, byte[] b) {
       byte[] out = Arrays.copyOf(a, a.length + b.length);
       System.arraycopy(b, 0, out, a.length, b.length);
       return out;
@@ -863,7 +520,7 @@ class HostileInputFuzzTest {
     }
 
     /** PEM armour around DER bytes, sometimes damaged itself. */
-    static byte[] pem(Random r, byte[] der) {
+    public static byte[] pem(Random r, byte[] der) {
       String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);
       String pem = "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n";
       return switch (r.nextInt(12)) {
@@ -877,7 +534,7 @@ class HostileInputFuzzTest {
     }
 
     /** Structure-aware DER damage: delete, duplicate, swap or retag elements, replace contents; lengths stay consistent. */
-    static byte[] mutateDer(Random r, byte[] der) {
+    public static byte[] mutateDer(Random r, byte[] der) {
       Der root = Der.parse(der);
       int rounds = 1 + r.nextInt(3);
       for (int round = 0; round < rounds; round++) {
@@ -1194,41 +851,18 @@ class HostileInputFuzzTest {
 
   // ---- helpers ----
 
-  private static String text(String path) {
-    JsonNode node = v.at("/" + path.replace('.', '/'));
-    if (node.isMissingNode()) {
-      throw new IllegalArgumentException("no vector field " + path);
-    }
-    return node.textValue();
+  /** A test's own frames are not the code under test when a failure's stack is shortened. */
+  private static boolean isTestCode(String className) {
+    return className.startsWith(HostileInputs.class.getName()) || className.matches(".*FuzzTest(\\$.*)?");
   }
 
-  private static byte[] utf8(String s) {
+  /** The UTF-8 bytes of a string. */
+  public static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static String compact(String json) {
-    try {
-      return MAPPER.writeValueAsString(MAPPER.readTree(json));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** PKCS#8 DER of a key, v1 (as OpenSSL writes it) or v2 with the public key. */
-  private static byte[] pkcs8(SigningKey key, boolean withPublicKey) {
-    try {
-      AlgorithmIdentifier ed25519 = new AlgorithmIdentifier(new ASN1ObjectIdentifier("1.3.101.112"));
-      DEROctetString seed = new DEROctetString(key.exportSeed());
-      PrivateKeyInfo info = withPublicKey
-          ? new PrivateKeyInfo(ed25519, seed, null, key.publicKey().toBytes())
-          : new PrivateKeyInfo(ed25519, seed);
-      return info.getEncoded();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void consume(Object... values) {
+  /** Keeps a parsed value alive so the JIT cannot drop the work that produced it. */
+  public static void consume(Object... values) {
     for (Object value : values) {
       sink += value instanceof byte[] bytes ? Arrays.hashCode(bytes) : value.hashCode();
     }
