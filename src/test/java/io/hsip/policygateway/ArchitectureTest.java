@@ -13,6 +13,7 @@ import com.tngtech.archunit.lang.ArchRule;
 class ArchitectureTest {
 
   private static final String ROOT = "io.hsip.policygateway.";
+  private static final String PACKAGE = "io.hsip.policygateway";
 
   @ArchTest
   static final ArchRule features_have_no_cycles =
@@ -80,4 +81,16 @@ class ArchitectureTest {
           .that().resideInAPackage(ROOT + "console..")
           .should().dependOnClassesThat().areAnnotatedWith(jakarta.persistence.Entity.class)
           .allowEmptyShould(true);
+
+  @ArchTest
+  static final ArchRule hsip_uses_no_telemetry_library =
+      ArchitectureRules.hsipUsesNoTelemetryLibrary(PACKAGE);
+
+  @ArchTest
+  static final ArchRule internal_packages_are_used_only_by_their_owner =
+      ArchitectureRules.internalPackagesAreUsedOnlyByTheirOwner(PACKAGE);
+
+  @ArchTest
+  static final ArchRule resources_and_views_use_services_not_persistence =
+      ArchitectureRules.resourcesAndViewsUseServicesNotPersistence(PACKAGE);
 }

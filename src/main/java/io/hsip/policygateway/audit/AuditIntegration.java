@@ -6,6 +6,7 @@ import io.hsip.policygateway.audit.internal.TreeInconsistencyException;
 import io.hsip.policygateway.audit.internal.TreeIntegrator;
 import io.hsip.policygateway.hsip.transparency.Checkpoint;
 import io.hsip.policygateway.identity.GatewayIdentity;
+import io.hsip.policygateway.telemetry.AuditMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -54,12 +55,12 @@ public class AuditIntegration {
     this.config = config;
     this.integrator = new TreeIntegrator(dataSource, tiles, identity::signingKey, config.origin(), clock,
         config.integration().maxBatch());
-    this.failures = Counter.builder("audit.integration.failures")
+    this.failures = Counter.builder(AuditMetrics.INTEGRATION_FAILURES)
         .description("Integration rounds that failed (entries stay pending and are retried)").register(registry);
-    this.inconsistent = Counter.builder("audit.integration.inconsistent")
+    this.inconsistent = Counter.builder(AuditMetrics.INTEGRATION_INCONSISTENT)
         .description("Rounds refused because the tree no longer extends the signed checkpoint (alert on any)")
         .register(registry);
-    registry.gauge("audit.integration.lag", lag, AtomicLong::get);
+    registry.gauge(AuditMetrics.INTEGRATION_LAG, lag, AtomicLong::get);
   }
 
   @PostConstruct

@@ -2,6 +2,7 @@ package io.hsip.policygateway.audit;
 
 import io.agroal.api.AgroalDataSource;
 import io.hsip.policygateway.audit.internal.EntryWriter;
+import io.hsip.policygateway.telemetry.AuditMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeoutException;
  * <p>{@link #append} returns only after the entry is committed in PostgreSQL, with the sequence number it
  * was committed under. Concurrent appends share one transaction (group commit), so durability costs little
  * throughput. If the entry cannot be made durable, {@link AuditAppendException} is thrown: the caller must fail
- * closed (deny, refuse the change). Every such failure is counted in {@code audit_append_failures_total};
+ * closed (deny, refuse the change). Every such failure is counted in {@code hsip_audit_append_failures_total};
  * nothing is dropped silently.
  */
 @ApplicationScoped
@@ -42,10 +43,10 @@ public class AuditLog {
     this.clock = clock;
     this.config = config;
     this.integration = integration;
-    this.appended = Counter.builder("audit.appended").description("Audit entries committed").register(registry);
-    this.failures = Counter.builder("audit.append.failures")
+    this.appended = Counter.builder(AuditMetrics.APPENDED).description("Audit entries committed").register(registry);
+    this.failures = Counter.builder(AuditMetrics.APPEND_FAILURES)
         .description("Audit entries that could not be made durable (their callers failed closed)").register(registry);
-    registry.gauge("audit.append.backlog", this, log -> log.writer == null ? 0 : log.writer.backlog());
+    registry.gauge(AuditMetrics.APPEND_BACKLOG, this, log -> log.writer == null ? 0 : log.writer.backlog());
   }
 
   @PostConstruct

@@ -198,9 +198,9 @@ class AuditResourceTest {
   void appendMetricsArePublished() {
     append("metrics", 1);
     given().when().get("/q/metrics").then().statusCode(200)
-        .body(containsString("audit_append_failures_total"))
-        .body(containsString("audit_appended_total"))
-        .body(containsString("audit_integration_lag"));
+        .body(containsString("hsip_audit_append_failures_total"))
+        .body(containsString("hsip_audit_appended_total"))
+        .body(containsString("hsip_audit_integration_lag"));
   }
 
   private static io.restassured.specification.RequestSpecification auditor() {

@@ -5,6 +5,7 @@ import io.hsip.policygateway.audit.AuditAppendException;
 import io.hsip.policygateway.audit.AuditEntry;
 import io.hsip.policygateway.audit.AuditLog;
 import io.hsip.policygateway.hsip.Sha256;
+import io.hsip.policygateway.telemetry.PolicyMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -47,11 +48,11 @@ public class PolicyAuditRelay {
 
   PolicyAuditRelay(AuditLog auditLog, MeterRegistry registry) {
     this.auditLog = auditLog;
-    this.relayed = Counter.builder("policy.audit.relayed")
+    this.relayed = Counter.builder(PolicyMetrics.AUDIT_RELAYED)
         .description("Policy admin events appended to the audit log").register(registry);
-    this.failures = Counter.builder("policy.audit.relay.failures")
+    this.failures = Counter.builder(PolicyMetrics.AUDIT_RELAY_FAILURES)
         .description("Relay steps stopped because the audit log refused an entry (retried)").register(registry);
-    this.unrecordable = Counter.builder("policy.audit.relay.unrecordable")
+    this.unrecordable = Counter.builder(PolicyMetrics.AUDIT_RELAY_UNRECORDABLE)
         .description("Policy admin events recorded only by id and digest (not expressible as entries)")
         .register(registry);
   }

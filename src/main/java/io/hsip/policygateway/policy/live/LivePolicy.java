@@ -5,6 +5,7 @@ import io.hsip.policygateway.policy.compile.CompiledPolicy;
 import io.hsip.policygateway.policy.compile.PolicyCompiler;
 import io.hsip.policygateway.policy.model.PolicyDecision;
 import io.hsip.policygateway.policy.model.PolicyRequest;
+import io.hsip.policygateway.telemetry.PolicyMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,10 +51,10 @@ public class LivePolicy {
     this.config = config;
     this.compiler = compiler;
     // Fail-closed denies must stay at 0 in production (docs/decisions.md#fail-closed: counted and traced).
-    this.failClosed = Counter.builder("hsip.policy.fail.closed")
+    this.failClosed = Counter.builder(PolicyMetrics.FAIL_CLOSED)
         .description("Decisions denied because no policy was loaded or a condition could not be evaluated")
         .register(meters);
-    Gauge.builder("hsip.policy.live.version", live, l -> {
+    Gauge.builder(PolicyMetrics.LIVE_VERSION, live, l -> {
           CompiledPolicy p = l.get();
           return p == null ? 0 : p.version();
         })

@@ -1,0 +1,25 @@
+package io.hsip.policygateway.telemetry;
+
+/** Metric names of the audit feature: durable appends and their integration into the Merkle tree. */
+public final class AuditMetrics {
+
+  /** Counter: audit entries committed. */
+  public static final String APPENDED = Metrics.PREFIX + "audit.appended";
+
+  /** Counter: entries that could not be made durable; their callers failed closed. */
+  public static final String APPEND_FAILURES = Metrics.PREFIX + "audit.append.failures";
+
+  /** Gauge: entries queued for group commit and not yet durable. */
+  public static final String APPEND_BACKLOG = Metrics.PREFIX + "audit.append.backlog";
+
+  /** Counter: integration rounds that failed; their entries stay pending and are retried. */
+  public static final String INTEGRATION_FAILURES = Metrics.PREFIX + "audit.integration.failures";
+
+  /** Counter: rounds refused because the tree no longer extends the signed checkpoint (alert on any). */
+  public static final String INTEGRATION_INCONSISTENT = Metrics.PREFIX + "audit.integration.inconsistent";
+
+  /** Gauge: committed entries not yet folded into the tree. */
+  public static final String INTEGRATION_LAG = Metrics.PREFIX + "audit.integration.lag";
+
+  private AuditMetrics() {}
+}

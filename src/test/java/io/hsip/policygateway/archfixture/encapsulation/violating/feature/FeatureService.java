@@ -1,0 +1,10 @@
+package io.hsip.policygateway.archfixture.encapsulation.violating.feature;
+
+import io.hsip.policygateway.archfixture.encapsulation.violating.feature.internal.Secret;
+
+/** Fixture: the fake feature's public API, which may use its own internal package. */
+public class FeatureService {
+  public int length() {
+    return new Secret().value().length();
+  }
+}
