@@ -52,4 +52,20 @@ class CanonicalJsonTest {
     assertThat(canonical).isEqualTo("{\"k\":\"" + value + "\"}");
     assertThat(YamlTree.read(canonical, LIMITS).root().path("k").asText()).isEqualTo(value);
   }
+
+  @Test
+  void theBytesOfAPublishedFormStayExactlyAsPinned() {
+    // Digests of published versions are stored and verified: numbers, nesting and escapes must never change.
+    JsonNodeFactory nodes = JsonNodeFactory.instance;
+    ObjectNode node = nodes.objectNode();
+    node.putArray("z").add(1).add(nodes.numberNode(1.0)).add(nodes.numberNode(new java.math.BigInteger("12345678901234567890")))
+        .add(true).addNull().add(nodes.objectNode().put("b", "x\u0085\u0080\ud800y\u20ac\ud83d\ude00").put("a", "\u001f\t\"\\/"));
+    node.set("\u00e9", nodes.numberNode(new java.math.BigDecimal("1E+3")));
+    node.put("", -7);
+    String canonical = CanonicalJson.of(node);
+    assertThat(canonical).isEqualTo("{\"\":-7,\"z\":[1,1,12345678901234567890,true,null,"
+        + "{\"a\":\"\\u001f\\t\\\"\\\\/\",\"b\":\"x\u0085\\u0080\\ud800y\u20ac\ud83d\ude00\"}],\"\u00e9\":1000}");
+    assertThat(io.hsip.policygateway.hsip.Sha256.hex(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .isEqualTo("948169cfa832ad4dcb34ef53de09cb4b1e52803af21109099d71e35bf108bb60");
+  }
 }
