@@ -9,7 +9,7 @@ import io.hsip.policygateway.audit.internal.EntryWriter;
 import io.hsip.policygateway.hsip.Fixtures;
 import io.hsip.policygateway.hsip.LowerHex;
 import io.hsip.policygateway.hsip.keys.SigningKey;
-import io.hsip.policygateway.hsip.transparency.CanonicalJson;
+import io.hsip.policygateway.hsip.json.CanonicalJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,7 @@ import io.hsip.policygateway.audit.internal.EntryFormat;
 import io.hsip.policygateway.audit.internal.StoredCheckpoint;
 import io.hsip.policygateway.audit.internal.StoredEntry;
 import io.hsip.policygateway.hsip.LowerHex;
-import io.hsip.policygateway.hsip.transparency.CanonicalJson;
+import io.hsip.policygateway.hsip.json.CanonicalJson;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 

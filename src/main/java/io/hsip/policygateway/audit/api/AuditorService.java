@@ -19,7 +19,7 @@ import io.hsip.policygateway.audit.internal.StoredEntry;
 import io.hsip.policygateway.audit.internal.SubjectKeys;
 import io.hsip.policygateway.hsip.LowerHex;
 import io.hsip.policygateway.hsip.keys.SigningKey;
-import io.hsip.policygateway.hsip.transparency.CanonicalJson;
+import io.hsip.policygateway.hsip.json.CanonicalJson;
 import io.hsip.policygateway.hsip.transparency.ProofBuilder;
 import io.hsip.policygateway.hsip.transparency.SubjectKey;
 import io.hsip.policygateway.hsip.transparency.TreeHasher;

@@ -9,7 +9,7 @@ import io.hsip.policygateway.hsip.Sha256;
 import io.hsip.policygateway.hsip.keys.Ed25519PublicKey;
 import io.hsip.policygateway.hsip.keys.InvalidKeyException;
 import io.hsip.policygateway.hsip.keys.InvalidSignatureException;
-import io.hsip.policygateway.hsip.transparency.CanonicalJson;
+import io.hsip.policygateway.hsip.json.CanonicalJson;
 import io.hsip.policygateway.hsip.transparency.Checkpoint;
 import io.hsip.policygateway.hsip.transparency.CheckpointParseException;
 import io.hsip.policygateway.hsip.transparency.Checkpoints;
