@@ -2,7 +2,7 @@ package io.hsip.policygateway.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hsip.policygateway.audit.bundle.BundleWriter;
+import io.hsip.policygateway.audit.internal.BundleWriter;
 import io.hsip.policygateway.audit.internal.EntryWriter;
 import io.hsip.policygateway.audit.internal.TreeIntegrator;
 import io.hsip.policygateway.hsip.Fixtures;
@@ -88,7 +88,7 @@ class AuditBundleBytesTest {
     try (OutputStream out = Files.newOutputStream(file)) {
       new BundleWriter(log.db.dataSource(), log.tiles, integrator, log.key, AuditFixture.ORIGIN,
           Clock.fixed(T.plusSeconds(120), ZoneOffset.UTC), 2)
-          .write(new BundleWriter.Request(from, to, null, "auditor"), out);
+          .write(new AuditExports.Request(from, to, null, "auditor"), out);
     }
   }
 

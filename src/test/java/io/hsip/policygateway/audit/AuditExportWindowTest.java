@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hsip.policygateway.audit.bundle.BundleFormat;
-import io.hsip.policygateway.audit.internal.EntryFormat;
+
 import io.hsip.policygateway.audit.internal.EntryWriter;
 import io.hsip.policygateway.hsip.Fixtures;
 import io.hsip.policygateway.hsip.LowerHex;

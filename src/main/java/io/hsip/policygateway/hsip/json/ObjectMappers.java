@@ -3,7 +3,9 @@ package io.hsip.policygateway.hsip.json;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
@@ -23,6 +25,15 @@ public final class ObjectMappers {
           .disable(JsonParser.Feature.ALLOW_COMMENTS)
           .build();
 
+  private static final ObjectMapper RECORDS =
+      JsonMapper.builder()
+          .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+          .build();
+
   private ObjectMappers() {}
 
   /** Jackson's defaults: for JSON this code wrote itself, or read leniently on purpose. */
@@ -36,5 +47,13 @@ public final class ObjectMappers {
    */
   public static ObjectMapper strict() {
     return STRICT;
+  }
+
+  /**
+   * For file formats defined as records: members are the components in snake_case, nulls are written, and
+   * reading refuses a member that is missing, null where a number is due, of another type, or unknown.
+   */
+  public static ObjectMapper records() {
+    return RECORDS;
   }
 }

@@ -1,7 +1,6 @@
-package io.hsip.policygateway.audit.bundle;
+package io.hsip.policygateway.audit.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hsip.policygateway.audit.internal.AuditStorageException;
 import io.hsip.policygateway.hsip.json.CanonicalJson;
 import java.io.BufferedWriter;
 import java.io.IOException;

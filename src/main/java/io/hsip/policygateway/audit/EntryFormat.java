@@ -1,8 +1,7 @@
-package io.hsip.policygateway.audit.internal;
+package io.hsip.policygateway.audit;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hsip.policygateway.audit.AuditEntry;
 import io.hsip.policygateway.hsip.json.CanonicalJson;
 import java.time.Instant;
 import java.time.ZoneOffset;
