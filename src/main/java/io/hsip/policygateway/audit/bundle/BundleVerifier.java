@@ -1,7 +1,6 @@
 package io.hsip.policygateway.audit.bundle;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hsip.policygateway.audit.AuditKind;
 import io.hsip.policygateway.audit.EntryFormat;
 import io.hsip.policygateway.audit.bundle.BundleFormat.EntryLine;
 import io.hsip.policygateway.audit.bundle.BundleFormat.FileDigest;
@@ -335,11 +334,11 @@ public final class BundleVerifier {
         }
         expected++;
         JsonNode entry = line.entry();
-        String problem = entryProblem(entry);
+        String problem = EntryFormat.problem(entry);
         if (problem != null) {
           report.problem(where + " (leaf " + leaf + "): " + problem);
         }
-        long seq = entry.path("seq").asLong();
+        long seq = EntryFormat.seq(entry);
         String at = "leaf " + leaf + " (seq " + seq + ")";
         if (leaf > roundStart && seq <= previousSeq) {
           report.problem(at + " follows seq " + previousSeq + " within one integration round:"
@@ -352,7 +351,7 @@ public final class BundleVerifier {
           report.problem(at + ": the entry does not hash to the leaf the tree integrated ("
               + integrated.substring(0, Math.min(16, integrated.length())) + "…): it was altered or moved after integration");
         }
-        Instant time = entryTime(entry);
+        Instant time = EntryFormat.time(entry);
         if (time != null && from != null && to != null && !time.isBefore(from) && time.isBefore(to)) {
           inWindow++;
         }
@@ -390,38 +389,6 @@ public final class BundleVerifier {
     return treeIntact ? range.root() : null;
   }
 
-  private static @Nullable String entryProblem(JsonNode entry) {
-    if (!entry.isObject()) {
-      return "`entry` is not an object";
-    }
-    if (entry.path("schema").asInt(-1) != EntryFormat.SCHEMA || !entry.path("schema").isIntegralNumber()) {
-      return "unsupported schema " + entry.path("schema");
-    }
-    if (!entry.path("seq").isIntegralNumber() || entry.path("seq").asLong() < 1) {
-      return "`seq` is not a positive integer";
-    }
-    try {
-      AuditKind.fromWireName(entry.path("kind").asText());
-    } catch (IllegalArgumentException e) {
-      return e.getMessage();
-    }
-    if (entryTime(entry) == null) {
-      return "`time` is not a UTC time with milliseconds";
-    }
-    if (!entry.path("actor").isTextual() || !entry.path("action").isTextual()) {
-      return "`actor` and `action` are required strings";
-    }
-    return null;
-  }
-
-  private static @Nullable Instant entryTime(JsonNode entry) {
-    try {
-      return entry.path("time").isTextual() ? EntryFormat.parseTime(entry.path("time").asText()) : null;
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-  }
-
   private void witnesses(ProofFile proof, Checkpoint anchor, long first, long end, Instant from, Instant to) {
     if (first > 0) {
       witness(proof.startWitness(), first - 1, anchor, "start", from, to, true);
@@ -452,9 +419,9 @@ public final class BundleVerifier {
       report.problem(what + ": " + e.getMessage());
       return;
     }
-    Instant time = entryTime(entry);
+    Instant time = EntryFormat.time(entry);
     if (time == null || (before ? !time.isBefore(from) : time.isBefore(to))) {
-      report.problem(what + " was recorded at " + entry.path("time").asText() + ", which is "
+      report.problem(what + " was recorded at " + EntryFormat.timeText(entry) + ", which is "
           + (before ? "not before the window start " + EntryFormat.formatTime(from)
               : "before the window end " + EntryFormat.formatTime(to))
           + ": the range does not cover the whole window");
