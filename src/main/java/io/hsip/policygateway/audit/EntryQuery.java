@@ -40,6 +40,23 @@ public record EntryQuery(
     }
   }
 
+  /**
+   * The kind a query names by its wire name, null for any.
+   *
+   * @throws io.hsip.policygateway.base.error.ProblemException ({@link AuditProblems#INVALID_QUERY}) for an
+   *     unknown name
+   */
+  public static @Nullable AuditKind kind(@Nullable String wireName) {
+    if (wireName == null) {
+      return null;
+    }
+    try {
+      return AuditKind.fromWireName(wireName);
+    } catch (IllegalArgumentException e) {
+      throw AuditProblems.INVALID_QUERY.exception("`kind` must be decision, admin-change, consent-revocation or key-event.");
+    }
+  }
+
   /** Checks a page size of any audit listing. */
   static void requireLimit(int limit) {
     if (limit < 1 || limit > MAX_LIMIT) {

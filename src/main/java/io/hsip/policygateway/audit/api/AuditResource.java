@@ -1,7 +1,6 @@
 package io.hsip.policygateway.audit.api;
 
 import io.hsip.policygateway.audit.AuditExports;
-import io.hsip.policygateway.audit.AuditKind;
 import io.hsip.policygateway.audit.AuditProblems;
 import io.hsip.policygateway.audit.AuditReader;
 import io.hsip.policygateway.audit.AuditViews.CheckpointPage;
@@ -69,16 +68,8 @@ public class AuditResource {
       @Parameter(description = "who acted") @QueryParam("actor") @Nullable String actor,
       @Parameter(description = "only entries with a smaller seq") @QueryParam("before") @Nullable Long before,
       @QueryParam("limit") @DefaultValue("100") int limit) {
-    AuditKind parsedKind = null;
-    if (kind != null) {
-      try {
-        parsedKind = AuditKind.fromWireName(kind);
-      } catch (IllegalArgumentException e) {
-        throw AuditProblems.INVALID_QUERY.exception("`kind` must be decision, admin-change, consent-revocation or key-event.");
-      }
-    }
-    return reader.search(new EntryQuery(time("from", from), time("to", to), parsedKind, peer, effect, policyVersion,
-        actor, before, limit));
+    return reader.search(new EntryQuery(time("from", from), time("to", to), EntryQuery.kind(kind), peer, effect,
+        policyVersion, actor, before, limit));
   }
 
   @GET
