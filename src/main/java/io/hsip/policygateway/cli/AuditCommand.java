@@ -1,9 +1,9 @@
 package io.hsip.policygateway.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hsip.policygateway.audit.bundle.BundleVerifier;
 import io.hsip.policygateway.audit.bundle.VerificationReport;
+import io.hsip.policygateway.hsip.json.ObjectMappers;
 import io.hsip.policygateway.hsip.keys.Ed25519PublicKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,7 +72,7 @@ final class AuditCommand {
         String text = new String(CliFiles.read(keyFile), StandardCharsets.UTF_8).strip();
         if (text.startsWith("{")) {
           try {
-            text = new ObjectMapper().readTree(text).path("public_key_hex").asText("");
+            text = ObjectMappers.standard().readTree(text).path("public_key_hex").asText("");
           } catch (JsonProcessingException e) {
             throw new CliException(CliException.INPUT, "--key-file: " + keyFile + " is neither 64 hex nor JSON");
           }

@@ -12,7 +12,7 @@ import io.hsip.policygateway.audit.internal.EntryWriter;
 import io.hsip.policygateway.audit.internal.SubjectKeys;
 import io.hsip.policygateway.audit.internal.TreeIntegrator;
 import io.hsip.policygateway.hsip.Fixtures;
-import io.hsip.policygateway.hsip.transparency.CanonicalJson;
+import io.hsip.policygateway.hsip.json.CanonicalJson;
 import io.hsip.policygateway.hsip.transparency.Checkpoint;
 import io.hsip.policygateway.hsip.transparency.TreeHasher;
 import java.nio.file.Path;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hsip.policygateway.audit.bundle.BundleFormat;
-import io.hsip.policygateway.audit.internal.EntryFormat;
+
 import io.hsip.policygateway.audit.internal.EntryWriter;
 import io.hsip.policygateway.hsip.Fixtures;
 import io.hsip.policygateway.hsip.LowerHex;
 import io.hsip.policygateway.hsip.keys.SigningKey;
-import io.hsip.policygateway.hsip.transparency.CanonicalJson;
+import io.hsip.policygateway.hsip.json.CanonicalJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.hsip.policygateway.audit;
 
-import io.hsip.policygateway.audit.bundle.BundleWriter;
+import io.hsip.policygateway.audit.internal.BundleWriter;
 import io.hsip.policygateway.audit.internal.EntryWriter;
 import io.hsip.policygateway.audit.internal.TileStore;
 import io.hsip.policygateway.audit.internal.TreeIntegrator;
@@ -78,15 +78,15 @@ public final class AuditFixture implements AutoCloseable {
   }
 
   /** Exports everything recorded between {@code from} and {@code to} into {@code file}. */
-  public BundleWriter.Summary export(Path file, Instant from, Instant to, Long previous) throws IOException {
+  public AuditExports.Summary export(Path file, Instant from, Instant to, Long previous) throws IOException {
     try (OutputStream out = Files.newOutputStream(file)) {
       return new BundleWriter(db.dataSource(), tiles, integrator, key, ORIGIN, Clock.systemUTC(), 7)
-          .write(new BundleWriter.Request(from, to, previous, "test"), out);
+          .write(new AuditExports.Request(from, to, previous, "test"), out);
     }
   }
 
   /** Exports the whole log. */
-  public BundleWriter.Summary exportAll(Path file) throws IOException {
+  public AuditExports.Summary exportAll(Path file) throws IOException {
     return export(file, Instant.EPOCH, Instant.now().truncatedTo(ChronoUnit.MILLIS).plusSeconds(3600), null);
   }
 

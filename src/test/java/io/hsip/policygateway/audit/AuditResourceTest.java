@@ -126,7 +126,7 @@ class AuditResourceTest {
     Ed25519PublicKey key = Ed25519PublicKey.fromHex(auditor().get(API + "/public-key").then().extract().path("public_key_hex"));
     JsonPath proof = auditor().get(API + "/entries/" + seq).then().statusCode(200).extract().jsonPath();
     Checkpoint checkpoint = Checkpoints.parse(proof.getString("checkpoint").getBytes(StandardCharsets.UTF_8), key);
-    byte[] body = io.hsip.policygateway.hsip.transparency.CanonicalJson.encode(
+    byte[] body = io.hsip.policygateway.hsip.json.CanonicalJson.encode(
         new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(proof.getMap("entry")));
     assertThat(LowerHex.encode(TreeHasher.leaf(body))).isEqualTo(proof.getString("leaf_hash"));
     InclusionProofVerifier.verify(proof.getLong("leaf_index"), checkpoint.treeSize(), TreeHasher.leaf(body),

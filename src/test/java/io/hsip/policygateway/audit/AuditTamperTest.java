@@ -6,7 +6,7 @@ import io.hsip.policygateway.audit.bundle.BundleFormat;
 import io.hsip.policygateway.hsip.Fixtures;
 import io.hsip.policygateway.hsip.LowerHex;
 import io.hsip.policygateway.hsip.keys.SigningKey;
-import io.hsip.policygateway.hsip.transparency.CanonicalJson;
+import io.hsip.policygateway.hsip.json.CanonicalJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

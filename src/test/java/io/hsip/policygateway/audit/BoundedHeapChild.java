@@ -1,6 +1,6 @@
 package io.hsip.policygateway.audit;
 
-import io.hsip.policygateway.audit.bundle.BundleWriter;
+import io.hsip.policygateway.audit.internal.BundleWriter;
 import io.hsip.policygateway.audit.internal.TileStore;
 import io.hsip.policygateway.audit.internal.TreeIntegrator;
 import io.hsip.policygateway.cli.HsipCli;
@@ -39,9 +39,9 @@ public final class BoundedHeapChild {
         TileStore tiles = new TileStore();
         TreeIntegrator integrator = new TreeIntegrator(db.dataSource(), tiles, () -> Fixtures.RESPONDER,
             AuditFixture.ORIGIN, Clock.systemUTC(), 50_000);
-        BundleWriter.Summary summary = new BundleWriter(db.dataSource(), tiles, integrator, Fixtures.RESPONDER,
+        AuditExports.Summary summary = new BundleWriter(db.dataSource(), tiles, integrator, Fixtures.RESPONDER,
             AuditFixture.ORIGIN, Clock.systemUTC(), 2000)
-            .write(new BundleWriter.Request(Instant.parse(args[3]), Instant.parse(args[4]), null, "million-test"), file);
+            .write(new AuditExports.Request(Instant.parse(args[3]), Instant.parse(args[4]), null, "million-test"), file);
         what = summary.entries() + " entries exported";
       }
     } else {

@@ -1,19 +1,17 @@
 package io.hsip.policygateway.audit.api;
 
+import io.hsip.policygateway.audit.AuditExports;
 import io.hsip.policygateway.audit.AuditProblems;
-import io.hsip.policygateway.audit.AuditConfig;
-import io.hsip.policygateway.audit.AuditKind;
-import io.hsip.policygateway.audit.api.AuditViews.CheckpointPage;
-import io.hsip.policygateway.audit.api.AuditViews.CheckpointView;
-import io.hsip.policygateway.audit.api.AuditViews.ConsistencyView;
-import io.hsip.policygateway.audit.api.AuditViews.EntryPage;
-import io.hsip.policygateway.audit.api.AuditViews.EntryProofView;
-import io.hsip.policygateway.audit.api.AuditViews.PublicKeyView;
-import io.hsip.policygateway.audit.bundle.BundleWriter;
-import io.hsip.policygateway.audit.internal.StoredCheckpoint;
-import io.hsip.policygateway.audit.internal.StoredEntry;
+import io.hsip.policygateway.audit.AuditReader;
+import io.hsip.policygateway.audit.AuditViews.CheckpointPage;
+import io.hsip.policygateway.audit.AuditViews.CheckpointView;
+import io.hsip.policygateway.audit.AuditViews.ConsistencyView;
+import io.hsip.policygateway.audit.AuditViews.EntryPage;
+import io.hsip.policygateway.audit.AuditViews.EntryProofView;
+import io.hsip.policygateway.audit.AuditViews.PublicKeyView;
+import io.hsip.policygateway.audit.EntryQuery;
+import io.hsip.policygateway.audit.SubjectErasure;
 import io.hsip.policygateway.hsip.keys.PeerId;
-import io.hsip.policygateway.hsip.keys.SigningKey;
 import io.hsip.policygateway.identity.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.RunOnVirtualThread;
@@ -30,7 +28,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -44,15 +41,15 @@ import org.jspecify.annotations.Nullable;
 @Produces(MediaType.APPLICATION_JSON)
 public class AuditResource {
 
-  private static final int MAX_LIMIT = 1000;
-
-  private final AuditorService auditor;
-  private final AuditConfig config;
+  private final AuditReader reader;
+  private final AuditExports exports;
+  private final SubjectErasure erasure;
   private final SecurityIdentity caller;
 
-  AuditResource(AuditorService auditor, AuditConfig config, SecurityIdentity caller) {
-    this.auditor = auditor;
-    this.config = config;
+  AuditResource(AuditReader reader, AuditExports exports, SubjectErasure erasure, SecurityIdentity caller) {
+    this.reader = reader;
+    this.exports = exports;
+    this.erasure = erasure;
     this.caller = caller;
   }
 
@@ -71,22 +68,8 @@ public class AuditResource {
       @Parameter(description = "who acted") @QueryParam("actor") @Nullable String actor,
       @Parameter(description = "only entries with a smaller seq") @QueryParam("before") @Nullable Long before,
       @QueryParam("limit") @DefaultValue("100") int limit) {
-    if (limit < 1 || limit > MAX_LIMIT) {
-      throw AuditProblems.INVALID_QUERY.exception("`limit` must be between 1 and " + MAX_LIMIT + ".");
-    }
-    if (kind != null) {
-      try {
-        AuditKind.fromWireName(kind);
-      } catch (IllegalArgumentException e) {
-        throw AuditProblems.INVALID_QUERY.exception("`kind` must be decision, admin-change, consent-revocation or key-event.");
-      }
-    }
-    if (peer != null && !PeerId.isWellFormed(peer)) {
-      throw AuditProblems.INVALID_QUERY.exception("`peer` must be a PeerID (26 characters of base32).");
-    }
-    StoredEntry.Filter filter = new StoredEntry.Filter(
-        time("from", from), time("to", to), kind, null, effect, policyVersion, actor);
-    return auditor.search(filter, peer, before, limit);
+    return reader.search(new EntryQuery(time("from", from), time("to", to), EntryQuery.kind(kind), peer, effect,
+        policyVersion, actor, before, limit));
   }
 
   @GET
@@ -96,7 +79,7 @@ public class AuditResource {
       description = "Proved against the checkpoint of tree_size, or the latest checkpoint.")
   @APIResponse(responseCode = "409", description = "the entry is not yet in that checkpoint")
   public EntryProofView entry(@PathParam("seq") long seq, @QueryParam("tree_size") @Nullable Long treeSize) {
-    return auditor.entryWithProof(seq, treeSize);
+    return reader.entryWithProof(seq, treeSize);
   }
 
   @GET
@@ -104,7 +87,7 @@ public class AuditResource {
   @RunOnVirtualThread
   @Operation(summary = "The latest signed checkpoint")
   public CheckpointView latestCheckpoint() {
-    return StoredCheckpoint.findLatest().map(CheckpointView::from)
+    return reader.findLatestCheckpoint()
         .orElseThrow(() -> AuditProblems.NOT_FOUND.exception("No checkpoint has been signed yet."));
   }
 
@@ -113,7 +96,7 @@ public class AuditResource {
   @RunOnVirtualThread
   @Operation(summary = "The checkpoint of one tree size")
   public CheckpointView checkpoint(@PathParam("treeSize") long treeSize) {
-    return StoredCheckpoint.findBySize(treeSize).map(CheckpointView::from)
+    return reader.findCheckpointBySize(treeSize)
         .orElseThrow(() -> AuditProblems.NOT_FOUND.exception("There is no checkpoint of tree size " + treeSize + "."));
   }
 
@@ -123,12 +106,7 @@ public class AuditResource {
   @Operation(summary = "Historical checkpoints, newest first (keyset pagination on tree size)")
   public CheckpointPage checkpoints(@QueryParam("before") @Nullable Long before,
       @QueryParam("limit") @DefaultValue("100") int limit) {
-    if (limit < 1 || limit > MAX_LIMIT) {
-      throw AuditProblems.INVALID_QUERY.exception("`limit` must be between 1 and " + MAX_LIMIT + ".");
-    }
-    List<StoredCheckpoint> rows = StoredCheckpoint.listAllBefore(before, limit + 1);
-    List<CheckpointView> page = rows.stream().limit(limit).map(CheckpointView::from).toList();
-    return new CheckpointPage(page, rows.size() > limit ? page.get(page.size() - 1).treeSize() : null);
+    return reader.checkpoints(before, limit);
   }
 
   @GET
@@ -136,7 +114,7 @@ public class AuditResource {
   @RunOnVirtualThread
   @Operation(summary = "RFC 9162 consistency proof between two signed checkpoints")
   public ConsistencyView consistency(@QueryParam("first") long first, @QueryParam("second") long second) {
-    return auditor.consistency(first, second);
+    return reader.consistency(first, second);
   }
 
   @GET
@@ -144,8 +122,7 @@ public class AuditResource {
   @RunOnVirtualThread
   @Operation(summary = "The key that signs checkpoints and export manifests")
   public PublicKeyView publicKey() {
-    SigningKey key = auditor.signingKey();
-    return new PublicKeyView(config.origin(), key.publicKey().hex(), key.peerId().value());
+    return reader.publicKey();
   }
 
   @GET
@@ -158,12 +135,8 @@ public class AuditResource {
       @QueryParam("previous_tree_size") @Nullable Long previous) {
     Instant start = required("from", from);
     Instant end = required("to", to);
-    if (!end.isAfter(start)) {
-      throw AuditProblems.INVALID_QUERY.exception("`to` must be after `from`.");
-    }
-    SigningKey key = auditor.signingKey();
-    BundleWriter.Request request = new BundleWriter.Request(start, end, previous, caller.getPrincipal().getName());
-    StreamingOutput body = out -> auditor.export(request, key, out);
+    StreamingOutput body =
+        exports.bundle(new AuditExports.Request(start, end, previous, caller.getPrincipal().getName()))::writeTo;
     return Response.ok(body, "application/zip")
         .header("Content-Disposition", "attachment; filename=\"audit-" + start.toEpochMilli() + "-" + end.toEpochMilli() + ".zip\"")
         .build();
@@ -177,10 +150,7 @@ public class AuditResource {
   public Response csv(@QueryParam("from") @Nullable String from, @QueryParam("to") @Nullable String to) {
     Instant start = required("from", from);
     Instant end = required("to", to);
-    if (!end.isAfter(start)) {
-      throw AuditProblems.INVALID_QUERY.exception("`to` must be after `from`.");
-    }
-    StreamingOutput body = out -> auditor.csv(start, end, out);
+    StreamingOutput body = exports.csv(start, end)::writeTo;
     return Response.ok(body, "text/csv; charset=utf-8")
         .header("Content-Disposition", "attachment; filename=\"audit-" + start.toEpochMilli() + "-" + end.toEpochMilli() + ".csv\"")
         .build();
@@ -198,7 +168,7 @@ public class AuditResource {
     if (!PeerId.isWellFormed(peerId)) {
       throw AuditProblems.INVALID_QUERY.exception("The path must end with a PeerID (26 characters of base32).");
     }
-    if (!auditor.eraseSubject(peerId, caller.getPrincipal().getName())) {
+    if (!erasure.erase(peerId, caller.getPrincipal().getName())) {
       throw AuditProblems.NOT_FOUND.exception("The subject has no pseudonymisation key.");
     }
     return Response.noContent().build();

@@ -1,10 +1,20 @@
 package io.hsip.policygateway.audit.bundle;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.hsip.policygateway.hsip.json.CanonicalJson;
+import io.hsip.policygateway.hsip.json.ObjectMappers;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The names in an export bundle (format {@code hsip-audit-bundle/1}), in the order they are written. See
- * {@code compliance/audit-verification.md} for the meaning of every file and field.
+ * The export bundle format {@code hsip-audit-bundle/1}, defined once for the writer and the verifier: the file
+ * names, in the order they are written, and one record per JSON document, whose components (in snake_case) are
+ * the members. See {@code compliance/audit-verification.md} for the meaning of every file and field. Every JSON
+ * file is RFC 8785 canonical JSON; {@link #encode} and {@link #decode} convert records and bytes.
  */
 public final class BundleFormat {
 
@@ -32,5 +42,164 @@ public final class BundleFormat {
   /** The files the manifest lists with their digests. */
   public static final List<String> DIGESTED = List.of(KEY, PROOF, CHECKPOINTS, ENTRIES);
 
+  /**
+   * {@code gateway-key.json}.
+   *
+   * @param origin the log's name in its checkpoints
+   * @param publicKeyHex the Ed25519 key that signs checkpoints and the manifest, hex
+   * @param peerId that key's PeerID
+   */
+  public record KeyFile(String origin, String publicKeyHex, String peerId) {}
+
+  /**
+   * {@code proof.json}: how the range of leaves {@code [first_leaf, end_leaf)} fits the anchor checkpoint.
+   *
+   * @param treeSize the anchor checkpoint's size
+   * @param anchor the anchor checkpoint (signed note); null only for an empty log
+   * @param firstLeaf first leaf of the range
+   * @param endLeaf leaf after the range
+   * @param frontier the compact range of the leaves before {@code first_leaf}, hex
+   * @param consistencyToAnchor consistency proof from {@code end_leaf} to the anchor, hex
+   * @param startWitness the leaf before the range, recorded before the window; null if the range starts at 0
+   * @param endWitness the leaf after the range, recorded at or after the window's end; null at the tree's end
+   * @param previous consistency with the previous export; null if there was none
+   */
+  public record ProofFile(
+      long treeSize,
+      @Nullable String anchor,
+      long firstLeaf,
+      long endLeaf,
+      List<String> frontier,
+      List<String> consistencyToAnchor,
+      @Nullable Witness startWitness,
+      @Nullable Witness endWitness,
+      @Nullable Previous previous) {}
+
+  /**
+   * A boundary witness: one leaf with its inclusion proof in the anchor tree.
+   *
+   * @param leafIndex the leaf
+   * @param entry the entry exactly as hashed; null if the database no longer holds it
+   * @param inclusion inclusion proof in the anchor tree, hex
+   */
+  public record Witness(long leafIndex, @Nullable JsonNode entry, List<String> inclusion) {}
+
+  /**
+   * Consistency with the previous export.
+   *
+   * @param treeSize the previous export's anchor size
+   * @param checkpoint that checkpoint; null if the log is now smaller
+   * @param consistency consistency proof from it to the anchor, hex
+   */
+  public record Previous(long treeSize, @Nullable String checkpoint, List<String> consistency) {}
+
+  /**
+   * One line of {@code entries.jsonl}.
+   *
+   * @param entry the entry exactly as hashed (canonical JSON, schema 1)
+   * @param leafHash the leaf hash the tree integrated, hex
+   * @param leafIndex the entry's leaf index
+   */
+  public record EntryLine(JsonNode entry, String leafHash, long leafIndex) {
+
+    /**
+     * The line, newline included, from the entry's stored canonical bytes: the same bytes as {@link #encode} of
+     * the record gives (members sorted {@code entry < leaf_hash < leaf_index}), without parsing the entry again,
+     * as an export writes millions of these.
+     */
+    public static byte[] encode(byte[] canonicalEntry, String leafHash, long leafIndex) {
+      byte[] head = "{\"entry\":".getBytes(StandardCharsets.US_ASCII);
+      byte[] tail = (",\"leaf_hash\":\"" + leafHash + "\",\"leaf_index\":" + leafIndex + "}\n")
+          .getBytes(StandardCharsets.US_ASCII);
+      byte[] out = new byte[head.length + canonicalEntry.length + tail.length];
+      System.arraycopy(head, 0, out, 0, head.length);
+      System.arraycopy(canonicalEntry, 0, out, head.length, canonicalEntry.length);
+      System.arraycopy(tail, 0, out, head.length + canonicalEntry.length, tail.length);
+      return out;
+    }
+  }
+
+  /**
+   * {@code manifest.json}: what the bundle holds, signed in {@code manifest.sig}.
+   *
+   * @param format {@link #FORMAT}
+   * @param origin the log's name
+   * @param publicKeyHex the signing key, hex
+   * @param windowFrom start of the window, inclusive (entry time format)
+   * @param windowTo end of the window, exclusive
+   * @param exportedAt when the bundle was written
+   * @param exportedBy who asked for it
+   * @param treeSize the anchor checkpoint's size
+   * @param firstLeaf first leaf of the range
+   * @param endLeaf leaf after the range
+   * @param entryCount lines of {@code entries.jsonl}
+   * @param entriesInWindow entries recorded inside the window
+   * @param checkpointCount lines of {@code checkpoints.jsonl}
+   * @param notYetIntegrated entries of the window not in the anchor checkpoint
+   * @param missingLeaves leaves of the range the database did not hold
+   * @param complete whether every entry of the window is in the bundle
+   * @param files size and digest of each file of {@link #DIGESTED}
+   */
+  public record Manifest(
+      String format,
+      String origin,
+      String publicKeyHex,
+      String windowFrom,
+      String windowTo,
+      String exportedAt,
+      String exportedBy,
+      long treeSize,
+      long firstLeaf,
+      long endLeaf,
+      long entryCount,
+      long entriesInWindow,
+      long checkpointCount,
+      long notYetIntegrated,
+      long missingLeaves,
+      boolean complete,
+      Map<String, FileDigest> files) {}
+
+  /**
+   * A file's entry in the manifest.
+   *
+   * @param bytes its length
+   * @param sha256 its SHA-256, hex
+   */
+  public record FileDigest(long bytes, String sha256) {}
+
+  private static final ObjectMapper JSON = ObjectMappers.records();
+
   private BundleFormat() {}
+
+  /** The canonical bytes of one of the records above. */
+  public static byte[] encode(Record document) {
+    return CanonicalJson.encode(JSON.valueToTree(document));
+  }
+
+  /** One line of {@code checkpoints.jsonl}: the signed note as a canonical JSON string, newline included. */
+  public static byte[] checkpointLine(String note) {
+    byte[] text = CanonicalJson.encode(JsonNodeFactory.instance.textNode(note));
+    byte[] out = java.util.Arrays.copyOf(text, text.length + 1);
+    out[text.length] = '\n';
+    return out;
+  }
+
+  /**
+   * Reads one of the records above from a parsed document.
+   *
+   * @throws IllegalArgumentException naming the first member that is missing, mistyped or unknown
+   */
+  public static <T extends Record> T decode(JsonNode document, Class<T> type) {
+    try {
+      return JSON.treeToValue(document, type);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+      String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
+      throw new IllegalArgumentException(firstLine(String.valueOf(message)), e);
+    }
+  }
+
+  private static String firstLine(String message) {
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
 }

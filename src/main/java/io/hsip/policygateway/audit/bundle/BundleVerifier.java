@@ -1,15 +1,21 @@
 package io.hsip.policygateway.audit.bundle;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hsip.policygateway.audit.AuditKind;
-import io.hsip.policygateway.audit.internal.EntryFormat;
+import io.hsip.policygateway.audit.EntryFormat;
+import io.hsip.policygateway.audit.bundle.BundleFormat.EntryLine;
+import io.hsip.policygateway.audit.bundle.BundleFormat.FileDigest;
+import io.hsip.policygateway.audit.bundle.BundleFormat.KeyFile;
+import io.hsip.policygateway.audit.bundle.BundleFormat.Manifest;
+import io.hsip.policygateway.audit.bundle.BundleFormat.Previous;
+import io.hsip.policygateway.audit.bundle.BundleFormat.ProofFile;
+import io.hsip.policygateway.audit.bundle.BundleFormat.Witness;
 import io.hsip.policygateway.hsip.LowerHex;
 import io.hsip.policygateway.hsip.Sha256;
 import io.hsip.policygateway.hsip.keys.Ed25519PublicKey;
 import io.hsip.policygateway.hsip.keys.InvalidKeyException;
 import io.hsip.policygateway.hsip.keys.InvalidSignatureException;
-import io.hsip.policygateway.hsip.transparency.CanonicalJson;
+import io.hsip.policygateway.hsip.json.CanonicalJson;
+import io.hsip.policygateway.hsip.json.ObjectMappers;
 import io.hsip.policygateway.hsip.transparency.Checkpoint;
 import io.hsip.policygateway.hsip.transparency.CheckpointParseException;
 import io.hsip.policygateway.hsip.transparency.Checkpoints;
@@ -18,24 +24,16 @@ import io.hsip.policygateway.hsip.transparency.ConsistencyProofVerifier;
 import io.hsip.policygateway.hsip.transparency.InclusionProofVerifier;
 import io.hsip.policygateway.hsip.transparency.ProofException;
 import io.hsip.policygateway.hsip.transparency.TreeHasher;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -64,23 +62,20 @@ public final class BundleVerifier {
     }
   }
 
-  private static final int MAX_SMALL_FILE = 16 * 1024 * 1024;
-  private static final int MAX_LINE = 1024 * 1024;
-
   private final VerificationReport report = new VerificationReport();
-  private final ZipFile zip;
+  private final BundleReader bundle;
   private final Options options;
   private @Nullable Ed25519PublicKey key;
 
-  private BundleVerifier(ZipFile zip, Options options) {
-    this.zip = zip;
+  private BundleVerifier(BundleReader bundle, Options options) {
+    this.bundle = bundle;
     this.options = options;
   }
 
   /** Verifies {@code bundle}; the report says what passed and every problem found. */
   public static VerificationReport verify(Path bundle, Options options) {
-    try (ZipFile zip = new ZipFile(bundle.toFile(), StandardCharsets.UTF_8)) {
-      BundleVerifier verifier = new BundleVerifier(zip, options);
+    try (BundleReader reader = BundleReader.open(bundle)) {
+      BundleVerifier verifier = new BundleVerifier(reader, options);
       verifier.run();
       return verifier.report;
     } catch (ZipException e) {
@@ -95,48 +90,51 @@ public final class BundleVerifier {
   }
 
   private void run() throws IOException {
-    if (!checkLayout()) {
+    List<String> layout = bundle.layoutProblems();
+    if (!layout.isEmpty()) {
+      layout.forEach(report::problem);
       return;
     }
-    byte[] manifestBytes = read(BundleFormat.MANIFEST);
+    byte[] manifestBytes = bundle.read(BundleFormat.MANIFEST);
     if (!CanonicalJson.isCanonical(manifestBytes)) {
       report.problem("manifest.json is not one JSON object in RFC 8785 canonical form");
       return;
     }
-    JsonNode m = CanonicalJson.parseObject(manifestBytes);
-    if (!BundleFormat.FORMAT.equals(m.path("format").asText())) {
-      report.problem("manifest.json format is `" + m.path("format").asText() + "`, expected " + BundleFormat.FORMAT);
+    JsonNode manifestJson = CanonicalJson.parseObject(manifestBytes);
+    if (!BundleFormat.FORMAT.equals(manifestJson.path("format").asText())) {
+      report.problem("manifest.json format is `" + manifestJson.path("format").asText() + "`, expected " + BundleFormat.FORMAT);
       return;
     }
-    if (!checkKey(manifestBytes, m)) {
+    Manifest m = decode(BundleFormat.MANIFEST, manifestJson, Manifest.class);
+    if (m == null || !checkKey(manifestBytes, m)) {
       return;
     }
     checkDigest(BundleFormat.KEY, m);
     checkDigest(BundleFormat.PROOF, m);
     checkDigest(BundleFormat.CHECKPOINTS, m);
 
-    JsonNode proof = json(BundleFormat.PROOF);
+    ProofFile proof = json(BundleFormat.PROOF, ProofFile.class);
     if (proof == null) {
       return;
     }
     Checkpoint anchor = anchor(proof, m);
-    long first = proof.path("first_leaf").asLong(-1);
-    long end = proof.path("end_leaf").asLong(-1);
-    long size = proof.path("tree_size").asLong(-1);
-    expectEqual("manifest first_leaf", m.path("first_leaf").asLong(-2), first);
-    expectEqual("manifest end_leaf", m.path("end_leaf").asLong(-2), end);
-    expectEqual("manifest tree_size", m.path("tree_size").asLong(-2), size);
+    long first = proof.firstLeaf();
+    long end = proof.endLeaf();
+    long size = proof.treeSize();
+    expectEqual("manifest first_leaf", m.firstLeaf(), first);
+    expectEqual("manifest end_leaf", m.endLeaf(), end);
+    expectEqual("manifest tree_size", m.treeSize(), size);
     if (first < 0 || end < first || end > size) {
       report.problem("proof.json range [" + first + ", " + end + ") is not inside tree size " + size);
       return;
     }
     List<Checkpoint> checkpoints = checkpoints(first, end, m);
-    Instant from = time(m, "window_from");
-    Instant to = time(m, "window_to");
+    Instant from = time(m.windowFrom(), "window_from");
+    Instant to = time(m.windowTo(), "window_to");
     byte[] rangeRoot = entries(proof, first, end, checkpoints, from, to, m);
     if (anchor != null && rangeRoot != null) {
       try {
-        ConsistencyProofVerifier.verify(end, size, rangeRoot, anchor.rootHash(), hashes(proof.path("consistency_to_anchor")));
+        ConsistencyProofVerifier.verify(end, size, rangeRoot, anchor.rootHash(), hashes(proof.consistencyToAnchor()));
         report.pass("entries [" + first + ", " + end + ") are consistent with the anchor checkpoint (size " + size + ")");
       } catch (ProofException e) {
         report.problem("the entries do not lead to the signed anchor checkpoint: " + e.getMessage());
@@ -146,53 +144,24 @@ public final class BundleVerifier {
       witnesses(proof, anchor, first, end, from, to);
     }
     previous(proof, anchor, rangeRoot != null ? checkpoints : List.of());
-    boolean complete = m.path("complete").asBoolean(false);
-    long pending = m.path("not_yet_integrated").asLong(0);
-    long missing = m.path("missing_leaves").asLong(0);
-    if (!complete || pending != 0 || missing != 0) {
-      report.problem("the bundle is incomplete by its own account: " + pending
-          + " entries of the window were not yet in a signed checkpoint and " + missing
+    if (!m.complete() || m.notYetIntegrated() != 0 || m.missingLeaves() != 0) {
+      report.problem("the bundle is incomplete by its own account: " + m.notYetIntegrated()
+          + " entries of the window were not yet in a signed checkpoint and " + m.missingLeaves()
           + " leaves were missing from the gateway's database; export again later or investigate");
     }
-    report.summary(m.path("entry_count").asLong() + " entries (leaves " + first + " to " + end
+    report.summary(m.entryCount() + " entries (leaves " + first + " to " + end
         + " of tree size " + size + "), " + checkpoints.size() + " checkpoints, window "
-        + m.path("window_from").asText() + " to " + m.path("window_to").asText() + ", signed by "
+        + m.windowFrom() + " to " + m.windowTo() + ", signed by "
         + (key == null ? "?" : key.peerId().value()));
   }
 
-  private boolean checkLayout() {
-    Set<String> names = new HashSet<>();
-    for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
-      String name = e.nextElement().getName();
-      if (!names.add(name)) {
-        report.problem("the bundle holds " + name + " twice");
-        return false;
-      }
-    }
-    List<String> required = new ArrayList<>(BundleFormat.DIGESTED);
-    required.add(BundleFormat.MANIFEST);
-    required.add(BundleFormat.MANIFEST_SIGNATURE);
-    boolean ok = true;
-    for (String name : required) {
-      if (!names.remove(name)) {
-        report.problem("the bundle has no " + name);
-        ok = false;
-      }
-    }
-    for (String extra : names) {
-      report.problem("the bundle holds an unexpected file " + extra);
-      ok = false;
-    }
-    return ok;
-  }
-
-  private boolean checkKey(byte[] manifestBytes, JsonNode m) throws IOException {
-    JsonNode keyFile = json(BundleFormat.KEY);
+  private boolean checkKey(byte[] manifestBytes, Manifest m) throws IOException {
+    KeyFile keyFile = json(BundleFormat.KEY, KeyFile.class);
     if (keyFile == null) {
       return false;
     }
     try {
-      key = Ed25519PublicKey.fromHex(keyFile.path("public_key_hex").asText());
+      key = Ed25519PublicKey.fromHex(keyFile.publicKeyHex());
     } catch (InvalidKeyException e) {
       report.problem("gateway-key.json: " + e.getMessage());
       return false;
@@ -203,10 +172,10 @@ public final class BundleVerifier {
       return false;
     }
     report.pass("the bundle's public key is the pinned gateway key (PeerID " + key.peerId().value() + ")");
-    if (!key.hex().equals(m.path("public_key_hex").asText()) || !keyFile.path("origin").asText().equals(m.path("origin").asText())) {
+    if (!key.hex().equals(m.publicKeyHex()) || !keyFile.origin().equals(m.origin())) {
       report.problem("manifest.json names another public key or origin than gateway-key.json");
     }
-    String signature = new String(read(BundleFormat.MANIFEST_SIGNATURE), StandardCharsets.US_ASCII).strip();
+    String signature = new String(bundle.read(BundleFormat.MANIFEST_SIGNATURE), StandardCharsets.US_ASCII).strip();
     byte[] raw = LowerHex.decode(signature, 64);
     if (raw == null) {
       report.problem("manifest.sig is not 128 lowercase hex characters");
@@ -223,45 +192,34 @@ public final class BundleVerifier {
     return true;
   }
 
-  private void checkDigest(String name, JsonNode m) throws IOException {
-    try (InputStream in = zip.getInputStream(zip.getEntry(name))) {
-      MessageDigest digest = Sha256.incremental();
-      byte[] buffer = new byte[65536];
-      long count = 0;
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-        count += n;
-      }
-      compareDigest(name, m, LowerHex.encode(digest.digest()), count);
-    }
+  private void checkDigest(String name, Manifest m) throws IOException {
+    compareDigest(name, m, bundle.digest(name));
   }
 
-  private void compareDigest(String name, JsonNode m, String sha256, long bytes) {
-    JsonNode file = m.path("files").path(name);
-    if (!sha256.equals(file.path("sha256").asText()) || bytes != file.path("bytes").asLong(-1)) {
+  private void compareDigest(String name, Manifest m, FileDigest actual) {
+    if (!actual.equals(m.files().get(name))) {
       report.problem(name + " does not match the digest in the signed manifest: it was changed after export");
     } else {
-      report.pass(name + " matches the signed manifest (" + bytes + " bytes)");
+      report.pass(name + " matches the signed manifest (" + actual.bytes() + " bytes)");
     }
   }
 
-  private @Nullable Checkpoint anchor(JsonNode proof, JsonNode m) {
-    JsonNode note = proof.path("anchor");
-    if (!note.isTextual()) {
-      if (proof.path("tree_size").asLong(-1) != 0) {
+  private @Nullable Checkpoint anchor(ProofFile proof, Manifest m) {
+    String note = proof.anchor();
+    if (note == null) {
+      if (proof.treeSize() != 0) {
         report.problem("proof.json has no anchor checkpoint");
       }
       return null;
     }
-    Checkpoint anchor = checkpoint(note.asText(), "anchor checkpoint");
+    Checkpoint anchor = checkpoint(note, "anchor checkpoint");
     if (anchor != null) {
-      if (anchor.treeSize() != proof.path("tree_size").asLong(-1)) {
-        report.problem("anchor checkpoint has tree size " + anchor.treeSize() + ", proof.json says "
-            + proof.path("tree_size").asLong(-1));
+      if (anchor.treeSize() != proof.treeSize()) {
+        report.problem("anchor checkpoint has tree size " + anchor.treeSize() + ", proof.json says " + proof.treeSize());
         return null;
       }
-      if (!anchor.origin().equals(m.path("origin").asText())) {
-        report.problem("anchor checkpoint is for origin " + anchor.origin() + ", not " + m.path("origin").asText());
+      if (!anchor.origin().equals(m.origin())) {
+        report.problem("anchor checkpoint is for origin " + anchor.origin() + ", not " + m.origin());
         return null;
       }
       report.pass("anchor checkpoint signature (tree size " + anchor.treeSize() + ", root " + anchor.rootHex() + ")");
@@ -278,22 +236,22 @@ public final class BundleVerifier {
     }
   }
 
-  private List<Checkpoint> checkpoints(long first, long end, JsonNode m) throws IOException {
+  private List<Checkpoint> checkpoints(long first, long end, Manifest m) throws IOException {
     List<Checkpoint> checkpoints = new ArrayList<>();
     long lineNumber = 0;
     long previousSize = first;
     long previousTime = Long.MIN_VALUE;
     boolean ok = true;
-    try (InputStream in = new LineReader(zip.getInputStream(zip.getEntry(BundleFormat.CHECKPOINTS)))) {
-      for (byte[] line; (line = readLine(in)) != null; ) {
+    try (BundleReader.Lines lines = bundle.lines(BundleFormat.CHECKPOINTS)) {
+      for (byte[] line; (line = lines.next()) != null; ) {
         lineNumber++;
-        JsonNode note = parseLine(line);
-        if (note == null || !note.isTextual()) {
+        String note = checkpointNote(line);
+        if (note == null) {
           report.problem("checkpoints.jsonl line " + lineNumber + " is not a canonical JSON string");
           ok = false;
           continue;
         }
-        Checkpoint c = checkpoint(note.asText(), "checkpoints.jsonl line " + lineNumber);
+        Checkpoint c = checkpoint(note, "checkpoints.jsonl line " + lineNumber);
         if (c == null) {
           ok = false;
           continue;
@@ -314,18 +272,18 @@ public final class BundleVerifier {
         checkpoints.add(c);
       }
     }
-    expectEqual("manifest checkpoint_count", m.path("checkpoint_count").asLong(-1), lineNumber);
+    expectEqual("manifest checkpoint_count", m.checkpointCount(), lineNumber);
     if (ok) {
       report.pass(checkpoints.size() + " checkpoints of the range have valid signatures and increasing sizes");
     }
     return checkpoints;
   }
 
-  private byte @Nullable [] entries(JsonNode proof, long first, long end, List<Checkpoint> checkpoints,
-      @Nullable Instant from, @Nullable Instant to, JsonNode m) throws IOException {
+  private byte @Nullable [] entries(ProofFile proof, long first, long end, List<Checkpoint> checkpoints,
+      @Nullable Instant from, @Nullable Instant to, Manifest m) throws IOException {
     CompactRange range;
     try {
-      range = CompactRange.of(first, hashes(proof.path("frontier")));
+      range = CompactRange.of(first, hashes(proof.frontier()));
     } catch (ProofException e) {
       report.problem("proof.json frontier: " + e.getMessage());
       return null;
@@ -342,20 +300,25 @@ public final class BundleVerifier {
     long checkedRoots = 0;
     MessageDigest digest = Sha256.incremental();
     long bytes = 0;
-    try (InputStream in = new LineReader(zip.getInputStream(zip.getEntry(BundleFormat.ENTRIES)))) {
-      for (byte[] raw; (raw = readLine(in)) != null; ) {
+    try (BundleReader.Lines entryLines = bundle.lines(BundleFormat.ENTRIES)) {
+      for (byte[] raw; (raw = entryLines.next()) != null; ) {
         digest.update(raw);
         digest.update((byte) '\n');
         bytes += raw.length + 1;
         lines++;
         String where = "entries.jsonl line " + lines;
-        JsonNode line = parseLine(raw);
-        if (line == null) {
+        if (!CanonicalJson.isCanonical(raw)) {
           report.problem(where + " is not one JSON object in RFC 8785 canonical form");
           treeIntact = false;
           continue;
         }
-        long leaf = line.path("leaf_index").asLong(-1);
+        EntryLine line = entryLine(raw);
+        if (line == null) {
+          report.problem(where + " does not have the members of an entry line (entry, leaf_hash, leaf_index)");
+          treeIntact = false;
+          continue;
+        }
+        long leaf = line.leafIndex();
         if (leaf != expected) {
           if (leaf > expected) {
             report.problem(where + ": leaf index " + leaf + ", expected " + expected + ": "
@@ -370,12 +333,12 @@ public final class BundleVerifier {
           continue;
         }
         expected++;
-        JsonNode entry = line.path("entry");
-        String problem = entryProblem(entry);
+        JsonNode entry = line.entry();
+        String problem = EntryFormat.problem(entry);
         if (problem != null) {
           report.problem(where + " (leaf " + leaf + "): " + problem);
         }
-        long seq = entry.path("seq").asLong();
+        long seq = EntryFormat.seq(entry);
         String at = "leaf " + leaf + " (seq " + seq + ")";
         if (leaf > roundStart && seq <= previousSeq) {
           report.problem(at + " follows seq " + previousSeq + " within one integration round:"
@@ -383,12 +346,12 @@ public final class BundleVerifier {
         }
         previousSeq = seq;
         byte[] leafHash = TreeHasher.leaf(CanonicalJson.encode(entry));
-        String integrated = line.path("leaf_hash").asText();
+        String integrated = line.leafHash();
         if (!integrated.isEmpty() && !integrated.equals(LowerHex.encode(leafHash))) {
           report.problem(at + ": the entry does not hash to the leaf the tree integrated ("
               + integrated.substring(0, Math.min(16, integrated.length())) + "…): it was altered or moved after integration");
         }
-        Instant time = entryTime(entry);
+        Instant time = EntryFormat.time(entry);
         if (time != null && from != null && to != null && !time.isBefore(from) && time.isBefore(to)) {
           inWindow++;
         }
@@ -416,9 +379,9 @@ public final class BundleVerifier {
           + " missing (the log was truncated)");
       treeIntact = false;
     }
-    compareDigest(BundleFormat.ENTRIES, m, LowerHex.encode(digest.digest()), bytes);
-    expectEqual("manifest entry_count", m.path("entry_count").asLong(-1), lines);
-    expectEqual("manifest entries_in_window", m.path("entries_in_window").asLong(-1), inWindow);
+    compareDigest(BundleFormat.ENTRIES, m, new FileDigest(bytes, LowerHex.encode(digest.digest())));
+    expectEqual("manifest entry_count", m.entryCount(), lines);
+    expectEqual("manifest entries_in_window", m.entriesInWindow(), inWindow);
     if (report.problems().size() == problemsBefore && treeIntact) {
       report.pass(lines + " entries are canonical, complete and in leaf order; they recompute all "
           + checkedRoots + " signed checkpoint roots of the range");
@@ -426,44 +389,12 @@ public final class BundleVerifier {
     return treeIntact ? range.root() : null;
   }
 
-  private static @Nullable String entryProblem(JsonNode entry) {
-    if (!entry.isObject()) {
-      return "`entry` is not an object";
-    }
-    if (entry.path("schema").asInt(-1) != EntryFormat.SCHEMA || !entry.path("schema").isIntegralNumber()) {
-      return "unsupported schema " + entry.path("schema");
-    }
-    if (!entry.path("seq").isIntegralNumber() || entry.path("seq").asLong() < 1) {
-      return "`seq` is not a positive integer";
-    }
-    try {
-      AuditKind.fromWireName(entry.path("kind").asText());
-    } catch (IllegalArgumentException e) {
-      return e.getMessage();
-    }
-    if (entryTime(entry) == null) {
-      return "`time` is not a UTC time with milliseconds";
-    }
-    if (!entry.path("actor").isTextual() || !entry.path("action").isTextual()) {
-      return "`actor` and `action` are required strings";
-    }
-    return null;
-  }
-
-  private static @Nullable Instant entryTime(JsonNode entry) {
-    try {
-      return entry.path("time").isTextual() ? EntryFormat.parseTime(entry.path("time").asText()) : null;
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-  }
-
-  private void witnesses(JsonNode proof, Checkpoint anchor, long first, long end, Instant from, Instant to) {
+  private void witnesses(ProofFile proof, Checkpoint anchor, long first, long end, Instant from, Instant to) {
     if (first > 0) {
-      witness(proof.path("start_witness"), first - 1, anchor, "start", from, to, true);
+      witness(proof.startWitness(), first - 1, anchor, "start", from, to, true);
     }
     if (end < anchor.treeSize()) {
-      witness(proof.path("end_witness"), end, anchor, "end", from, to, false);
+      witness(proof.endWitness(), end, anchor, "end", from, to, false);
     }
   }
 
@@ -471,11 +402,11 @@ public final class BundleVerifier {
    * The leaf just before the range must be recorded before the window, and the leaf just after it at or after the
    * window's end: otherwise a range could stop short of (or skip) the window and still verify.
    */
-  private void witness(JsonNode witness, long leaf, Checkpoint anchor, String which, Instant from, Instant to,
+  private void witness(@Nullable Witness witness, long leaf, Checkpoint anchor, String which, Instant from, Instant to,
       boolean before) {
     String what = which + " witness (leaf " + leaf + ")";
-    JsonNode entry = witness.path("entry");
-    if (!witness.isObject() || witness.path("leaf_index").asLong(-1) != leaf || !entry.isObject()) {
+    JsonNode entry = witness == null ? null : witness.entry();
+    if (witness == null || witness.leafIndex() != leaf || entry == null || !entry.isObject()) {
       report.problem(what + " is missing: the gateway could not show leaf " + leaf
           + ", so nothing proves the range " + (before ? "starts" : "ends") + " where the window does"
           + (before ? "" : " (the log was truncated?)"));
@@ -483,14 +414,14 @@ public final class BundleVerifier {
     }
     try {
       InclusionProofVerifier.verify(leaf, anchor.treeSize(), TreeHasher.leaf(CanonicalJson.encode(entry)),
-          hashes(witness.path("inclusion")), anchor.rootHash());
+          hashes(witness.inclusion()), anchor.rootHash());
     } catch (ProofException e) {
       report.problem(what + ": " + e.getMessage());
       return;
     }
-    Instant time = entryTime(entry);
+    Instant time = EntryFormat.time(entry);
     if (time == null || (before ? !time.isBefore(from) : time.isBefore(to))) {
-      report.problem(what + " was recorded at " + entry.path("time").asText() + ", which is "
+      report.problem(what + " was recorded at " + EntryFormat.timeText(entry) + ", which is "
           + (before ? "not before the window start " + EntryFormat.formatTime(from)
               : "before the window end " + EntryFormat.formatTime(to))
           + ": the range does not cover the whole window");
@@ -504,21 +435,21 @@ public final class BundleVerifier {
    * the auditor brings the previous bundle, that bundle's anchor. {@code recomputed} are the signed checkpoints
    * of the range whose roots the entries recomputed (empty if they did not).
    */
-  private void previous(JsonNode proof, @Nullable Checkpoint anchor, List<Checkpoint> recomputed)
+  private void previous(ProofFile proof, @Nullable Checkpoint anchor, List<Checkpoint> recomputed)
       throws IOException {
-    JsonNode previous = proof.path("previous");
+    Previous previous = proof.previous();
     Checkpoint earlier = null;
-    if (previous.isObject()) {
-      long size = previous.path("tree_size").asLong(-1);
-      if (!previous.path("checkpoint").isTextual()) {
+    if (previous != null) {
+      long size = previous.treeSize();
+      if (previous.checkpoint() == null) {
         report.problem("the previous export covered tree size " + size + " but the log now has only "
             + (anchor == null ? 0 : anchor.treeSize()) + " leaves: the log was truncated or rolled back");
       } else {
-        earlier = checkpoint(previous.path("checkpoint").asText(), "previous export's checkpoint");
+        earlier = checkpoint(previous.checkpoint(), "previous export's checkpoint");
         if (earlier != null && anchor != null) {
           try {
             ConsistencyProofVerifier.verify(earlier.treeSize(), anchor.treeSize(), earlier.rootHash(), anchor.rootHash(),
-                hashes(previous.path("consistency")));
+                hashes(previous.consistency()));
             report.pass("the log only grew since the previous export (tree size " + earlier.treeSize() + " to "
                 + anchor.treeSize() + ")");
           } catch (ProofException e) {
@@ -573,18 +504,13 @@ public final class BundleVerifier {
   }
 
   private @Nullable Checkpoint anchorOf(Path previousBundle) throws IOException {
-    try (ZipFile other = new ZipFile(previousBundle.toFile(), StandardCharsets.UTF_8)) {
-      ZipEntry entry = other.getEntry(BundleFormat.PROOF);
-      if (entry == null) {
+    try (BundleReader other = BundleReader.open(previousBundle)) {
+      if (!other.has(BundleFormat.PROOF)) {
         report.problem("the previous bundle " + previousBundle + " has no proof.json");
         return null;
       }
-      byte[] bytes;
-      try (InputStream in = other.getInputStream(entry)) {
-        bytes = in.readNBytes(MAX_SMALL_FILE);
-      }
-      JsonNode note = CanonicalJson.parseObject(bytes).path("anchor");
-      return note.isTextual() ? checkpoint(note.asText(), "previous bundle's anchor checkpoint") : null;
+      String note = BundleFormat.decode(CanonicalJson.parseObject(other.read(BundleFormat.PROOF)), ProofFile.class).anchor();
+      return note != null ? checkpoint(note, "previous bundle's anchor checkpoint") : null;
     } catch (ZipException | IllegalArgumentException e) {
       report.problem("the previous bundle " + previousBundle + " is not a readable export bundle");
       return null;
@@ -597,111 +523,66 @@ public final class BundleVerifier {
     }
   }
 
-  private @Nullable Instant time(JsonNode m, String field) {
+  private @Nullable Instant time(String value, String field) {
     try {
-      return EntryFormat.parseTime(m.path(field).asText());
+      return EntryFormat.parseTime(value);
     } catch (IllegalArgumentException e) {
       report.problem("manifest.json " + field + ": " + e.getMessage());
       return null;
     }
   }
 
-  private @Nullable JsonNode json(String name) throws IOException {
-    byte[] bytes = read(name);
+  /** A small JSON file of the bundle as its record, or null (reported) if it is not canonical or not that record. */
+  private <T extends Record> @Nullable T json(String name, Class<T> type) throws IOException {
+    byte[] bytes = bundle.read(name);
     if (!CanonicalJson.isCanonical(bytes)) {
       report.problem(name + " is not one JSON object in RFC 8785 canonical form");
       return null;
     }
-    return CanonicalJson.parseObject(bytes);
+    return decode(name, CanonicalJson.parseObject(bytes), type);
   }
 
-  private byte[] read(String name) throws IOException {
-    ZipEntry entry = zip.getEntry(name);
-    try (InputStream in = zip.getInputStream(entry)) {
-      byte[] bytes = in.readNBytes(MAX_SMALL_FILE);
-      if (in.read() != -1) {
-        throw new IOException(name + " is larger than 16 MiB");
-      }
-      return bytes;
-    }
-  }
-
-  private static @Nullable JsonNode parseLine(byte[] line) {
-    if (line.length > 0 && line[0] == '"') {
-      // checkpoints.jsonl lines are JSON strings: canonical iff re-encoding gives the same bytes.
-      try {
-        JsonNode value = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
-        return value != null && value.isTextual()
-            && java.security.MessageDigest.isEqual(CanonicalJson.encode(value), line) ? value : null;
-      } catch (IOException e) {
-        return null;
-      }
-    }
-    if (!CanonicalJson.isCanonical(line)) {
+  private <T extends Record> @Nullable T decode(String name, JsonNode document, Class<T> type) {
+    try {
+      return BundleFormat.decode(document, type);
+    } catch (IllegalArgumentException e) {
+      report.problem(name + " does not have the members of format " + BundleFormat.FORMAT + ": " + e.getMessage());
       return null;
     }
-    ObjectNode node = CanonicalJson.parseObject(line);
-    return node;
   }
 
-  private static List<byte[]> hashes(JsonNode array) throws ProofException {
-    if (!array.isArray()) {
-      throw new ProofException("expected an array of hashes");
+  /** The signed note a checkpoints.jsonl line holds, or null if the line is not one canonical JSON string. */
+  private static @Nullable String checkpointNote(byte[] line) {
+    if (line.length == 0 || line[0] != '"') {
+      return null;
     }
-    List<byte[]> out = new ArrayList<>(array.size());
-    for (JsonNode h : array) {
-      byte[] raw = h.isTextual() ? LowerHex.decode(h.asText(), 32) : null;
+    try {
+      JsonNode value = ObjectMappers.strict().readTree(line);
+      return value != null && value.isTextual() && MessageDigest.isEqual(CanonicalJson.encode(value), line)
+          ? value.textValue() : null;
+    } catch (IOException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** A canonical entries.jsonl line as its record, or null if it is not an entry line. */
+  private static @Nullable EntryLine entryLine(byte[] line) {
+    try {
+      return BundleFormat.decode(CanonicalJson.parseObject(line), EntryLine.class);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static List<byte[]> hashes(List<String> hexHashes) throws ProofException {
+    List<byte[]> out = new ArrayList<>(hexHashes.size());
+    for (String h : hexHashes) {
+      byte[] raw = LowerHex.decode(h, 32);
       if (raw == null) {
         throw new ProofException("a hash is not 64 lowercase hex characters");
       }
       out.add(raw);
     }
     return out;
-  }
-
-  private static byte @Nullable [] readLine(InputStream in) throws IOException {
-    return ((LineReader) in).next();
-  }
-
-  /** Reads newline-terminated lines from a buffer, without per-byte locking. */
-  private static final class LineReader extends BufferedInputStream {
-    LineReader(InputStream in) {
-      super(in, 1 << 16);
-    }
-
-    byte @Nullable [] next() throws IOException {
-      ByteArrayOutputStream line = null;
-      while (true) {
-        if (pos >= count) {
-          int n = in.read(buf, 0, buf.length);
-          if (n <= 0) {
-            return line == null || line.size() == 0 ? null : line.toByteArray();
-          }
-          pos = 0;
-          count = n;
-        }
-        for (int i = pos; i < count; i++) {
-          if (buf[i] == '\n') {
-            byte[] out;
-            if (line == null) {
-              out = java.util.Arrays.copyOfRange(buf, pos, i);
-            } else {
-              line.write(buf, pos, i - pos);
-              out = line.toByteArray();
-            }
-            pos = i + 1;
-            return out;
-          }
-        }
-        if (line == null) {
-          line = new ByteArrayOutputStream(1024);
-        }
-        line.write(buf, pos, count - pos);
-        pos = count;
-        if (line.size() > MAX_LINE) {
-          throw new IOException("a line is longer than 1 MiB");
-        }
-      }
-    }
   }
 }

@@ -1,6 +1,7 @@
 package io.hsip.policygateway.audit.internal;
 
 import io.hsip.policygateway.audit.AuditEntry;
+import io.hsip.policygateway.audit.EntryFormat;
 import io.hsip.policygateway.hsip.transparency.SubjectKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

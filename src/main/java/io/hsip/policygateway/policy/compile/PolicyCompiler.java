@@ -144,7 +144,7 @@ public final class PolicyCompiler {
       if (findings.stream().anyMatch(Finding::isError)) {
         return done(null);
       }
-      String canonical = CanonicalJson.of(root);
+      String canonical = PolicyCanonicalForm.of(root);
       String digest = Sha256.hex(canonical.getBytes(StandardCharsets.UTF_8));
       return done(new CompiledPolicy(document, root, canonical, digest, compiled, 0));
     }

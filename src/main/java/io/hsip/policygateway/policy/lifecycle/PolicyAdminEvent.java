@@ -3,6 +3,7 @@ package io.hsip.policygateway.policy.lifecycle;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hsip.policygateway.hsip.json.ObjectMappers;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import org.hibernate.annotations.JdbcTypeCode;
@@ -31,7 +32,7 @@ import org.jspecify.annotations.Nullable;
 @Table(name = "policy_admin_event")
 public class PolicyAdminEvent extends PanacheEntityBase {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = ObjectMappers.standard();
 
   /** What was done; the database spelling is {@link #code()}. */
   public enum Action {

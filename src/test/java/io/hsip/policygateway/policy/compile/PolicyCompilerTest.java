@@ -41,7 +41,7 @@ class PolicyCompilerTest {
     com.fasterxml.jackson.databind.node.ObjectNode node =
         com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
     node.put("k", "a\ud800b\udc00c\ud83d\ude00d");
-    assertThat(CanonicalJson.of(node)).isEqualTo("{\"k\":\"a\\ud800b\\udc00c\ud83d\ude00d\"}");
+    assertThat(PolicyCanonicalForm.of(node)).isEqualTo("{\"k\":\"a\\ud800b\\udc00c\ud83d\ude00d\"}");
   }
 
   @Test
@@ -251,7 +251,7 @@ class PolicyCompilerTest {
 
   @Test
   void canonicalJsonEscapesAsRfc8785() throws Exception {
-    assertThat(CanonicalJson.of(new ObjectMapper().readTree("{\"b\":\"\\u0001\\n\\\"é\",\"a\":[1,true,null]}")))
+    assertThat(PolicyCanonicalForm.of(new ObjectMapper().readTree("{\"b\":\"\\u0001\\n\\\"é\",\"a\":[1,true,null]}")))
         .isEqualTo("{\"a\":[1,true,null],\"b\":\"\\u0001\\n\\\"é\"}");
   }
 

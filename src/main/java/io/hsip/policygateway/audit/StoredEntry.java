@@ -1,4 +1,4 @@
-package io.hsip.policygateway.audit.internal;
+package io.hsip.policygateway.audit;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.quarkus.panache.common.Sort;
@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
 /** A committed audit entry as stored ({@code audit_entry}); read-only for the application. */
 @Entity
 @Table(name = "audit_entry")
-public class StoredEntry extends PanacheEntityBase {
+class StoredEntry extends PanacheEntityBase {
 
   /**
    * Search filters; null means "any".
@@ -29,7 +29,7 @@ public class StoredEntry extends PanacheEntityBase {
    * @param policyVersion policy version digest
    * @param actor who acted
    */
-  public record Filter(
+  record Filter(
       @Nullable Instant from,
       @Nullable Instant to,
       @Nullable String kind,

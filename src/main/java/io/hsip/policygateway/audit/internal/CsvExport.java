@@ -1,8 +1,7 @@
-package io.hsip.policygateway.audit.bundle;
+package io.hsip.policygateway.audit.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hsip.policygateway.audit.internal.AuditStorageException;
-import io.hsip.policygateway.hsip.transparency.CanonicalJson;
+import io.hsip.policygateway.hsip.json.CanonicalJson;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;

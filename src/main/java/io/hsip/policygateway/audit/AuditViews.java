@@ -1,15 +1,10 @@
-package io.hsip.policygateway.audit.api;
+package io.hsip.policygateway.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hsip.policygateway.audit.internal.EntryFormat;
-import io.hsip.policygateway.audit.internal.StoredCheckpoint;
-import io.hsip.policygateway.audit.internal.StoredEntry;
-import io.hsip.policygateway.hsip.LowerHex;
-import io.hsip.policygateway.hsip.transparency.CanonicalJson;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** The JSON shapes of the auditor API. */
+/** The views of the audit log that {@link AuditReader} returns: the JSON shapes of the auditor API. */
 public final class AuditViews {
 
   private AuditViews() {}
@@ -21,11 +16,7 @@ public final class AuditViews {
    * @param leafIndex leaf index in the tree, null until integrated
    * @param entry the entry exactly as hashed (canonical JSON, schema 1)
    */
-  public record EntryView(long seq, @Nullable Long leafIndex, JsonNode entry) {
-    static EntryView from(StoredEntry stored) {
-      return new EntryView(stored.seq, stored.leafIndex, CanonicalJson.parseObject(stored.body));
-    }
-  }
+  public record EntryView(long seq, @Nullable Long leafIndex, JsonNode entry) {}
 
   /**
    * A page of search results.
@@ -58,12 +49,7 @@ public final class AuditViews {
    * @param signedAt when it was signed
    * @param checkpoint the C2SP signed note, verifiable with the gateway key
    */
-  public record CheckpointView(long treeSize, String rootHash, String signedAt, String checkpoint) {
-    static CheckpointView from(StoredCheckpoint stored) {
-      return new CheckpointView(stored.treeSize, LowerHex.encode(stored.rootHash),
-          EntryFormat.formatTime(stored.signedAt), stored.note);
-    }
-  }
+  public record CheckpointView(long treeSize, String rootHash, String signedAt, String checkpoint) {}
 
   /**
    * A page of checkpoints.

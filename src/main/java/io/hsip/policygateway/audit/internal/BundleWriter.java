@@ -1,17 +1,20 @@
-package io.hsip.policygateway.audit.bundle;
+package io.hsip.policygateway.audit.internal;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hsip.policygateway.audit.internal.AuditStorageException;
-import io.hsip.policygateway.audit.internal.EntryFormat;
-import io.hsip.policygateway.audit.internal.TileStore;
-import io.hsip.policygateway.audit.internal.TreeInconsistencyException;
-import io.hsip.policygateway.audit.internal.TreeIntegrator;
+import io.hsip.policygateway.audit.AuditExports;
+import io.hsip.policygateway.audit.EntryFormat;
+import io.hsip.policygateway.audit.bundle.BundleFormat;
+import io.hsip.policygateway.audit.bundle.BundleFormat.EntryLine;
+import io.hsip.policygateway.audit.bundle.BundleFormat.FileDigest;
+import io.hsip.policygateway.audit.bundle.BundleFormat.KeyFile;
+import io.hsip.policygateway.audit.bundle.BundleFormat.Manifest;
+import io.hsip.policygateway.audit.bundle.BundleFormat.Previous;
+import io.hsip.policygateway.audit.bundle.BundleFormat.ProofFile;
+import io.hsip.policygateway.audit.bundle.BundleFormat.Witness;
 import io.hsip.policygateway.hsip.LowerHex;
 import io.hsip.policygateway.hsip.Sha256;
 import io.hsip.policygateway.hsip.keys.SigningKey;
-import io.hsip.policygateway.hsip.transparency.CanonicalJson;
+import io.hsip.policygateway.hsip.json.CanonicalJson;
 import io.hsip.policygateway.hsip.transparency.ProofBuilder;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -25,7 +28,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import javax.sql.DataSource;
@@ -47,30 +52,6 @@ import org.jspecify.annotations.Nullable;
  * missing leaves.
  */
 public final class BundleWriter {
-
-  /**
-   * What to export.
-   *
-   * @param from start of the window, inclusive
-   * @param to end of the window, exclusive
-   * @param previousTreeSize anchor size of the previous export to prove consistency with; if null, the last
-   *     export recorded in the database, if any
-   * @param actor who asked for the export
-   */
-  public record Request(Instant from, Instant to, @Nullable Long previousTreeSize, String actor) {}
-
-  /**
-   * What was exported.
-   *
-   * @param firstLeaf first leaf index of the range
-   * @param endLeaf leaf index after the range
-   * @param entries entries written
-   * @param treeSize the anchor checkpoint's size
-   * @param complete whether every entry of the window is in the bundle
-   */
-  public record Summary(long firstLeaf, long endLeaf, long entries, long treeSize, boolean complete) {}
-
-  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
   private final DataSource dataSource;
   private final TileStore tiles;
@@ -96,7 +77,7 @@ public final class BundleWriter {
   }
 
   /** Writes the bundle to {@code out} (which it does not close) and records the export. */
-  public Summary write(Request request, OutputStream out) throws IOException {
+  public AuditExports.Summary write(AuditExports.Request request, OutputStream out) throws IOException {
     if (!request.to().isAfter(request.from())) {
       throw new IllegalArgumentException("the window must end after it starts");
     }
@@ -115,7 +96,7 @@ public final class BundleWriter {
       connection.setAutoCommit(false);
       connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       try {
-        Summary summary = write(connection, request, out);
+        AuditExports.Summary summary = write(connection, request, out);
         recordExport(connection, request, summary);
         connection.commit();
         return summary;
@@ -128,7 +109,7 @@ public final class BundleWriter {
     }
   }
 
-  private Summary write(Connection connection, Request request, OutputStream out) throws SQLException, IOException {
+  private AuditExports.Summary write(Connection connection, AuditExports.Request request, OutputStream out) throws SQLException, IOException {
     long size = 0;
     String anchor = null;
     try (PreparedStatement select = connection.prepareStatement(
@@ -147,44 +128,24 @@ public final class BundleWriter {
     long pending = pendingInWindow(connection, request, size);
     ProofBuilder proofs = new ProofBuilder(tiles.reader(connection));
 
-    ObjectNode proof = JSON.objectNode();
-    proof.put("tree_size", size);
-    if (anchor != null) {
-      proof.put("anchor", anchor);
-    } else {
-      proof.putNull("anchor");
+    Long previousSize = request.previousTreeSize() != null ? request.previousTreeSize() : lastExportSize(connection);
+    Previous previous = null;
+    if (previousSize != null && previousSize > 0) {
+      // A log smaller than when it was last exported has no checkpoint of that size: say so, the verifier reports it.
+      previous = previousSize <= size
+          ? new Previous(previousSize, checkpointNote(connection, previousSize), hex(proofs.consistency(previousSize, size)))
+          : new Previous(previousSize, null, List.of());
     }
-    proof.put("first_leaf", first);
-    proof.put("end_leaf", end);
-    proof.set("frontier", hexArray(proofs.frontier(first)));
-    proof.set("consistency_to_anchor", hexArray(proofs.consistency(end, size)));
-    proof.set("start_witness", first > 0 ? witness(connection, proofs, first - 1, size) : JSON.nullNode());
-    proof.set("end_witness", end < size ? witness(connection, proofs, end, size) : JSON.nullNode());
-    Long previous = request.previousTreeSize() != null ? request.previousTreeSize() : lastExportSize(connection);
-    if (previous != null && previous > 0) {
-      ObjectNode prev = proof.putObject("previous");
-      prev.put("tree_size", previous);
-      if (previous <= size) {
-        prev.put("checkpoint", checkpointNote(connection, previous));
-        prev.set("consistency", hexArray(proofs.consistency(previous, size)));
-      } else {
-        // The log is smaller than when it was last exported: say so, the verifier reports it.
-        prev.putNull("checkpoint");
-        prev.set("consistency", JSON.arrayNode());
-      }
-    } else {
-      proof.putNull("previous");
-    }
-
-    ObjectNode keyFile = JSON.objectNode();
-    keyFile.put("origin", origin);
-    keyFile.put("public_key_hex", key.publicKey().hex());
-    keyFile.put("peer_id", key.peerId().value());
+    ProofFile proof = new ProofFile(size, anchor, first, end, hex(proofs.frontier(first)), hex(proofs.consistency(end, size)),
+        first > 0 ? witness(connection, proofs, first - 1, size) : null,
+        end < size ? witness(connection, proofs, end, size) : null,
+        previous);
 
     ZipOutputStream zip = new ZipOutputStream(new NonClosing(out), StandardCharsets.UTF_8);
-    ObjectNode files = JSON.objectNode();
-    writeFile(zip, files, BundleFormat.KEY, CanonicalJson.encode(keyFile));
-    writeFile(zip, files, BundleFormat.PROOF, CanonicalJson.encode(proof));
+    Map<String, FileDigest> files = new LinkedHashMap<>();
+    writeFile(zip, files, BundleFormat.KEY,
+        BundleFormat.encode(new KeyFile(origin, key.publicKey().hex(), key.peerId().value())));
+    writeFile(zip, files, BundleFormat.PROOF, BundleFormat.encode(proof));
 
     DigestingStream checkpoints = begin(zip, BundleFormat.CHECKPOINTS);
     long checkpointCount = 0;
@@ -195,8 +156,7 @@ public final class BundleWriter {
       select.setFetchSize(pageSize);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          checkpoints.write(CanonicalJson.encode(JSON.textNode(rows.getString(1))));
-          checkpoints.write('\n');
+          checkpoints.write(BundleFormat.checkpointLine(rows.getString(1)));
           checkpointCount++;
         }
       }
@@ -229,7 +189,7 @@ public final class BundleWriter {
             }
             int offset = (int) (leaf - cursor);
             String leafHash = offset < hashes.size() ? LowerHex.encode(hashes.get(offset)) : "";
-            entries.write(line(rows.getBytes(2), leafHash, leaf));
+            entries.write(EntryLine.encode(rows.getBytes(2), leafHash, leaf));
             written++;
           }
         }
@@ -239,25 +199,11 @@ public final class BundleWriter {
     missing += end - expected;
     end(zip, files, BundleFormat.ENTRIES, entries);
 
-    ObjectNode manifest = JSON.objectNode();
-    manifest.put("format", BundleFormat.FORMAT);
-    manifest.put("origin", origin);
-    manifest.put("public_key_hex", key.publicKey().hex());
-    manifest.put("window_from", EntryFormat.formatTime(request.from()));
-    manifest.put("window_to", EntryFormat.formatTime(request.to()));
-    manifest.put("exported_at", EntryFormat.formatTime(clock.instant()));
-    manifest.put("exported_by", request.actor());
-    manifest.put("tree_size", size);
-    manifest.put("first_leaf", first);
-    manifest.put("end_leaf", end);
-    manifest.put("entry_count", written);
-    manifest.put("entries_in_window", inWindow);
-    manifest.put("checkpoint_count", checkpointCount);
-    manifest.put("not_yet_integrated", pending);
-    manifest.put("missing_leaves", missing);
-    manifest.put("complete", pending == 0 && missing == 0);
-    manifest.set("files", files);
-    byte[] manifestBytes = CanonicalJson.encode(manifest);
+    boolean complete = pending == 0 && missing == 0;
+    byte[] manifestBytes = BundleFormat.encode(new Manifest(BundleFormat.FORMAT, origin, key.publicKey().hex(),
+        EntryFormat.formatTime(request.from()), EntryFormat.formatTime(request.to()),
+        EntryFormat.formatTime(clock.instant()), request.actor(), size, first, end, written, inWindow, checkpointCount,
+        pending, missing, complete, files));
     zip.putNextEntry(new ZipEntry(BundleFormat.MANIFEST));
     zip.write(manifestBytes);
     zip.closeEntry();
@@ -265,35 +211,20 @@ public final class BundleWriter {
     zip.write((LowerHex.encode(key.sign(manifestBytes)) + "\n").getBytes(StandardCharsets.US_ASCII));
     zip.closeEntry();
     zip.finish();
-    return new Summary(first, end, written, size, pending == 0 && missing == 0);
+    return new AuditExports.Summary(first, end, written, size, complete);
   }
 
-  /** One entries.jsonl line, canonical: members sorted as {@code entry < leaf_hash < leaf_index}. */
-  static byte[] line(byte[] body, String leafHash, long leaf) {
-    byte[] head = "{\"entry\":".getBytes(StandardCharsets.US_ASCII);
-    byte[] tail = (",\"leaf_hash\":\"" + leafHash + "\",\"leaf_index\":" + leaf + "}\n").getBytes(StandardCharsets.US_ASCII);
-    byte[] out = new byte[head.length + body.length + tail.length];
-    System.arraycopy(head, 0, out, 0, head.length);
-    System.arraycopy(body, 0, out, head.length, body.length);
-    System.arraycopy(tail, 0, out, head.length + body.length, tail.length);
-    return out;
-  }
-
-  private ObjectNode witness(Connection connection, ProofBuilder proofs, long leaf, long size) throws SQLException {
-    ObjectNode witness = JSON.objectNode();
-    witness.put("leaf_index", leaf);
+  private Witness witness(Connection connection, ProofBuilder proofs, long leaf, long size) throws SQLException {
+    ObjectNode entry = null;
     try (PreparedStatement select = connection.prepareStatement("SELECT body FROM audit_entry WHERE leaf_index = ?")) {
       select.setLong(1, leaf);
       try (ResultSet rows = select.executeQuery()) {
         if (rows.next()) {
-          witness.set("entry", CanonicalJson.parseObject(rows.getBytes(1)));
-        } else {
-          witness.putNull("entry");
+          entry = CanonicalJson.parseObject(rows.getBytes(1));
         }
       }
     }
-    witness.set("inclusion", hexArray(proofs.inclusion(leaf, size)));
-    return witness;
+    return new Witness(leaf, entry, hex(proofs.inclusion(leaf, size)));
   }
 
   private static long firstLeafAtOrAfter(Connection connection, Instant time, long fromLeaf, long size)
@@ -312,7 +243,7 @@ public final class BundleWriter {
   }
 
   /** The leaf after the last leaf of the anchor tree recorded in the window, or 0 if there is none. */
-  private static long afterLastInWindow(Connection connection, Request request, long size) throws SQLException {
+  private static long afterLastInWindow(Connection connection, AuditExports.Request request, long size) throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(
         "SELECT max(leaf_index) FROM audit_entry WHERE recorded_at >= ? AND recorded_at < ? AND leaf_index < ?")) {
       select.setTimestamp(1, Timestamp.from(request.from()));
@@ -326,7 +257,7 @@ public final class BundleWriter {
     }
   }
 
-  private static long pendingInWindow(Connection connection, Request request, long size) throws SQLException {
+  private static long pendingInWindow(Connection connection, AuditExports.Request request, long size) throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(
         "SELECT count(*) FROM audit_entry WHERE recorded_at >= ? AND recorded_at < ?"
             + " AND (leaf_index IS NULL OR leaf_index >= ?)")) {
@@ -360,7 +291,7 @@ public final class BundleWriter {
     }
   }
 
-  private static void recordExport(Connection connection, Request request, Summary summary) throws SQLException {
+  private static void recordExport(Connection connection, AuditExports.Request request, AuditExports.Summary summary) throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(
         "INSERT INTO audit_export (exported_at, actor, from_time, to_time, first_leaf, end_leaf, tree_size)"
             + " VALUES (now(), ?, ?, ?, ?, ?, ?)")) {
@@ -374,13 +305,11 @@ public final class BundleWriter {
     }
   }
 
-  private static ArrayNode hexArray(List<byte[]> hashes) {
-    ArrayNode array = JSON.arrayNode(hashes.size());
-    hashes.forEach(h -> array.add(LowerHex.encode(h)));
-    return array;
+  private static List<String> hex(List<byte[]> hashes) {
+    return hashes.stream().map(LowerHex::encode).toList();
   }
 
-  private static void writeFile(ZipOutputStream zip, ObjectNode files, String name, byte[] content) throws IOException {
+  private static void writeFile(ZipOutputStream zip, Map<String, FileDigest> files, String name, byte[] content) throws IOException {
     DigestingStream stream = begin(zip, name);
     stream.write(content);
     end(zip, files, name, stream);
@@ -391,11 +320,9 @@ public final class BundleWriter {
     return new DigestingStream(zip);
   }
 
-  private static void end(ZipOutputStream zip, ObjectNode files, String name, DigestingStream stream) throws IOException {
+  private static void end(ZipOutputStream zip, Map<String, FileDigest> files, String name, DigestingStream stream) throws IOException {
     zip.closeEntry();
-    ObjectNode file = files.putObject(name);
-    file.put("bytes", stream.count);
-    file.put("sha256", LowerHex.encode(stream.digest.digest()));
+    files.put(name, new FileDigest(stream.count, LowerHex.encode(stream.digest.digest())));
   }
 
   /** Passes bytes through while hashing and counting them. */

@@ -1,4 +1,4 @@
-package io.hsip.policygateway.hsip.transparency;
+package io.hsip.policygateway.hsip.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,9 +1,9 @@
-package io.hsip.policygateway.audit.internal;
+package io.hsip.policygateway.audit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hsip.policygateway.audit.AuditEntry;
-import io.hsip.policygateway.hsip.transparency.CanonicalJson;
+import io.hsip.policygateway.hsip.json.CanonicalJson;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -71,6 +71,53 @@ public final class EntryFormat {
       return parsed;
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("time `" + text + "` is not in the form 2026-01-31T12:00:00.000Z", e);
+    }
+  }
+
+  /**
+   * What is wrong with {@code entry} as a stored entry of this schema, or null if nothing is: the checks an
+   * offline verifier makes of every entry it reads.
+   */
+  public static @Nullable String problem(JsonNode entry) {
+    if (!entry.isObject()) {
+      return "`entry` is not an object";
+    }
+    if (entry.path("schema").asInt(-1) != SCHEMA || !entry.path("schema").isIntegralNumber()) {
+      return "unsupported schema " + entry.path("schema");
+    }
+    if (!entry.path("seq").isIntegralNumber() || entry.path("seq").asLong() < 1) {
+      return "`seq` is not a positive integer";
+    }
+    try {
+      AuditKind.fromWireName(entry.path("kind").asText());
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+    if (time(entry) == null) {
+      return "`time` is not a UTC time with milliseconds";
+    }
+    if (!entry.path("actor").isTextual() || !entry.path("action").isTextual()) {
+      return "`actor` and `action` are required strings";
+    }
+    return null;
+  }
+
+  /** The sequence number of a stored entry, 0 if it has none. */
+  public static long seq(JsonNode entry) {
+    return entry.path("seq").asLong();
+  }
+
+  /** The time of a stored entry as written, empty if it has none. */
+  public static String timeText(JsonNode entry) {
+    return entry.path("time").asText();
+  }
+
+  /** The time of a stored entry, or null if it has none in the written form. */
+  public static @Nullable Instant time(JsonNode entry) {
+    try {
+      return entry.path("time").isTextual() ? parseTime(entry.path("time").asText()) : null;
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 

@@ -1,4 +1,4 @@
-package io.hsip.policygateway.audit.internal;
+package io.hsip.policygateway.audit;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.quarkus.panache.common.Sort;
@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 /** A signed checkpoint as stored ({@code audit_checkpoint}); written only by the integrator. */
 @Entity
 @Table(name = "audit_checkpoint")
-public class StoredCheckpoint extends PanacheEntityBase {
+class StoredCheckpoint extends PanacheEntityBase {
 
   @Id
   @Column(name = "tree_size")

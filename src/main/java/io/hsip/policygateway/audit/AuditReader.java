@@ -1,0 +1,151 @@
+package io.hsip.policygateway.audit;
+
+import io.agroal.api.AgroalDataSource;
+import io.hsip.policygateway.audit.AuditViews.CheckpointPage;
+import io.hsip.policygateway.audit.AuditViews.CheckpointView;
+import io.hsip.policygateway.audit.AuditViews.ConsistencyView;
+import io.hsip.policygateway.audit.AuditViews.EntryPage;
+import io.hsip.policygateway.audit.AuditViews.EntryProofView;
+import io.hsip.policygateway.audit.AuditViews.EntryView;
+import io.hsip.policygateway.audit.AuditViews.PublicKeyView;
+import io.hsip.policygateway.audit.internal.AuditStorageException;
+import io.hsip.policygateway.audit.internal.SubjectKeys;
+import io.hsip.policygateway.hsip.LowerHex;
+import io.hsip.policygateway.hsip.json.CanonicalJson;
+import io.hsip.policygateway.hsip.keys.SigningKey;
+import io.hsip.policygateway.hsip.transparency.ProofBuilder;
+import io.hsip.policygateway.hsip.transparency.SubjectKey;
+import io.hsip.policygateway.hsip.transparency.TreeHasher;
+import io.hsip.policygateway.identity.GatewayIdentity;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The read side of the audit log, as view records, for the REST API and the console alike: searched entries,
+ * one entry with its inclusion proof, checkpoints, consistency proofs and the key that signs them.
+ */
+@ApplicationScoped
+public class AuditReader {
+
+  private final AgroalDataSource dataSource;
+  private final AuditIntegration integration;
+  private final GatewayIdentity identity;
+  private final AuditConfig config;
+
+  AuditReader(AgroalDataSource dataSource, AuditIntegration integration, GatewayIdentity identity, AuditConfig config) {
+    this.dataSource = dataSource;
+    this.integration = integration;
+    this.identity = identity;
+    this.config = config;
+  }
+
+  /** A page of entries matching {@code query} (a subject PeerID is matched by its pseudonym), newest first. */
+  public EntryPage search(EntryQuery query) {
+    String subject = null;
+    if (query.peer() != null) {
+      String peer = query.peer();
+      Optional<SubjectKey> key = withConnection(c -> SubjectKeys.find(c, peer));
+      if (key.isEmpty()) {
+        // No key: the peer never appeared, or its key was destroyed on an erasure request.
+        return new EntryPage(List.of(), null);
+      }
+      subject = key.get().pseudonym(peer);
+    }
+    StoredEntry.Filter filter = new StoredEntry.Filter(query.from(), query.to(),
+        query.kind() == null ? null : query.kind().wireName(), subject, query.outcome(), query.policyVersion(),
+        query.actor());
+    List<StoredEntry> rows = StoredEntry.listAllWhere(filter, query.before(), query.limit() + 1);
+    boolean more = rows.size() > query.limit();
+    List<EntryView> page = rows.stream().limit(query.limit())
+        .map(stored -> new EntryView(stored.seq, stored.leafIndex, CanonicalJson.parseObject(stored.body))).toList();
+    return new EntryPage(page, more ? page.get(page.size() - 1).seq() : null);
+  }
+
+  /** Entry {@code seq} with its inclusion proof against the checkpoint of {@code treeSize} (default: latest). */
+  public EntryProofView entryWithProof(long seq, @Nullable Long treeSize) {
+    StoredEntry entry = StoredEntry.findBySeq(seq)
+        .orElseThrow(() -> AuditProblems.NOT_FOUND.exception("There is no audit entry with seq " + seq + "."));
+    if (entry.leafIndex == null) {
+      throw AuditProblems.PROOF_UNAVAILABLE.exception("Entry " + seq + " is not yet integrated into a signed checkpoint.");
+    }
+    StoredCheckpoint checkpoint = treeSize == null
+        ? StoredCheckpoint.findLatest()
+            .orElseThrow(() -> AuditProblems.PROOF_UNAVAILABLE.exception("No checkpoint has been signed yet."))
+        : signed(treeSize);
+    if (entry.leafIndex >= checkpoint.treeSize) {
+      throw AuditProblems.PROOF_UNAVAILABLE.exception("Entry " + seq + " (leaf " + entry.leafIndex
+          + ") is not in the checkpoint of tree size " + checkpoint.treeSize + ".");
+    }
+    long leaf = entry.leafIndex;
+    List<byte[]> path = withConnection(c -> new ProofBuilder(integration.tiles().reader(c)).inclusion(leaf, checkpoint.treeSize));
+    return new EntryProofView(seq, leaf, CanonicalJson.parseObject(entry.body),
+        LowerHex.encode(TreeHasher.leaf(entry.body)), checkpoint.treeSize, LowerHex.encode(checkpoint.rootHash),
+        checkpoint.note, hex(path));
+  }
+
+  /** The latest signed checkpoint, if any was signed yet. */
+  public Optional<CheckpointView> findLatestCheckpoint() {
+    return StoredCheckpoint.findLatest().map(AuditReader::view);
+  }
+
+  /** The checkpoint of exactly {@code treeSize} leaves. */
+  public Optional<CheckpointView> findCheckpointBySize(long treeSize) {
+    return StoredCheckpoint.findBySize(treeSize).map(AuditReader::view);
+  }
+
+  /** Up to {@code limit} checkpoints smaller than {@code before} (any if null), newest first. */
+  public CheckpointPage checkpoints(@Nullable Long before, int limit) {
+    EntryQuery.requireLimit(limit);
+    List<StoredCheckpoint> rows = StoredCheckpoint.listAllBefore(before, limit + 1);
+    List<CheckpointView> page = rows.stream().limit(limit).map(AuditReader::view).toList();
+    return new CheckpointPage(page, rows.size() > limit ? page.get(page.size() - 1).treeSize() : null);
+  }
+
+  /** The consistency proof between two signed checkpoints. */
+  public ConsistencyView consistency(long first, long second) {
+    if (first > second) {
+      throw AuditProblems.INVALID_QUERY.exception("`first` (" + first + ") must not be larger than `second` (" + second + ").");
+    }
+    StoredCheckpoint a = signed(first);
+    StoredCheckpoint b = signed(second);
+    List<byte[]> proof = withConnection(c -> new ProofBuilder(integration.tiles().reader(c)).consistency(first, second));
+    return new ConsistencyView(view(a), view(b), hex(proof));
+  }
+
+  /** The key that signs checkpoints and bundle manifests; fails with 503 while there is none. */
+  public PublicKeyView publicKey() {
+    SigningKey key = identity.signingKey();
+    return new PublicKeyView(config.origin(), key.publicKey().hex(), key.peerId().value());
+  }
+
+  private static StoredCheckpoint signed(long treeSize) {
+    return StoredCheckpoint.findBySize(treeSize)
+        .orElseThrow(() -> AuditProblems.NOT_FOUND.exception("There is no checkpoint of tree size " + treeSize + "."));
+  }
+
+  private static CheckpointView view(StoredCheckpoint stored) {
+    return new CheckpointView(stored.treeSize, LowerHex.encode(stored.rootHash), EntryFormat.formatTime(stored.signedAt),
+        stored.note);
+  }
+
+  private static List<String> hex(List<byte[]> hashes) {
+    return hashes.stream().map(LowerHex::encode).toList();
+  }
+
+  @FunctionalInterface
+  private interface SqlFunction<T> {
+    T apply(Connection connection) throws SQLException;
+  }
+
+  private <T> T withConnection(SqlFunction<T> work) {
+    try (Connection connection = dataSource.getConnection()) {
+      return work.apply(connection);
+    } catch (SQLException e) {
+      throw new AuditStorageException("cannot read the audit log", e);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package io.hsip.policygateway.audit;
+
+import io.hsip.policygateway.hsip.keys.PeerId;
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A search of audit entries: filters combine with AND, null means "any"; results come newest first, a page at
+ * a time (keyset pagination on {@code seq}).
+ *
+ * @param from recorded at or after
+ * @param to recorded before
+ * @param kind the entry kind
+ * @param peer the subject's PeerID, matched through its pseudonym
+ * @param outcome outcome (effect), e.g. {@code allow}
+ * @param policyVersion policy version digest
+ * @param actor who acted
+ * @param before only entries with a smaller seq: the {@code nextBefore} of the previous page
+ * @param limit page size, 1 to {@value #MAX_LIMIT}
+ */
+public record EntryQuery(
+    @Nullable Instant from,
+    @Nullable Instant to,
+    @Nullable AuditKind kind,
+    @Nullable String peer,
+    @Nullable String outcome,
+    @Nullable String policyVersion,
+    @Nullable String actor,
+    @Nullable Long before,
+    int limit) {
+
+  /** The largest page. */
+  public static final int MAX_LIMIT = 1000;
+
+  /** Checks the page size and the PeerID. */
+  public EntryQuery {
+    requireLimit(limit);
+    if (peer != null && !PeerId.isWellFormed(peer)) {
+      throw AuditProblems.INVALID_QUERY.exception("`peer` must be a PeerID (26 characters of base32).");
+    }
+  }
+
+  /**
+   * The kind a query names by its wire name, null for any.
+   *
+   * @throws io.hsip.policygateway.base.error.ProblemException ({@link AuditProblems#INVALID_QUERY}) for an
+   *     unknown name
+   */
+  public static @Nullable AuditKind kind(@Nullable String wireName) {
+    if (wireName == null) {
+      return null;
+    }
+    try {
+      return AuditKind.fromWireName(wireName);
+    } catch (IllegalArgumentException e) {
+      throw AuditProblems.INVALID_QUERY.exception("`kind` must be decision, admin-change, consent-revocation or key-event.");
+    }
+  }
+
+  /** Checks a page size of any audit listing. */
+  static void requireLimit(int limit) {
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw AuditProblems.INVALID_QUERY.exception("`limit` must be between 1 and " + MAX_LIMIT + ".");
+    }
+  }
+}
