@@ -471,21 +471,16 @@ public class PolicyResource {
   @APIResponse(responseCode = "201", description = "Draft saved, or version published")
   @APIResponse(responseCode = "202", description = "Awaiting approval")
   public Response importDocument(@QueryParam("publish") @DefaultValue("false") boolean publish, byte[] document) {
-    PolicyLifecycle.Imported imported = lifecycle.importDocument(actor(), document, publish);
-    if (imported.unchanged() && imported.publication() != null && imported.publication().version() != null) {
-      return Response.ok(VersionView.from(imported.publication().version(), false)).build();
-    }
-    if (imported.publication() != null) {
-      return publication(imported.publication());
-    }
-    PolicyLifecycle.SavedDraft saved = imported.draft();
-    if (saved == null) {
-      throw new IllegalStateException("an import without publication saves a draft");
-    }
-    return Response.created(URI.create("/api/v1/policies/drafts/" + saved.draft().id))
-        .tag(etag(saved.draft()))
-        .entity(DraftView.from(saved.draft(), saved.warnings(), true))
-        .build();
+    return switch (lifecycle.importDocument(actor(), document, publish)) {
+      case PolicyLifecycle.Imported.Unchanged(PolicyVersion inForce) ->
+          Response.ok(VersionView.from(inForce, false)).build();
+      case PolicyLifecycle.Imported.Publishing(PolicyLifecycle.Publication publication) -> publication(publication);
+      case PolicyLifecycle.Imported.SavedAsDraft(PolicyLifecycle.SavedDraft saved) ->
+          Response.created(URI.create("/api/v1/policies/drafts/" + saved.draft().id))
+              .tag(etag(saved.draft()))
+              .entity(DraftView.from(saved.draft(), saved.warnings(), true))
+              .build();
+    };
   }
 
   @GET
@@ -637,17 +632,14 @@ public class PolicyResource {
   }
 
   private static Response publication(PolicyLifecycle.Publication publication) {
-    PolicyVersion version = publication.version();
-    if (version != null) {
-      return Response.created(versionUri(version)).entity(VersionView.from(version, false)).build();
-    }
-    PolicyApproval approval = publication.approval();
-    if (approval == null) {
-      throw new IllegalStateException("a publication has a version or an approval");
-    }
-    return Response.accepted(ApprovalView.from(approval))
-        .location(URI.create("/api/v1/policies/approvals/" + approval.id))
-        .build();
+    return switch (publication) {
+      case PolicyLifecycle.Publication.Published(PolicyVersion version) ->
+          Response.created(versionUri(version)).entity(VersionView.from(version, false)).build();
+      case PolicyLifecycle.Publication.AwaitingApproval(PolicyApproval approval) ->
+          Response.accepted(ApprovalView.from(approval))
+              .location(URI.create("/api/v1/policies/approvals/" + approval.id))
+              .build();
+    };
   }
 
   private static Response export(PolicyVersion version) {

@@ -65,7 +65,7 @@ class PolicyHotReloadTest {
   private void publish(String document) {
     PolicyLifecycle.Imported imported =
         lifecycle.importDocument("alice.admin", document.getBytes(StandardCharsets.UTF_8), true);
-    assertThat(imported.publication()).isNotNull();
+    assertThat(imported).isInstanceOf(PolicyLifecycle.Imported.Publishing.class);
   }
 
   private static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
