@@ -74,12 +74,8 @@ public class AuditResource {
     if (limit < 1 || limit > MAX_LIMIT) {
       throw AuditProblems.INVALID_QUERY.exception("`limit` must be between 1 and " + MAX_LIMIT + ".");
     }
-    if (kind != null) {
-      try {
-        AuditKind.fromWireName(kind);
-      } catch (IllegalArgumentException e) {
-        throw AuditProblems.INVALID_QUERY.exception("`kind` must be decision, admin-change, consent-revocation or key-event.");
-      }
+    if (kind != null && AuditKind.fromWire(kind).isEmpty()) {
+      throw AuditProblems.INVALID_QUERY.exception("`kind` must be decision, admin-change, consent-revocation or key-event.");
     }
     if (peer != null && !PeerId.isWellFormed(peer)) {
       throw AuditProblems.INVALID_QUERY.exception("`peer` must be a PeerID (26 characters of base32).");

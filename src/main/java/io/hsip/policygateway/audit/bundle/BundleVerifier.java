@@ -31,6 +31,7 @@ import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.ZipEntry;
@@ -436,10 +437,8 @@ public final class BundleVerifier {
     if (!entry.path("seq").isIntegralNumber() || entry.path("seq").asLong() < 1) {
       return "`seq` is not a positive integer";
     }
-    try {
-      AuditKind.fromWireName(entry.path("kind").asText());
-    } catch (IllegalArgumentException e) {
-      return e.getMessage();
+    if (AuditKind.fromWire(entry.path("kind").asText()).isEmpty()) {
+      return "unknown audit kind `" + entry.path("kind").asText().toLowerCase(Locale.ROOT) + "`";
     }
     if (entryTime(entry) == null) {
       return "`time` is not a UTC time with milliseconds";

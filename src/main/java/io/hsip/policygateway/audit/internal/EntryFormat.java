@@ -35,7 +35,7 @@ public final class EntryFormat {
     node.put("schema", SCHEMA);
     node.put("seq", seq);
     node.put("time", formatTime(time));
-    node.put("kind", entry.kind().wireName());
+    node.put("kind", entry.kind().wire());
     node.put("actor", entry.actor());
     node.put("action", entry.action());
     putIfPresent(node, "subject", subjectPseudonym);

@@ -303,7 +303,7 @@ public class PolicyLifecycle {
     approval.version = version.version();
     PolicyAdminEvent.record(version.publishedAt, actor, PolicyAdminEvent.Action.APPROVE, version.policySet(),
         version.version(), version.digest, Map.of("approval_id", approvalId.toString(),
-            "kind", approval.kind.text(), "requested_by", approval.requestedBy));
+            "kind", approval.kind.wire(), "requested_by", approval.requestedBy));
     return version;
   }
 
@@ -333,7 +333,7 @@ public class PolicyLifecycle {
   private PolicyApproval pendingApproval(UUID id) {
     PolicyApproval approval = approval(id);
     if (approval.status != PolicyApproval.Status.PENDING) {
-      throw PolicyProblems.CONFLICT.exception("approval request " + id + " is already " + approval.status.text()
+      throw PolicyProblems.CONFLICT.exception("approval request " + id + " is already " + approval.status.wire()
           + " by " + approval.decidedBy);
     }
     return approval;

@@ -41,7 +41,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -97,7 +96,7 @@ public class PolicyResource {
   public record FindingView(String severity, String code, String message, String pointer, int line, int column,
       @Nullable String rule) {
     static FindingView from(Finding f) {
-      return new FindingView(f.severity().text(), f.code(), f.message(), f.pointer(), f.line(), f.column(), f.ruleId());
+      return new FindingView(f.severity().wire(), f.code(), f.message(), f.pointer(), f.line(), f.column(), f.ruleId());
     }
 
     static List<FindingView> all(List<Finding> findings) {
@@ -171,7 +170,7 @@ public class PolicyResource {
       Instant requestedAt,
       @Nullable String decidedBy, @Nullable Instant decidedAt, @Nullable String reason, @Nullable Integer version) {
     static ApprovalView from(PolicyApproval a) {
-      return new ApprovalView(a.id, a.policySet, a.kind.text(), a.status.text(), a.digest, a.rollbackOf, a.baseVersion,
+      return new ApprovalView(a.id, a.policySet, a.kind.wire(), a.status.wire(), a.digest, a.rollbackOf, a.baseVersion,
           a.requestedBy, List.of(a.authors), a.requestedAt, a.decidedBy, a.decidedAt, a.reason, a.version);
     }
   }
@@ -292,7 +291,7 @@ public class PolicyResource {
       @Nullable String policySet, @Nullable Integer version, @Nullable String digest) {
     static SimulationView from(PolicyDecision d) {
       PolicyDecision.PolicyRef p = d.policy();
-      return new SimulationView(d.effect().text(), d.reason().name().toLowerCase(Locale.ROOT), d.grantedTtlMs(),
+      return new SimulationView(d.effect().wire(), d.reason().wire(), d.grantedTtlMs(),
           d.requestedTtlMs(), d.matchedRuleIds(), d.decidingRuleIds(),
           d.rateLimits().stream().map(RateLimitView::from).toList(), d.explanation(),
           p == null ? null : p.policySet(), p == null ? null : p.version(), p == null ? null : p.digest());
@@ -563,7 +562,7 @@ public class PolicyResource {
   @RolesAllowed({Roles.ADMIN, Roles.VIEWER, Roles.AUDITOR})
   @Operation(summary = "Approval requests with a status (default pending), oldest first")
   public List<ApprovalView> approvals(@QueryParam("status") @DefaultValue("pending") @Pattern(regexp = "pending|approved|rejected") String status) {
-    return PolicyApproval.withStatus(PolicyApproval.Status.valueOf(status.toUpperCase(Locale.ROOT))).stream()
+    return PolicyApproval.withStatus(PolicyApproval.Status.fromWire(status).orElseThrow()).stream()
         .map(ApprovalView::from).toList();
   }
 
@@ -625,7 +624,7 @@ public class PolicyResource {
     TargetInput t = r.target() == null ? new TargetInput(null, null, null) : r.target();
     long at = r.at() == null ? clock.millis() : r.at().toInstant().toEpochMilli();
     return new PolicyRequest(
-        new PolicyRequest.Requester(r.requester().peerId(), RequesterKind.parse(r.requester().kind()),
+        new PolicyRequest.Requester(r.requester().peerId(), RequesterKind.fromWire(r.requester().kind()).orElseThrow(),
             r.requester().groups() == null ? Set.of() : Set.copyOf(r.requester().groups()), r.requester().reputation()),
         new PolicyRequest.Target(t.member(), t.groups() == null ? Set.of() : Set.copyOf(t.groups()), t.service()),
         r.purpose(), r.requestedTtlMs(), at);
