@@ -1,9 +1,10 @@
 package io.hsip.policygateway.audit;
 
-import java.util.Locale;
+import io.hsip.policygateway.base.WireNamed;
+import java.util.Optional;
 
 /** What an audit entry records; the wire name is the entry's {@code kind}. */
-public enum AuditKind {
+public enum AuditKind implements WireNamed {
   /** A consent decision of the gateway. */
   DECISION("decision"),
   /** A change made by an administrator (policies, members, blocks, subject keys). */
@@ -13,24 +14,20 @@ public enum AuditKind {
   /** A key of the gateway or a peer created, rotated, revoked or destroyed. */
   KEY_EVENT("key-event");
 
-  private final String wireName;
+  private final String wire;
 
-  AuditKind(String wireName) {
-    this.wireName = wireName;
+  AuditKind(String wire) {
+    this.wire = wire;
   }
 
   /** The name in entries, queries and the database. */
-  public String wireName() {
-    return wireName;
+  @Override
+  public String wire() {
+    return wire;
   }
 
-  /** The kind with this wire name. */
-  public static AuditKind fromWireName(String name) {
-    for (AuditKind kind : values()) {
-      if (kind.wireName.equals(name)) {
-        return kind;
-      }
-    }
-    throw new IllegalArgumentException("unknown audit kind `" + name.toLowerCase(Locale.ROOT) + "`");
+  /** The constant spelled {@code wire}, or empty. */
+  public static Optional<AuditKind> fromWire(String wire) {
+    return WireNamed.fromWire(AuditKind.class, wire);
   }
 }

@@ -56,7 +56,7 @@ public class AuditReader {
       subject = key.get().pseudonym(peer);
     }
     StoredEntry.Filter filter = new StoredEntry.Filter(query.from(), query.to(),
-        query.kind() == null ? null : query.kind().wireName(), subject, query.outcome(), query.policyVersion(),
+        query.kind() == null ? null : query.kind().wire(), subject, query.outcome(), query.policyVersion(),
         query.actor());
     List<StoredEntry> rows = StoredEntry.listAllWhere(filter, query.before(), query.limit() + 1);
     boolean more = rows.size() > query.limit();

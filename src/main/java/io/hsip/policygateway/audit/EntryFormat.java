@@ -35,7 +35,7 @@ public final class EntryFormat {
     node.put("schema", SCHEMA);
     node.put("seq", seq);
     node.put("time", formatTime(time));
-    node.put("kind", entry.kind().wireName());
+    node.put("kind", entry.kind().wire());
     node.put("actor", entry.actor());
     node.put("action", entry.action());
     putIfPresent(node, "subject", subjectPseudonym);
@@ -88,10 +88,8 @@ public final class EntryFormat {
     if (!entry.path("seq").isIntegralNumber() || entry.path("seq").asLong() < 1) {
       return "`seq` is not a positive integer";
     }
-    try {
-      AuditKind.fromWireName(entry.path("kind").asText());
-    } catch (IllegalArgumentException e) {
-      return e.getMessage();
+    if (AuditKind.fromWire(entry.path("kind").asText()).isEmpty()) {
+      return "unknown audit kind `" + entry.path("kind").asText().toLowerCase(Locale.ROOT) + "`";
     }
     if (time(entry) == null) {
       return "`time` is not a UTC time with milliseconds";

@@ -50,11 +50,8 @@ public record EntryQuery(
     if (wireName == null) {
       return null;
     }
-    try {
-      return AuditKind.fromWireName(wireName);
-    } catch (IllegalArgumentException e) {
-      throw AuditProblems.INVALID_QUERY.exception("`kind` must be decision, admin-change, consent-revocation or key-event.");
-    }
+    return AuditKind.fromWire(wireName).orElseThrow(() -> AuditProblems.INVALID_QUERY.exception(
+        "`kind` must be decision, admin-change, consent-revocation or key-event."));
   }
 
   /** Checks a page size of any audit listing. */

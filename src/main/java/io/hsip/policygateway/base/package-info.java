@@ -1,4 +1,4 @@
-/** Shared foundations that depend on no feature: the error model and the clock. */
+/** Shared foundations that depend on no feature: the error model, the clock and wire-named enums. */
 @NullMarked
 package io.hsip.policygateway.base;
 

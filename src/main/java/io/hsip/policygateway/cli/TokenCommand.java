@@ -46,12 +46,9 @@ final class TokenCommand {
     public Integer call() throws CliException {
       List<Capability> capabilities = new ArrayList<>();
       for (String name : caps) {
-        Capability cap = Capability.fromWire(name.trim());
-        if (cap == null) {
-          // The reference silently maps unknown names to session; granting more than asked is wrong.
-          throw new CliException(2, "unknown capability \"" + name + "\" (known: session, filetransfer, voice, hello, ping)");
-        }
-        capabilities.add(cap);
+        // The reference silently maps unknown names to session; granting more than asked is wrong.
+        capabilities.add(Capability.fromWire(name.trim()).orElseThrow(() -> new CliException(2,
+            "unknown capability \"" + name + "\" (known: session, filetransfer, voice, hello, ping)")));
       }
       long now = clock().millis();
       if (ttlMs <= 0 || ttlMs > Long.MAX_VALUE - now || grantee.isBlank()) {

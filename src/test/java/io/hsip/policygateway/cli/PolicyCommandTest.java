@@ -38,8 +38,8 @@ class PolicyCommandTest {
     assertThat(run("policy", "validate", broken.toString())).isEqualTo(1);
     String[] lines = out.toString().split("\n");
     assertThat(lines).hasSize(2);
-    assertThat(lines[0]).isEqualTo(broken + ":45:13: error [schema] does not have a value in the enumeration"
-        + " [\"allow\", \"deny\"] (rule deny-blocked-peers, at /rules/1/effect)");
+    assertThat(lines[0]).isEqualTo(broken + ":45:13: error [schema] effect must be allow or deny"
+        + " (rule deny-blocked-peers, at /rules/1/effect)");
     assertThat(lines[1]).isEqualTo("REJECTED: " + broken + " has 1 error(s)");
   }
 

@@ -150,7 +150,7 @@ class HsipVectorsTest {
     List<Evidence> evidence = new ArrayList<>();
     e.get("evidence").forEach(item -> evidence.add(new Evidence(s(item, "kind"), s(item, "value"))));
     return ReputationEvent.sign(actor, s(e, "event_id"), Long.parseLong(ts.substring(0, ts.length() - 1)), subject,
-        java.util.Objects.requireNonNull(ReputationEventType.fromWire(s(e, "decision_type"))),
+        ReputationEventType.fromWire(s(e, "decision_type")).orElseThrow(),
         Math.toIntExact(l(e, "severity")), s(e, "reason_code"), s(e, "reason_text"), evidence,
         e.get("ttl").isNull() ? null : s(e, "ttl"), prevHash);
   }
@@ -324,7 +324,7 @@ class HsipVectorsTest {
     List<DynamicNode> out = new ArrayList<>();
     JsonNode ct = t.get("capability_token_cli");
     List<Capability> caps = new ArrayList<>();
-    ct.get("inputs").get("capabilities").forEach(n -> caps.add(Capability.fromWire(n.textValue())));
+    ct.get("inputs").get("capabilities").forEach(n -> caps.add(Capability.fromWire(n.textValue()).orElseThrow()));
     CapabilityToken token = CapabilityToken.issue(key("responder"), key("requester").peerId().value(), caps,
         l(ct, "inputs.expires_at_ms"));
     out.add(equal("capability names", List.of("session", "filetransfer", "voice", "hello", "ping"),

@@ -18,14 +18,15 @@ class PolicyArchitectureTest {
       noClasses().that().resideInAPackage(POLICY + "model..")
           .should().dependOnClassesThat().resideInAnyPackage(
               POLICY + "compile..", POLICY + "internal..", POLICY + "suite..", POLICY + "lifecycle..", POLICY + "live..",
-              "io.quarkus..", "jakarta..", "com.fasterxml..", "dev.cel..");
+              POLICY + "catalog..", POLICY + "api..", "io.quarkus..", "jakarta..", "com.fasterxml..", "dev.cel..");
 
   @ArchTest
   static final ArchRule the_compiler_and_suites_are_plain_java =
       noClasses().that().resideInAnyPackage(POLICY + "model..", POLICY + "compile..", POLICY + "internal..",
               POLICY + "suite..")
           .should().dependOnClassesThat().resideInAnyPackage(
-              "io.quarkus..", "jakarta..", "org.hibernate..", "io.smallrye..", POLICY + "lifecycle..", POLICY + "live..")
+              "io.quarkus..", "jakarta..", "org.hibernate..", "io.smallrye..", POLICY + "lifecycle..", POLICY + "live..",
+              POLICY + "catalog..", POLICY + "api..")
           .because("the CLI and the benchmark use them without starting the service");
 
   @ArchTest
@@ -38,4 +39,16 @@ class PolicyArchitectureTest {
       noClasses().that().resideInAPackage(POLICY + "live..")
           .should().dependOnClassesThat().resideInAPackage(POLICY + "lifecycle..")
           .because("a replica loads published versions straight from the table, on its own connection");
+
+  @ArchTest
+  static final ArchRule the_api_reads_views_not_entities =
+      noClasses().that().resideInAPackage(POLICY + "api..")
+          .should().dependOnClassesThat().areAnnotatedWith(jakarta.persistence.Entity.class)
+          .orShould().dependOnClassesThat().resideInAPackage("jakarta.persistence..")
+          .because("the console will make the same calls, so reads go through PolicyCatalog and its view records");
+
+  @ArchTest
+  static final ArchRule the_write_side_does_not_know_its_readers =
+      noClasses().that().resideInAPackage(POLICY + "lifecycle..")
+          .should().dependOnClassesThat().resideInAnyPackage(POLICY + "catalog..", POLICY + "api..");
 }

@@ -272,7 +272,7 @@ public final class EntryWriter implements AutoCloseable {
       Row row = rows.get(i);
       AuditEntry e = row.pending().entry();
       seq[i] = row.seq();
-      kind[i] = e.kind().wireName();
+      kind[i] = e.kind().wire();
       actor[i] = e.actor();
       subject[i] = row.pseudonym();
       outcome[i] = e.outcome();

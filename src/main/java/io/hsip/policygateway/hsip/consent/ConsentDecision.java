@@ -1,5 +1,7 @@
 package io.hsip.policygateway.hsip.consent;
 
+import java.util.Optional;
+
 /** The two answers to a consent request, with their exact wire spelling. */
 public enum ConsentDecision {
   /** Consent granted for {@code ttl_ms} from the response's {@code ts_ms}. */
@@ -16,5 +18,15 @@ public enum ConsentDecision {
   /** The exact string on the wire. */
   public String wire() {
     return wire;
+  }
+
+  /** The decision spelled {@code wire}, or empty. */
+  public static Optional<ConsentDecision> fromWire(String wire) {
+    for (ConsentDecision d : values()) {
+      if (d.wire.equals(wire)) {
+        return Optional.of(d);
+      }
+    }
+    return Optional.empty();
   }
 }

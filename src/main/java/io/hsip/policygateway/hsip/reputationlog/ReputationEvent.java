@@ -127,11 +127,8 @@ public record ReputationEvent(
       throw new ReputationLogException("field `subject_peer_id` must not be empty");
     }
     String typeText = o.string("decision_type");
-    ReputationEventType type = ReputationEventType.fromWire(typeText);
-    if (type == null) {
-      throw new ReputationLogException(
-          "field `decision_type` is not one of the reference's spellings (e.g. M_I_S_B_E_H_A_V_I_O_R)");
-    }
+    ReputationEventType type = ReputationEventType.fromWire(typeText).orElseThrow(() -> new ReputationLogException(
+        "field `decision_type` is not one of the reference's spellings (e.g. M_I_S_B_E_H_A_V_I_O_R)"));
     long severity = o.unsigned("severity");
     if (severity > 255) {
       throw new ReputationLogException("field `severity` is out of range");

@@ -1,6 +1,6 @@
 package io.hsip.policygateway.hsip.reputationlog;
 
-import org.jspecify.annotations.Nullable;
+import java.util.Optional;
 
 /**
  * Kinds of reputation event with the reference's on-disk spelling and weights.
@@ -67,14 +67,14 @@ public enum ReputationEventType {
     };
   }
 
-  /** The type with this exact on-disk spelling, or {@code null}. */
-  public static @Nullable ReputationEventType fromWire(String wire) {
+  /** The type with this exact on-disk spelling, or empty. */
+  public static Optional<ReputationEventType> fromWire(String wire) {
     for (ReputationEventType type : values()) {
       if (type.wire.equals(wire)) {
-        return type;
+        return Optional.of(type);
       }
     }
-    return null;
+    return Optional.empty();
   }
 
   /**

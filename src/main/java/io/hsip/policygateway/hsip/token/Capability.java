@@ -1,6 +1,7 @@
 package io.hsip.policygateway.hsip.token;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /** What a capability token grants, with the reference's wire names. */
 public enum Capability {
@@ -20,13 +21,13 @@ public enum Capability {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** The capability with this exact wire name, or {@code null}. */
-  public static @org.jspecify.annotations.Nullable Capability fromWire(String wire) {
+  /** The capability with this exact wire name, or empty. */
+  public static Optional<Capability> fromWire(String wire) {
     for (Capability c : values()) {
       if (c.wire().equals(wire)) {
-        return c;
+        return Optional.of(c);
       }
     }
-    return null;
+    return Optional.empty();
   }
 }

@@ -68,11 +68,8 @@ public record CapabilityToken(
     }
     List<Capability> caps = new ArrayList<>();
     for (String name : o.stringArray("capabilities")) {
-      Capability cap = Capability.fromWire(name);
-      if (cap == null) {
-        throw new TokenException("field `capabilities`: unknown capability \"" + shorten(name) + "\"");
-      }
-      caps.add(cap);
+      caps.add(Capability.fromWire(name).orElseThrow(
+          () -> new TokenException("field `capabilities`: unknown capability \"" + shorten(name) + "\"")));
     }
     long expires = o.unsigned("expires_at_ms");
     String sig = o.string("sig_hex");

@@ -1,7 +1,9 @@
 package io.hsip.policygateway.policy.compile;
 
+import io.hsip.policygateway.base.WireNamed;
 import java.util.Comparator;
 import java.util.Locale;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,15 +21,21 @@ public record Finding(
     Severity severity, String code, String message, String pointer, int line, int column, @Nullable String ruleId) {
 
   /** How bad a finding is. */
-  public enum Severity {
+  public enum Severity implements WireNamed {
     /** The document is rejected. */
     ERROR,
     /** The document is accepted; the author should look. */
     WARNING;
 
     /** Lowercase spelling for output. */
-    public String text() {
+    @Override
+    public String wire() {
       return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The constant spelled {@code wire}, or empty. */
+    public static Optional<Severity> fromWire(String wire) {
+      return WireNamed.fromWire(Severity.class, wire);
     }
   }
 
@@ -46,7 +54,7 @@ public record Finding(
   /** {@code line:column: error [code] message (rule r, at /pointer)}, the CLI's format. */
   public String format() {
     StringBuilder out = new StringBuilder();
-    out.append(line).append(':').append(column).append(": ").append(severity.text())
+    out.append(line).append(':').append(column).append(": ").append(severity.wire())
         .append(" [").append(code).append("] ").append(message);
     out.append(" (");
     if (ruleId != null) {

@@ -198,7 +198,7 @@ public final class PolicyCompiler {
       Rule.RequesterMatch requester =
           new Rule.RequesterMatch(
               strings(r.path("peer_ids")),
-              r.hasNonNull("kind") ? RequesterKind.parse(r.path("kind").asText()) : null,
+              r.hasNonNull("kind") ? RequesterKind.fromWire(r.path("kind").asText()).orElseThrow() : null,
               known(r.path("groups_any"), at + "/requester/groups_any", groups, "group", "groups", id),
               known(r.path("groups_all"), at + "/requester/groups_all", groups, "group", "groups", id),
               r.hasNonNull("min_reputation") ? r.path("min_reputation").intValue() : null,
@@ -219,7 +219,7 @@ public final class PolicyCompiler {
       if (node.has("time")) {
         JsonNode w = node.path("time");
         Set<Weekday> days = new LinkedHashSet<>();
-        w.path("days").forEach(d -> days.add(Weekday.parse(d.asText())));
+        w.path("days").forEach(d -> days.add(Weekday.fromWire(d.asText()).orElseThrow()));
         LocalTime from = w.hasNonNull("from") ? LocalTime.parse(w.path("from").asText()) : null;
         LocalTime until = w.hasNonNull("until") ? LocalTime.parse(w.path("until").asText()) : null;
         if (from != null && from.equals(until)) {
@@ -229,7 +229,7 @@ public final class PolicyCompiler {
           // Easy to misread, and before this rule's meaning was settled it was read the other way.
           Weekday day = days.iterator().next();
           warning("wrapping-window", "time window " + from + "-" + until + " wraps midnight: the hours after midnight"
-              + " belong to the listed day before them (" + day.text() + " " + from + " runs until " + day.next().text()
+              + " belong to the listed day before them (" + day.wire() + " " + from + " runs until " + day.next().wire()
               + " " + until + ")", at + "/time", id);
         }
         time = new Rule.TimeWindow(Set.copyOf(days), from, until);

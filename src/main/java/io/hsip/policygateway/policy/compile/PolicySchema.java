@@ -26,6 +26,8 @@ public final class PolicySchema {
 
   private static final JsonSchema SCHEMA = load();
 
+  private static final SchemaMessages MESSAGES = new SchemaMessages(SCHEMA.getSchemaNode());
+
   private PolicySchema() {}
 
   /** The schema text, as published. */
@@ -37,7 +39,7 @@ public final class PolicySchema {
     }
   }
 
-  /** Checks {@code document}; one JSON pointer and message per violation, unordered. */
+  /** Checks {@code document}; one JSON pointer and plain-words message per violation, unordered. */
   static List<Violation> validate(JsonNode document) {
     List<Violation> out = new ArrayList<>();
     for (ValidationMessage message : SCHEMA.validate(document)) {
@@ -48,7 +50,7 @@ public final class PolicySchema {
         // Point at the unknown key itself, not at the object holding it.
         pointer = pointer + "/" + YamlTree.escape(message.getProperty());
       }
-      String text = describe(message);
+      String text = MESSAGES.describe(message, pointer);
       String property = message.getProperty();
       if (property != null && property.length() > 64) {
         // Keys can be as long as the document; a message repeats only enough of one to find it.
@@ -66,18 +68,6 @@ public final class PolicySchema {
    * @param message what
    */
   record Violation(String pointer, String message) {}
-
-  private static String describe(ValidationMessage message) {
-    String text = message.getMessage();
-    String location = message.getInstanceLocation().toString();
-    // The library prefixes the location; findings carry it separately.
-    if (text.startsWith(location + ": ")) {
-      text = text.substring(location.length() + 2);
-    } else if (location.isEmpty() && text.startsWith(": ")) {
-      text = text.substring(2);
-    }
-    return text;
-  }
 
   private static JsonSchema load() {
     SchemaValidatorsConfig config =

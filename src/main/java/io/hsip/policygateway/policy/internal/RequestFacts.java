@@ -67,7 +67,7 @@ public final class RequestFacts {
       PolicyRequest r = request;
       Map<String, Object> vars = new HashMap<>(16);
       vars.put(CelConditions.REQUESTER_PEER_ID, r.requester().peerId());
-      vars.put(CelConditions.REQUESTER_KIND, r.requester().kind().text());
+      vars.put(CelConditions.REQUESTER_KIND, r.requester().kind().wire());
       // Sorted: the groups arrive as sets, whose iteration order is unspecified (and for Set.copyOf
       // differs between JVM runs), so "groups[0]" or a list comparison must not depend on it.
       vars.put(CelConditions.REQUESTER_GROUPS, sorted(r.requester().groups()));

@@ -3,6 +3,7 @@ package io.hsip.policygateway.policy.lifecycle;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hsip.policygateway.base.WireNamed;
 import io.hsip.policygateway.hsip.json.ObjectMappers;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -16,6 +17,7 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.hibernate.annotations.ColumnTransformer;
 import org.jspecify.annotations.Nullable;
@@ -34,8 +36,8 @@ public class PolicyAdminEvent extends PanacheEntityBase {
 
   private static final ObjectMapper JSON = ObjectMappers.standard();
 
-  /** What was done; the database spelling is {@link #code()}. */
-  public enum Action {
+  /** What was done; the database spelling is {@link #wire()}. */
+  public enum Action implements WireNamed {
     DRAFT_CREATE("draft.create"),
     DRAFT_UPDATE("draft.update"),
     DRAFT_DELETE("draft.delete"),
@@ -47,15 +49,21 @@ public class PolicyAdminEvent extends PanacheEntityBase {
     ROLLBACK("rollback"),
     ROLLBACK_REQUEST("rollback.request");
 
-    private final String code;
+    private final String wire;
 
-    Action(String code) {
-      this.code = code;
+    Action(String wire) {
+      this.wire = wire;
     }
 
     /** The stored and published spelling, e.g. {@code draft.create}. */
-    public String code() {
-      return code;
+    @Override
+    public String wire() {
+      return wire;
+    }
+
+    /** The constant spelled {@code wire}, or empty. */
+    public static Optional<Action> fromWire(String wire) {
+      return WireNamed.fromWire(Action.class, wire);
     }
   }
 
@@ -70,7 +78,7 @@ public class PolicyAdminEvent extends PanacheEntityBase {
   @Column(nullable = false, updatable = false)
   public String actor;
 
-  /** {@link Action#code()}. */
+  /** {@link Action#wire()}. */
   @Column(nullable = false, updatable = false)
   public String action;
 
@@ -100,7 +108,7 @@ public class PolicyAdminEvent extends PanacheEntityBase {
     PolicyAdminEvent event = new PolicyAdminEvent();
     event.occurredAt = at;
     event.actor = actor;
-    event.action = action.code();
+    event.action = action.wire();
     event.policySet = policySet;
     event.version = version;
     event.digest = digest;

@@ -1,19 +1,21 @@
 package io.hsip.policygateway.policy.lifecycle;
 
+import io.hsip.policygateway.base.WireNamed;
+import io.hsip.policygateway.base.WireNamedColumn;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
-import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.type.SqlTypes;
-import jakarta.persistence.Entity;
-import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Converter;
+import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,20 +27,26 @@ import org.jspecify.annotations.Nullable;
 public class PolicyApproval extends PanacheEntityBase {
 
   /** What is to be published. */
-  public enum Kind {
+  public enum Kind implements WireNamed {
     /** A draft. */
     PUBLISH,
     /** An earlier version, again. */
     ROLLBACK;
 
     /** Lowercase spelling. */
-    public String text() {
+    @Override
+    public String wire() {
       return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The constant spelled {@code wire}, or empty. */
+    public static Optional<Kind> fromWire(String wire) {
+      return WireNamed.fromWire(Kind.class, wire);
     }
   }
 
   /** Where the request stands. */
-  public enum Status {
+  public enum Status implements WireNamed {
     /** Waiting for a second admin. */
     PENDING,
     /** Published. */
@@ -47,8 +55,14 @@ public class PolicyApproval extends PanacheEntityBase {
     REJECTED;
 
     /** Lowercase spelling. */
-    public String text() {
+    @Override
+    public String wire() {
       return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The constant spelled {@code wire}, or empty. */
+    public static Optional<Status> fromWire(String wire) {
+      return WireNamed.fromWire(Status.class, wire);
     }
   }
 
@@ -116,31 +130,19 @@ public class PolicyApproval extends PanacheEntityBase {
     return count("policySet = ?1 and status = ?2", policySet, Status.PENDING);
   }
 
-  /** Stores {@link Kind} in lowercase, as the table's check constraint spells it. */
+  /** Stores {@link Kind} as its wire spelling, as the table's check constraint spells it. */
   @Converter
-  public static final class KindColumn implements AttributeConverter<Kind, String> {
-    @Override
-    public String convertToDatabaseColumn(Kind kind) {
-      return kind.text();
-    }
-
-    @Override
-    public Kind convertToEntityAttribute(String text) {
-      return Kind.valueOf(text.toUpperCase(Locale.ROOT));
+  public static final class KindColumn extends WireNamedColumn<Kind> {
+    public KindColumn() {
+      super(Kind.class);
     }
   }
 
-  /** Stores {@link Status} in lowercase, as the table's check constraint spells it. */
+  /** Stores {@link Status} as its wire spelling, as the table's check constraint spells it. */
   @Converter
-  public static final class StatusColumn implements AttributeConverter<Status, String> {
-    @Override
-    public String convertToDatabaseColumn(Status status) {
-      return status.text();
-    }
-
-    @Override
-    public Status convertToEntityAttribute(String text) {
-      return Status.valueOf(text.toUpperCase(Locale.ROOT));
+  public static final class StatusColumn extends WireNamedColumn<Status> {
+    public StatusColumn() {
+      super(Status.class);
     }
   }
 

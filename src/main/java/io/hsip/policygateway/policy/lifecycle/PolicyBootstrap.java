@@ -45,7 +45,8 @@ public class PolicyBootstrap {
       return;
     }
     PolicyLifecycle.Imported imported = lifecycle.importDocument("system:bootstrap", document, true);
-    boolean waiting = imported.publication() != null && imported.publication().approval() != null;
+    boolean waiting = imported instanceof PolicyLifecycle.Imported.Publishing p
+        && p.publication() instanceof PolicyLifecycle.Publication.AwaitingApproval;
     Log.infof("policy bootstrap: published %s as policy set %s%s", file, config.liveSet(),
         waiting ? " (awaiting a second admin's approval)" : "");
   }

@@ -63,13 +63,23 @@ public class PolicyLifecycle {
    */
   public record SavedDraft(PolicyDraft draft, List<Finding> warnings) {}
 
-  /**
-   * What publishing did: a new version, or (four-eyes) a request waiting for approval.
-   *
-   * @param version the new version, or null when waiting
-   * @param approval the approval request, or null when published directly
-   */
-  public record Publication(@Nullable PolicyVersion version, @Nullable PolicyApproval approval) {}
+  /** What publishing did: a new version, or (four-eyes) a request waiting for a second admin. */
+  public sealed interface Publication {
+
+    /**
+     * Published directly.
+     *
+     * @param version the new version, now in force
+     */
+    record Published(PolicyVersion version) implements Publication {}
+
+    /**
+     * Four-eyes mode: nothing is published until another admin approves.
+     *
+     * @param approval the pending approval request
+     */
+    record AwaitingApproval(PolicyApproval approval) implements Publication {}
+  }
 
   // --- Reading and checking documents -----------------------------------------------------------
 
@@ -206,14 +216,30 @@ public class PolicyLifecycle {
     return publication;
   }
 
-  /**
-   * What an import did.
-   *
-   * @param draft the draft it saved (null when it was published, or nothing changed)
-   * @param publication the publication, when asked to publish
-   * @param unchanged the document is identical to the version in force, so nothing was done
-   */
-  public record Imported(@Nullable SavedDraft draft, @Nullable Publication publication, boolean unchanged) {}
+  /** What an import did: nothing, saved a draft, or published it (perhaps awaiting approval). */
+  public sealed interface Imported {
+
+    /**
+     * Asked to publish a document identical to the version in force: nothing was done.
+     *
+     * @param inForce the version in force, which already has this content
+     */
+    record Unchanged(PolicyVersion inForce) implements Imported {}
+
+    /**
+     * Saved as a draft (not asked to publish).
+     *
+     * @param saved the new draft
+     */
+    record SavedAsDraft(SavedDraft saved) implements Imported {}
+
+    /**
+     * Published, or submitted for approval; the draft was consumed.
+     *
+     * @param publication what publishing did
+     */
+    record Publishing(Publication publication) implements Imported {}
+  }
 
   /**
    * GitOps import: saves the document as a draft and, if asked, publishes it. Importing a document
@@ -225,18 +251,18 @@ public class PolicyLifecycle {
     lockAdminWrites();
     PolicyVersion latest = PolicyVersion.latest(policy.document().policySet()).orElse(null);
     if (publish && latest != null && latest.digest.equals(policy.digest())) {
-      return new Imported(null, new Publication(latest, null), true);
+      return new Imported.Unchanged(latest);
     }
     SavedDraft saved = createDraft(actor, document, PolicyAdminEvent.Action.IMPORT);
     if (!publish) {
-      return new Imported(saved, null, false);
+      return new Imported.SavedAsDraft(saved);
     }
     PolicyDraft draft = saved.draft();
     Publication publication =
         publish(actor, draft.policySet, draft.source, policy, null, List.of(draft.editors),
             Map.of("draft_id", draft.id.toString(), "imported", true));
     draft.delete();
-    return new Imported(null, publication, false);
+    return new Imported.Publishing(publication);
   }
 
   /** Publishes an earlier version again as the next version (or submits that for approval). */
@@ -277,7 +303,7 @@ public class PolicyLifecycle {
     approval.version = version.version();
     PolicyAdminEvent.record(version.publishedAt, actor, PolicyAdminEvent.Action.APPROVE, version.policySet(),
         version.version(), version.digest, Map.of("approval_id", approvalId.toString(),
-            "kind", approval.kind.text(), "requested_by", approval.requestedBy));
+            "kind", approval.kind.wire(), "requested_by", approval.requestedBy));
     return version;
   }
 
@@ -307,7 +333,7 @@ public class PolicyLifecycle {
   private PolicyApproval pendingApproval(UUID id) {
     PolicyApproval approval = approval(id);
     if (approval.status != PolicyApproval.Status.PENDING) {
-      throw PolicyProblems.CONFLICT.exception("approval request " + id + " is already " + approval.status.text()
+      throw PolicyProblems.CONFLICT.exception("approval request " + id + " is already " + approval.status.wire()
           + " by " + approval.decidedBy);
     }
     return approval;
@@ -345,13 +371,13 @@ public class PolicyLifecycle {
       PolicyAdminEvent.record(approval.requestedAt, actor,
           rollbackOf == null ? PolicyAdminEvent.Action.PUBLISH_REQUEST : PolicyAdminEvent.Action.ROLLBACK_REQUEST,
           policySet, null, approval.digest, facts);
-      return new Publication(null, approval);
+      return new Publication.AwaitingApproval(approval);
     }
     PolicyVersion version = insertVersion(policySet, source, policy, actor, null, rollbackOf);
     PolicyAdminEvent.record(version.publishedAt, actor,
         rollbackOf == null ? PolicyAdminEvent.Action.PUBLISH : PolicyAdminEvent.Action.ROLLBACK,
         policySet, version.version(), version.digest, facts);
-    return new Publication(version, null);
+    return new Publication.Published(version);
   }
 
   private PolicyVersion insertVersion(

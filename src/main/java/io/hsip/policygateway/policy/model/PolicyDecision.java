@@ -1,9 +1,12 @@
 package io.hsip.policygateway.policy.model;
 
+import io.hsip.policygateway.base.WireNamed;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,7 +36,7 @@ public record PolicyDecision(
     ZoneId zone) {
 
   /** Why a decision came out as it did. */
-  public enum Reason {
+  public enum Reason implements WireNamed {
     /** At least one allow matched and no deny did. */
     ALLOWED,
     /** At least one deny matched; deny overrides allow. */
@@ -43,7 +46,18 @@ public record PolicyDecision(
     /** A rule's condition could not be evaluated: fail closed. */
     EVALUATION_FAILED,
     /** No policy is loaded: fail closed. */
-    NO_POLICY
+    NO_POLICY;
+
+    /** The lowercase spelling in API responses, suites and audit entries, e.g. {@code denied_by_rule}. */
+    @Override
+    public String wire() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The constant spelled {@code wire}, or empty. */
+    public static Optional<Reason> fromWire(String wire) {
+      return WireNamed.fromWire(Reason.class, wire);
+    }
   }
 
   /**
@@ -122,7 +136,7 @@ public record PolicyDecision(
       text.append(" (sha256:").append(policy.digest(), 0, Math.min(12, policy.digest().length())).append(").");
     }
     for (Rule rule : matched) {
-      text.append("\n- ").append(rule.id()).append(" (").append(rule.effect().text());
+      text.append("\n- ").append(rule.id()).append(" (").append(rule.effect().wire());
       if (rule.effect() == Effect.ALLOW && rule.ttlCap() != null) {
         text.append(", TTL cap ").append(DurationText.format(rule.ttlCap()));
       }

@@ -168,7 +168,7 @@ public record Rule(
     if (time != null) {
       StringBuilder when = new StringBuilder("time is ");
       if (!time.days().isEmpty()) {
-        when.append(time.days().stream().sorted().map(Weekday::text).collect(Collectors.joining(",")));
+        when.append(time.days().stream().sorted().map(Weekday::wire).collect(Collectors.joining(",")));
         when.append(' ');
       }
       when.append(time.from() == null ? "00:00" : time.from().toString())

@@ -1,10 +1,12 @@
 package io.hsip.policygateway.policy.model;
 
+import io.hsip.policygateway.base.WireNamed;
 import java.time.DayOfWeek;
 import java.util.Locale;
+import java.util.Optional;
 
 /** Days as documents spell them ({@code mon} … {@code sun}). */
-public enum Weekday {
+public enum Weekday implements WireNamed {
   MON(DayOfWeek.MONDAY),
   TUE(DayOfWeek.TUESDAY),
   WED(DayOfWeek.WEDNESDAY),
@@ -25,7 +27,8 @@ public enum Weekday {
   }
 
   /** The document spelling. */
-  public String text() {
+  @Override
+  public String wire() {
     return name().toLowerCase(Locale.ROOT);
   }
 
@@ -34,8 +37,8 @@ public enum Weekday {
     return values()[(ordinal() + 1) % 7];
   }
 
-  /** Parses {@code mon} … {@code sun}. */
-  public static Weekday parse(String text) {
-    return valueOf(text.toUpperCase(Locale.ROOT));
+  /** The constant spelled {@code wire}, or empty. */
+  public static Optional<Weekday> fromWire(String wire) {
+    return WireNamed.fromWire(Weekday.class, wire);
   }
 }

@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -175,7 +174,7 @@ public record PolicySuite(String name, Path file, Path policyFile, List<Case> ca
   private static CaseResult check(Case c, PolicyDecision decision) {
     List<String> failures = new ArrayList<>();
     if (decision.effect() != c.effect()) {
-      failures.add("expected " + c.effect().text() + " but got " + decision.effect().text());
+      failures.add("expected " + c.effect().wire() + " but got " + decision.effect().wire());
     }
     if (c.ttlMs() != null && decision.grantedTtlMs() != c.ttlMs()) {
       failures.add("expected TTL " + DurationText.formatMillis(c.ttlMs()) + " but got "
@@ -185,8 +184,7 @@ public record PolicySuite(String name, Path file, Path policyFile, List<Case> ca
       failures.add("expected rules " + c.rules() + " but matched " + new TreeSet<>(decision.matchedRuleIds()));
     }
     if (c.reason() != null && decision.reason() != c.reason()) {
-      failures.add("expected reason " + c.reason().name().toLowerCase(Locale.ROOT) + " but got "
-          + decision.reason().name().toLowerCase(Locale.ROOT));
+      failures.add("expected reason " + c.reason().wire() + " but got " + decision.reason().wire());
     }
     return new CaseResult(c, decision, List.copyOf(failures));
   }
@@ -226,7 +224,9 @@ public record PolicySuite(String name, Path file, Path policyFile, List<Case> ca
       only(target, r + "/target", Set.of("member", "groups", "service"));
       PolicyRequest parsed;
       try {
-        RequesterKind kind = RequesterKind.parse(text(requester, r + "/requester", "kind"));
+        String kindText = text(requester, r + "/requester", "kind");
+        RequesterKind kind = RequesterKind.fromWire(kindText).orElseThrow(() -> new IllegalArgumentException(
+            "kind must be member or external, not \"" + kindText + "\""));
         parsed = new PolicyRequest(
             new PolicyRequest.Requester(
                 requester.path("peer_id").asText(DEFAULT_PEER), kind, strings(requester.path("groups")),
@@ -244,11 +244,16 @@ public record PolicySuite(String name, Path file, Path policyFile, List<Case> ca
       String x = at + "/expect";
       only(expect, x, Set.of("effect", "ttl", "rules", "reason"));
       try {
-        Effect effect = Effect.valueOf(text(expect, x, "effect").toUpperCase(Locale.ROOT));
+        String effectText = text(expect, x, "effect");
+        Effect effect = Effect.fromWire(effectText).orElseThrow(() -> new IllegalArgumentException(
+            "effect must be allow or deny, not \"" + effectText + "\""));
         Long ttl = expect.hasNonNull("ttl") ? DurationText.parse(expect.path("ttl").asText()).toMillis() : null;
         Set<String> rules = expect.has("rules") ? new TreeSet<>(strings(expect.path("rules"))) : null;
         PolicyDecision.Reason reason = expect.hasNonNull("reason")
-            ? PolicyDecision.Reason.valueOf(expect.path("reason").asText().toUpperCase(Locale.ROOT)) : null;
+            ? PolicyDecision.Reason.fromWire(expect.path("reason").asText()).orElseThrow(() -> new IllegalArgumentException(
+                "reason must be allowed, denied_by_rule, no_matching_rule, evaluation_failed or no_policy, not \""
+                    + expect.path("reason").asText() + "\""))
+            : null;
         if (effect == Effect.DENY && ttl != null && ttl != 0) {
           throw fail(x + "/ttl", "a deny always has TTL 0");
         }

@@ -69,9 +69,10 @@ class PolicyCompilerTest {
     assertThat(c.errors())
         .extracting(Finding::code, Finding::pointer, Finding::line, Finding::column, Finding::ruleId, Finding::message)
         .containsExactly(
-            tuple("schema", "/rules/1/effect", 14, 13, "bad", "does not have a value in the enumeration [\"allow\", \"deny\"]"),
+            tuple("schema", "/rules/1/effect", 14, 13, "bad", "effect must be allow or deny"),
             tuple("schema", "/rules/1/colour", 15, 13, "bad",
-                "property 'colour' is not defined in the schema and the schema does not allow additional properties"));
+                "unknown field colour in the rule; allowed fields are id, description, effect, requester, target,"
+                    + " purpose, requested_ttl, time, condition, ttl_cap, rate_limit"));
   }
 
   @Test
@@ -83,9 +84,10 @@ class PolicyCompilerTest {
         rules: []
         """);
     assertThat(c.errors()).extracting(Finding::pointer, Finding::message).containsExactly(
-        tuple("", "required property 'timezone' not found"),
-        tuple("/policy_set", "does not match the regex pattern ^[a-z0-9][a-z0-9._-]{0,62}$"),
-        tuple("/groups", "string found, array expected"));
+        tuple("", "the document is missing the required field timezone"),
+        tuple("/policy_set", "policy_set must be a name of lowercase letters, digits, '.', '_' and '-' that starts"
+            + " with a letter or digit (at most 63 characters)"),
+        tuple("/groups", "groups must be a list, not text"));
   }
 
   @Test

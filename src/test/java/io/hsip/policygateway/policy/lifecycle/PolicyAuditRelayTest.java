@@ -29,7 +29,7 @@ class PolicyAuditRelayTest {
     String set = "relay-" + UUID.randomUUID().toString().substring(0, 8);
     String actor = "relay." + set;
     PolicyDraft draft = lifecycle.createDraft(actor, PolicyDocs.small(set, "8h", "").getBytes(StandardCharsets.UTF_8)).draft();
-    PolicyVersion v1 = lifecycle.publishDraft(actor, draft.id, 1).version();
+    PolicyVersion v1 = ((PolicyLifecycle.Publication.Published) lifecycle.publishDraft(actor, draft.id, 1)).version();
     PolicyDraft second = lifecycle.createDraft(actor, PolicyDocs.small(set, "4h", "").getBytes(StandardCharsets.UTF_8)).draft();
     lifecycle.publishDraft(actor, second.id, 1);
     lifecycle.rollback("other." + set, set, 1);

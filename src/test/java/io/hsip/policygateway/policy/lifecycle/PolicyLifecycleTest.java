@@ -34,7 +34,7 @@ class PolicyLifecycleTest {
 
   private PolicyVersion publishNew(String document) {
     PolicyDraft draft = lifecycle.createDraft(ALICE, bytes(document)).draft();
-    PolicyVersion version = lifecycle.publishDraft(ALICE, draft.id, draft.revision).version();
+    PolicyVersion version = ((PolicyLifecycle.Publication.Published) lifecycle.publishDraft(ALICE, draft.id, draft.revision)).version();
     assertThat(version).isNotNull();
     return version;
   }
@@ -128,7 +128,7 @@ class PolicyLifecycleTest {
     assertThat(v2.digest).isNotEqualTo(v1.digest);
 
     long before = lastEventId();
-    PolicyVersion v3 = lifecycle.rollback("bob.admin", set, 1).version();
+    PolicyVersion v3 = ((PolicyLifecycle.Publication.Published) lifecycle.rollback("bob.admin", set, 1)).version();
     assertThat(v3).isNotNull();
     assertThat(v3.version()).isEqualTo(3);
     assertThat(v3.digest).isEqualTo(v1.digest);

@@ -1,0 +1,398 @@
+package io.hsip.policygateway.policy.api;
+
+import io.hsip.policygateway.base.error.Problem;
+import io.hsip.policygateway.identity.Roles;
+import io.hsip.policygateway.policy.catalog.ApprovalView;
+import io.hsip.policygateway.policy.catalog.DraftView;
+import io.hsip.policygateway.policy.catalog.EventView;
+import io.hsip.policygateway.policy.catalog.LiveView;
+import io.hsip.policygateway.policy.catalog.PolicyCatalog;
+import io.hsip.policygateway.policy.catalog.PolicyExport;
+import io.hsip.policygateway.policy.catalog.PolicySetView;
+import io.hsip.policygateway.policy.catalog.SimulationView;
+import io.hsip.policygateway.policy.catalog.ValidationView;
+import io.hsip.policygateway.policy.catalog.VersionView;
+import io.hsip.policygateway.policy.compile.PolicyDiff;
+import io.hsip.policygateway.policy.lifecycle.PolicyLifecycle;
+import io.hsip.policygateway.policy.lifecycle.PolicyProblems;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The policy admin API: drafts, validation, publication (with four-eyes approval when configured),
+ * rollback, diff, simulation, GitOps export and import, and the admin event feed. Writes need the admin
+ * role; reads any of the three roles. Documents travel as YAML ({@code application/yaml}); everything
+ * else as JSON. Invalid documents are {@code 400} problems listing each error with its JSON pointer,
+ * line, column, code and rule id. Reads go to {@link PolicyCatalog}, changes to {@link PolicyLifecycle}.
+ */
+@Path("/api/v1/policies")
+@Tag(name = "Policies", description = "Consent policy lifecycle")
+@Produces(MediaType.APPLICATION_JSON)
+public class PolicyResource {
+
+  private final PolicyLifecycle lifecycle;
+  private final PolicyCatalog catalog;
+  private final SecurityIdentity identity;
+  private final Clock clock;
+
+  PolicyResource(PolicyLifecycle lifecycle, PolicyCatalog catalog, SecurityIdentity identity, Clock clock) {
+    this.lifecycle = lifecycle;
+    this.catalog = catalog;
+    this.identity = identity;
+    this.clock = clock;
+  }
+
+  // --- Sets, validation, live ---------------------------------------------------------------------
+
+  @GET
+  @RolesAllowed({Roles.ADMIN, Roles.VIEWER, Roles.AUDITOR})
+  @Operation(summary = "Policy sets with their latest (in force) version")
+  public List<PolicySetView> sets() {
+    return catalog.sets();
+  }
+
+  @GET
+  @Path("/live")
+  @RolesAllowed({Roles.ADMIN, Roles.VIEWER, Roles.AUDITOR})
+  @Operation(summary = "The policy version this replica enforces", description = "Null version: none loaded, every decision is a deny.")
+  public LiveView live() {
+    return catalog.live();
+  }
+
+  @POST
+  @Path("/validate")
+  @Consumes({"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"})
+  @RolesAllowed({Roles.ADMIN, Roles.VIEWER, Roles.AUDITOR})
+  @Operation(summary = "Check a policy document without saving it", description = "Schema, references, CEL and lints. 400 lists every error with line, column, JSON pointer and rule.")
+  @RequestBody(content = @Content(mediaType = "application/yaml", schema = @Schema(type = SchemaType.STRING)))
+  @APIResponse(responseCode = "200", description = "Valid; warnings listed")
+  @APIResponse(responseCode = "400", description = "Invalid", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(responseCode = "413", description = "Larger than policy.limits.max-document-bytes", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  public ValidationView validate(byte[] document) {
+    return catalog.validate(document);
+  }
+
+  // --- Drafts -------------------------------------------------------------------------------------
+
+  @GET
+  @Path("/drafts")
+  @RolesAllowed({Roles.ADMIN, Roles.VIEWER, Roles.AUDITOR})
+  @Operation(summary = "Every draft, most recently edited first (without documents)")
+  public List<DraftView> drafts() {
+    return catalog.drafts();
+  }
+
+  @POST
+  @Path("/drafts")
+  @Consumes({"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"})
+  @RolesAllowed(Roles.ADMIN)
+  @Operation(summary = "Create a draft from a YAML document", description = "The document must be valid; 400 lists every error.")
+  @APIResponse(responseCode = "201", description = "Created; ETag is the revision")
+  @APIResponse(responseCode = "400", description = "Invalid document", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  public Response createDraft(byte[] document) {
+    return draftCreated(DraftView.from(lifecycle.createDraft(actor(), document)));
+  }
+
+  @GET
+  @Path("/drafts/{id}")
+  @RolesAllowed({Roles.ADMIN, Roles.VIEWER, Roles.AUDITOR})
+  @Operation(summary = "One draft, with its document; ETag is the revision")
+  public Response draft(@PathParam("id") UUID id) {
+    DraftView draft = catalog.draft(id);
+    return Response.ok(draft).tag(etag(draft)).build();
+  }
+
+  @PUT
+  @Path("/drafts/{id}")
+  @Consumes({"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"})
+  @RolesAllowed(Roles.ADMIN)
+  @Operation(summary = "Replace a draft's document",
+      description = "If-Match is required: send the draft's ETag (its revision). 412 if the draft changed meanwhile;"
+          + " 428 without If-Match.")
+  @Parameter(name = "If-Match", in = ParameterIn.HEADER, required = true, description = "The draft's ETag, e.g. \"3\"")
+  @APIResponse(responseCode = "200", description = "Updated")
+  @APIResponse(responseCode = "412", description = "The draft changed meanwhile", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(responseCode = "428", description = "If-Match missing", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  public Response updateDraft(@PathParam("id") UUID id, @HeaderParam("If-Match") @Nullable String ifMatch, byte[] document) {
+    DraftView draft = DraftView.from(lifecycle.updateDraft(actor(), id, requiredRevision(ifMatch, "updating"), document));
+    return Response.ok(draft).tag(etag(draft)).build();
+  }
+
+  @DELETE
+  @Path("/drafts/{id}")
+  @RolesAllowed(Roles.ADMIN)
+  @Operation(
+      summary = "Delete a draft",
+      description = "If-Match is required: send the ETag of the draft you mean to delete; 412 if it changed"
+          + " meanwhile, 428 without it.")
+  @Parameter(name = "If-Match", in = ParameterIn.HEADER, required = true, description = "The draft's ETag, e.g. \"3\"")
+  @APIResponse(responseCode = "204", description = "Deleted")
+  @APIResponse(responseCode = "412", description = "The draft changed", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(responseCode = "428", description = "If-Match missing", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  public void deleteDraft(@PathParam("id") UUID id, @HeaderParam("If-Match") @Nullable String ifMatch) {
+    lifecycle.deleteDraft(actor(), id, requiredRevision(ifMatch, "deleting"));
+  }
+
+  @POST
+  @Path("/drafts/{id}/publish")
+  @RolesAllowed(Roles.ADMIN)
+  @Operation(summary = "Publish a draft as the next version",
+      description = "In four-eyes mode this creates an approval request (202) instead. The draft is consumed."
+          + " If-Match is required: send the ETag of the draft you reviewed; 412 if it changed meanwhile, 428 without it.")
+  @Parameter(name = "If-Match", in = ParameterIn.HEADER, required = true, description = "The draft's ETag, e.g. \"3\"")
+  @APIResponse(responseCode = "201", description = "Published")
+  @APIResponse(responseCode = "202", description = "Awaiting a second admin's approval")
+  @APIResponse(responseCode = "409", description = "Identical to the version in force", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(responseCode = "412", description = "The draft changed meanwhile", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(responseCode = "428", description = "If-Match missing", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  public Response publish(@PathParam("id") UUID id, @HeaderParam("If-Match") @Nullable String ifMatch) {
+    return publication(lifecycle.publishDraft(actor(), id, requiredRevision(ifMatch, "publishing")));
+  }
+
+  @POST
+  @Path("/drafts/{id}/simulate")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @RolesAllowed({Roles.ADMIN, Roles.VIEWER, Roles.AUDITOR})
+  @Operation(summary = "Decide one request with a draft, with the explanation")
+  public SimulationView simulateDraft(@PathParam("id") UUID id, @NotNull @Valid SimulationRequest request) {
+    return catalog.simulateDraft(id, request.toPolicyRequest(clock.millis()));
+  }
+
+  // --- GitOps -------------------------------------------------------------------------------------
+
+  @POST
+  @Path("/import")
+  @Consumes({"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"})
+  @RolesAllowed(Roles.ADMIN)
+  @Operation(summary = "Import a YAML document (GitOps)", description = "Saves it as a draft; with publish=true publishes it too (202 in four-eyes mode). Re-importing the version in force with publish=true changes nothing (200).")
+  @APIResponse(responseCode = "200", description = "Identical to the version in force; nothing changed")
+  @APIResponse(responseCode = "201", description = "Draft saved, or version published")
+  @APIResponse(responseCode = "202", description = "Awaiting approval")
+  public Response importDocument(@QueryParam("publish") @DefaultValue("false") boolean publish, byte[] document) {
+    return switch (lifecycle.importDocument(actor(), document, publish)) {
+      case PolicyLifecycle.Imported.Unchanged unchanged -> Response.ok(VersionView.from(unchanged)).build();
+      case PolicyLifecycle.Imported.SavedAsDraft saved -> draftCreated(DraftView.from(saved.saved()));
+      case PolicyLifecycle.Imported.Publishing publishing -> publication(publishing.publication());
+    };
+  }
+
+  @GET
+  @Path("/sets/{set}/export")
+  @Produces("application/yaml")
+  @RolesAllowed({Roles.ADMIN, Roles.VIEWER, Roles.AUDITOR})
+  @Operation(summary = "The version in force as YAML (GitOps)", description = "Headers: X-Policy-Version, X-Policy-Digest.")
+  public Response exportLatest(@PathParam("set") String set) {
+    return export(catalog.exportLatest(set));
+  }
+
+  @GET
+  @Path("/sets/{set}/versions/{version}/export")
+  @Produces("application/yaml")
+  @RolesAllowed({Roles.ADMIN, Roles.VIEWER, Roles.AUDITOR})
+  @Operation(summary = "One version as YAML, exactly as published")
+  public Response exportVersion(@PathParam("set") String set, @PathParam("version") int version) {
+    return export(catalog.export(set, version));
+  }
+
+  // --- Versions -----------------------------------------------------------------------------------
+
+  @GET
+  @Path("/sets/{set}/versions")
+  @RolesAllowed({Roles.ADMIN, Roles.VIEWER, Roles.AUDITOR})
+  @Operation(summary = "Every version of a set, newest first (without documents)")
+  public List<VersionView> versions(@PathParam("set") String set) {
+    return catalog.versions(set);
+  }
+
+  @GET
+  @Path("/sets/{set}/versions/{version}")
+  @RolesAllowed({Roles.ADMIN, Roles.VIEWER, Roles.AUDITOR})
+  @Operation(summary = "One version, with its document")
+  public VersionView version(@PathParam("set") String set, @PathParam("version") int version) {
+    return catalog.version(set, version);
+  }
+
+  @POST
+  @Path("/sets/{set}/versions/{version}/simulate")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @RolesAllowed({Roles.ADMIN, Roles.VIEWER, Roles.AUDITOR})
+  @Operation(summary = "Decide one request with any published version, with the explanation")
+  public SimulationView simulate(
+      @PathParam("set") String set, @PathParam("version") int version, @NotNull @Valid SimulationRequest request) {
+    return catalog.simulate(set, version, request.toPolicyRequest(clock.millis()));
+  }
+
+  @GET
+  @Path("/sets/{set}/diff")
+  @RolesAllowed({Roles.ADMIN, Roles.VIEWER, Roles.AUDITOR})
+  @Operation(summary = "Rule-level diff between two versions", description = "Rules are matched by id; changed rules list each changed field.")
+  public PolicyDiff diff(@PathParam("set") String set, @QueryParam("from") @NotNull @Positive Integer from,
+      @QueryParam("to") @NotNull @Positive Integer to) {
+    return catalog.diff(set, from, to);
+  }
+
+  @POST
+  @Path("/sets/{set}/rollback")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @RolesAllowed(Roles.ADMIN)
+  @Operation(summary = "Publish an earlier version again as the next version", description = "202 in four-eyes mode.")
+  @APIResponse(responseCode = "201", description = "Rolled back")
+  @APIResponse(responseCode = "202", description = "Awaiting approval")
+  @APIResponse(responseCode = "409", description = "That version's content is already in force", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  public Response rollback(@PathParam("set") String set, @NotNull @Valid RollbackRequest request) {
+    return publication(lifecycle.rollback(actor(), set, request.toVersion()));
+  }
+
+  // --- Approvals ----------------------------------------------------------------------------------
+
+  @GET
+  @Path("/approvals")
+  @RolesAllowed({Roles.ADMIN, Roles.VIEWER, Roles.AUDITOR})
+  @Operation(summary = "Approval requests with a status (default pending), oldest first")
+  public List<ApprovalView> approvals(@QueryParam("status") @DefaultValue("pending") @Pattern(regexp = "pending|approved|rejected") String status) {
+    return catalog.approvals(status);
+  }
+
+  @GET
+  @Path("/approvals/{id}")
+  @RolesAllowed({Roles.ADMIN, Roles.VIEWER, Roles.AUDITOR})
+  @Operation(summary = "One approval request")
+  public ApprovalView approval(@PathParam("id") UUID id) {
+    return catalog.approval(id);
+  }
+
+  @POST
+  @Path("/approvals/{id}/approve")
+  @RolesAllowed(Roles.ADMIN)
+  @Operation(summary = "Approve a pending publication (a different admin than the requester)")
+  @APIResponse(responseCode = "201", description = "Published")
+  @APIResponse(responseCode = "403", description = "The requester cannot approve their own publication", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(responseCode = "409", description = "Already decided, or superseded by a newer version", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  public Response approve(@PathParam("id") UUID id) {
+    return published(VersionView.summary(lifecycle.approve(actor(), id)));
+  }
+
+  @POST
+  @Path("/approvals/{id}/reject")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @RolesAllowed(Roles.ADMIN)
+  @Operation(summary = "Reject (or, as its requester, withdraw) a pending publication")
+  public ApprovalView reject(@PathParam("id") UUID id, @NotNull @Valid RejectRequest request) {
+    return ApprovalView.from(lifecycle.reject(actor(), id, request.reason()));
+  }
+
+  // --- Admin events -------------------------------------------------------------------------------
+
+  @GET
+  @Path("/events")
+  @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
+  @Operation(summary = "Admin events in order, after an id (keyset pagination)", description = "Pass the last id you saw as after; ids follow commit order.")
+  public List<EventView> events(
+      @QueryParam("after") @DefaultValue("0") @Min(0) long after,
+      @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit,
+      @QueryParam("policy_set") @Nullable @Pattern(regexp = SimulationRequest.NAME) String policySet) {
+    return catalog.events(after, limit, policySet);
+  }
+
+  // --- HTTP translation ---------------------------------------------------------------------------
+
+  private String actor() {
+    return identity.getPrincipal().getName();
+  }
+
+  private static Response publication(PolicyLifecycle.Publication publication) {
+    return switch (publication) {
+      case PolicyLifecycle.Publication.Published published -> published(VersionView.from(published));
+      case PolicyLifecycle.Publication.AwaitingApproval awaiting -> {
+        ApprovalView approval = ApprovalView.from(awaiting);
+        yield Response.accepted(approval).location(URI.create("/api/v1/policies/approvals/" + approval.id())).build();
+      }
+    };
+  }
+
+  private static Response published(VersionView version) {
+    return Response.created(URI.create("/api/v1/policies/sets/" + version.policySet() + "/versions/" + version.version()))
+        .entity(version)
+        .build();
+  }
+
+  private static Response draftCreated(DraftView draft) {
+    return Response.created(URI.create("/api/v1/policies/drafts/" + draft.id())).tag(etag(draft)).entity(draft).build();
+  }
+
+  private static Response export(PolicyExport export) {
+    return Response.ok(export.document(), "application/yaml")
+        .header("X-Policy-Version", export.version())
+        .header("X-Policy-Digest", export.digest())
+        .header("Content-Disposition", "attachment; filename=\"" + export.fileName() + "\"")
+        .build();
+  }
+
+  private static EntityTag etag(DraftView draft) {
+    return new EntityTag(Integer.toString(draft.revision()));
+  }
+
+  /**
+   * The revision a change is based on. Without it, the change would silently replace whatever another
+   * admin saved meanwhile, so it is required; {@code *} is the explicit "whatever is there now".
+   */
+  private static @Nullable Integer requiredRevision(@Nullable String ifMatch, String doing) {
+    if (ifMatch == null || ifMatch.isBlank()) {
+      throw PolicyProblems.IF_MATCH_REQUIRED.exception(doing + " a draft requires If-Match with the draft's ETag (its revision,"
+          + " e.g. \"3\"), so that a change made meanwhile is not overwritten; GET the draft to learn it");
+    }
+    if (ifMatch.strip().equals("*")) {
+      return null;
+    }
+    return revision(ifMatch);
+  }
+
+  private static Integer revision(String ifMatch) {
+    String tag = ifMatch.strip();
+    if (tag.startsWith("W/")) {
+      tag = tag.substring(2);
+    }
+    if (tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"")) {
+      tag = tag.substring(1, tag.length() - 1);
+    }
+    if (!tag.matches("-?[0-9]{1,9}")) {
+      throw new BadRequestException("If-Match must be a draft revision such as \"3\"");
+    }
+    return Integer.parseInt(tag);
+  }
+}
