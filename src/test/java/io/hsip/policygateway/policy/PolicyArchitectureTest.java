@@ -17,22 +17,16 @@ class PolicyArchitectureTest {
   static final ArchRule the_language_depends_on_nothing_else =
       noClasses().that().resideInAPackage(POLICY + "model..")
           .should().dependOnClassesThat().resideInAnyPackage(
-              POLICY + "compile..", POLICY + "internal..", POLICY + "suite..", POLICY + "lifecycle..", POLICY + "live..",
+              POLICY + "compile..", POLICY + "suite..", POLICY + "lifecycle..", POLICY + "live..",
               POLICY + "catalog..", POLICY + "api..", "io.quarkus..", "jakarta..", "com.fasterxml..", "dev.cel..");
 
   @ArchTest
   static final ArchRule the_compiler_and_suites_are_plain_java =
-      noClasses().that().resideInAnyPackage(POLICY + "model..", POLICY + "compile..", POLICY + "internal..",
-              POLICY + "suite..")
+      noClasses().that().resideInAnyPackage(POLICY + "model..", POLICY + "compile..", POLICY + "suite..")
           .should().dependOnClassesThat().resideInAnyPackage(
               "io.quarkus..", "jakarta..", "org.hibernate..", "io.smallrye..", POLICY + "lifecycle..", POLICY + "live..",
               POLICY + "catalog..", POLICY + "api..")
           .because("the CLI and the benchmark use them without starting the service");
-
-  @ArchTest
-  static final ArchRule internals_stay_inside_the_compiler =
-      noClasses().that().resideOutsideOfPackages(POLICY + "compile..", POLICY + "internal..", POLICY + "suite..")
-          .should().dependOnClassesThat().resideInAPackage(POLICY + "internal..");
 
   @ArchTest
   static final ArchRule hot_reload_does_not_use_the_lifecycle =

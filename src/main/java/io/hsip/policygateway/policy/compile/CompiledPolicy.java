@@ -1,10 +1,10 @@
 package io.hsip.policygateway.policy.compile;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hsip.policygateway.policy.internal.CelConditions;
-import io.hsip.policygateway.policy.internal.CompiledRule;
-import io.hsip.policygateway.policy.internal.RequestFacts;
-import io.hsip.policygateway.policy.internal.RuleIndex;
+import io.hsip.policygateway.policy.compile.internal.CelConditions;
+import io.hsip.policygateway.policy.compile.internal.CompiledRule;
+import io.hsip.policygateway.policy.compile.internal.RequestFacts;
+import io.hsip.policygateway.policy.compile.internal.RuleIndex;
 import io.hsip.policygateway.policy.model.PolicyDecision;
 import io.hsip.policygateway.policy.model.Effect;
 import io.hsip.policygateway.policy.model.PolicyDocument;

@@ -2,9 +2,9 @@ package io.hsip.policygateway.policy.compile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hsip.policygateway.hsip.Sha256;
-import io.hsip.policygateway.policy.internal.CelConditions;
-import io.hsip.policygateway.policy.internal.CompiledRule;
-import io.hsip.policygateway.policy.internal.YamlTree;
+import io.hsip.policygateway.policy.compile.internal.CelConditions;
+import io.hsip.policygateway.policy.compile.internal.CompiledRule;
+import io.hsip.policygateway.policy.compile.YamlTree;
 import io.hsip.policygateway.policy.model.DurationText;
 import io.hsip.policygateway.policy.model.Effect;
 import io.hsip.policygateway.policy.model.PolicyDocument;

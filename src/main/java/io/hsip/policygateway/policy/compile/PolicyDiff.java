@@ -1,7 +1,7 @@
 package io.hsip.policygateway.policy.compile;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hsip.policygateway.policy.internal.YamlTree;
+import io.hsip.policygateway.policy.compile.YamlTree;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

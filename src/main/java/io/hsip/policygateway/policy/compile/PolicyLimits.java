@@ -1,7 +1,7 @@
 package io.hsip.policygateway.policy.compile;
 
-import io.hsip.policygateway.policy.internal.CelConditions;
-import io.hsip.policygateway.policy.internal.YamlTree;
+import io.hsip.policygateway.policy.compile.internal.CelConditions;
+import io.hsip.policygateway.policy.compile.YamlTree;
 
 /**
  * Resource limits for reading and compiling one policy document. Hostile documents (huge, deeply

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hsip.policygateway.policy.internal.YamlTree;
+import io.hsip.policygateway.policy.compile.YamlTree;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,9 +3,9 @@ package io.hsip.policygateway.policy.compile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hsip.policygateway.policy.ScaledPolicy;
-import io.hsip.policygateway.policy.internal.CelConditions;
-import io.hsip.policygateway.policy.internal.CompiledRule;
-import io.hsip.policygateway.policy.internal.RequestFacts;
+import io.hsip.policygateway.policy.compile.internal.CelConditions;
+import io.hsip.policygateway.policy.compile.internal.CompiledRule;
+import io.hsip.policygateway.policy.compile.internal.RequestFacts;
 import io.hsip.policygateway.policy.model.PolicyDecision;
 import io.hsip.policygateway.policy.model.Effect;
 import io.hsip.policygateway.policy.model.PolicyRequest;

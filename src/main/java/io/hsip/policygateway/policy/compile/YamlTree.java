@@ -1,4 +1,4 @@
-package io.hsip.policygateway.policy.internal;
+package io.hsip.policygateway.policy.compile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,4 +1,4 @@
-package io.hsip.policygateway.policy.internal;
+package io.hsip.policygateway.policy.compile.internal;
 
 import io.hsip.policygateway.policy.model.Effect;
 import io.hsip.policygateway.policy.model.PolicyRequest;

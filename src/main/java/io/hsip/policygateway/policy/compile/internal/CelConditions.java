@@ -1,4 +1,4 @@
-package io.hsip.policygateway.policy.internal;
+package io.hsip.policygateway.policy.compile.internal;
 
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelIssue;
