@@ -30,6 +30,7 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -269,17 +270,17 @@ class OpenApiContractTest {
         .anyMatch(m -> m.contains("missing required properties") && m.contains("requested_ttl_ms"));
   }
 
-  private static java.util.List<String> responseMessages(String path, String body) {
+  private static List<String> responseMessages(String path, String body) {
     return messages(contract().validator().validateResponse(path, Request.Method.GET,
         SimpleResponse.Builder.ok().withContentType("application/json").withBody(body).build()));
   }
 
-  private static java.util.List<String> requestMessages(String path, String body) {
+  private static List<String> requestMessages(String path, String body) {
     return messages(contract().validator().validateRequest(SimpleRequest.Builder.post(path)
         .withHeader("Authorization", "Bearer " + TestTokens.viewer()).withContentType("application/json").withBody(body).build()));
   }
 
-  private static java.util.List<String> messages(ValidationReport report) {
+  private static List<String> messages(ValidationReport report) {
     return report.getMessages().stream().map(ValidationReport.Message::getMessage).toList();
   }
 

@@ -43,8 +43,8 @@ import org.jspecify.annotations.Nullable;
  * members are required or may be null (from the records' JSpecify {@code @Nullable}, since every package is
  * {@code @NullMarked}), and that every error of {@code /api/v1} is an {@code application/problem+json}
  * {@link Problem}. Property names and the OpenAPI version are configuration ({@code application.properties}).
+ * It runs at startup rather than at build time because it reads the records by reflection.
  */
-// At startup, not at build: the records are read by reflection (see records()).
 @OpenApiFilter(stages = OpenApiFilter.RunStage.RUNTIME_STARTUP)
 public final class ApiContractFilter implements OASFilter {
 
