@@ -3,29 +3,17 @@ package io.hsip.policygateway;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.atlassian.oai.validator.OpenApiInteractionValidator;
-import com.atlassian.oai.validator.interaction.ApiOperationResolver;
-import com.atlassian.oai.validator.model.ApiOperationMatch;
 import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.ValidationReport;
-import com.atlassian.oai.validator.restassured.RestAssuredRequest;
-import com.atlassian.oai.validator.restassured.RestAssuredResponse;
 import io.hsip.policygateway.audit.AuditEntry;
 import io.hsip.policygateway.audit.AuditIntegration;
 import io.hsip.policygateway.audit.AuditLog;
 import io.hsip.policygateway.identity.TestTokens;
 import io.hsip.policygateway.policy.PolicyDocs;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.filter.Filter;
-import io.restassured.filter.FilterContext;
-import io.restassured.response.Response;
-import io.restassured.specification.FilterableRequestSpecification;
-import io.restassured.specification.FilterableResponseSpecification;
 import io.restassured.specification.RequestSpecification;
-import io.swagger.v3.oas.models.OpenAPI;
-import io.swagger.v3.parser.OpenAPIV3Parser;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -34,7 +22,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -60,58 +47,12 @@ class OpenApiContractTest {
        "purpose": "chat", "requested_ttl_ms": 3600000, "at": "2026-03-04T10:00:00+01:00"}"""
       .formatted(PolicyDocs.ALICE, PolicyDocs.BOB);
 
-  /** Operations ("GET /api/v1/...", as templated in the document) that a checked call reached. */
-  private static final Set<String> EXERCISED = ConcurrentHashMap.newKeySet();
-  private static Contract contract;
-
   @Inject AuditLog log;
   @Inject AuditIntegration integration;
 
-  /** The served document, parsed once; the validator and the operation resolver both read it. */
-  private record Contract(OpenAPI document, OpenApiInteractionValidator validator, ApiOperationResolver operations) {}
-
-  private static synchronized Contract contract() {
-    if (contract == null) {
-      String json = given().get("/q/openapi?format=json").then().statusCode(200).extract().asString();
-      OpenAPI document = new OpenAPIV3Parser().readContents(json).getOpenAPI();
-      contract = new Contract(document, OpenApiInteractionValidator.createForInlineApiSpecification(json).build(),
-          new ApiOperationResolver(document, null, false));
-    }
-    return contract;
-  }
-
-  /** Validates the request and the response of every call against the contract, and notes the operation. */
-  private static final class Checked implements Filter {
-    private final boolean checkRequest;
-
-    Checked(boolean checkRequest) {
-      this.checkRequest = checkRequest;
-    }
-
-    @Override
-    public Response filter(FilterableRequestSpecification request, FilterableResponseSpecification responseSpec,
-        FilterContext ctx) {
-      Response response = ctx.next(request, responseSpec);
-      Request wireRequest = RestAssuredRequest.of(request);
-      ValidationReport report = checkRequest
-          ? contract().validator().validate(wireRequest, RestAssuredResponse.of(response))
-          : contract().validator().validateResponse(wireRequest.getPath(), wireRequest.getMethod(),
-              RestAssuredResponse.of(response));
-      assertThat(report.getMessages())
-          .as("%s %s answered %d:%n%s", wireRequest.getMethod(), wireRequest.getPath(), response.statusCode(),
-              response.asString())
-          .isEmpty();
-      ApiOperationMatch match = contract().operations().findApiOperation(wireRequest.getPath(), wireRequest.getMethod());
-      if (match.isPathFound() && match.isOperationAllowed()) {
-        EXERCISED.add(wireRequest.getMethod() + " " + match.getApiOperation().getApiPath().original());
-      }
-      return response;
-    }
-  }
-
   private static RequestSpecification as(String token) {
     // As a header, not auth().oauth2(): the validator reads the headers of the request specification.
-    return given().filter(new Checked(true)).header("Authorization", "Bearer " + token);
+    return OpenApiContract.checked(token);
   }
 
   private static RequestSpecification admin() {
@@ -124,12 +65,12 @@ class OpenApiContractTest {
 
   /** A call that breaks the contract on purpose (no token): only its response is checked. */
   private static RequestSpecification anonymous() {
-    return given().filter(new Checked(false));
+    return given().filter(OpenApiContract.responseOnly());
   }
 
   /** An admin's call that breaks the contract on purpose (a required header left out): only its response is checked. */
   private static RequestSpecification adminBreakingTheRequest() {
-    return given().filter(new Checked(false)).header("Authorization", "Bearer " + TestTokens.admin());
+    return given().filter(OpenApiContract.responseOnly()).header("Authorization", "Bearer " + TestTokens.admin());
   }
 
   // --- identity ---------------------------------------------------------------------------------------
@@ -137,7 +78,7 @@ class OpenApiContractTest {
   @Test
   @Order(1)
   void identity() {
-    given().filter(new Checked(true)).get("/api/v1/identity").then().statusCode(200);
+    given().filter(OpenApiContract.requestAndResponse()).get("/api/v1/identity").then().statusCode(200);
   }
 
   // --- audit ------------------------------------------------------------------------------------------
@@ -237,13 +178,13 @@ class OpenApiContractTest {
   @Order(Integer.MAX_VALUE)
   void everyOperationOfTheDocumentWasExercised() {
     Set<String> documented = new TreeSet<>();
-    contract().document().getPaths().forEach((path, item) -> {
+    OpenApiContract.document().getPaths().forEach((path, item) -> {
       if (path.startsWith("/api/")) {
         item.readOperationsMap().keySet().forEach(method -> documented.add(method + " " + path));
       }
     });
     assertThat(documented).hasSizeGreaterThan(30);
-    assertThat(EXERCISED).as("operations with a contract check").containsAll(documented);
+    assertThat(OpenApiContract.exercised()).as("operations with a contract check").containsAll(documented);
   }
 
   @Test
@@ -271,12 +212,12 @@ class OpenApiContractTest {
   }
 
   private static List<String> responseMessages(String path, String body) {
-    return messages(contract().validator().validateResponse(path, Request.Method.GET,
+    return messages(OpenApiContract.validator().validateResponse(path, Request.Method.GET,
         SimpleResponse.Builder.ok().withContentType("application/json").withBody(body).build()));
   }
 
   private static List<String> requestMessages(String path, String body) {
-    return messages(contract().validator().validateRequest(SimpleRequest.Builder.post(path)
+    return messages(OpenApiContract.validator().validateRequest(SimpleRequest.Builder.post(path)
         .withHeader("Authorization", "Bearer " + TestTokens.viewer()).withContentType("application/json").withBody(body).build()));
   }
 
