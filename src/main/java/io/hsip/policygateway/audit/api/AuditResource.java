@@ -29,6 +29,8 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -77,6 +79,8 @@ public class AuditResource {
   @RunOnVirtualThread
   @Operation(summary = "One entry with its inclusion proof",
       description = "Proved against the checkpoint of tree_size, or the latest checkpoint.")
+  @APIResponse(responseCode = "200", description = "The entry and its proof",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EntryProofView.class)))
   @APIResponse(responseCode = "409", description = "the entry is not yet in that checkpoint")
   public EntryProofView entry(@PathParam("seq") long seq, @QueryParam("tree_size") @Nullable Long treeSize) {
     return reader.entryWithProof(seq, treeSize);

@@ -3,6 +3,7 @@ package io.hsip.policygateway.base.error;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.net.URI;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param violations field-level problems of a rejected request, if any
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Schema(name = "Problem", description = "RFC 9457 problem details: the body of every error response")
 public record Problem(
     URI type,
     String title,

@@ -122,7 +122,7 @@ public class PolicyResource {
   @Consumes({"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"})
   @RolesAllowed(Roles.ADMIN)
   @Operation(summary = "Create a draft from a YAML document", description = "The document must be valid; 400 lists every error.")
-  @APIResponse(responseCode = "201", description = "Created; ETag is the revision")
+  @APIResponse(responseCode = "201", description = "Created; ETag is the revision", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DraftView.class)))
   @APIResponse(responseCode = "400", description = "Invalid document", content = @Content(mediaType = Problem.MEDIA_TYPE))
   public Response createDraft(byte[] document) {
     return draftCreated(DraftView.from(lifecycle.createDraft(actor(), document)));
@@ -132,6 +132,7 @@ public class PolicyResource {
   @Path("/drafts/{id}")
   @RolesAllowed({Roles.ADMIN, Roles.VIEWER, Roles.AUDITOR})
   @Operation(summary = "One draft, with its document; ETag is the revision")
+  @APIResponse(responseCode = "200", description = "The draft", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DraftView.class)))
   public Response draft(@PathParam("id") UUID id) {
     DraftView draft = catalog.draft(id);
     return Response.ok(draft).tag(etag(draft)).build();
@@ -145,7 +146,7 @@ public class PolicyResource {
       description = "If-Match is required: send the draft's ETag (its revision). 412 if the draft changed meanwhile;"
           + " 428 without If-Match.")
   @Parameter(name = "If-Match", in = ParameterIn.HEADER, required = true, description = "The draft's ETag, e.g. \"3\"")
-  @APIResponse(responseCode = "200", description = "Updated")
+  @APIResponse(responseCode = "200", description = "Updated", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DraftView.class)))
   @APIResponse(responseCode = "412", description = "The draft changed meanwhile", content = @Content(mediaType = Problem.MEDIA_TYPE))
   @APIResponse(responseCode = "428", description = "If-Match missing", content = @Content(mediaType = Problem.MEDIA_TYPE))
   public Response updateDraft(@PathParam("id") UUID id, @HeaderParam("If-Match") @Nullable String ifMatch, byte[] document) {
@@ -175,8 +176,8 @@ public class PolicyResource {
       description = "In four-eyes mode this creates an approval request (202) instead. The draft is consumed."
           + " If-Match is required: send the ETag of the draft you reviewed; 412 if it changed meanwhile, 428 without it.")
   @Parameter(name = "If-Match", in = ParameterIn.HEADER, required = true, description = "The draft's ETag, e.g. \"3\"")
-  @APIResponse(responseCode = "201", description = "Published")
-  @APIResponse(responseCode = "202", description = "Awaiting a second admin's approval")
+  @APIResponse(responseCode = "201", description = "Published", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VersionView.class)))
+  @APIResponse(responseCode = "202", description = "Awaiting a second admin's approval", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApprovalView.class)))
   @APIResponse(responseCode = "409", description = "Identical to the version in force", content = @Content(mediaType = Problem.MEDIA_TYPE))
   @APIResponse(responseCode = "412", description = "The draft changed meanwhile", content = @Content(mediaType = Problem.MEDIA_TYPE))
   @APIResponse(responseCode = "428", description = "If-Match missing", content = @Content(mediaType = Problem.MEDIA_TYPE))
@@ -200,9 +201,10 @@ public class PolicyResource {
   @Consumes({"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"})
   @RolesAllowed(Roles.ADMIN)
   @Operation(summary = "Import a YAML document (GitOps)", description = "Saves it as a draft; with publish=true publishes it too (202 in four-eyes mode). Re-importing the version in force with publish=true changes nothing (200).")
-  @APIResponse(responseCode = "200", description = "Identical to the version in force; nothing changed")
-  @APIResponse(responseCode = "201", description = "Draft saved, or version published")
-  @APIResponse(responseCode = "202", description = "Awaiting approval")
+  @APIResponse(responseCode = "200", description = "Identical to the version in force; nothing changed", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VersionView.class)))
+  @APIResponse(responseCode = "201", description = "Draft saved, or version published",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(oneOf = {DraftView.class, VersionView.class})))
+  @APIResponse(responseCode = "202", description = "Awaiting approval", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApprovalView.class)))
   public Response importDocument(@QueryParam("publish") @DefaultValue("false") boolean publish, byte[] document) {
     return switch (lifecycle.importDocument(actor(), document, publish)) {
       case PolicyLifecycle.Imported.Unchanged unchanged -> Response.ok(VersionView.from(unchanged)).build();
@@ -271,8 +273,8 @@ public class PolicyResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @RolesAllowed(Roles.ADMIN)
   @Operation(summary = "Publish an earlier version again as the next version", description = "202 in four-eyes mode.")
-  @APIResponse(responseCode = "201", description = "Rolled back")
-  @APIResponse(responseCode = "202", description = "Awaiting approval")
+  @APIResponse(responseCode = "201", description = "Rolled back", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VersionView.class)))
+  @APIResponse(responseCode = "202", description = "Awaiting approval", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApprovalView.class)))
   @APIResponse(responseCode = "409", description = "That version's content is already in force", content = @Content(mediaType = Problem.MEDIA_TYPE))
   public Response rollback(@PathParam("set") String set, @NotNull @Valid RollbackRequest request) {
     return publication(lifecycle.rollback(actor(), set, request.toVersion()));
@@ -300,7 +302,7 @@ public class PolicyResource {
   @Path("/approvals/{id}/approve")
   @RolesAllowed(Roles.ADMIN)
   @Operation(summary = "Approve a pending publication (a different admin than the requester)")
-  @APIResponse(responseCode = "201", description = "Published")
+  @APIResponse(responseCode = "201", description = "Published", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VersionView.class)))
   @APIResponse(responseCode = "403", description = "The requester cannot approve their own publication", content = @Content(mediaType = Problem.MEDIA_TYPE))
   @APIResponse(responseCode = "409", description = "Already decided, or superseded by a newer version", content = @Content(mediaType = Problem.MEDIA_TYPE))
   public Response approve(@PathParam("id") UUID id) {
