@@ -23,26 +23,33 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The OpenAPI document the running service serves, as a RestAssured filter: every call made through it has
- * its request and response validated against the document, and the operation it reached is noted.
+ * The OpenAPI document the running service serves, as a RestAssured filter: every call made through
+ * it has its request and response validated against the document, and the operation it reached is
+ * noted.
  */
 final class OpenApiContract {
 
   /** Operations ("GET /api/v1/...", as templated in the document) that a checked call reached. */
   private static final Set<String> EXERCISED = ConcurrentHashMap.newKeySet();
+
   private static @Nullable Loaded loaded;
 
   private OpenApiContract() {}
 
   /** The served document, parsed once; the validator and the operation resolver both read it. */
-  private record Loaded(OpenAPI document, OpenApiInteractionValidator validator, ApiOperationResolver operations) {}
+  private record Loaded(
+      OpenAPI document, OpenApiInteractionValidator validator, ApiOperationResolver operations) {}
 
   private static synchronized Loaded loaded() {
     if (loaded == null) {
-      String json = given().get("/q/openapi?format=json").then().statusCode(200).extract().asString();
+      String json =
+          given().get("/q/openapi?format=json").then().statusCode(200).extract().asString();
       OpenAPI document = new OpenAPIV3Parser().readContents(json).getOpenAPI();
-      loaded = new Loaded(document, OpenApiInteractionValidator.createForInlineApiSpecification(json).build(),
-          new ApiOperationResolver(document, null, false));
+      loaded =
+          new Loaded(
+              document,
+              OpenApiInteractionValidator.createForInlineApiSpecification(json).build(),
+              new ApiOperationResolver(document, null, false));
     }
     return loaded;
   }
@@ -61,7 +68,8 @@ final class OpenApiContract {
 
   /** A call with {@code token} whose request and response are checked. */
   static RequestSpecification checked(String token) {
-    // As a header, not auth().oauth2(): the validator reads the headers of the request specification.
+    // As a header, not auth().oauth2(): the validator reads the headers of the request
+    // specification.
     return given().filter(requestAndResponse()).header("Authorization", "Bearer " + token);
   }
 
@@ -83,20 +91,33 @@ final class OpenApiContract {
     }
 
     @Override
-    public Response filter(FilterableRequestSpecification request, FilterableResponseSpecification responseSpec,
+    public Response filter(
+        FilterableRequestSpecification request,
+        FilterableResponseSpecification responseSpec,
         FilterContext ctx) {
       Response response = ctx.next(request, responseSpec);
       Request wireRequest = RestAssuredRequest.of(request);
-      ValidationReport report = checkRequest
-          ? validator().validate(wireRequest, RestAssuredResponse.of(response))
-          : validator().validateResponse(wireRequest.getPath(), wireRequest.getMethod(), RestAssuredResponse.of(response));
+      ValidationReport report =
+          checkRequest
+              ? validator().validate(wireRequest, RestAssuredResponse.of(response))
+              : validator()
+                  .validateResponse(
+                      wireRequest.getPath(),
+                      wireRequest.getMethod(),
+                      RestAssuredResponse.of(response));
       assertThat(report.getMessages())
-          .as("%s %s answered %d:%n%s", wireRequest.getMethod(), wireRequest.getPath(), response.statusCode(),
+          .as(
+              "%s %s answered %d:%n%s",
+              wireRequest.getMethod(),
+              wireRequest.getPath(),
+              response.statusCode(),
               response.asString())
           .isEmpty();
-      ApiOperationMatch match = loaded().operations().findApiOperation(wireRequest.getPath(), wireRequest.getMethod());
+      ApiOperationMatch match =
+          loaded().operations().findApiOperation(wireRequest.getPath(), wireRequest.getMethod());
       if (match.isPathFound() && match.isOperationAllowed()) {
-        EXERCISED.add(wireRequest.getMethod() + " " + match.getApiOperation().getApiPath().original());
+        EXERCISED.add(
+            wireRequest.getMethod() + " " + match.getApiOperation().getApiPath().original());
       }
       return response;
     }

@@ -12,8 +12,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The approval bodies only four-eyes mode produces (202 on publish, import and rollback; approve and reject)
- * match the published contract. {@link OpenApiContractTest} reaches the same operations without four-eyes.
+ * The approval bodies only four-eyes mode produces (202 on publish, import and rollback; approve
+ * and reject) match the published contract. {@link OpenApiContractTest} reaches the same operations
+ * without four-eyes.
  */
 @QuarkusTest
 @TestProfile(OpenApiContractFourEyesTest.FourEyes.class)
@@ -41,28 +42,63 @@ class OpenApiContractFourEyesTest {
   @Test
   void approvalsMatchTheContract() {
     String set = PolicyDocs.uniqueSet();
-    String draft = alice().contentType(YAML).body(yaml(PolicyDocs.small(set, "8h", ""))).post(POLICIES + "/drafts")
-        .then().statusCode(201).extract().path("id");
-    String first = alice().header("If-Match", "\"1\"").post(POLICIES + "/drafts/" + draft + "/publish")
-        .then().statusCode(202).extract().path("id");
+    String draft =
+        alice()
+            .contentType(YAML)
+            .body(yaml(PolicyDocs.small(set, "8h", "")))
+            .post(POLICIES + "/drafts")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
+    String first =
+        alice()
+            .header("If-Match", "\"1\"")
+            .post(POLICIES + "/drafts/" + draft + "/publish")
+            .then()
+            .statusCode(202)
+            .extract()
+            .path("id");
     alice().get(POLICIES + "/approvals").then().statusCode(200);
     alice().get(POLICIES + "/approvals/" + first).then().statusCode(200);
     alice().post(POLICIES + "/approvals/" + first + "/approve").then().statusCode(403);
     bob().post(POLICIES + "/approvals/" + first + "/approve").then().statusCode(201);
 
-    String second = alice().contentType(YAML).body(yaml(PolicyDocs.small(set, "2h", "")))
-        .post(POLICIES + "/import?publish=true").then().statusCode(202).extract().path("id");
+    String second =
+        alice()
+            .contentType(YAML)
+            .body(yaml(PolicyDocs.small(set, "2h", "")))
+            .post(POLICIES + "/import?publish=true")
+            .then()
+            .statusCode(202)
+            .extract()
+            .path("id");
     bob().post(POLICIES + "/approvals/" + second + "/approve").then().statusCode(201);
     bob().post(POLICIES + "/approvals/" + second + "/approve").then().statusCode(409);
 
-    String rejected = alice().contentType(YAML).body(yaml(PolicyDocs.small(set, "1h", "")))
-        .post(POLICIES + "/import?publish=true").then().statusCode(202).extract().path("id");
-    bob().contentType("application/json").body("{\"reason\": \"too short\"}")
-        .post(POLICIES + "/approvals/" + rejected + "/reject").then().statusCode(200);
+    String rejected =
+        alice()
+            .contentType(YAML)
+            .body(yaml(PolicyDocs.small(set, "1h", "")))
+            .post(POLICIES + "/import?publish=true")
+            .then()
+            .statusCode(202)
+            .extract()
+            .path("id");
+    bob()
+        .contentType("application/json")
+        .body("{\"reason\": \"too short\"}")
+        .post(POLICIES + "/approvals/" + rejected + "/reject")
+        .then()
+        .statusCode(200);
     bob().get(POLICIES + "/approvals?status=rejected").then().statusCode(200);
 
-    alice().contentType("application/json").body("{\"to_version\": 1}").post(POLICIES + "/sets/" + set + "/rollback")
-        .then().statusCode(202);
+    alice()
+        .contentType("application/json")
+        .body("{\"to_version\": 1}")
+        .post(POLICIES + "/sets/" + set + "/rollback")
+        .then()
+        .statusCode(202);
   }
 
   private static byte[] yaml(String text) {

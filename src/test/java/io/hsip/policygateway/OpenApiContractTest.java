@@ -28,11 +28,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The published contract ({@code /q/openapi}) matches the wire: every endpoint of {@code /api/v1} is called
- * for real, and each request and response (problem documents included) is validated against the document the
- * service serves. The last test proves that no operation of the document went unchecked, so a new endpoint
- * needs a contract check here; the mismatch tests prove the validator notices a field the document does not
- * name.
+ * The published contract ({@code /q/openapi}) matches the wire: every endpoint of {@code /api/v1}
+ * is called for real, and each request and response (problem documents included) is validated
+ * against the document the service serves. The last test proves that no operation of the document
+ * went unchecked, so a new endpoint needs a contract check here; the mismatch tests prove the
+ * validator notices a field the document does not name.
  */
 @QuarkusTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -41,17 +41,19 @@ class OpenApiContractTest {
   private static final String AUDIT = "/api/v1/audit";
   private static final String POLICIES = "/api/v1/policies";
   private static final String YAML = "application/yaml";
-  private static final String SIMULATION = """
+  private static final String SIMULATION =
+      """
       {"requester": {"peer_id": "%s", "kind": "member", "groups": ["finance"], "reputation": 80},
        "target": {"member": "%s", "service": "chat"},
        "purpose": "chat", "requested_ttl_ms": 3600000, "at": "2026-03-04T10:00:00+01:00"}"""
-      .formatted(PolicyDocs.ALICE, PolicyDocs.BOB);
+          .formatted(PolicyDocs.ALICE, PolicyDocs.BOB);
 
   @Inject AuditLog log;
   @Inject AuditIntegration integration;
 
   private static RequestSpecification as(String token) {
-    // As a header, not auth().oauth2(): the validator reads the headers of the request specification.
+    // As a header, not auth().oauth2(): the validator reads the headers of the request
+    // specification.
     return OpenApiContract.checked(token);
   }
 
@@ -68,20 +70,31 @@ class OpenApiContractTest {
     return given().filter(OpenApiContract.responseOnly());
   }
 
-  /** An admin's call that breaks the contract on purpose (a required header left out): only its response is checked. */
+  /**
+   * An admin's call that breaks the contract on purpose (a required header left out): only its
+   * response is checked.
+   */
   private static RequestSpecification adminBreakingTheRequest() {
-    return given().filter(OpenApiContract.responseOnly()).header("Authorization", "Bearer " + TestTokens.admin());
+    return given()
+        .filter(OpenApiContract.responseOnly())
+        .header("Authorization", "Bearer " + TestTokens.admin());
   }
 
-  // --- identity ---------------------------------------------------------------------------------------
+  // --- identity
+  // ---------------------------------------------------------------------------------------
 
   @Test
   @Order(1)
   void identity() {
-    given().filter(OpenApiContract.requestAndResponse()).get("/api/v1/identity").then().statusCode(200);
+    given()
+        .filter(OpenApiContract.requestAndResponse())
+        .get("/api/v1/identity")
+        .then()
+        .statusCode(200);
   }
 
-  // --- audit ------------------------------------------------------------------------------------------
+  // --- audit
+  // ------------------------------------------------------------------------------------------
 
   @Test
   @Order(2)
@@ -89,7 +102,11 @@ class OpenApiContractTest {
     Instant from = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(1);
     String subject = "AC3C3OQDGHS4Z6ZGMG4UWWSML3";
     log.append(AuditEntry.decision(subject, "allow").build());
-    long seq = log.append(AuditEntry.adminChange("contract-" + UUID.randomUUID(), "policy.publish").outcome("ok").build());
+    long seq =
+        log.append(
+            AuditEntry.adminChange("contract-" + UUID.randomUUID(), "policy.publish")
+                .outcome("ok")
+                .build());
     long size = integration.integrateNow().orElseThrow().treeSize();
     Instant to = Instant.now().truncatedTo(ChronoUnit.MILLIS).plusSeconds(1);
 
@@ -112,7 +129,8 @@ class OpenApiContractTest {
     anonymous().get(AUDIT + "/entries").then().statusCode(401);
   }
 
-  // --- policies ---------------------------------------------------------------------------------------
+  // --- policies
+  // ---------------------------------------------------------------------------------------
 
   @Test
   @Order(3)
@@ -120,43 +138,107 @@ class OpenApiContractTest {
     String set = PolicyDocs.uniqueSet();
     admin().get(POLICIES).then().statusCode(200);
     admin().get(POLICIES + "/live").then().statusCode(200);
-    admin().contentType(YAML).body(yaml(PolicyDocs.small(set, "8h", ""))).post(POLICIES + "/validate")
-        .then().statusCode(200);
-    admin().contentType(YAML).body(yaml(PolicyDocs.small(set, "8 hours", ""))).post(POLICIES + "/validate")
-        .then().statusCode(400);
+    admin()
+        .contentType(YAML)
+        .body(yaml(PolicyDocs.small(set, "8h", "")))
+        .post(POLICIES + "/validate")
+        .then()
+        .statusCode(200);
+    admin()
+        .contentType(YAML)
+        .body(yaml(PolicyDocs.small(set, "8 hours", "")))
+        .post(POLICIES + "/validate")
+        .then()
+        .statusCode(400);
 
-    String id = admin().contentType(YAML).body(yaml(PolicyDocs.small(set, "8h", ""))).post(POLICIES + "/drafts")
-        .then().statusCode(201).extract().path("id");
+    String id =
+        admin()
+            .contentType(YAML)
+            .body(yaml(PolicyDocs.small(set, "8h", "")))
+            .post(POLICIES + "/drafts")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
     admin().get(POLICIES + "/drafts").then().statusCode(200);
     admin().get(POLICIES + "/drafts/" + id).then().statusCode(200);
-    admin().header("If-Match", "\"1\"").contentType(YAML).body(yaml(PolicyDocs.small(set, "4h", "")))
-        .put(POLICIES + "/drafts/" + id).then().statusCode(200);
-    admin().contentType("application/json").body(SIMULATION).post(POLICIES + "/drafts/" + id + "/simulate")
-        .then().statusCode(200);
-    admin().header("If-Match", "\"1\"").post(POLICIES + "/drafts/" + id + "/publish").then().statusCode(412);
+    admin()
+        .header("If-Match", "\"1\"")
+        .contentType(YAML)
+        .body(yaml(PolicyDocs.small(set, "4h", "")))
+        .put(POLICIES + "/drafts/" + id)
+        .then()
+        .statusCode(200);
+    admin()
+        .contentType("application/json")
+        .body(SIMULATION)
+        .post(POLICIES + "/drafts/" + id + "/simulate")
+        .then()
+        .statusCode(200);
+    admin()
+        .header("If-Match", "\"1\"")
+        .post(POLICIES + "/drafts/" + id + "/publish")
+        .then()
+        .statusCode(412);
     adminBreakingTheRequest().post(POLICIES + "/drafts/" + id + "/publish").then().statusCode(428);
-    admin().header("If-Match", "\"2\"").post(POLICIES + "/drafts/" + id + "/publish").then().statusCode(201);
+    admin()
+        .header("If-Match", "\"2\"")
+        .post(POLICIES + "/drafts/" + id + "/publish")
+        .then()
+        .statusCode(201);
 
-    String doomed = admin().contentType(YAML).body(yaml(PolicyDocs.small(set, "1h", "")))
-        .post(POLICIES + "/import").then().statusCode(201).extract().path("id");
-    admin().header("If-Match", "\"1\"").delete(POLICIES + "/drafts/" + doomed).then().statusCode(204);
+    String doomed =
+        admin()
+            .contentType(YAML)
+            .body(yaml(PolicyDocs.small(set, "1h", "")))
+            .post(POLICIES + "/import")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
+    admin()
+        .header("If-Match", "\"1\"")
+        .delete(POLICIES + "/drafts/" + doomed)
+        .then()
+        .statusCode(204);
     admin().get(POLICIES + "/drafts/" + doomed).then().statusCode(404);
-    admin().contentType(YAML).body(yaml(PolicyDocs.small(set, "2h", ""))).post(POLICIES + "/import?publish=true")
-        .then().statusCode(201);
-    admin().contentType(YAML).body(yaml(PolicyDocs.small(set, "2h", ""))).post(POLICIES + "/import?publish=true")
-        .then().statusCode(200);
+    admin()
+        .contentType(YAML)
+        .body(yaml(PolicyDocs.small(set, "2h", "")))
+        .post(POLICIES + "/import?publish=true")
+        .then()
+        .statusCode(201);
+    admin()
+        .contentType(YAML)
+        .body(yaml(PolicyDocs.small(set, "2h", "")))
+        .post(POLICIES + "/import?publish=true")
+        .then()
+        .statusCode(200);
 
     String versions = POLICIES + "/sets/" + set + "/versions";
     admin().get(POLICIES + "/sets/" + set + "/export").then().statusCode(200);
     admin().get(versions).then().statusCode(200);
     admin().get(versions + "/1").then().statusCode(200);
     admin().get(versions + "/1/export").then().statusCode(200);
-    admin().contentType("application/json").body(SIMULATION).post(versions + "/1/simulate").then().statusCode(200);
+    admin()
+        .contentType("application/json")
+        .body(SIMULATION)
+        .post(versions + "/1/simulate")
+        .then()
+        .statusCode(200);
     admin().get(POLICIES + "/sets/" + set + "/diff?from=1&to=2").then().statusCode(200);
-    admin().contentType("application/json").body("{\"to_version\": 1}").post(POLICIES + "/sets/" + set + "/rollback")
-        .then().statusCode(201);
-    admin().contentType("application/json").body("{\"to_version\": 3}").post(POLICIES + "/sets/" + set + "/rollback")
-        .then().statusCode(409);
+    admin()
+        .contentType("application/json")
+        .body("{\"to_version\": 1}")
+        .post(POLICIES + "/sets/" + set + "/rollback")
+        .then()
+        .statusCode(201);
+    admin()
+        .contentType("application/json")
+        .body("{\"to_version\": 3}")
+        .post(POLICIES + "/sets/" + set + "/rollback")
+        .then()
+        .statusCode(409);
     admin().get(versions + "/99").then().statusCode(404);
 
     // Four-eyes is off in this profile: the approval endpoints answer with their problems.
@@ -164,27 +246,44 @@ class OpenApiContractTest {
     admin().get(POLICIES + "/approvals?status=approved").then().statusCode(200);
     admin().get(approval).then().statusCode(404);
     admin().post(approval + "/approve").then().statusCode(404);
-    admin().contentType("application/json").body("{\"reason\": \"not now\"}").post(approval + "/reject")
-        .then().statusCode(404);
+    admin()
+        .contentType("application/json")
+        .body("{\"reason\": \"not now\"}")
+        .post(approval + "/reject")
+        .then()
+        .statusCode(404);
 
     admin().get(POLICIES + "/events?limit=5&policy_set=" + set).then().statusCode(200);
-    as(TestTokens.viewer()).contentType(YAML).body(yaml("x: 1")).post(POLICIES + "/drafts").then().statusCode(403);
+    as(TestTokens.viewer())
+        .contentType(YAML)
+        .body(yaml("x: 1"))
+        .post(POLICIES + "/drafts")
+        .then()
+        .statusCode(403);
     anonymous().get(POLICIES).then().statusCode(401);
   }
 
-  // --- the contract test itself -------------------------------------------------------------------------
+  // --- the contract test itself
+  // -------------------------------------------------------------------------
 
   @Test
   @Order(Integer.MAX_VALUE)
   void everyOperationOfTheDocumentWasExercised() {
     Set<String> documented = new TreeSet<>();
-    OpenApiContract.document().getPaths().forEach((path, item) -> {
-      if (path.startsWith("/api/")) {
-        item.readOperationsMap().keySet().forEach(method -> documented.add(method + " " + path));
-      }
-    });
+    OpenApiContract.document()
+        .getPaths()
+        .forEach(
+            (path, item) -> {
+              if (path.startsWith("/api/")) {
+                item.readOperationsMap()
+                    .keySet()
+                    .forEach(method -> documented.add(method + " " + path));
+              }
+            });
     assertThat(documented).hasSizeGreaterThan(30);
-    assertThat(OpenApiContract.exercised()).as("operations with a contract check").containsAll(documented);
+    assertThat(OpenApiContract.exercised())
+        .as("operations with a contract check")
+        .containsAll(documented);
   }
 
   @Test
@@ -203,7 +302,10 @@ class OpenApiContractTest {
     String path = POLICIES + "/sets/acme/versions/1/simulate";
     assertThat(requestMessages(path, SIMULATION)).isEmpty();
 
-    String camelCase = SIMULATION.replace("\"peer_id\"", "\"peerId\"").replace("\"requested_ttl_ms\"", "\"requestedTtlMs\"");
+    String camelCase =
+        SIMULATION
+            .replace("\"peer_id\"", "\"peerId\"")
+            .replace("\"requested_ttl_ms\"", "\"requestedTtlMs\"");
     assertThat(requestMessages(path, camelCase))
         .anyMatch(m -> m.contains("peerId") && m.contains("not allowed"))
         .anyMatch(m -> m.contains("requestedTtlMs") && m.contains("not allowed"))
@@ -212,13 +314,26 @@ class OpenApiContractTest {
   }
 
   private static List<String> responseMessages(String path, String body) {
-    return messages(OpenApiContract.validator().validateResponse(path, Request.Method.GET,
-        SimpleResponse.Builder.ok().withContentType("application/json").withBody(body).build()));
+    return messages(
+        OpenApiContract.validator()
+            .validateResponse(
+                path,
+                Request.Method.GET,
+                SimpleResponse.Builder.ok()
+                    .withContentType("application/json")
+                    .withBody(body)
+                    .build()));
   }
 
   private static List<String> requestMessages(String path, String body) {
-    return messages(OpenApiContract.validator().validateRequest(SimpleRequest.Builder.post(path)
-        .withHeader("Authorization", "Bearer " + TestTokens.viewer()).withContentType("application/json").withBody(body).build()));
+    return messages(
+        OpenApiContract.validator()
+            .validateRequest(
+                SimpleRequest.Builder.post(path)
+                    .withHeader("Authorization", "Bearer " + TestTokens.viewer())
+                    .withContentType("application/json")
+                    .withBody(body)
+                    .build()));
   }
 
   private static List<String> messages(ValidationReport report) {

@@ -38,7 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
 @State(Scope.Thread)
 public class HsipBenchmark {
 
@@ -59,17 +61,27 @@ public class HsipBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws HandshakeException {
     SecureRandom random = new SecureRandom();
-    SigningKey requester = SigningKey.fromSeed(HexFormat.of().parseHex(
-        "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"));
+    SigningKey requester =
+        SigningKey.fromSeed(
+            HexFormat.of()
+                .parseHex("0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"));
     requesterKey = requester.publicKey();
     responderKey = SigningKey.generate(random);
     byte[] nonce = new byte[12];
     random.nextBytes(nonce);
-    request = ConsentRequest.sign(requester, "ab".repeat(32), "indexing", 1_731_880_060_000L, 1_731_880_000_000L, nonce);
+    request =
+        ConsentRequest.sign(
+            requester, "ab".repeat(32), "indexing", 1_731_880_060_000L, 1_731_880_000_000L, nonce);
     requestJson = request.toJson().getBytes(StandardCharsets.UTF_8);
-    responseSignedBytes = ("CONSENT_RESPONSE|v=1|req_hash=" + request.hashHex() + "|pid=" + responderKey.peerId()
-        + "|pub=" + responderKey.publicKey().hex() + "|decision=allow|ttl=120000|ts=1731880001000")
-        .getBytes(StandardCharsets.UTF_8);
+    responseSignedBytes =
+        ("CONSENT_RESPONSE|v=1|req_hash="
+                + request.hashHex()
+                + "|pid="
+                + responderKey.peerId()
+                + "|pub="
+                + responderKey.publicKey().hex()
+                + "|decision=allow|ttl=120000|ts=1731880001000")
+            .getBytes(StandardCharsets.UTF_8);
 
     Handshake.Initiator initiator = Handshake.Initiator.start(random);
     Handshake.Response response = Handshake.respond(initiator.e1(), random);
@@ -85,7 +97,8 @@ public class HsipBenchmark {
 
   /** Parse a compact ConsentRequest and verify it strictly (key validation, PeerID, signature). */
   @Benchmark
-  public Ed25519PublicKey consentParseAndVerify() throws ConsentParseException, ConsentRejectedException {
+  public Ed25519PublicKey consentParseAndVerify()
+      throws ConsentParseException, ConsentRejectedException {
     return ConsentValidator.verifySignature(ConsentRequest.parse(requestJson));
   }
 

@@ -23,12 +23,12 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One consent decision on the example organisation scaled to 1,000 rules (policies/example-org.yaml
- * plus generated rules in its style, see ScaledPolicy), over a fixed mix of 4,096 requests: hits and
- * misses, denies and allows, time windows and CEL conditions. SampleTime gives the latency
- * distribution (p50, p99); Throughput the decisions per microsecond on one thread. {@code decide} is
- * what the gateway pays per request (the decision with matched rules and TTL); {@code
- * decideAndExplain} adds rendering the human-readable explanation, which the gateway renders only when
- * asked.
+ * plus generated rules in its style, see ScaledPolicy), over a fixed mix of 4,096 requests: hits
+ * and misses, denies and allows, time windows and CEL conditions. SampleTime gives the latency
+ * distribution (p50, p99); Throughput the decisions per microsecond on one thread. {@code decide}
+ * is what the gateway pays per request (the decision with matched rules and TTL); {@code
+ * decideAndExplain} adds rendering the human-readable explanation, which the gateway renders only
+ * when asked.
  *
  * <p>Run: {@code bash .ci/bench PolicyEvaluation}. Target: p50 of {@code decide} at most 2 µs.
  */
@@ -36,7 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @State(Scope.Thread)
 public class PolicyEvaluationBenchmark {
 
@@ -51,9 +53,11 @@ public class PolicyEvaluationBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    policy = new PolicyCompiler(PolicyLimits.DEFAULTS).compile(ScaledPolicy.document(rules)).orThrow();
+    policy =
+        new PolicyCompiler(PolicyLimits.DEFAULTS).compile(ScaledPolicy.document(rules)).orThrow();
     if (policy.document().rules().size() != rules) {
-      throw new IllegalStateException("expected " + rules + " rules, compiled " + policy.document().rules().size());
+      throw new IllegalStateException(
+          "expected " + rules + " rules, compiled " + policy.document().rules().size());
     }
     List<PolicyRequest> mix = ScaledPolicy.requests(RING);
     requests = mix.toArray(PolicyRequest[]::new);

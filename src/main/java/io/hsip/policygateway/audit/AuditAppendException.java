@@ -3,8 +3,8 @@ package io.hsip.policygateway.audit;
 import io.hsip.policygateway.base.error.ProblemException;
 
 /**
- * An audit entry could not be made durable. The caller must fail closed (deny the decision, refuse the
- * change); the failure is already counted in {@code hsip_audit_append_failures_total}.
+ * An audit entry could not be made durable. The caller must fail closed (deny the decision, refuse
+ * the change); the failure is already counted in {@code hsip_audit_append_failures_total}.
  */
 public final class AuditAppendException extends ProblemException {
   private static final long serialVersionUID = 1L;

@@ -8,7 +8,9 @@ import java.time.Duration;
 @ConfigMapping(prefix = "audit")
 public interface AuditConfig {
 
-  /** Name of the log in its checkpoints (the C2SP origin and signing-key name): no spaces, no '+'. */
+  /**
+   * Name of the log in its checkpoints (the C2SP origin and signing-key name): no spaces, no '+'.
+   */
   @WithDefault("hsip.io/policy-gateway/audit")
   String origin();
 
@@ -27,11 +29,17 @@ public interface AuditConfig {
     @WithDefault("2000")
     int maxBatch();
 
-    /** Writer threads, each with a batch in flight: while one waits for its WAL flush the next inserts. */
+    /**
+     * Writer threads, each with a batch in flight: while one waits for its WAL flush the next
+     * inserts.
+     */
     @WithDefault("2")
     int writers();
 
-    /** Most entries waiting for a commit; a full queue fails appends instead of growing without bound. */
+    /**
+     * Most entries waiting for a commit; a full queue fails appends instead of growing without
+     * bound.
+     */
     @WithDefault("100000")
     int queueCapacity();
 
@@ -42,7 +50,9 @@ public interface AuditConfig {
 
   /** Integration settings. */
   interface Integration {
-    /** Whether this replica takes part in integration (at most one replica integrates at a time). */
+    /**
+     * Whether this replica takes part in integration (at most one replica integrates at a time).
+     */
     @WithDefault("true")
     boolean enabled();
 
@@ -51,8 +61,8 @@ public interface AuditConfig {
     Duration interval();
 
     /**
-     * Sign checkpoints at most this often under sustained load (an idle log is checkpointed at once, and a full
-     * batch pending is integrated without waiting).
+     * Sign checkpoints at most this often under sustained load (an idle log is checkpointed at
+     * once, and a full batch pending is integrated without waiting).
      */
     @WithDefault("1s")
     Duration minCheckpointInterval();

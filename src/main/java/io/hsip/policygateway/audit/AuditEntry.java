@@ -6,12 +6,13 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One thing to audit, as another feature hands it to {@link AuditLog#append}. The log adds the schema
- * version, sequence number and time, replaces {@code subjectPeerId} by its keyed pseudonym, and stores the
- * result as RFC 8785 canonical JSON (schema 1, see {@code compliance/audit-verification.md}).
+ * One thing to audit, as another feature hands it to {@link AuditLog#append}. The log adds the
+ * schema version, sequence number and time, replaces {@code subjectPeerId} by its keyed pseudonym,
+ * and stores the result as RFC 8785 canonical JSON (schema 1, see {@code
+ * compliance/audit-verification.md}).
  *
- * <p>Follow OPA's decision-log discipline: no personal data in the clear beyond what the auditor needs. The
- * subject PeerID is pseudonymised; {@code details} must already be masked by the caller.
+ * <p>Follow OPA's decision-log discipline: no personal data in the clear beyond what the auditor
+ * needs. The subject PeerID is pseudonymised; {@code details} must already be masked by the caller.
  *
  * @param kind what is recorded
  * @param actor who acted: the SSO user name of an admin, or {@code gateway} for decisions
@@ -51,9 +52,9 @@ public record AuditEntry(
   public static final int MAX_DETAILS = 32;
 
   /**
-   * Validates the fields: everything PostgreSQL or the canonical form would refuse (a NUL character, an unpaired
-   * surrogate, a value longer than its column) is refused here, so that one bad entry never reaches, and fails,
-   * a group commit shared with others.
+   * Validates the fields: everything PostgreSQL or the canonical form would refuse (a NUL
+   * character, an unpaired surrogate, a value longer than its column) is refused here, so that one
+   * bad entry never reaches, and fails, a group commit shared with others.
    *
    * @throws IllegalArgumentException naming the field and the rule
    */
@@ -72,10 +73,11 @@ public record AuditEntry(
     if (details.size() > MAX_DETAILS) {
       throw new IllegalArgumentException("audit entry has more than " + MAX_DETAILS + " details");
     }
-    details.forEach((name, value) -> {
-      requireText("details name", name, true, MAX_FIELD_LENGTH);
-      requireText("details." + name, value, true, MAX_FIELD_LENGTH);
-    });
+    details.forEach(
+        (name, value) -> {
+          requireText("details name", name, true, MAX_FIELD_LENGTH);
+          requireText("details." + name, value, true, MAX_FIELD_LENGTH);
+        });
     details = Map.copyOf(new TreeMap<>(details));
   }
 
@@ -86,7 +88,9 @@ public record AuditEntry(
 
   /** A decision of the gateway about {@code subjectPeerId}. */
   public static Builder decision(String subjectPeerId, String outcome) {
-    return builder(AuditKind.DECISION, "gateway", "consent.decide").subject(subjectPeerId).outcome(outcome);
+    return builder(AuditKind.DECISION, "gateway", "consent.decide")
+        .subject(subjectPeerId)
+        .outcome(outcome);
   }
 
   /** A change by the administrator {@code actor}. */
@@ -94,35 +98,45 @@ public record AuditEntry(
     return builder(AuditKind.ADMIN_CHANGE, actor, action);
   }
 
-  private static void requireText(String name, @Nullable String value, boolean required, int maxLength) {
+  private static void requireText(
+      String name, @Nullable String value, boolean required, int maxLength) {
     if (value == null) {
       if (required) {
         throw new IllegalArgumentException("audit entry field `" + name + "` is required");
       }
       return;
     }
-    // UTF-16 length: never less than PostgreSQL's count of code points, so within it means within the column.
+    // UTF-16 length: never less than PostgreSQL's count of code points, so within it means within
+    // the column.
     if (value.isEmpty() || value.length() > maxLength) {
-      throw new IllegalArgumentException("audit entry field `" + name + "` must be 1-" + maxLength + " characters");
+      throw new IllegalArgumentException(
+          "audit entry field `" + name + "` must be 1-" + maxLength + " characters");
     }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (c == '\u0000') {
         // PostgreSQL text cannot hold NUL.
-        throw new IllegalArgumentException("audit entry field `" + name + "` contains a NUL character");
+        throw new IllegalArgumentException(
+            "audit entry field `" + name + "` contains a NUL character");
       }
-      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < value.length()
+          && Character.isLowSurrogate(value.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
         // Not UTF-8 encodable, so neither storable nor canonical JSON (RFC 8785).
-        throw new IllegalArgumentException("audit entry field `" + name + "` contains an unpaired surrogate");
+        throw new IllegalArgumentException(
+            "audit entry field `" + name + "` contains an unpaired surrogate");
       }
     }
   }
 
   private static void requireHex(String name, @Nullable String value, int length) {
-    if (value != null && (value.length() != length || !value.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))) {
-      throw new IllegalArgumentException("audit entry field `" + name + "` must be " + length + " lowercase hex characters");
+    if (value != null
+        && (value.length() != length
+            || !value.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))) {
+      throw new IllegalArgumentException(
+          "audit entry field `" + name + "` must be " + length + " lowercase hex characters");
     }
   }
 
@@ -191,8 +205,18 @@ public record AuditEntry(
 
     /** The validated entry. */
     public AuditEntry build() {
-      return new AuditEntry(kind, actor, action, subjectPeerId, outcome, policyVersion, requestHash, traceId,
-          spanId, explanation, details);
+      return new AuditEntry(
+          kind,
+          actor,
+          action,
+          subjectPeerId,
+          outcome,
+          policyVersion,
+          requestHash,
+          traceId,
+          spanId,
+          explanation,
+          details);
     }
   }
 }

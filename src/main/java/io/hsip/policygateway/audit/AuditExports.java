@@ -13,8 +13,9 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Streamed exports of a time window: the verifiable bundle ({@code hsip-audit-bundle/1}) and the spreadsheet view.
- * Each call checks what it can before anything is streamed and returns the {@link Export} that writes the bytes.
+ * Streamed exports of a time window: the verifiable bundle ({@code hsip-audit-bundle/1}) and the
+ * spreadsheet view. Each call checks what it can before anything is streamed and returns the {@link
+ * Export} that writes the bytes.
  */
 @ApplicationScoped
 public class AuditExports {
@@ -24,8 +25,8 @@ public class AuditExports {
    *
    * @param from start of the window, inclusive, in whole milliseconds
    * @param to end of the window, exclusive, in whole milliseconds
-   * @param previousTreeSize anchor size of the previous export to prove consistency with; if null, the last
-   *     export recorded in the database, if any
+   * @param previousTreeSize anchor size of the previous export to prove consistency with; if null,
+   *     the last export recorded in the database, if any
    * @param actor who asked for the export
    */
   public record Request(Instant from, Instant to, @Nullable Long previousTreeSize, String actor) {}
@@ -39,7 +40,8 @@ public class AuditExports {
    * @param treeSize the anchor checkpoint's size
    * @param complete whether every entry of the window is in the bundle
    */
-  public record Summary(long firstLeaf, long endLeaf, long entries, long treeSize, boolean complete) {}
+  public record Summary(
+      long firstLeaf, long endLeaf, long entries, long treeSize, boolean complete) {}
 
   /** Writes an export once it is streamed. */
   @FunctionalInterface
@@ -54,7 +56,11 @@ public class AuditExports {
   private final AuditConfig config;
   private final Clock clock;
 
-  AuditExports(AgroalDataSource dataSource, AuditIntegration integration, GatewayIdentity identity, AuditConfig config,
+  AuditExports(
+      AgroalDataSource dataSource,
+      AuditIntegration integration,
+      GatewayIdentity identity,
+      AuditConfig config,
       Clock clock) {
     this.dataSource = dataSource;
     this.integration = integration;
@@ -64,14 +70,22 @@ public class AuditExports {
   }
 
   /**
-   * The bundle of {@code request}'s window. The signing key is taken now, so that a gateway without one fails
-   * with 503 before anything is streamed.
+   * The bundle of {@code request}'s window. The signing key is taken now, so that a gateway without
+   * one fails with 503 before anything is streamed.
    */
   public Export bundle(Request request) {
     requireWindow(request.from(), request.to());
     SigningKey key = identity.signingKey();
-    return out -> new BundleWriter(dataSource, integration.tiles(), integration.integrator(), key, config.origin(), clock,
-        config.export().pageSize()).write(request, out);
+    return out ->
+        new BundleWriter(
+                dataSource,
+                integration.tiles(),
+                integration.integrator(),
+                key,
+                config.origin(),
+                clock,
+                config.export().pageSize())
+            .write(request, out);
   }
 
   /** The CSV view of the window {@code [from, to)}. */

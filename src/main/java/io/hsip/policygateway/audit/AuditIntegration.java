@@ -26,11 +26,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Runs integration in the background: every {@code audit.integration.interval}, as soon as entries are appended
- * on this replica after a quiet spell, or once {@code audit.integration.every-entries} were appended, it folds
- * pending entries into the tree and signs a checkpoint, but not more often than {@code
- * audit.integration.min-checkpoint-interval} unless a full batch is pending. Replicas compete for the advisory
- * lock; the loser skips the round.
+ * Runs integration in the background: every {@code audit.integration.interval}, as soon as entries
+ * are appended on this replica after a quiet spell, or once {@code audit.integration.every-entries}
+ * were appended, it folds pending entries into the tree and signs a checkpoint, but not more often
+ * than {@code audit.integration.min-checkpoint-interval} unless a full batch is pending. Replicas
+ * compete for the advisory lock; the loser skips the round.
  */
 @ApplicationScoped
 @Startup
@@ -49,17 +49,31 @@ public class AuditIntegration {
   private volatile boolean running = true;
   private @Nullable Thread loop;
 
-  AuditIntegration(AgroalDataSource dataSource, AuditConfig config, GatewayIdentity identity, Clock clock,
+  AuditIntegration(
+      AgroalDataSource dataSource,
+      AuditConfig config,
+      GatewayIdentity identity,
+      Clock clock,
       MeterRegistry registry) {
     this.dataSource = dataSource;
     this.config = config;
-    this.integrator = new TreeIntegrator(dataSource, tiles, identity::signingKey, config.origin(), clock,
-        config.integration().maxBatch());
-    this.failures = Counter.builder(AuditMetrics.INTEGRATION_FAILURES)
-        .description("Integration rounds that failed (entries stay pending and are retried)").register(registry);
-    this.inconsistent = Counter.builder(AuditMetrics.INTEGRATION_INCONSISTENT)
-        .description("Rounds refused because the tree no longer extends the signed checkpoint (alert on any)")
-        .register(registry);
+    this.integrator =
+        new TreeIntegrator(
+            dataSource,
+            tiles,
+            identity::signingKey,
+            config.origin(),
+            clock,
+            config.integration().maxBatch());
+    this.failures =
+        Counter.builder(AuditMetrics.INTEGRATION_FAILURES)
+            .description("Integration rounds that failed (entries stay pending and are retried)")
+            .register(registry);
+    this.inconsistent =
+        Counter.builder(AuditMetrics.INTEGRATION_INCONSISTENT)
+            .description(
+                "Rounds refused because the tree no longer extends the signed checkpoint (alert on any)")
+            .register(registry);
     registry.gauge(AuditMetrics.INTEGRATION_LAG, lag, AtomicLong::get);
   }
 
@@ -102,7 +116,8 @@ public class AuditIntegration {
 
   void appended(int count) {
     long before = sinceLastRound.getAndAdd(count);
-    // The first entries after a round wake the loop at once (an idle log is checkpointed promptly); the loop's
+    // The first entries after a round wake the loop at once (an idle log is checkpointed promptly);
+    // the loop's
     // minimum checkpoint interval keeps a loaded log from signing every round.
     if (before == 0 || before + count >= config.integration().everyEntries()) {
       wake.release();
@@ -118,7 +133,10 @@ public class AuditIntegration {
         wake.tryAcquire(interval, TimeUnit.MILLISECONDS);
         wake.drainPermits();
         sinceLastRound.set(0);
-        while (running && integrator.integrateIfDue(config.integration().minCheckpointInterval()).isPresent()) {
+        while (running
+            && integrator
+                .integrateIfDue(config.integration().minCheckpointInterval())
+                .isPresent()) {
           // Keep going while rounds are due (a full batch pending); the next round starts at once.
         }
         long pending = pending();
@@ -126,9 +144,11 @@ public class AuditIntegration {
         lastProblem = "";
         backoff = 0;
         if (pending > 0 && running) {
-          // Not due yet (or another replica integrates): look again once the interval has passed, rather than
+          // Not due yet (or another replica integrates): look again once the interval has passed,
+          // rather than
           // on every append.
-          stopping.tryAcquire(config.integration().minCheckpointInterval().toMillis(), TimeUnit.MILLISECONDS);
+          stopping.tryAcquire(
+              config.integration().minCheckpointInterval().toMillis(), TimeUnit.MILLISECONDS);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -144,7 +164,8 @@ public class AuditIntegration {
           Log.errorf(e, "Audit integration failed; entries stay pending and are retried");
           lastProblem = String.valueOf(e.getMessage());
         }
-        // A failed round rolled back work on up to a full batch; retrying at once (appends wake the loop) would
+        // A failed round rolled back work on up to a full batch; retrying at once (appends wake the
+        // loop) would
         // repeat that work continuously. Back off, doubling up to a minute, until a round succeeds.
         backoff = backoff == 0 ? Math.max(interval, 1_000) : Math.min(backoff * 2, MAX_BACKOFF_MS);
         try {
@@ -162,7 +183,8 @@ public class AuditIntegration {
   private long pending() {
     try (Connection connection = dataSource.getConnection();
         Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT count(*) FROM audit_entry WHERE leaf_index IS NULL")) {
+        ResultSet rows =
+            statement.executeQuery("SELECT count(*) FROM audit_entry WHERE leaf_index IS NULL")) {
       rows.next();
       return rows.getLong(1);
     } catch (SQLException e) {

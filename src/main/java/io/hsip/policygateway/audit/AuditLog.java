@@ -19,11 +19,11 @@ import java.util.concurrent.TimeoutException;
 /**
  * The durable append API of the audit log, for every feature that must leave an audit record.
  *
- * <p>{@link #append} returns only after the entry is committed in PostgreSQL, with the sequence number it
- * was committed under. Concurrent appends share one transaction (group commit), so durability costs little
- * throughput. If the entry cannot be made durable, {@link AuditAppendException} is thrown: the caller must fail
- * closed (deny, refuse the change). Every such failure is counted in {@code hsip_audit_append_failures_total};
- * nothing is dropped silently.
+ * <p>{@link #append} returns only after the entry is committed in PostgreSQL, with the sequence
+ * number it was committed under. Concurrent appends share one transaction (group commit), so
+ * durability costs little throughput. If the entry cannot be made durable, {@link
+ * AuditAppendException} is thrown: the caller must fail closed (deny, refuse the change). Every
+ * such failure is counted in {@code hsip_audit_append_failures_total}; nothing is dropped silently.
  */
 @ApplicationScoped
 @Startup
@@ -37,34 +37,50 @@ public class AuditLog {
   private final Counter failures;
   private EntryWriter writer;
 
-  AuditLog(AgroalDataSource dataSource, Clock clock, AuditConfig config, AuditIntegration integration,
+  AuditLog(
+      AgroalDataSource dataSource,
+      Clock clock,
+      AuditConfig config,
+      AuditIntegration integration,
       MeterRegistry registry) {
     this.dataSource = dataSource;
     this.clock = clock;
     this.config = config;
     this.integration = integration;
-    this.appended = Counter.builder(AuditMetrics.APPENDED).description("Audit entries committed").register(registry);
-    this.failures = Counter.builder(AuditMetrics.APPEND_FAILURES)
-        .description("Audit entries that could not be made durable (their callers failed closed)").register(registry);
-    registry.gauge(AuditMetrics.APPEND_BACKLOG, this, log -> log.writer == null ? 0 : log.writer.backlog());
+    this.appended =
+        Counter.builder(AuditMetrics.APPENDED)
+            .description("Audit entries committed")
+            .register(registry);
+    this.failures =
+        Counter.builder(AuditMetrics.APPEND_FAILURES)
+            .description(
+                "Audit entries that could not be made durable (their callers failed closed)")
+            .register(registry);
+    registry.gauge(
+        AuditMetrics.APPEND_BACKLOG, this, log -> log.writer == null ? 0 : log.writer.backlog());
   }
 
   @PostConstruct
   void start() {
-    writer = new EntryWriter(dataSource, clock, config.append().maxBatch(), config.append().queueCapacity(),
-        config.append().writers(),
-        new EntryWriter.Listener() {
-          @Override
-          public void committed(int count) {
-            appended.increment(count);
-            integration.appended(count);
-          }
+    writer =
+        new EntryWriter(
+            dataSource,
+            clock,
+            config.append().maxBatch(),
+            config.append().queueCapacity(),
+            config.append().writers(),
+            new EntryWriter.Listener() {
+              @Override
+              public void committed(int count) {
+                appended.increment(count);
+                integration.appended(count);
+              }
 
-          @Override
-          public void failed(int count, Exception cause) {
-            failures.increment(count);
-          }
-        });
+              @Override
+              public void failed(int count, Exception cause) {
+                failures.increment(count);
+              }
+            });
     writer.start();
   }
 
@@ -78,7 +94,8 @@ public class AuditLog {
    * Appends {@code entry} and waits until it is committed.
    *
    * @return the sequence number the entry was committed under
-   * @throws AuditAppendException if the entry could not be made durable within {@code audit.append.timeout}
+   * @throws AuditAppendException if the entry could not be made durable within {@code
+   *     audit.append.timeout}
    */
   public long append(AuditEntry entry) {
     CompletableFuture<Long> done = writer.submit(entry);
@@ -87,7 +104,8 @@ public class AuditLog {
     } catch (ExecutionException e) {
       throw new AuditAppendException("The audit entry could not be made durable.", e.getCause());
     } catch (TimeoutException e) {
-      // The entry may still commit later; the caller must not rely on it, so this counts as a failure.
+      // The entry may still commit later; the caller must not rely on it, so this counts as a
+      // failure.
       failures.increment();
       throw new AuditAppendException("The audit entry was not committed in time.", e);
     } catch (InterruptedException e) {
@@ -98,13 +116,20 @@ public class AuditLog {
   }
 
   /**
-   * Appends {@code entry} without blocking: the future completes with the committed sequence number, or
-   * exceptionally with an {@link AuditAppendException}. For event-loop callers; never treat the entry as
-   * durable before the future completed normally.
+   * Appends {@code entry} without blocking: the future completes with the committed sequence
+   * number, or exceptionally with an {@link AuditAppendException}. For event-loop callers; never
+   * treat the entry as durable before the future completed normally.
    */
   public CompletableFuture<Long> appendAsync(AuditEntry entry) {
-    return writer.submit(entry).exceptionallyCompose(e -> CompletableFuture.failedFuture(
-        new AuditAppendException("The audit entry could not be made durable.",
-            e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e)));
+    return writer
+        .submit(entry)
+        .exceptionallyCompose(
+            e ->
+                CompletableFuture.failedFuture(
+                    new AuditAppendException(
+                        "The audit entry could not be made durable.",
+                        e instanceof CompletionException c && c.getCause() != null
+                            ? c.getCause()
+                            : e)));
   }
 }

@@ -9,13 +9,16 @@ public final class AuditProblems {
   public static final ProblemType NOT_FOUND = ProblemType.of(404, "audit-not-found", "Not found");
 
   /** An audit query with contradictory or malformed parameters. */
-  public static final ProblemType INVALID_QUERY = ProblemType.of(400, "invalid-audit-query", "Invalid audit query");
+  public static final ProblemType INVALID_QUERY =
+      ProblemType.of(400, "invalid-audit-query", "Invalid audit query");
 
   /** A proof cannot be given yet, e.g. the entry is not in a signed checkpoint. */
-  public static final ProblemType PROOF_UNAVAILABLE = ProblemType.of(409, "proof-unavailable", "Proof unavailable");
+  public static final ProblemType PROOF_UNAVAILABLE =
+      ProblemType.of(409, "proof-unavailable", "Proof unavailable");
 
   /** An audit entry could not be made durable; see {@link AuditAppendException}. */
-  public static final ProblemType UNAVAILABLE = ProblemType.of(503, "audit-unavailable", "Audit log unavailable");
+  public static final ProblemType UNAVAILABLE =
+      ProblemType.of(503, "audit-unavailable", "Audit log unavailable");
 
   private AuditProblems() {}
 }

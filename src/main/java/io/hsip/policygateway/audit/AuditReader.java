@@ -25,8 +25,9 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The read side of the audit log, as view records, for the REST API and the console alike: searched entries,
- * one entry with its inclusion proof, checkpoints, consistency proofs and the key that signs them.
+ * The read side of the audit log, as view records, for the REST API and the console alike: searched
+ * entries, one entry with its inclusion proof, checkpoints, consistency proofs and the key that
+ * signs them.
  */
 @ApplicationScoped
 public class AuditReader {
@@ -36,14 +37,21 @@ public class AuditReader {
   private final GatewayIdentity identity;
   private final AuditConfig config;
 
-  AuditReader(AgroalDataSource dataSource, AuditIntegration integration, GatewayIdentity identity, AuditConfig config) {
+  AuditReader(
+      AgroalDataSource dataSource,
+      AuditIntegration integration,
+      GatewayIdentity identity,
+      AuditConfig config) {
     this.dataSource = dataSource;
     this.integration = integration;
     this.identity = identity;
     this.config = config;
   }
 
-  /** A page of entries matching {@code query} (a subject PeerID is matched by its pseudonym), newest first. */
+  /**
+   * A page of entries matching {@code query} (a subject PeerID is matched by its pseudonym), newest
+   * first.
+   */
   public EntryPage search(EntryQuery query) {
     String subject = null;
     if (query.peer() != null) {
@@ -55,36 +63,76 @@ public class AuditReader {
       }
       subject = key.get().pseudonym(peer);
     }
-    StoredEntry.Filter filter = new StoredEntry.Filter(query.from(), query.to(),
-        query.kind() == null ? null : query.kind().wire(), subject, query.outcome(), query.policyVersion(),
-        query.actor());
+    StoredEntry.Filter filter =
+        new StoredEntry.Filter(
+            query.from(),
+            query.to(),
+            query.kind() == null ? null : query.kind().wire(),
+            subject,
+            query.outcome(),
+            query.policyVersion(),
+            query.actor());
     List<StoredEntry> rows = StoredEntry.listAllWhere(filter, query.before(), query.limit() + 1);
     boolean more = rows.size() > query.limit();
-    List<EntryView> page = rows.stream().limit(query.limit())
-        .map(stored -> new EntryView(stored.seq, stored.leafIndex, CanonicalJson.parseObject(stored.body))).toList();
+    List<EntryView> page =
+        rows.stream()
+            .limit(query.limit())
+            .map(
+                stored ->
+                    new EntryView(
+                        stored.seq, stored.leafIndex, CanonicalJson.parseObject(stored.body)))
+            .toList();
     return new EntryPage(page, more ? page.get(page.size() - 1).seq() : null);
   }
 
-  /** Entry {@code seq} with its inclusion proof against the checkpoint of {@code treeSize} (default: latest). */
+  /**
+   * Entry {@code seq} with its inclusion proof against the checkpoint of {@code treeSize} (default:
+   * latest).
+   */
   public EntryProofView entryWithProof(long seq, @Nullable Long treeSize) {
-    StoredEntry entry = StoredEntry.findBySeq(seq)
-        .orElseThrow(() -> AuditProblems.NOT_FOUND.exception("There is no audit entry with seq " + seq + "."));
+    StoredEntry entry =
+        StoredEntry.findBySeq(seq)
+            .orElseThrow(
+                () ->
+                    AuditProblems.NOT_FOUND.exception(
+                        "There is no audit entry with seq " + seq + "."));
     if (entry.leafIndex == null) {
-      throw AuditProblems.PROOF_UNAVAILABLE.exception("Entry " + seq + " is not yet integrated into a signed checkpoint.");
+      throw AuditProblems.PROOF_UNAVAILABLE.exception(
+          "Entry " + seq + " is not yet integrated into a signed checkpoint.");
     }
-    StoredCheckpoint checkpoint = treeSize == null
-        ? StoredCheckpoint.findLatest()
-            .orElseThrow(() -> AuditProblems.PROOF_UNAVAILABLE.exception("No checkpoint has been signed yet."))
-        : signed(treeSize);
+    StoredCheckpoint checkpoint =
+        treeSize == null
+            ? StoredCheckpoint.findLatest()
+                .orElseThrow(
+                    () ->
+                        AuditProblems.PROOF_UNAVAILABLE.exception(
+                            "No checkpoint has been signed yet."))
+            : signed(treeSize);
     if (entry.leafIndex >= checkpoint.treeSize) {
-      throw AuditProblems.PROOF_UNAVAILABLE.exception("Entry " + seq + " (leaf " + entry.leafIndex
-          + ") is not in the checkpoint of tree size " + checkpoint.treeSize + ".");
+      throw AuditProblems.PROOF_UNAVAILABLE.exception(
+          "Entry "
+              + seq
+              + " (leaf "
+              + entry.leafIndex
+              + ") is not in the checkpoint of tree size "
+              + checkpoint.treeSize
+              + ".");
     }
     long leaf = entry.leafIndex;
-    List<byte[]> path = withConnection(c -> new ProofBuilder(integration.tiles().reader(c)).inclusion(leaf, checkpoint.treeSize));
-    return new EntryProofView(seq, leaf, CanonicalJson.parseObject(entry.body),
-        LowerHex.encode(TreeHasher.leaf(entry.body)), checkpoint.treeSize, LowerHex.encode(checkpoint.rootHash),
-        checkpoint.note, hex(path));
+    List<byte[]> path =
+        withConnection(
+            c ->
+                new ProofBuilder(integration.tiles().reader(c))
+                    .inclusion(leaf, checkpoint.treeSize));
+    return new EntryProofView(
+        seq,
+        leaf,
+        CanonicalJson.parseObject(entry.body),
+        LowerHex.encode(TreeHasher.leaf(entry.body)),
+        checkpoint.treeSize,
+        LowerHex.encode(checkpoint.rootHash),
+        checkpoint.note,
+        hex(path));
   }
 
   /** The latest signed checkpoint, if any was signed yet. */
@@ -102,17 +150,21 @@ public class AuditReader {
     EntryQuery.requireLimit(limit);
     List<StoredCheckpoint> rows = StoredCheckpoint.listAllBefore(before, limit + 1);
     List<CheckpointView> page = rows.stream().limit(limit).map(AuditReader::view).toList();
-    return new CheckpointPage(page, rows.size() > limit ? page.get(page.size() - 1).treeSize() : null);
+    return new CheckpointPage(
+        page, rows.size() > limit ? page.get(page.size() - 1).treeSize() : null);
   }
 
   /** The consistency proof between two signed checkpoints. */
   public ConsistencyView consistency(long first, long second) {
     if (first > second) {
-      throw AuditProblems.INVALID_QUERY.exception("`first` (" + first + ") must not be larger than `second` (" + second + ").");
+      throw AuditProblems.INVALID_QUERY.exception(
+          "`first` (" + first + ") must not be larger than `second` (" + second + ").");
     }
     StoredCheckpoint a = signed(first);
     StoredCheckpoint b = signed(second);
-    List<byte[]> proof = withConnection(c -> new ProofBuilder(integration.tiles().reader(c)).consistency(first, second));
+    List<byte[]> proof =
+        withConnection(
+            c -> new ProofBuilder(integration.tiles().reader(c)).consistency(first, second));
     return new ConsistencyView(view(a), view(b), hex(proof));
   }
 
@@ -124,11 +176,17 @@ public class AuditReader {
 
   private static StoredCheckpoint signed(long treeSize) {
     return StoredCheckpoint.findBySize(treeSize)
-        .orElseThrow(() -> AuditProblems.NOT_FOUND.exception("There is no checkpoint of tree size " + treeSize + "."));
+        .orElseThrow(
+            () ->
+                AuditProblems.NOT_FOUND.exception(
+                    "There is no checkpoint of tree size " + treeSize + "."));
   }
 
   private static CheckpointView view(StoredCheckpoint stored) {
-    return new CheckpointView(stored.treeSize, LowerHex.encode(stored.rootHash), EntryFormat.formatTime(stored.signedAt),
+    return new CheckpointView(
+        stored.treeSize,
+        LowerHex.encode(stored.rootHash),
+        EntryFormat.formatTime(stored.signedAt),
         stored.note);
   }
 

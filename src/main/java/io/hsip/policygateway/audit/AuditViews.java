@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** The views of the audit log that {@link AuditReader} returns: the JSON shapes of the auditor API. */
+/**
+ * The views of the audit log that {@link AuditReader} returns: the JSON shapes of the auditor API.
+ */
 public final class AuditViews {
 
   private AuditViews() {}
@@ -38,8 +40,15 @@ public final class AuditViews {
    * @param checkpoint the signed checkpoint (C2SP signed note)
    * @param inclusion the RFC 9162 inclusion path, deepest sibling first, hex
    */
-  public record EntryProofView(long seq, long leafIndex, JsonNode entry, String leafHash, long treeSize,
-      String rootHash, String checkpoint, List<String> inclusion) {}
+  public record EntryProofView(
+      long seq,
+      long leafIndex,
+      JsonNode entry,
+      String leafHash,
+      long treeSize,
+      String rootHash,
+      String checkpoint,
+      List<String> inclusion) {}
 
   /**
    * A signed checkpoint.
@@ -49,7 +58,8 @@ public final class AuditViews {
    * @param signedAt when it was signed
    * @param checkpoint the C2SP signed note, verifiable with the gateway key
    */
-  public record CheckpointView(long treeSize, String rootHash, String signedAt, String checkpoint) {}
+  public record CheckpointView(
+      long treeSize, String rootHash, String signedAt, String checkpoint) {}
 
   /**
    * A page of checkpoints.

@@ -13,11 +13,12 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The stored form of an entry, schema 1: RFC 8785 canonical JSON whose members are {@code schema}, {@code
- * seq}, {@code time} (UTC, milliseconds, {@code 2026-01-31T12:00:00.000Z}), {@code kind}, {@code actor},
- * {@code action} and, when present, {@code subject} (keyed pseudonym), {@code outcome}, {@code
- * policy_version}, {@code request_hash}, {@code trace_id}, {@code span_id}, {@code explanation}, {@code
- * details}. Absent optional fields are left out, never written as {@code null}.
+ * The stored form of an entry, schema 1: RFC 8785 canonical JSON whose members are {@code schema},
+ * {@code seq}, {@code time} (UTC, milliseconds, {@code 2026-01-31T12:00:00.000Z}), {@code kind},
+ * {@code actor}, {@code action} and, when present, {@code subject} (keyed pseudonym), {@code
+ * outcome}, {@code policy_version}, {@code request_hash}, {@code trace_id}, {@code span_id}, {@code
+ * explanation}, {@code details}. Absent optional fields are left out, never written as {@code
+ * null}.
  */
 public final class EntryFormat {
 
@@ -25,12 +26,14 @@ public final class EntryFormat {
   public static final int SCHEMA = 1;
 
   private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT)
+          .withZone(ZoneOffset.UTC);
 
   private EntryFormat() {}
 
   /** The canonical bytes of {@code entry} as committed with {@code seq} at {@code time}. */
-  public static byte[] encode(AuditEntry entry, long seq, Instant time, @Nullable String subjectPseudonym) {
+  public static byte[] encode(
+      AuditEntry entry, long seq, Instant time, @Nullable String subjectPseudonym) {
     ObjectNode node = JsonNodeFactory.instance.objectNode();
     node.put("schema", SCHEMA);
     node.put("seq", seq);
@@ -66,17 +69,19 @@ public final class EntryFormat {
     try {
       Instant parsed = Instant.from(TIME.parse(text));
       if (!formatTime(parsed).equals(text)) {
-        throw new IllegalArgumentException("time `" + text + "` is not in the form 2026-01-31T12:00:00.000Z");
+        throw new IllegalArgumentException(
+            "time `" + text + "` is not in the form 2026-01-31T12:00:00.000Z");
       }
       return parsed;
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("time `" + text + "` is not in the form 2026-01-31T12:00:00.000Z", e);
+      throw new IllegalArgumentException(
+          "time `" + text + "` is not in the form 2026-01-31T12:00:00.000Z", e);
     }
   }
 
   /**
-   * What is wrong with {@code entry} as a stored entry of this schema, or null if nothing is: the checks an
-   * offline verifier makes of every entry it reads.
+   * What is wrong with {@code entry} as a stored entry of this schema, or null if nothing is: the
+   * checks an offline verifier makes of every entry it reads.
    */
   public static @Nullable String problem(JsonNode entry) {
     if (!entry.isObject()) {

@@ -5,8 +5,8 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A search of audit entries: filters combine with AND, null means "any"; results come newest first, a page at
- * a time (keyset pagination on {@code seq}).
+ * A search of audit entries: filters combine with AND, null means "any"; results come newest first,
+ * a page at a time (keyset pagination on {@code seq}).
  *
  * @param from recorded at or after
  * @param to recorded before
@@ -36,28 +36,33 @@ public record EntryQuery(
   public EntryQuery {
     requireLimit(limit);
     if (peer != null && !PeerId.isWellFormed(peer)) {
-      throw AuditProblems.INVALID_QUERY.exception("`peer` must be a PeerID (26 characters of base32).");
+      throw AuditProblems.INVALID_QUERY.exception(
+          "`peer` must be a PeerID (26 characters of base32).");
     }
   }
 
   /**
    * The kind a query names by its wire name, null for any.
    *
-   * @throws io.hsip.policygateway.base.error.ProblemException ({@link AuditProblems#INVALID_QUERY}) for an
-   *     unknown name
+   * @throws io.hsip.policygateway.base.error.ProblemException ({@link AuditProblems#INVALID_QUERY})
+   *     for an unknown name
    */
   public static @Nullable AuditKind kind(@Nullable String wireName) {
     if (wireName == null) {
       return null;
     }
-    return AuditKind.fromWire(wireName).orElseThrow(() -> AuditProblems.INVALID_QUERY.exception(
-        "`kind` must be decision, admin-change, consent-revocation or key-event."));
+    return AuditKind.fromWire(wireName)
+        .orElseThrow(
+            () ->
+                AuditProblems.INVALID_QUERY.exception(
+                    "`kind` must be decision, admin-change, consent-revocation or key-event."));
   }
 
   /** Checks a page size of any audit listing. */
   static void requireLimit(int limit) {
     if (limit < 1 || limit > MAX_LIMIT) {
-      throw AuditProblems.INVALID_QUERY.exception("`limit` must be between 1 and " + MAX_LIMIT + ".");
+      throw AuditProblems.INVALID_QUERY.exception(
+          "`limit` must be between 1 and " + MAX_LIMIT + ".");
     }
   }
 }

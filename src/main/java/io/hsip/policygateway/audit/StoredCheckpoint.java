@@ -45,15 +45,22 @@ class StoredCheckpoint extends PanacheEntityBase {
     return find("treeSize > ?1", Sort.ascending("treeSize"), leafIndex).firstResultOptional();
   }
 
-  /** Up to {@code limit} checkpoints smaller than {@code before}, newest first (keyset pagination). */
+  /**
+   * Up to {@code limit} checkpoints smaller than {@code before}, newest first (keyset pagination).
+   */
   public static List<StoredCheckpoint> listAllBefore(@Nullable Long before, int limit) {
-    return (before == null ? findAll(Sort.descending("treeSize")) : find("treeSize < ?1", Sort.descending("treeSize"), before))
-        .range(0, limit - 1).list();
+    return (before == null
+            ? findAll(Sort.descending("treeSize"))
+            : find("treeSize < ?1", Sort.descending("treeSize"), before))
+        .range(0, limit - 1)
+        .list();
   }
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof StoredCheckpoint that && treeSize != null && treeSize.equals(that.treeSize);
+    return other instanceof StoredCheckpoint that
+        && treeSize != null
+        && treeSize.equals(that.treeSize);
   }
 
   @Override

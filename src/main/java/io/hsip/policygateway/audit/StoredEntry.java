@@ -76,8 +76,8 @@ class StoredEntry extends PanacheEntityBase {
   }
 
   /**
-   * Up to {@code limit} entries matching {@code filter} with {@code seq < before}, newest first (keyset
-   * pagination: pass the last seq of a page as the next {@code before}).
+   * Up to {@code limit} entries matching {@code filter} with {@code seq < before}, newest first
+   * (keyset pagination: pass the last seq of a page as the next {@code before}).
    */
   public static List<StoredEntry> listAllWhere(Filter filter, @Nullable Long before, int limit) {
     StringBuilder query = new StringBuilder("1 = 1");
@@ -93,7 +93,12 @@ class StoredEntry extends PanacheEntityBase {
     return find(query.toString(), Sort.descending("seq"), params).range(0, limit - 1).list();
   }
 
-  private static void add(StringBuilder query, Map<String, Object> params, String clause, String name, @Nullable Object value) {
+  private static void add(
+      StringBuilder query,
+      Map<String, Object> params,
+      String clause,
+      String name,
+      @Nullable Object value) {
     if (value != null) {
       query.append(" and ").append(clause);
       params.put(name, value);

@@ -7,7 +7,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
 
-/** Erasure of a subject from the audit log: its pseudonymisation key is destroyed, itself an audited admin change. */
+/**
+ * Erasure of a subject from the audit log: its pseudonymisation key is destroyed, itself an audited
+ * admin change.
+ */
 @ApplicationScoped
 public class SubjectErasure {
 
@@ -20,8 +23,9 @@ public class SubjectErasure {
   }
 
   /**
-   * Destroys the pseudonymisation key of {@code peerId}: its entries stay in the log and verify, but can no
-   * longer be linked to the PeerID. The erasure is audited first (fail closed: no audit record, no erasure).
+   * Destroys the pseudonymisation key of {@code peerId}: its entries stay in the log and verify,
+   * but can no longer be linked to the PeerID. The erasure is audited first (fail closed: no audit
+   * record, no erasure).
    *
    * @return whether the subject had a key
    */

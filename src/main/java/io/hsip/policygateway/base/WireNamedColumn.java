@@ -4,12 +4,14 @@ import jakarta.persistence.AttributeConverter;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Stores a {@link WireNamed} enum as its wire spelling, so a column reads the same as the JSON and its
- * check constraint. JPA needs a concrete converter class per enum: a one-line subclass naming the type.
+ * Stores a {@link WireNamed} enum as its wire spelling, so a column reads the same as the JSON and
+ * its check constraint. JPA needs a concrete converter class per enum: a one-line subclass naming
+ * the type.
  *
  * @param <E> the enum
  */
-public abstract class WireNamedColumn<E extends Enum<E> & WireNamed> implements AttributeConverter<E, String> {
+public abstract class WireNamedColumn<E extends Enum<E> & WireNamed>
+    implements AttributeConverter<E, String> {
 
   private final Class<E> type;
 
@@ -28,7 +30,10 @@ public abstract class WireNamedColumn<E extends Enum<E> & WireNamed> implements 
       return null;
     }
     // The table's check constraint admits only known spellings, so anything else is a corrupt row.
-    return WireNamed.fromWire(type, wire).orElseThrow(() -> new IllegalStateException(
-        "the database holds \"" + wire + "\", which is no " + type.getSimpleName()));
+    return WireNamed.fromWire(type, wire)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "the database holds \"" + wire + "\", which is no " + type.getSimpleName()));
   }
 }

@@ -1,4 +1,6 @@
-/** Shared foundations that depend on no feature: the error model, the clock and wire-named enums. */
+/**
+ * Shared foundations that depend on no feature: the error model, the clock and wire-named enums.
+ */
 @NullMarked
 package io.hsip.policygateway.base;
 

@@ -23,7 +23,9 @@ final class AuditCommand {
   private AuditCommand() {}
 
   /** {@code audit verify}. */
-  @Command(name = "verify", mixinStandardHelpOptions = true,
+  @Command(
+      name = "verify",
+      mixinStandardHelpOptions = true,
       description = {
         "Verify an export bundle against the gateway's public key you trust (--key or --key-file): manifest",
         "signature and digests, every checkpoint signature, every entry's hash, order and canonical form, every",
@@ -34,15 +36,23 @@ final class AuditCommand {
     @Parameters(index = "0", paramLabel = "BUNDLE", description = "The export bundle (.zip).")
     Path bundle;
 
-    @Option(names = "--key", paramLabel = "HEX",
-        description = "The gateway's Ed25519 public key you trust (64 hex, from GET /api/v1/audit/public-key).")
+    @Option(
+        names = "--key",
+        paramLabel = "HEX",
+        description =
+            "The gateway's Ed25519 public key you trust (64 hex, from GET /api/v1/audit/public-key).")
     String key;
 
-    @Option(names = "--key-file", paramLabel = "FILE",
-        description = "A file holding the pinned gateway key: 64 hex, or the JSON of GET /api/v1/audit/public-key.")
+    @Option(
+        names = "--key-file",
+        paramLabel = "FILE",
+        description =
+            "A file holding the pinned gateway key: 64 hex, or the JSON of GET /api/v1/audit/public-key.")
     Path keyFile;
 
-    @Option(names = "--previous", paramLabel = "BUNDLE",
+    @Option(
+        names = "--previous",
+        paramLabel = "BUNDLE",
         description = "The previous export bundle: proves the log only grew since.")
     Path previous;
 
@@ -55,15 +65,20 @@ final class AuditCommand {
       if (previous != null && !Files.isRegularFile(previous)) {
         throw new CliException(CliException.INPUT, previous + " does not exist");
       }
-      VerificationReport report = BundleVerifier.verify(bundle, new BundleVerifier.Options(pinned, previous));
+      VerificationReport report =
+          BundleVerifier.verify(bundle, new BundleVerifier.Options(pinned, previous));
       report.print(out());
       return report.verified() ? 0 : CliException.REJECTED;
     }
 
-    /** The key the auditor trusts: never the bundle's own, which an attacker who rewrote the bundle also chose. */
+    /**
+     * The key the auditor trusts: never the bundle's own, which an attacker who rewrote the bundle
+     * also chose.
+     */
     private Ed25519PublicKey pinnedKey() throws CliException {
       if (key != null && keyFile != null) {
-        throw new CliException(CliException.USAGE, "audit verify takes --key or --key-file, not both");
+        throw new CliException(
+            CliException.USAGE, "audit verify takes --key or --key-file, not both");
       }
       if (key != null) {
         return CliFiles.publicKey(key.strip(), "--key");
@@ -74,14 +89,17 @@ final class AuditCommand {
           try {
             text = ObjectMappers.standard().readTree(text).path("public_key_hex").asText("");
           } catch (JsonProcessingException e) {
-            throw new CliException(CliException.INPUT, "--key-file: " + keyFile + " is neither 64 hex nor JSON");
+            throw new CliException(
+                CliException.INPUT, "--key-file: " + keyFile + " is neither 64 hex nor JSON");
           }
         }
         return CliFiles.publicKey(text, "--key-file");
       }
-      throw new CliException(CliException.USAGE, "audit verify needs the gateway's public key you trust: pass --key HEX"
-          + " or --key-file FILE (from GET /api/v1/audit/public-key); a bundle checked only against the key it carries"
-          + " proves nothing");
+      throw new CliException(
+          CliException.USAGE,
+          "audit verify needs the gateway's public key you trust: pass --key HEX"
+              + " or --key-file FILE (from GET /api/v1/audit/public-key); a bundle checked only against the key it carries"
+              + " proves nothing");
     }
   }
 }

@@ -1,13 +1,18 @@
 package io.hsip.policygateway.cli;
 
-/** A command that cannot complete; its message is printed as is and {@link #exitCode()} returned. */
+/**
+ * A command that cannot complete; its message is printed as is and {@link #exitCode()} returned.
+ */
 final class CliException extends Exception {
   private static final long serialVersionUID = 1L;
 
   /** Exit code for a document that was checked and rejected. */
   static final int REJECTED = 1;
 
-  /** Exit code for a command line that is incomplete or contradictory (as picocli's own usage errors). */
+  /**
+   * Exit code for a command line that is incomplete or contradictory (as picocli's own usage
+   * errors).
+   */
   static final int USAGE = 2;
 
   /** Exit code for unreadable or malformed input files and failed I/O. */

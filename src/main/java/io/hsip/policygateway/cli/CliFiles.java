@@ -46,12 +46,14 @@ final class CliFiles {
     } catch (NoSuchFileException e) {
       throw new CliException(CliException.INPUT, path + " does not exist");
     } catch (IOException e) {
-      throw new CliException(CliException.INPUT, "cannot read " + path + ": " + e.getClass().getSimpleName());
+      throw new CliException(
+          CliException.INPUT, "cannot read " + path + ": " + e.getClass().getSimpleName());
     }
   }
 
   /** Writes a public document to {@code out}, or prints it when {@code out} is null. */
-  static void writeDocument(@Nullable Path out, String content, PrintWriter stdout) throws CliException {
+  static void writeDocument(@Nullable Path out, String content, PrintWriter stdout)
+      throws CliException {
     String text = content.endsWith("\n") ? content : content + "\n";
     if (out == null) {
       stdout.print(text);
@@ -61,7 +63,8 @@ final class CliFiles {
     try {
       Files.writeString(out, text, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new CliException(CliException.INPUT, "cannot write " + out + ": " + e.getClass().getSimpleName());
+      throw new CliException(
+          CliException.INPUT, "cannot write " + out + ": " + e.getClass().getSimpleName());
     }
   }
 }

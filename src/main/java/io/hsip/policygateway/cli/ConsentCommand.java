@@ -13,7 +13,6 @@ import io.hsip.policygateway.hsip.keys.Ed25519PublicKey;
 import io.hsip.policygateway.hsip.keys.SigningKey;
 import io.hsip.policygateway.hsip.net.ConsentExchangeException;
 import io.hsip.policygateway.hsip.net.UdpConsentInitiator;
-import java.util.Locale;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -24,13 +23,17 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import org.jspecify.annotations.Nullable;
 
-/** {@code hsip consent}: create, check, answer and send consent documents (docs/protocol.md#consent). */
+/**
+ * {@code hsip consent}: create, check, answer and send consent documents
+ * (docs/protocol.md#consent).
+ */
 @Command(
     name = "consent",
     mixinStandardHelpOptions = true,
@@ -63,14 +66,20 @@ final class ConsentCommand {
   }
 
   static CliException rejected(ConsentRejectedException e) {
-    return new CliException(CliException.REJECTED, "REJECTED (" + e.reason() + "): " + e.getMessage());
+    return new CliException(
+        CliException.REJECTED, "REJECTED (" + e.reason() + "): " + e.getMessage());
   }
 
-  /** Validates fully (signature and times); a fresh in-memory replay guard, as nothing is shared offline. */
-  static void validateRequest(ConsentRequest request, TimeOptions time, Clock clock) throws CliException {
+  /**
+   * Validates fully (signature and times); a fresh in-memory replay guard, as nothing is shared
+   * offline.
+   */
+  static void validateRequest(ConsentRequest request, TimeOptions time, Clock clock)
+      throws CliException {
     ConsentValidator validator =
         new ConsentValidator(
-            new ConsentValidator.Rules(Duration.ofMillis(time.skewMs), Duration.ofMillis(time.maxLifetimeMs)),
+            new ConsentValidator.Rules(
+                Duration.ofMillis(time.skewMs), Duration.ofMillis(time.maxLifetimeMs)),
             new InMemoryReplayGuard(1, clock));
     try {
       validator.validate(request, time.now(clock));
@@ -80,7 +89,10 @@ final class ConsentCommand {
   }
 
   /** {@code consent request}. */
-  @Command(name = "request", mixinStandardHelpOptions = true, description = "Create and sign a consent request.")
+  @Command(
+      name = "request",
+      mixinStandardHelpOptions = true,
+      description = "Create and sign a consent request.")
   static final class Request extends CliCommand {
     static final class Content {
       @Option(names = "--content", description = "File whose BLAKE3-256 becomes content_cid_hex.")
@@ -110,13 +122,18 @@ final class ConsentCommand {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Expiry expiry;
 
-    @Option(names = {"-o", "--out"}, description = "Write the request here instead of stdout.")
+    @Option(
+        names = {"-o", "--out"},
+        description = "Write the request here instead of stdout.")
     Path out;
 
     @Override
     public Integer call() throws CliException {
       SigningKey requester = CliFiles.readKey(key);
-      String cid = content.file != null ? ConsentRequest.contentId(CliFiles.read(content.file)) : content.cid;
+      String cid =
+          content.file != null
+              ? ConsentRequest.contentId(CliFiles.read(content.file))
+              : content.cid;
       if (!LowerHex.isLowerHex(cid, 32)) {
         throw new CliException(2, "--cid must be 64 lowercase hex characters");
       }
@@ -130,8 +147,10 @@ final class ConsentCommand {
       } else {
         expires = expiry.expiresMs;
         if (expires <= now) {
-          throw new CliException(2, "--expires-ms is an absolute Unix time in ms and lies in the past"
-              + " (use --ttl-ms for a duration)");
+          throw new CliException(
+              2,
+              "--expires-ms is an absolute Unix time in ms and lies in the past"
+                  + " (use --ttl-ms for a duration)");
         }
       }
       byte[] nonce = new byte[ConsentRequest.NONCE_LENGTH];
@@ -148,13 +167,17 @@ final class ConsentCommand {
   }
 
   /** {@code consent verify}. */
-  @Command(name = "verify", mixinStandardHelpOptions = true,
+  @Command(
+      name = "verify",
+      mixinStandardHelpOptions = true,
       description = "Check a consent request: key, PeerID, strict signature, freshness and expiry.")
   static final class Verify extends CliCommand {
     @Option(names = "--request", required = true, description = "Request file.")
     Path request;
 
-    @Option(names = "--signature-only", description = "Check authenticity only, not times (as the reference does).")
+    @Option(
+        names = "--signature-only",
+        description = "Check authenticity only, not times (as the reference does).")
     boolean signatureOnly;
 
     @Mixin TimeOptions time;
@@ -171,16 +194,24 @@ final class ConsentCommand {
       } else {
         validateRequest(parsed, time, clock());
       }
-      out().printf(Locale.ROOT, "OK: request from %s for purpose \"%s\", expires %s%s%n",
-          parsed.requesterPeerId(), parsed.purpose(), Instant.ofEpochMilli(parsed.expiresMs()),
-          signatureOnly ? " (signature only; times not checked)" : "");
+      out()
+          .printf(
+              Locale.ROOT,
+              "OK: request from %s for purpose \"%s\", expires %s%s%n",
+              parsed.requesterPeerId(),
+              parsed.purpose(),
+              Instant.ofEpochMilli(parsed.expiresMs()),
+              signatureOnly ? " (signature only; times not checked)" : "");
       return 0;
     }
   }
 
   /** {@code consent respond}. */
-  @Command(name = "respond", mixinStandardHelpOptions = true,
-      description = "Answer a consent request with a signed allow or deny (a deny always has ttl_ms = 0).")
+  @Command(
+      name = "respond",
+      mixinStandardHelpOptions = true,
+      description =
+          "Answer a consent request with a signed allow or deny (a deny always has ttl_ms = 0).")
   static final class Respond extends CliCommand {
     @Option(names = "--key", required = true, description = "Responder key file.")
     Path key;
@@ -194,7 +225,9 @@ final class ConsentCommand {
     @Option(names = "--ttl-ms", description = "How long an allow is valid (required for allow).")
     Long ttlMs;
 
-    @Option(names = {"-o", "--out"}, description = "Write the response here instead of stdout.")
+    @Option(
+        names = {"-o", "--out"},
+        description = "Write the response here instead of stdout.")
     Path out;
 
     @Mixin TimeOptions time;
@@ -202,7 +235,8 @@ final class ConsentCommand {
     @Override
     public Integer call() throws CliException {
       if (time.atMs != null) {
-        // An answer is signed now, so the request must be valid now: checking it at another time would sign
+        // An answer is signed now, so the request must be valid now: checking it at another time
+        // would sign
         // an allow for a stale or expired request.
         throw new CliException(2, "--at cannot be used with respond");
       }
@@ -229,8 +263,11 @@ final class ConsentCommand {
   }
 
   /** {@code consent verify-response}. */
-  @Command(name = "verify-response", mixinStandardHelpOptions = true,
-      description = "Check that a response answers a request, is signed by its responder and still valid.")
+  @Command(
+      name = "verify-response",
+      mixinStandardHelpOptions = true,
+      description =
+          "Check that a response answers a request, is signed by its responder and still valid.")
   static final class VerifyResponse extends CliCommand {
     @Option(names = "--request", required = true, description = "The request file.")
     Path request;
@@ -238,20 +275,28 @@ final class ConsentCommand {
     @Option(names = "--response", required = true, description = "The response file.")
     Path response;
 
-    @Option(names = "--responder-pub", description = "Expected responder key (64 hex); any signer if absent.")
+    @Option(
+        names = "--responder-pub",
+        description = "Expected responder key (64 hex); any signer if absent.")
     String responderPub;
 
-    @Option(names = "--at", paramLabel = "UNIX_MS", description = "Check validity as of this instant instead of now.")
+    @Option(
+        names = "--at",
+        paramLabel = "UNIX_MS",
+        description = "Check validity as of this instant instead of now.")
     Long atMs;
 
-    @Option(names = "--signature-only", description = "Do not check whether an allow is still valid.")
+    @Option(
+        names = "--signature-only",
+        description = "Do not check whether an allow is still valid.")
     boolean signatureOnly;
 
     @Override
     public Integer call() throws CliException {
       ConsentRequest req = readRequest(request);
       ConsentResponse resp = readResponse(response);
-      Ed25519PublicKey expected = responderPub == null ? null : CliFiles.publicKey(responderPub, "--responder-pub");
+      Ed25519PublicKey expected =
+          responderPub == null ? null : CliFiles.publicKey(responderPub, "--responder-pub");
       Long now = signatureOnly ? null : (atMs != null ? atMs : clock().millis());
       VerifiedConsentResponse verified = verifyResponse(resp, req, expected, now);
       print(out(), verified);
@@ -260,7 +305,10 @@ final class ConsentCommand {
   }
 
   static VerifiedConsentResponse verifyResponse(
-      ConsentResponse resp, ConsentRequest req, @Nullable Ed25519PublicKey expected, @Nullable Long now)
+      ConsentResponse resp,
+      ConsentRequest req,
+      @Nullable Ed25519PublicKey expected,
+      @Nullable Long now)
       throws CliException {
     try {
       return ConsentValidator.validateResponse(resp, req, expected, now);
@@ -272,29 +320,46 @@ final class ConsentCommand {
   static void print(PrintWriter out, VerifiedConsentResponse verified) {
     ConsentResponse r = verified.response();
     if (r.decision() == ConsentDecision.ALLOW) {
-      out.printf(Locale.ROOT, "OK: %s ALLOWS until %s%n", r.responderPeerId(), Instant.ofEpochMilli(verified.validUntilMs()));
+      out.printf(
+          Locale.ROOT,
+          "OK: %s ALLOWS until %s%n",
+          r.responderPeerId(),
+          Instant.ofEpochMilli(verified.validUntilMs()));
     } else {
       out.printf(Locale.ROOT, "OK: %s DENIES%n", r.responderPeerId());
     }
   }
 
   /** {@code consent send}. */
-  @Command(name = "send", mixinStandardHelpOptions = true,
-      description = "Send a request to a consent listener over UDP (CLI dialect) and verify its answer.")
+  @Command(
+      name = "send",
+      mixinStandardHelpOptions = true,
+      description =
+          "Send a request to a consent listener over UDP (CLI dialect) and verify its answer.")
   static final class Send extends CliCommand {
-    @Option(names = "--to", required = true, description = "host:port of the listener, e.g. 127.0.0.1:40405.")
+    @Option(
+        names = "--to",
+        required = true,
+        description = "host:port of the listener, e.g. 127.0.0.1:40405.")
     String to;
 
     @Option(names = "--request", required = true, description = "Request file.")
     Path request;
 
-    @Option(names = "--responder-pub", description = "Expected responder key (64 hex); any signer if absent.")
+    @Option(
+        names = "--responder-pub",
+        description = "Expected responder key (64 hex); any signer if absent.")
     String responderPub;
 
-    @Option(names = "--timeout-ms", defaultValue = "3000", description = "Per-step timeout (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--timeout-ms",
+        defaultValue = "3000",
+        description = "Per-step timeout (default: ${DEFAULT-VALUE}).")
     long timeoutMs;
 
-    @Option(names = {"-o", "--out"}, description = "Also write the response here.")
+    @Option(
+        names = {"-o", "--out"},
+        description = "Also write the response here.")
     Path out;
 
     @Override
@@ -303,11 +368,15 @@ final class ConsentCommand {
         throw new CliException(2, "--timeout-ms must be between 1 and 600000");
       }
       ConsentRequest req = readRequest(request);
-      Ed25519PublicKey expected = responderPub == null ? null : CliFiles.publicKey(responderPub, "--responder-pub");
+      Ed25519PublicKey expected =
+          responderPub == null ? null : CliFiles.publicKey(responderPub, "--responder-pub");
       if (expected == null) {
-        // The handshake is unauthenticated: without a pinned key, whoever answers first is believed.
-        spec.commandLine().getErr().println(
-            "hsip: warning: responder not pinned (--responder-pub); any signer's answer is accepted");
+        // The handshake is unauthenticated: without a pinned key, whoever answers first is
+        // believed.
+        spec.commandLine()
+            .getErr()
+            .println(
+                "hsip: warning: responder not pinned (--responder-pub); any signer's answer is accepted");
       }
       UdpConsentInitiator initiator =
           new UdpConsentInitiator(address(to), Duration.ofMillis(timeoutMs), 3, new SecureRandom());
@@ -317,7 +386,8 @@ final class ConsentCommand {
       } catch (ConsentExchangeException e) {
         throw new CliException(CliException.REJECTED, e.getMessage());
       } catch (IOException e) {
-        throw new CliException(CliException.INPUT, "UDP exchange failed: " + e.getClass().getSimpleName());
+        throw new CliException(
+            CliException.INPUT, "UDP exchange failed: " + e.getClass().getSimpleName());
       }
       VerifiedConsentResponse verified = verifyResponse(resp, req, expected, clock().millis());
       if (out != null) {

@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
     name = "hsip",
     mixinStandardHelpOptions = true,
     version = "hsip (HSIP Policy Gateway) 0.1",
-    description = "HSIP keys, consent documents and capability tokens, compatible with the reference CLI.",
+    description =
+        "HSIP keys, consent documents and capability tokens, compatible with the reference CLI.",
     subcommands = {
       KeygenCommand.class,
       PeerIdCommand.class,
@@ -54,8 +55,12 @@ public final class HsipCli {
             commandLine.getErr().println("hsip: " + known.getMessage());
             return known.exitCode();
           }
-          // A bug, not the user's input: say so plainly, without a stack trace, and with its own exit code.
-          commandLine.getErr().println("hsip: internal error (" + e.getClass().getSimpleName() + "): " + e.getMessage());
+          // A bug, not the user's input: say so plainly, without a stack trace, and with its own
+          // exit code.
+          commandLine
+              .getErr()
+              .println(
+                  "hsip: internal error (" + e.getClass().getSimpleName() + "): " + e.getMessage());
           return CliException.INTERNAL;
         });
     return cli.execute(args);

@@ -3,15 +3,18 @@ package io.hsip.policygateway.cli;
 import io.hsip.policygateway.hsip.keys.KeyFileFormat;
 import io.hsip.policygateway.hsip.keys.KeyFiles;
 import io.hsip.policygateway.hsip.keys.SigningKey;
-import java.util.Locale;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code hsip keygen}: a new Ed25519 identity, written owner-only; prints the PeerID, never the secret. */
+/**
+ * {@code hsip keygen}: a new Ed25519 identity, written owner-only; prints the PeerID, never the
+ * secret.
+ */
 @Command(
     name = "keygen",
     mixinStandardHelpOptions = true,
@@ -35,7 +38,10 @@ final class KeygenCommand extends CliCommand {
     }
   }
 
-  @Option(names = {"-o", "--out"}, required = true, description = "Key file to create.")
+  @Option(
+      names = {"-o", "--out"},
+      required = true,
+      description = "Key file to create.")
   Path out;
 
   @Option(
@@ -53,12 +59,19 @@ final class KeygenCommand extends CliCommand {
     try {
       KeyFiles.writeSecret(out, KeyFiles.encode(key, format.format), force);
     } catch (FileAlreadyExistsException e) {
-      throw new CliException(CliException.INPUT, out + " already exists; use --force to replace it");
+      throw new CliException(
+          CliException.INPUT, out + " already exists; use --force to replace it");
     } catch (IOException e) {
-      throw new CliException(CliException.INPUT, "cannot write " + out + ": " + e.getClass().getSimpleName());
+      throw new CliException(
+          CliException.INPUT, "cannot write " + out + ": " + e.getClass().getSimpleName());
     }
-    out().printf(Locale.ROOT, "peer_id: %s%npublic_key_hex: %s%nfile: %s%n",
-        key.peerId(), key.publicKey().hex(), out);
+    out()
+        .printf(
+            Locale.ROOT,
+            "peer_id: %s%npublic_key_hex: %s%nfile: %s%n",
+            key.peerId(),
+            key.publicKey().hex(),
+            out);
     return 0;
   }
 }

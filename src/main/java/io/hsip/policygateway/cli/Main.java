@@ -4,8 +4,9 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
- * The one entry point of the deployable: with arguments it runs the HSIP command-line tools and exits
- * without starting Quarkus (no database, no network); without arguments it runs the gateway service.
+ * The one entry point of the deployable: with arguments it runs the HSIP command-line tools and
+ * exits without starting Quarkus (no database, no network); without arguments it runs the gateway
+ * service.
  */
 @QuarkusMain
 public final class Main {

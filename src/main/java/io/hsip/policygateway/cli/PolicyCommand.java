@@ -14,7 +14,9 @@ import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code hsip policy}: check consent policy files and run their test suites offline, as CI does. */
+/**
+ * {@code hsip policy}: check consent policy files and run their test suites offline, as CI does.
+ */
 @Command(
     name = "policy",
     mixinStandardHelpOptions = true,
@@ -25,9 +27,13 @@ final class PolicyCommand {
   private PolicyCommand() {}
 
   /** {@code policy validate}. */
-  @Command(name = "validate", mixinStandardHelpOptions = true,
-      description = {"Check policy documents: YAML, schema, references, CEL and lints.",
-          "Prints every finding as line:column: severity [code] message; exit 1 if any is an error."})
+  @Command(
+      name = "validate",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Check policy documents: YAML, schema, references, CEL and lints.",
+        "Prints every finding as line:column: severity [code] message; exit 1 if any is an error."
+      })
   static final class Validate extends CliCommand {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Policy documents (YAML).")
     List<Path> files;
@@ -44,11 +50,19 @@ final class PolicyCommand {
         CompiledPolicy policy = compilation.policy();
         if (policy == null) {
           rejected = true;
-          out().printf(Locale.ROOT, "REJECTED: %s has %d error(s)%n", file, compilation.errors().size());
+          out()
+              .printf(
+                  Locale.ROOT, "REJECTED: %s has %d error(s)%n", file, compilation.errors().size());
         } else {
-          out().printf(Locale.ROOT, "OK: %s: policy set %s, %d rules, sha256:%s, %d warning(s)%n", file,
-              policy.document().policySet(), policy.document().rules().size(), policy.digest(),
-              compilation.warnings().size());
+          out()
+              .printf(
+                  Locale.ROOT,
+                  "OK: %s: policy set %s, %d rules, sha256:%s, %d warning(s)%n",
+                  file,
+                  policy.document().policySet(),
+                  policy.document().rules().size(),
+                  policy.digest(),
+                  compilation.warnings().size());
         }
       }
       out().flush();
@@ -57,11 +71,18 @@ final class PolicyCommand {
   }
 
   /** {@code policy test}. */
-  @Command(name = "test", mixinStandardHelpOptions = true,
-      description = {"Run policy test suites (a suite file or a directory of *.yaml suites).",
-          "Each case is a request with its expected effect, TTL and rules; exit 1 if any fails."})
+  @Command(
+      name = "test",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Run policy test suites (a suite file or a directory of *.yaml suites).",
+        "Each case is a request with its expected effect, TTL and rules; exit 1 if any fails."
+      })
   static final class Test extends CliCommand {
-    @Parameters(arity = "1..*", paramLabel = "SUITE_OR_DIR", description = "Suite files or directories.")
+    @Parameters(
+        arity = "1..*",
+        paramLabel = "SUITE_OR_DIR",
+        description = "Suite files or directories.")
     List<Path> paths;
 
     @Override
@@ -84,8 +105,13 @@ final class PolicyCommand {
         PolicySuite suite = result.suite();
         if (result.policyFindings().stream().anyMatch(Finding::isError)) {
           failed += suite.cases().size();
-          out.printf(Locale.ROOT, "FAIL %s: policy %s does not compile%n", suite.file(), suite.policyFile());
-          result.policyFindings().stream().filter(Finding::isError)
+          out.printf(
+              Locale.ROOT,
+              "FAIL %s: policy %s does not compile%n",
+              suite.file(),
+              suite.policyFile());
+          result.policyFindings().stream()
+              .filter(Finding::isError)
               .forEach(f -> out.println("  " + suite.policyFile() + ":" + f.format()));
           continue;
         }
@@ -95,12 +121,22 @@ final class PolicyCommand {
             continue;
           }
           failed++;
-          out.printf(Locale.ROOT, "FAIL %s:%d %s%n", suite.file(), r.testCase().line(), r.testCase().name());
+          out.printf(
+              Locale.ROOT,
+              "FAIL %s:%d %s%n",
+              suite.file(),
+              r.testCase().line(),
+              r.testCase().name());
           r.failures().forEach(f -> out.println("  " + f));
           out.println("  decision: " + r.decision().explanation().replace("\n", "\n    "));
         }
-        out.printf(Locale.ROOT, "%s %s: %d case(s), %d failed%n", result.passed() ? "ok  " : "FAIL", suite.name(),
-            suite.cases().size(), result.failed());
+        out.printf(
+            Locale.ROOT,
+            "%s %s: %d case(s), %d failed%n",
+            result.passed() ? "ok  " : "FAIL",
+            suite.name(),
+            suite.cases().size(),
+            result.failed());
       }
       out.printf(Locale.ROOT, "%d passed, %d failed%n", passed, failed);
       out.flush();

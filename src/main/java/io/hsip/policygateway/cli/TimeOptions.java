@@ -9,7 +9,8 @@ final class TimeOptions {
   @Option(
       names = "--at",
       paramLabel = "UNIX_MS",
-      description = "Check as of this instant (Unix ms) instead of now, e.g. to inspect an old document.")
+      description =
+          "Check as of this instant (Unix ms) instead of now, e.g. to inspect an old document.")
   Long atMs;
 
   @Option(

@@ -4,8 +4,8 @@ import io.hsip.policygateway.hsip.crypto.Digests;
 import java.security.MessageDigest;
 
 /**
- * SHA-256 for the rest of the gateway (content digests of policy versions, audit hashing), so that only
- * the {@code hsip} package touches crypto APIs (docs/architecture.md#dependency-rules).
+ * SHA-256 for the rest of the gateway (content digests of policy versions, audit hashing), so that
+ * only the {@code hsip} package touches crypto APIs (docs/architecture.md#dependency-rules).
  */
 public final class Sha256 {
 

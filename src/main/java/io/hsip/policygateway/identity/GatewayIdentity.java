@@ -72,8 +72,11 @@ public class GatewayIdentity {
     Path path = file.get();
     if (!Files.exists(path) && config.generateIfMissing()) {
       if (!launchMode.isDevOrTest()) {
-        // Every replica would mint its own unpinned key: consent answers and checkpoints signed by strangers.
-        fail("identity.generate-if-missing is for development and tests only; mount a key file at " + path);
+        // Every replica would mint its own unpinned key: consent answers and checkpoints signed by
+        // strangers.
+        fail(
+            "identity.generate-if-missing is for development and tests only; mount a key file at "
+                + path);
         return;
       }
       generate(path);
@@ -97,8 +100,10 @@ public class GatewayIdentity {
   /** The signing key, or an exception that makes the caller fail closed. */
   public SigningKey signingKey() {
     // Clients learn only that there is no key; operators find the reason in readiness and the log.
-    return key.orElseThrow(() -> SIGNING_KEY_UNAVAILABLE.exception(
-        "The gateway has no usable signing key; it cannot sign anything until one is mounted."));
+    return key.orElseThrow(
+        () ->
+            SIGNING_KEY_UNAVAILABLE.exception(
+                "The gateway has no usable signing key; it cannot sign anything until one is mounted."));
   }
 
   /** The public key, if a signing key is loaded. */
@@ -142,7 +147,9 @@ public class GatewayIdentity {
     try {
       Set<PosixFilePermission> perms = Files.getPosixFilePermissions(path);
       if (perms.stream().anyMatch(TOO_OPEN::contains)) {
-        Log.warnf("Signing key file %s is accessible to group or others; restrict it to 0400 or 0600", path);
+        Log.warnf(
+            "Signing key file %s is accessible to group or others; restrict it to 0400 or 0600",
+            path);
       }
     } catch (UnsupportedOperationException | IOException e) {
       // Not a POSIX file system: nothing to check.
@@ -166,6 +173,7 @@ public class GatewayIdentity {
   private void fail(String reason) {
     key = Optional.empty();
     problem = reason;
-    Log.errorf("No gateway signing key: %s. Readiness is DOWN and consent requests are denied.", reason);
+    Log.errorf(
+        "No gateway signing key: %s. Readiness is DOWN and consent requests are denied.", reason);
   }
 }

@@ -38,7 +38,8 @@ public class GatewayIdentityResource {
   @Produces(MediaType.APPLICATION_JSON)
   @Operation(
       summary = "The gateway's PeerID and Ed25519 public key",
-      description = "Peers verify consent responses and auditors verify checkpoints with this key. 503 while no key is loaded.")
+      description =
+          "Peers verify consent responses and auditors verify checkpoints with this key. 503 while no key is loaded.")
   public IdentityView get() {
     return IdentityView.from(identity.signingKey().publicKey());
   }

@@ -9,12 +9,15 @@ import java.util.Optional;
 @ConfigMapping(prefix = "identity")
 public interface IdentityConfig {
 
-  /** PKCS#8 PEM file with the gateway's Ed25519 signing key (a mounted Kubernetes Secret in production). */
+  /**
+   * PKCS#8 PEM file with the gateway's Ed25519 signing key (a mounted Kubernetes Secret in
+   * production).
+   */
   Optional<Path> signingKeyFile();
 
   /**
-   * Generate a throwaway key at {@link #signingKeyFile()} when the file is missing. Development and tests
-   * only; production keeps it off so that a missing key is a loud readiness failure.
+   * Generate a throwaway key at {@link #signingKeyFile()} when the file is missing. Development and
+   * tests only; production keeps it off so that a missing key is a loud readiness failure.
    */
   @WithDefault("false")
   boolean generateIfMissing();

@@ -1,6 +1,9 @@
 package io.hsip.policygateway.identity;
 
-/** The gateway's roles, as the identity provider (Keycloak realm roles) names them. The only place they are spelt. */
+/**
+ * The gateway's roles, as the identity provider (Keycloak realm roles) names them. The only place
+ * they are spelt.
+ */
 public final class Roles {
 
   /** Edits and publishes policies, manages members, blocks peers, revokes consents. */

@@ -1,4 +1,6 @@
-/** Who the gateway is (its Ed25519 signing key) and, later, who its administrators and members are. */
+/**
+ * Who the gateway is (its Ed25519 signing key) and, later, who its administrators and members are.
+ */
 @NullMarked
 package io.hsip.policygateway.identity;
 

@@ -16,8 +16,17 @@ public class PolicyCompilerProducer {
   PolicyCompiler compiler(PolicyConfig config) {
     PolicyConfig.Limits l = config.limits();
     PolicyLimits d = PolicyLimits.DEFAULTS;
-    return new PolicyCompiler(new PolicyLimits(
-        l.maxDocumentBytes(), l.maxDepth(), l.maxNodes(), l.maxAliases(), l.maxRules(), l.maxConditionLength(),
-        l.maxConditionNodes(), d.maxConditionParseDepth(), d.maxComprehensionNesting(), l.maxConditionIterations()));
+    return new PolicyCompiler(
+        new PolicyLimits(
+            l.maxDocumentBytes(),
+            l.maxDepth(),
+            l.maxNodes(),
+            l.maxAliases(),
+            l.maxRules(),
+            l.maxConditionLength(),
+            l.maxConditionNodes(),
+            d.maxConditionParseDepth(),
+            d.maxComprehensionNesting(),
+            l.maxConditionIterations()));
   }
 }

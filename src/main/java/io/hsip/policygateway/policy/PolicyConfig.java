@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Configuration of consent policies: which set is enforced, four-eyes publishing, reload and limits. */
+/**
+ * Configuration of consent policies: which set is enforced, four-eyes publishing, reload and
+ * limits.
+ */
 @ConfigMapping(prefix = "policy")
 public interface PolicyConfig {
 
@@ -19,8 +22,8 @@ public interface PolicyConfig {
   boolean fourEyes();
 
   /**
-   * A policy file published as version 1 of the live set at start-up when the set has no version yet
-   * (development: the example organisation). Unset in production.
+   * A policy file published as version 1 of the live set at start-up when the set has no version
+   * yet (development: the example organisation). Unset in production.
    */
   Optional<Path> bootstrapFile();
 
@@ -28,9 +31,9 @@ public interface PolicyConfig {
   Reload reload();
 
   /**
-   * How often policy admin events not yet in the audit log are relayed into it. Events are durable in
-   * {@code policy_admin_event} from the moment of the change; this bounds how late they reach the log.
-   * (The relay's scheduler reads it as {@code ${policy.audit-relay-interval}}.)
+   * How often policy admin events not yet in the audit log are relayed into it. Events are durable
+   * in {@code policy_admin_event} from the moment of the change; this bounds how late they reach
+   * the log. (The relay's scheduler reads it as {@code ${policy.audit-relay-interval}}.)
    */
   @WithDefault("1s")
   Duration auditRelayInterval();
@@ -52,20 +55,27 @@ public interface PolicyConfig {
     @WithDefault("1s")
     Duration reconnectDelay();
 
-    /** Make a round trip on the listening connection at least this often, to find one that died silently. */
+    /**
+     * Make a round trip on the listening connection at least this often, to find one that died
+     * silently.
+     */
     @WithDefault("10s")
     Duration heartbeat();
 
     /**
-     * Longest wait for the database on the listening connection before it counts as dead and is replaced.
-     * It is set as that connection's network timeout, and so overrides a {@code socketTimeout} from
-     * {@code quarkus.datasource.jdbc.additional-jdbc-properties} for it (the pool's connections keep theirs).
+     * Longest wait for the database on the listening connection before it counts as dead and is
+     * replaced. It is set as that connection's network timeout, and so overrides a {@code
+     * socketTimeout} from {@code quarkus.datasource.jdbc.additional-jdbc-properties} for it (the
+     * pool's connections keep theirs).
      */
     @WithDefault("15s")
     Duration networkTimeout();
   }
 
-  /** Resource limits of one document (see {@link io.hsip.policygateway.policy.compile.PolicyLimits}). */
+  /**
+   * Resource limits of one document (see {@link
+   * io.hsip.policygateway.policy.compile.PolicyLimits}).
+   */
   interface Limits {
     /** Largest document, in bytes. */
     @WithDefault("524288")

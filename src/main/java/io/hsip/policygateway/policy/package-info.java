@@ -1,4 +1,7 @@
-/** Consent policies: configuration; the language in model, the compiler and evaluator in compile, test suites in suite, versions and the admin API in lifecycle, hot reload in live. */
+/**
+ * Consent policies: configuration; the language in model, the compiler and evaluator in compile,
+ * test suites in suite, versions and the admin API in lifecycle, hot reload in live.
+ */
 @NullMarked
 package io.hsip.policygateway.policy;
 

@@ -1,6 +1,8 @@
 package io.hsip.policygateway.telemetry;
 
-/** Metric names of the audit feature: durable appends and their integration into the Merkle tree. */
+/**
+ * Metric names of the audit feature: durable appends and their integration into the Merkle tree.
+ */
 public final class AuditMetrics {
 
   /** Counter: audit entries committed. */
@@ -15,8 +17,12 @@ public final class AuditMetrics {
   /** Counter: integration rounds that failed; their entries stay pending and are retried. */
   public static final String INTEGRATION_FAILURES = Metrics.PREFIX + "audit.integration.failures";
 
-  /** Counter: rounds refused because the tree no longer extends the signed checkpoint (alert on any). */
-  public static final String INTEGRATION_INCONSISTENT = Metrics.PREFIX + "audit.integration.inconsistent";
+  /**
+   * Counter: rounds refused because the tree no longer extends the signed checkpoint (alert on
+   * any).
+   */
+  public static final String INTEGRATION_INCONSISTENT =
+      Metrics.PREFIX + "audit.integration.inconsistent";
 
   /** Gauge: committed entries not yet folded into the tree. */
   public static final String INTEGRATION_LAG = Metrics.PREFIX + "audit.integration.lag";

@@ -1,8 +1,8 @@
 package io.hsip.policygateway.telemetry;
 
 /**
- * Span names of the consent decision pipeline: one root span per decision and one child per stage, in
- * the order the stages run, so a slow or failing stage is visible by name in any trace backend.
+ * Span names of the consent decision pipeline: one root span per decision and one child per stage,
+ * in the order the stages run, so a slow or failing stage is visible by name in any trace backend.
  */
 public final class DecisionSpans {
 

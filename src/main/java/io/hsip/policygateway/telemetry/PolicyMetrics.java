@@ -1,9 +1,14 @@
 package io.hsip.policygateway.telemetry;
 
-/** Metric names of the policy feature: the live policy and the relay of admin events to the audit log. */
+/**
+ * Metric names of the policy feature: the live policy and the relay of admin events to the audit
+ * log.
+ */
 public final class PolicyMetrics {
 
-  /** Counter: decisions denied because no policy was loaded or a condition failed (alert on any). */
+  /**
+   * Counter: decisions denied because no policy was loaded or a condition failed (alert on any).
+   */
   public static final String FAIL_CLOSED = Metrics.PREFIX + "policy.fail.closed";
 
   /** Gauge: the published version of the live policy set this replica enforces (0: none). */
@@ -16,7 +21,8 @@ public final class PolicyMetrics {
   public static final String AUDIT_RELAY_FAILURES = Metrics.PREFIX + "policy.audit.relay.failures";
 
   /** Counter: admin events recorded only by id and digest because no entry could express them. */
-  public static final String AUDIT_RELAY_UNRECORDABLE = Metrics.PREFIX + "policy.audit.relay.unrecordable";
+  public static final String AUDIT_RELAY_UNRECORDABLE =
+      Metrics.PREFIX + "policy.audit.relay.unrecordable";
 
   private PolicyMetrics() {}
 }

@@ -8,9 +8,10 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Records and exports spans only when an OTLP collector is configured. Without one, every span is still
- * created with a trace id and a span id (log lines and problem responses carry them) but is not sampled,
- * so nothing is queued for export and no connection to a missing collector is ever attempted.
+ * Records and exports spans only when an OTLP collector is configured. Without one, every span is
+ * still created with a trace id and a span id (log lines and problem responses carry them) but is
+ * not sampled, so nothing is queued for export and no connection to a missing collector is ever
+ * attempted.
  */
 @ApplicationScoped
 public class SamplerProducer {
@@ -22,12 +23,16 @@ public class SamplerProducer {
   static final String ENDPOINT = "quarkus.otel.exporter.otlp.endpoint";
 
   /**
-   * The built-in default of both endpoints, which Quarkus itself treats as "not configured". The exporter
-   * speaks http/protobuf, whose port is 4318, so a real collector is never named by this gRPC address.
+   * The built-in default of both endpoints, which Quarkus itself treats as "not configured". The
+   * exporter speaks http/protobuf, whose port is 4318, so a real collector is never named by this
+   * gRPC address.
    */
   static final String QUARKUS_DEFAULT_ENDPOINT = "http://localhost:4317/";
 
-  /** The sampler that replaces {@code quarkus.otel.traces.sampler}: parent-based when exporting, else off. */
+  /**
+   * The sampler that replaces {@code quarkus.otel.traces.sampler}: parent-based when exporting,
+   * else off.
+   */
   @Produces
   @Singleton
   Sampler sampler(
@@ -43,7 +48,8 @@ public class SamplerProducer {
   }
 
   private static boolean configured(Optional<String> endpoint) {
-    return endpoint.map(String::strip)
+    return endpoint
+        .map(String::strip)
         .filter(value -> !value.isEmpty() && !value.equals(QUARKUS_DEFAULT_ENDPOINT))
         .isPresent();
   }

@@ -2,8 +2,8 @@ package io.hsip.policygateway.telemetry;
 
 /**
  * Keys of the span attributes this project sets. A trace backend keeps what it receives and cannot
- * erase a subject the way the audit log can, so attributes never carry PeerIDs, principals, tokens or
- * content: a span names the decision id, and the audit entry with that id holds the rest.
+ * erase a subject the way the audit log can, so attributes never carry PeerIDs, principals, tokens
+ * or content: a span names the decision id, and the audit entry with that id holds the rest.
  */
 public final class SpanAttributes {
 

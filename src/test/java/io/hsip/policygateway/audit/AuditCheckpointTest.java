@@ -32,8 +32,14 @@ class AuditCheckpointTest {
   @BeforeEach
   void log() {
     log = new AuditFixture(AuditDatabase.create("audit_checkpoint"), Fixtures.RESPONDER);
-    integrator = new TreeIntegrator(log.db.dataSource(), log.tiles, () -> Fixtures.RESPONDER, AuditFixture.ORIGIN,
-        clock, 5);
+    integrator =
+        new TreeIntegrator(
+            log.db.dataSource(),
+            log.tiles,
+            () -> Fixtures.RESPONDER,
+            AuditFixture.ORIGIN,
+            clock,
+            5);
   }
 
   @AfterEach
@@ -56,7 +62,8 @@ class AuditCheckpointTest {
     clock.advance(Duration.ofMillis(1));
     assertThat(integrator.integrateIfDue(MIN_INTERVAL).map(Checkpoint::treeSize)).contains(6L);
 
-    // A backlog of a full batch is folded in without waiting: the limit must not let the log fall behind.
+    // A backlog of a full batch is folded in without waiting: the limit must not let the log fall
+    // behind.
     log.append(12);
     assertThat(integrator.integrateIfDue(MIN_INTERVAL).map(Checkpoint::treeSize)).contains(11L);
     assertThat(integrator.integrateIfDue(MIN_INTERVAL).map(Checkpoint::treeSize)).contains(16L);
@@ -77,24 +84,35 @@ class AuditCheckpointTest {
     Optional<Checkpoint> second = integrator.integrateOnce(true);
 
     assertThat(second.orElseThrow().timeMs()).isGreaterThanOrEqualTo(first);
-    // While the clock is behind the latest checkpoint, the rate limit counts from this process's own last
+    // While the clock is behind the latest checkpoint, the rate limit counts from this process's
+    // own last
     // signature: no checkpoint every round, and none stalled until the clock catches up.
     log.append(1);
     assertThat(integrator.integrateIfDue(MIN_INTERVAL)).isEmpty();
     Thread.sleep(MIN_INTERVAL.toMillis() + 100);
     assertThat(integrator.integrateIfDue(MIN_INTERVAL).map(Checkpoint::treeSize)).contains(5L);
-    assertThat(log.db.queryLong("SELECT count(*) FROM audit_checkpoint c WHERE signed_at < "
-        + "(SELECT max(signed_at) FROM audit_checkpoint d WHERE d.tree_size < c.tree_size)")).isZero();
+    assertThat(
+            log.db.queryLong(
+                "SELECT count(*) FROM audit_checkpoint c WHERE signed_at < "
+                    + "(SELECT max(signed_at) FROM audit_checkpoint d WHERE d.tree_size < c.tree_size)"))
+        .isZero();
   }
 
   @Test
-  void aReplicaWhoseClockIsBehindAnotherReplicasCheckpointStillRateLimits() throws InterruptedException {
+  void aReplicaWhoseClockIsBehindAnotherReplicasCheckpointStillRateLimits()
+      throws InterruptedException {
     log.append(2);
     assertThat(integrator.integrateOnce(true).map(Checkpoint::treeSize)).contains(2L);
     // A second replica on the same database whose clock runs an hour behind the one that signed.
     SettableClock behind = new SettableClock(Instant.parse("2026-03-01T11:00:00Z"));
     TreeIntegrator other =
-        new TreeIntegrator(log.db.dataSource(), log.tiles, () -> Fixtures.RESPONDER, AuditFixture.ORIGIN, behind, 5);
+        new TreeIntegrator(
+            log.db.dataSource(),
+            log.tiles,
+            () -> Fixtures.RESPONDER,
+            AuditFixture.ORIGIN,
+            behind,
+            5);
     log.append(1);
     assertThat(other.integrateIfDue(MIN_INTERVAL)).as("the checkpoint was just seen").isEmpty();
     assertThat(other.integrateIfDue(MIN_INTERVAL)).as("and is still fresh").isEmpty();
@@ -110,24 +128,30 @@ class AuditCheckpointTest {
     log.append(10);
     assertThat(integrator.integratePending(true).map(Checkpoint::treeSize)).contains(10L);
     // An insider (or a corrupted page) rewrites a stored leaf hash of the signed tree.
-    log.db.execute("UPDATE audit_tile SET hashes = overlay(hashes placing '\\x00000000'::bytea from 1 for 4)"
-        + " WHERE level = 0 AND idx = 0");
+    log.db.execute(
+        "UPDATE audit_tile SET hashes = overlay(hashes placing '\\x00000000'::bytea from 1 for 4)"
+            + " WHERE level = 0 AND idx = 0");
     log.append(3);
 
     assertThatThrownBy(() -> integrator.integrateOnce(true))
         .isInstanceOf(TreeInconsistencyException.class)
-        .hasMessageStartingWith("refusing to sign tree size 13: it is not an extension of the signed checkpoint of"
-            + " tree size 10: ");
+        .hasMessageStartingWith(
+            "refusing to sign tree size 13: it is not an extension of the signed checkpoint of"
+                + " tree size 10: ");
     assertThat(log.db.queryLong("SELECT max(tree_size) FROM audit_checkpoint")).isEqualTo(10);
-    assertThat(log.db.queryLong("SELECT count(*) FROM audit_entry WHERE leaf_index IS NULL")).isEqualTo(3);
+    assertThat(log.db.queryLong("SELECT count(*) FROM audit_entry WHERE leaf_index IS NULL"))
+        .isEqualTo(3);
 
-    // The auditor can still export what is signed; the bundle says it is incomplete and does not verify.
+    // The auditor can still export what is signed; the bundle says it is incomplete and does not
+    // verify.
     Path bundle = dir.resolve("bundle.zip");
     var summary = log.exportAll(bundle);
     assertThat(summary.complete()).isFalse();
-    AuditFixture.CliRun run = AuditFixture.verify(bundle.toString(), "--key", Fixtures.RESPONDER.publicKey().hex());
+    AuditFixture.CliRun run =
+        AuditFixture.verify(bundle.toString(), "--key", Fixtures.RESPONDER.publicKey().hex());
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.output()).contains("3 entries of the window were not yet in a signed checkpoint");
+    assertThat(run.output())
+        .contains("3 entries of the window were not yet in a signed checkpoint");
   }
 
   /** A clock the test moves, forwards or back. */

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A separate process appends under concurrent load and integrates while it is killed with
- * SIGKILL at random moments, ten times. Afterwards every append that had returned (printed its ack) is in
+ * A separate process appends under concurrent load and integrates while it is killed with SIGKILL
+ * at random moments, ten times. Afterwards every append that had returned (printed its ack) is in
  * the database, and the log integrates and verifies offline.
  */
 @Heavy
@@ -40,28 +40,42 @@ class AuditCrashTest {
     Set<Long> acked = ConcurrentHashMap.newKeySet();
     Random random = new Random();
     List<String> cycles = new ArrayList<>();
-    try (AuditFixture log = new AuditFixture(AuditDatabase.create("audit_crash"), Fixtures.RESPONDER)) {
+    try (AuditFixture log =
+        new AuditFixture(AuditDatabase.create("audit_crash"), Fixtures.RESPONDER)) {
       for (int cycle = 1; cycle <= CYCLES; cycle++) {
-        Process child = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-            "-cp", System.getProperty("java.class.path"), AuditLoadChild.class.getName(), log.db.schema(), "16")
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
+        Process child =
+            new ProcessBuilder(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx256m",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    AuditLoadChild.class.getName(),
+                    log.db.schema(),
+                    "16")
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         CountDownLatch ready = new CountDownLatch(1);
         int before = acked.size();
-        Thread reader = Thread.ofPlatform().start(() -> {
-          try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = in.readLine()) != null; ) {
-              if (line.startsWith("ack ")) {
-                acked.add(Long.parseLong(line.substring(4)));
-                // Kill only once the load is really running, at a random moment after that.
-                ready.countDown();
-              }
-            }
-          } catch (java.io.IOException e) {
-            // The pipe breaks when the child is killed.
-          }
-        });
+        Thread reader =
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      try (BufferedReader in =
+                          new BufferedReader(
+                              new InputStreamReader(
+                                  child.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = in.readLine()) != null; ) {
+                          if (line.startsWith("ack ")) {
+                            acked.add(Long.parseLong(line.substring(4)));
+                            // Kill only once the load is really running, at a random moment after
+                            // that.
+                            ready.countDown();
+                          }
+                        }
+                      } catch (java.io.IOException e) {
+                        // The pipe breaks when the child is killed.
+                      }
+                    });
         assertThat(ready.await(60, TimeUnit.SECONDS)).as("child started").isTrue();
         long lifetime = 100L + random.nextInt(1400);
         Thread.sleep(lifetime);
@@ -69,23 +83,42 @@ class AuditCrashTest {
         assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
         reader.join();
-        cycles.add("cycle " + cycle + ": killed " + lifetime + " ms into the load, " + (acked.size() - before) + " acks");
+        cycles.add(
+            "cycle "
+                + cycle
+                + ": killed "
+                + lifetime
+                + " ms into the load, "
+                + (acked.size() - before)
+                + " acks");
       }
       long committed = log.db.queryLong("SELECT count(*) FROM audit_entry");
-      long integratedByChildren = log.db.queryLong("SELECT count(*) FROM audit_entry WHERE leaf_index IS NOT NULL");
+      long integratedByChildren =
+          log.db.queryLong("SELECT count(*) FROM audit_entry WHERE leaf_index IS NOT NULL");
       assertThat(acked).isNotEmpty();
       assertThat(missing(log, acked)).as("acknowledged appends missing after kill -9").isEmpty();
 
       var last = log.integrator.integratePending(true);
-      assertThat(log.db.queryLong("SELECT count(*) FROM audit_entry WHERE leaf_index IS NULL")).isZero();
-      assertThat(log.db.queryLong("SELECT max(leaf_index) + 1 FROM audit_entry")).isEqualTo(committed);
+      assertThat(log.db.queryLong("SELECT count(*) FROM audit_entry WHERE leaf_index IS NULL"))
+          .isZero();
+      assertThat(log.db.queryLong("SELECT max(leaf_index) + 1 FROM audit_entry"))
+          .isEqualTo(committed);
       Path bundle = dir.resolve("crash.zip");
       log.exportAll(bundle);
-      AuditFixture.CliRun run = AuditFixture.verify(bundle.toString(), "--key", Fixtures.RESPONDER.publicKey().hex());
+      AuditFixture.CliRun run =
+          AuditFixture.verify(bundle.toString(), "--key", Fixtures.RESPONDER.publicKey().hex());
       assertThat(run.exitCode()).as(run.output()).isZero();
-      String report = String.join("\n", cycles) + "\n" + acked.size() + " acknowledged appends, all present; "
-          + committed + " committed rows (" + integratedByChildren + " integrated by the killed processes); final tree size "
-          + last.map(c -> c.treeSize()).orElse(committed) + "; bundle verified\n";
+      String report =
+          String.join("\n", cycles)
+              + "\n"
+              + acked.size()
+              + " acknowledged appends, all present; "
+              + committed
+              + " committed rows ("
+              + integratedByChildren
+              + " integrated by the killed processes); final tree size "
+              + last.map(c -> c.treeSize()).orElse(committed)
+              + "; bundle verified\n";
       System.out.print(report);
       Files.createDirectories(Path.of("target"));
       Files.writeString(Path.of("target", "audit-crash-test.txt"), report);
@@ -95,8 +128,9 @@ class AuditCrashTest {
   private static List<Long> missing(AuditFixture log, Set<Long> acked) throws Exception {
     List<Long> missing = new ArrayList<>();
     try (Connection c = log.db.dataSource().getConnection();
-        PreparedStatement select = c.prepareStatement(
-            "SELECT a FROM unnest(?::bigint[]) a WHERE NOT EXISTS (SELECT 1 FROM audit_entry e WHERE e.seq = a)")) {
+        PreparedStatement select =
+            c.prepareStatement(
+                "SELECT a FROM unnest(?::bigint[]) a WHERE NOT EXISTS (SELECT 1 FROM audit_entry e WHERE e.seq = a)")) {
       Array array = c.createArrayOf("bigint", acked.toArray());
       select.setArray(1, array);
       try (ResultSet rows = select.executeQuery()) {

@@ -14,9 +14,9 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
- * A private schema on the real test PostgreSQL (database {@code HSIP_TEST_DB}), migrated by the project's own
- * Flyway scripts, with an Agroal pool: lets database tests, the crash child process and the benchmark run the
- * audit machinery on a log of their own without Quarkus.
+ * A private schema on the real test PostgreSQL (database {@code HSIP_TEST_DB}), migrated by the
+ * project's own Flyway scripts, with an Agroal pool: lets database tests, the crash child process
+ * and the benchmark run the audit machinery on a log of their own without Quarkus.
  */
 public final class AuditDatabase implements AutoCloseable {
 
@@ -27,11 +27,20 @@ public final class AuditDatabase implements AutoCloseable {
     this.schema = schema;
     String url = "jdbc:postgresql://127.0.0.1:5432/" + database() + "?currentSchema=" + schema;
     try {
-      this.pool = AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
-          .connectionPoolConfiguration(cp -> cp.maxSize(poolSize)
-              .acquisitionTimeout(Duration.ofSeconds(30))
-              .connectionFactoryConfiguration(cf -> cf.jdbcUrl(url)
-                  .principal(new NamePrincipal(System.getenv().getOrDefault("HSIP_DB_USER", "hsip"))))));
+      this.pool =
+          AgroalDataSource.from(
+              new AgroalDataSourceConfigurationSupplier()
+                  .connectionPoolConfiguration(
+                      cp ->
+                          cp.maxSize(poolSize)
+                              .acquisitionTimeout(Duration.ofSeconds(30))
+                              .connectionFactoryConfiguration(
+                                  cf ->
+                                      cf.jdbcUrl(url)
+                                          .principal(
+                                              new NamePrincipal(
+                                                  System.getenv()
+                                                      .getOrDefault("HSIP_DB_USER", "hsip"))))));
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create a pool for " + url, e);
     }
@@ -44,10 +53,17 @@ public final class AuditDatabase implements AutoCloseable {
 
   /** A fresh schema named {@code prefix_<random>}, migrated. */
   public static AuditDatabase create(String prefix) {
-    String schema = (prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
+    String schema =
+        (prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
     AuditDatabase db = new AuditDatabase(schema, 10);
-    Flyway.configure().dataSource(db.pool).schemas(schema).defaultSchema(schema).createSchemas(true)
-        .locations("classpath:db/migration").load().migrate();
+    Flyway.configure()
+        .dataSource(db.pool)
+        .schemas(schema)
+        .defaultSchema(schema)
+        .createSchemas(true)
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
     return db;
   }
 
@@ -66,9 +82,13 @@ public final class AuditDatabase implements AutoCloseable {
     return pool;
   }
 
-  /** Runs statements (as the table owner: it may disable the append-only triggers, like an insider could). */
+  /**
+   * Runs statements (as the table owner: it may disable the append-only triggers, like an insider
+   * could).
+   */
   public void execute(String... sql) {
-    try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement()) {
       for (String statement : sql) {
         s.execute(statement);
       }
@@ -79,7 +99,9 @@ public final class AuditDatabase implements AutoCloseable {
 
   /** The first column of the first row of a query, as a long. */
   public long queryLong(String sql) {
-    try (Connection c = pool.getConnection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
       r.next();
       return r.getLong(1);
     } catch (SQLException e) {

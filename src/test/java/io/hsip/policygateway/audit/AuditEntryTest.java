@@ -5,13 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-/** An entry that PostgreSQL or the canonical form would reject fails at construction, with the field named. */
+/**
+ * An entry that PostgreSQL or the canonical form would reject fails at construction, with the field
+ * named.
+ */
 class AuditEntryTest {
 
   @Test
   void from_valid() {
-    AuditEntry entry = AuditEntry.adminChange("alice", "policy.publish").outcome("ok").policyVersion("sha256:" + "ab".repeat(32))
-        .detail("note", "emoji \uD83D\uDE00 is a pair").build();
+    AuditEntry entry =
+        AuditEntry.adminChange("alice", "policy.publish")
+            .outcome("ok")
+            .policyVersion("sha256:" + "ab".repeat(32))
+            .detail("note", "emoji \uD83D\uDE00 is a pair")
+            .build();
     assertThat(entry.details()).containsEntry("note", "emoji \uD83D\uDE00 is a pair");
   }
 
@@ -20,7 +27,11 @@ class AuditEntryTest {
     assertThatThrownBy(() -> AuditEntry.adminChange("ali\u0000ce", "policy.publish").build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("audit entry field `actor` contains a NUL character");
-    assertThatThrownBy(() -> AuditEntry.adminChange("alice", "policy.publish").detail("note", "a\u0000b").build())
+    assertThatThrownBy(
+            () ->
+                AuditEntry.adminChange("alice", "policy.publish")
+                    .detail("note", "a\u0000b")
+                    .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("audit entry field `details.note` contains a NUL character");
   }
@@ -30,17 +41,23 @@ class AuditEntryTest {
     assertThatThrownBy(() -> AuditEntry.adminChange("alice", "x\uD83D").build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("audit entry field `action` contains an unpaired surrogate");
-    assertThatThrownBy(() -> AuditEntry.adminChange("alice", "policy.publish").explanation("\uDE00x").build())
+    assertThatThrownBy(
+            () -> AuditEntry.adminChange("alice", "policy.publish").explanation("\uDE00x").build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("audit entry field `explanation` contains an unpaired surrogate");
   }
 
   @Test
   void from_overColumnLimits() {
-    assertThatThrownBy(() -> AuditEntry.adminChange("alice", "policy.publish").outcome("o".repeat(33)).build())
+    assertThatThrownBy(
+            () -> AuditEntry.adminChange("alice", "policy.publish").outcome("o".repeat(33)).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("audit entry field `outcome` must be 1-32 characters");
-    assertThatThrownBy(() -> AuditEntry.adminChange("alice", "policy.publish").policyVersion("v".repeat(101)).build())
+    assertThatThrownBy(
+            () ->
+                AuditEntry.adminChange("alice", "policy.publish")
+                    .policyVersion("v".repeat(101))
+                    .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("audit entry field `policy_version` must be 1-100 characters");
     assertThatThrownBy(() -> AuditEntry.adminChange("a".repeat(257), "policy.publish").build())

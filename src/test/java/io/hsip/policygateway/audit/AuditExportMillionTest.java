@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One million entries are exported as a stream by a JVM limited to a 64 MB heap, and the bundle
- * verifies offline in another 64 MB JVM. Times and peak memory go to {@code target/audit-export-million.txt}.
+ * verifies offline in another 64 MB JVM. Times and peak memory go to {@code
+ * target/audit-export-million.txt}.
  */
 @Heavy
 class AuditExportMillionTest {
@@ -29,11 +30,14 @@ class AuditExportMillionTest {
   @Test
   void aMillionEntriesStreamWithinBoundedHeapAndVerify() throws Exception {
     List<String> figures = new ArrayList<>();
-    try (AuditFixture log = new AuditFixture(AuditDatabase.create("audit_million"), Fixtures.RESPONDER)) {
+    try (AuditFixture log =
+        new AuditFixture(AuditDatabase.create("audit_million"), Fixtures.RESPONDER)) {
       long t0 = System.nanoTime();
-      // Entries as the writer stores them (canonical schema 1), generated in the database for speed: the writer's
+      // Entries as the writer stores them (canonical schema 1), generated in the database for
+      // speed: the writer's
       // own throughput is the benchmark's business.
-      log.db.execute("""
+      log.db.execute(
+          """
           INSERT INTO audit_entry (seq, recorded_at, kind, actor, outcome, policy_version, trace_id, body)
           SELECT s, t, 'decision', 'gateway', o, 'sha256:' || p, tr, convert_to(
             '{"action":"consent.decide","actor":"gateway","kind":"decision","outcome":"' || o
@@ -44,23 +48,46 @@ class AuditExportMillionTest {
                        CASE WHEN s % 3 = 0 THEN 'deny' ELSE 'allow' END AS o,
                        md5('policy') || md5('v1') AS p, md5(s::text) || md5((s + 1)::text) AS rh, md5((-s)::text) AS tr
                 FROM generate_series(1, 1000000) s) x
-          """, "SELECT setval('audit_entry_seq', 1000000)", "ANALYZE audit_entry");
-      figures.add(String.format(java.util.Locale.ROOT, "generated %d entries in %d ms", ENTRIES, ms(t0)));
+          """,
+          "SELECT setval('audit_entry_seq', 1000000)", "ANALYZE audit_entry");
+      figures.add(
+          String.format(java.util.Locale.ROOT, "generated %d entries in %d ms", ENTRIES, ms(t0)));
 
       long t1 = System.nanoTime();
-      var integrator = new io.hsip.policygateway.audit.internal.TreeIntegrator(log.db.dataSource(), log.tiles,
-          () -> Fixtures.RESPONDER, AuditFixture.ORIGIN, java.time.Clock.systemUTC(), 100_000);
+      var integrator =
+          new io.hsip.policygateway.audit.internal.TreeIntegrator(
+              log.db.dataSource(),
+              log.tiles,
+              () -> Fixtures.RESPONDER,
+              AuditFixture.ORIGIN,
+              java.time.Clock.systemUTC(),
+              100_000);
       assertThat(integrator.integratePending(true).orElseThrow().treeSize()).isEqualTo(ENTRIES);
-      figures.add(String.format(java.util.Locale.ROOT, "integrated into the tree (10 rounds, 10 checkpoints) in %d ms", ms(t1)));
+      figures.add(
+          String.format(
+              java.util.Locale.ROOT,
+              "integrated into the tree (10 rounds, 10 checkpoints) in %d ms",
+              ms(t1)));
 
       Path bundle = dir.resolve("million.zip");
-      String export = child("export", log.db.schema(), bundle.toString(), "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z");
+      String export =
+          child(
+              "export",
+              log.db.schema(),
+              bundle.toString(),
+              "2026-01-01T00:00:00Z",
+              "2026-01-02T00:00:00Z");
       assertThat(export).contains("RESULT 1000000 entries exported");
-      figures.add(export.lines().filter(l -> l.startsWith("RESULT")).findFirst().orElseThrow()
-          + ", bundle " + (Files.size(bundle) >> 20) + " MB");
+      figures.add(
+          export.lines().filter(l -> l.startsWith("RESULT")).findFirst().orElseThrow()
+              + ", bundle "
+              + (Files.size(bundle) >> 20)
+              + " MB");
 
       String verify = child("verify", bundle.toString(), Fixtures.RESPONDER.publicKey().hex());
-      assertThat(verify).contains("VERIFIED: 1000000 entries (leaves 0 to 1000000 of tree size 1000000), 10 checkpoints")
+      assertThat(verify)
+          .contains(
+              "VERIFIED: 1000000 entries (leaves 0 to 1000000 of tree size 1000000), 10 checkpoints")
           .contains("RESULT verify exit 0");
       figures.add(verify.lines().filter(l -> l.startsWith("RESULT")).findFirst().orElseThrow());
     }
@@ -71,8 +98,15 @@ class AuditExportMillionTest {
   }
 
   private static String child(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        HEAP, "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), BoundedHeapChild.class.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                HEAP,
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                BoundedHeapChild.class.getName()));
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     byte[] output = process.getInputStream().readAllBytes();

@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hsip.policygateway.audit.bundle.BundleFormat;
-
 import io.hsip.policygateway.audit.internal.EntryWriter;
 import io.hsip.policygateway.hsip.Fixtures;
 import io.hsip.policygateway.hsip.LowerHex;
-import io.hsip.policygateway.hsip.keys.SigningKey;
 import io.hsip.policygateway.hsip.json.CanonicalJson;
+import io.hsip.policygateway.hsip.keys.SigningKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -43,12 +42,15 @@ class AuditExportWindowTest {
   }
 
   @Test
-  void aWindowEndingAtTheLastEntryHoldsEveryEntryIncludingThoseAfterTheLastCheckpoint() throws IOException {
+  void aWindowEndingAtTheLastEntryHoldsEveryEntryIncludingThoseAfterTheLastCheckpoint()
+      throws IOException {
     log.append(10);
     log.integrateRound();
     log.append(5);
-    Instant last = Instant.ofEpochMilli(log.db.queryLong(
-        "SELECT (extract(epoch FROM max(recorded_at)) * 1000)::bigint FROM audit_entry"));
+    Instant last =
+        Instant.ofEpochMilli(
+            log.db.queryLong(
+                "SELECT (extract(epoch FROM max(recorded_at)) * 1000)::bigint FROM audit_entry"));
     Path bundle = dir.resolve("bundle.zip");
 
     var summary = log.export(bundle, Instant.EPOCH, last.plusMillis(1), null);
@@ -56,13 +58,15 @@ class AuditExportWindowTest {
     assertThat(summary.entries()).isEqualTo(15);
     assertThat(summary.complete()).isTrue();
     assertThat(entryLines(bundle)).isEqualTo(15);
-    AuditFixture.CliRun run = AuditFixture.verify(bundle.toString(), "--key", GATEWAY.publicKey().hex());
+    AuditFixture.CliRun run =
+        AuditFixture.verify(bundle.toString(), "--key", GATEWAY.publicKey().hex());
     assertThat(run.exitCode()).as(run.output()).isZero();
   }
 
   @Test
   void anInWindowEntryIntegratedAfterALaterRecordedOneIsNotDropped() throws IOException {
-    // Two writers (two replicas, or two batches in flight) stamp their batches out of seq order: leaf 0 is
+    // Two writers (two replicas, or two batches in flight) stamp their batches out of seq order:
+    // leaf 0 is
     // recorded at t+10, leaf 1 at t+5. The window [t, t+10) holds leaf 1 only.
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
     appendAt(t.plusMillis(10), "late-stamp");
@@ -74,14 +78,16 @@ class AuditExportWindowTest {
 
     assertThat(summary.entries()).isEqualTo(2);
     assertThat(entriesText(bundle)).contains("\"action\":\"in-window\"");
-    AuditFixture.CliRun run = AuditFixture.verify(bundle.toString(), "--key", GATEWAY.publicKey().hex());
+    AuditFixture.CliRun run =
+        AuditFixture.verify(bundle.toString(), "--key", GATEWAY.publicKey().hex());
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(run.output()).contains("VERIFIED: 2 entries (leaves 0 to 2 of tree size 2)");
   }
 
   @Test
   void theRangeEndsAtALeafRecordedAfterTheWindowNotAtOneRecordedBeforeIt() throws IOException {
-    // Leaf times out of order: 0 after the window, 1 inside it, 2 before it (a late commit), 3 after it.
+    // Leaf times out of order: 0 after the window, 1 inside it, 2 before it (a late commit), 3
+    // after it.
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
     appendAt(t.plusMillis(20), "after-1");
     appendAt(t.plusMillis(5), "in-window");
@@ -94,15 +100,19 @@ class AuditExportWindowTest {
 
     // Leaf 2 lies outside the window but proves nothing about its end; the range runs on to leaf 3.
     assertThat(summary.endLeaf()).isEqualTo(3);
-    AuditFixture.CliRun run = AuditFixture.verify(bundle.toString(), "--key", GATEWAY.publicKey().hex());
+    AuditFixture.CliRun run =
+        AuditFixture.verify(bundle.toString(), "--key", GATEWAY.publicKey().hex());
     assertThat(run.exitCode()).as(run.output()).isZero();
-    assertThat(run.output()).contains("end witness (leaf 3) is in the anchor tree and lies after the window");
+    assertThat(run.output())
+        .contains("end witness (leaf 3) is in the anchor tree and lies after the window");
   }
 
   @Test
   void aRangeWhoseEndWitnessLiesBeforeTheWindowDoesNotVerify() throws IOException {
-    // A dishonest operator holds the key and re-signs an honest bundle's manifest for a later window, claiming
-    // it is empty, while an entry of that window (leaf 3) exists. The range ends at leaf 2, recorded before it.
+    // A dishonest operator holds the key and re-signs an honest bundle's manifest for a later
+    // window, claiming
+    // it is empty, while an entry of that window (leaf 3) exists. The range ends at leaf 2,
+    // recorded before it.
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
     appendAt(t.plusMillis(6), "in-first-window");
     appendAt(t, "before");
@@ -119,15 +129,19 @@ class AuditExportWindowTest {
     manifest.put("entries_in_window", 0);
     byte[] manifestBytes = CanonicalJson.encode(manifest);
     files.put(BundleFormat.MANIFEST, manifestBytes);
-    files.put(BundleFormat.MANIFEST_SIGNATURE,
+    files.put(
+        BundleFormat.MANIFEST_SIGNATURE,
         (LowerHex.encode(GATEWAY.sign(manifestBytes)) + "\n").getBytes(StandardCharsets.US_ASCII));
     Path forged = dir.resolve("forged.zip");
     AuditTamperTest.write(forged, files);
 
-    AuditFixture.CliRun run = AuditFixture.verify(forged.toString(), "--key", GATEWAY.publicKey().hex());
+    AuditFixture.CliRun run =
+        AuditFixture.verify(forged.toString(), "--key", GATEWAY.publicKey().hex());
     assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
-    assertThat(run.output()).contains("PROBLEM  end witness (leaf 2) was recorded at 2026-01-01T00:00:00.040Z, which is"
-        + " before the window end 2026-01-01T00:00:00.060Z: the range does not cover the whole window");
+    assertThat(run.output())
+        .contains(
+            "PROBLEM  end witness (leaf 2) was recorded at 2026-01-01T00:00:00.040Z, which is"
+                + " before the window end 2026-01-01T00:00:00.060Z: the range does not cover the whole window");
   }
 
   @Test
@@ -136,8 +150,9 @@ class AuditExportWindowTest {
     Path first = dir.resolve("first.zip");
     log.exportAll(first);
     // The first export ever: there is no previous export, and comparing it with itself is no fork.
-    AuditFixture.CliRun alone = AuditFixture.verify(first.toString(), "--key", GATEWAY.publicKey().hex(),
-        "--previous", first.toString());
+    AuditFixture.CliRun alone =
+        AuditFixture.verify(
+            first.toString(), "--key", GATEWAY.publicKey().hex(), "--previous", first.toString());
     assertThat(alone.exitCode()).as(alone.output()).isZero();
     assertThat(alone.output()).doesNotContain("forked");
 
@@ -146,18 +161,23 @@ class AuditExportWindowTest {
     log.append(5);
     Path third = dir.resolve("third.zip");
     log.exportAll(third);
-    // The gateway's default proves consistency from the last export (the second); the auditor holds the first.
-    AuditFixture.CliRun run = AuditFixture.verify(third.toString(), "--key", GATEWAY.publicKey().hex(),
-        "--previous", first.toString());
+    // The gateway's default proves consistency from the last export (the second); the auditor holds
+    // the first.
+    AuditFixture.CliRun run =
+        AuditFixture.verify(
+            third.toString(), "--key", GATEWAY.publicKey().hex(), "--previous", first.toString());
     assertThat(run.exitCode()).as(run.output()).isZero();
-    assertThat(run.output()).doesNotContain("forked")
-        .contains("ok       the previous bundle's anchor (tree size 10) is a signed checkpoint of this bundle that its"
-            + " entries recompute: the log only grew since");
+    assertThat(run.output())
+        .doesNotContain("forked")
+        .contains(
+            "ok       the previous bundle's anchor (tree size 10) is a signed checkpoint of this bundle that its"
+                + " entries recompute: the log only grew since");
   }
 
   private void appendAt(Instant time, String action) {
     EntryWriter writer =
-        new EntryWriter(log.db.dataSource(), Clock.fixed(time, ZoneOffset.UTC), 10, 10, AuditFixture.IGNORE);
+        new EntryWriter(
+            log.db.dataSource(), Clock.fixed(time, ZoneOffset.UTC), 10, 10, AuditFixture.IGNORE);
     writer.start();
     try {
       writer.submit(AuditEntry.adminChange("alice", action).build()).join();
@@ -171,7 +191,8 @@ class AuditExportWindowTest {
   }
 
   private static String entriesText(Path bundle) throws IOException {
-    try (ZipFile zip = new ZipFile(bundle.toFile()); InputStream in = zip.getInputStream(zip.getEntry("entries.jsonl"))) {
+    try (ZipFile zip = new ZipFile(bundle.toFile());
+        InputStream in = zip.getInputStream(zip.getEntry("entries.jsonl"))) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }

@@ -20,20 +20,24 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The audit machinery over one {@link AuditDatabase}, wired as the service wires it, for plain tests. */
+/**
+ * The audit machinery over one {@link AuditDatabase}, wired as the service wires it, for plain
+ * tests.
+ */
 public final class AuditFixture implements AutoCloseable {
 
   /** The checkpoint origin the tests use. */
   public static final String ORIGIN = "hsip.io/policy-gateway/audit";
 
   /** A writer listener for tests that do not count commits and failures. */
-  public static final EntryWriter.Listener IGNORE = new EntryWriter.Listener() {
-    @Override
-    public void committed(int count) {}
+  public static final EntryWriter.Listener IGNORE =
+      new EntryWriter.Listener() {
+        @Override
+        public void committed(int count) {}
 
-    @Override
-    public void failed(int count, Exception cause) {}
-  };
+        @Override
+        public void failed(int count, Exception cause) {}
+      };
 
   public final AuditDatabase db;
   public final SigningKey key;
@@ -46,39 +50,57 @@ public final class AuditFixture implements AutoCloseable {
   public AuditFixture(AuditDatabase db, SigningKey key) {
     this.db = db;
     this.key = key;
-    this.writer = new EntryWriter(db.dataSource(), Clock.systemUTC(), 2000, 100_000, new EntryWriter.Listener() {
-      @Override
-      public void committed(int count) {
-        batches.incrementAndGet();
-      }
+    this.writer =
+        new EntryWriter(
+            db.dataSource(),
+            Clock.systemUTC(),
+            2000,
+            100_000,
+            new EntryWriter.Listener() {
+              @Override
+              public void committed(int count) {
+                batches.incrementAndGet();
+              }
 
-      @Override
-      public void failed(int count, Exception cause) {
-        failures.addAndGet(count);
-      }
-    });
+              @Override
+              public void failed(int count, Exception cause) {
+                failures.addAndGet(count);
+              }
+            });
     writer.start();
-    this.integrator = new TreeIntegrator(db.dataSource(), tiles, () -> key, ORIGIN, Clock.systemUTC(), 50_000);
+    this.integrator =
+        new TreeIntegrator(db.dataSource(), tiles, () -> key, ORIGIN, Clock.systemUTC(), 50_000);
   }
 
-  /** Appends {@code n} decision entries concurrently and waits for all commits; returns their seqs. */
+  /**
+   * Appends {@code n} decision entries concurrently and waits for all commits; returns their seqs.
+   */
   public List<Long> append(int n) {
     List<CompletableFuture<Long>> futures = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      futures.add(writer.submit(AuditEntry.decision("I4MLJTQWUZ66GBMNYEP75Z2QSD", i % 3 == 0 ? "deny" : "allow")
-          .policyVersion("sha256:" + "ab".repeat(32)).requestHash("cd".repeat(32))
-          .trace("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331").explanation("rules/" + i).build()));
+      futures.add(
+          writer.submit(
+              AuditEntry.decision("I4MLJTQWUZ66GBMNYEP75Z2QSD", i % 3 == 0 ? "deny" : "allow")
+                  .policyVersion("sha256:" + "ab".repeat(32))
+                  .requestHash("cd".repeat(32))
+                  .trace("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331")
+                  .explanation("rules/" + i)
+                  .build()));
     }
     return futures.stream().map(CompletableFuture::join).toList();
   }
 
   /** One integration round, which must find pending entries; returns the new tree size. */
   public long integrateRound() {
-    return integrator.integrateOnce(true).orElseThrow(() -> new IllegalStateException("nothing was pending")).treeSize();
+    return integrator
+        .integrateOnce(true)
+        .orElseThrow(() -> new IllegalStateException("nothing was pending"))
+        .treeSize();
   }
 
   /** Exports everything recorded between {@code from} and {@code to} into {@code file}. */
-  public AuditExports.Summary export(Path file, Instant from, Instant to, Long previous) throws IOException {
+  public AuditExports.Summary export(Path file, Instant from, Instant to, Long previous)
+      throws IOException {
     try (OutputStream out = Files.newOutputStream(file)) {
       return new BundleWriter(db.dataSource(), tiles, integrator, key, ORIGIN, Clock.systemUTC(), 7)
           .write(new AuditExports.Request(from, to, previous, "test"), out);
@@ -87,7 +109,8 @@ public final class AuditFixture implements AutoCloseable {
 
   /** Exports the whole log. */
   public AuditExports.Summary exportAll(Path file) throws IOException {
-    return export(file, Instant.EPOCH, Instant.now().truncatedTo(ChronoUnit.MILLIS).plusSeconds(3600), null);
+    return export(
+        file, Instant.EPOCH, Instant.now().truncatedTo(ChronoUnit.MILLIS).plusSeconds(3600), null);
   }
 
   /**
@@ -101,7 +124,8 @@ public final class AuditFixture implements AutoCloseable {
     all[0] = "audit";
     all[1] = "verify";
     System.arraycopy(args, 0, all, 2, args.length);
-    int code = HsipCli.run(Clock.systemUTC(), new PrintWriter(out, true), new PrintWriter(out, true), all);
+    int code =
+        HsipCli.run(Clock.systemUTC(), new PrintWriter(out, true), new PrintWriter(out, true), all);
     return new CliRun(code, out.toString());
   }
 

@@ -19,9 +19,10 @@ import java.time.Instant;
 import java.util.Locale;
 
 /**
- * A JVM started with a small {@code -Xmx} by {@link AuditExportMillionTest}: {@code export <schema> <file> <from>
- * <to>} streams a bundle, {@code verify <file> <key hex>} runs {@code hsip audit verify}. Prints one {@code RESULT}
- * line with the time taken and the peak heap (sum of heap pools) and peak resident memory of this process.
+ * A JVM started with a small {@code -Xmx} by {@link AuditExportMillionTest}: {@code export <schema>
+ * <file> <from> <to>} streams a bundle, {@code verify <file> <key hex>} runs {@code hsip audit
+ * verify}. Prints one {@code RESULT} line with the time taken and the peak heap (sum of heap pools)
+ * and peak resident memory of this process.
  */
 public final class BoundedHeapChild {
 
@@ -35,13 +36,30 @@ public final class BoundedHeapChild {
     String what;
     if (args[0].equals("export")) {
       try (AuditDatabase db = AuditDatabase.attach(args[1], 2);
-          OutputStream file = new BufferedOutputStream(Files.newOutputStream(Path.of(args[2])), 1 << 16)) {
+          OutputStream file =
+              new BufferedOutputStream(Files.newOutputStream(Path.of(args[2])), 1 << 16)) {
         TileStore tiles = new TileStore();
-        TreeIntegrator integrator = new TreeIntegrator(db.dataSource(), tiles, () -> Fixtures.RESPONDER,
-            AuditFixture.ORIGIN, Clock.systemUTC(), 50_000);
-        AuditExports.Summary summary = new BundleWriter(db.dataSource(), tiles, integrator, Fixtures.RESPONDER,
-            AuditFixture.ORIGIN, Clock.systemUTC(), 2000)
-            .write(new AuditExports.Request(Instant.parse(args[3]), Instant.parse(args[4]), null, "million-test"), file);
+        TreeIntegrator integrator =
+            new TreeIntegrator(
+                db.dataSource(),
+                tiles,
+                () -> Fixtures.RESPONDER,
+                AuditFixture.ORIGIN,
+                Clock.systemUTC(),
+                50_000);
+        AuditExports.Summary summary =
+            new BundleWriter(
+                    db.dataSource(),
+                    tiles,
+                    integrator,
+                    Fixtures.RESPONDER,
+                    AuditFixture.ORIGIN,
+                    Clock.systemUTC(),
+                    2000)
+                .write(
+                    new AuditExports.Request(
+                        Instant.parse(args[3]), Instant.parse(args[4]), null, "million-test"),
+                    file);
         what = summary.entries() + " entries exported";
       }
     } else {
@@ -55,10 +73,21 @@ public final class BoundedHeapChild {
         heap += pool.getPeakUsage().getUsed();
       }
     }
-    String rss = Files.readAllLines(Path.of("/proc/self/status")).stream()
-        .filter(l -> l.startsWith("VmHWM:")).findFirst().orElse("VmHWM: ? kB").replaceAll("\\s+", " ");
-    out.println(String.format(Locale.ROOT, "RESULT %s in %d ms, max heap %d MB, peak heap used %d MB, peak RSS %s",
-        what, ms, Runtime.getRuntime().maxMemory() >> 20, heap >> 20, rss.substring("VmHWM: ".length())));
+    String rss =
+        Files.readAllLines(Path.of("/proc/self/status")).stream()
+            .filter(l -> l.startsWith("VmHWM:"))
+            .findFirst()
+            .orElse("VmHWM: ? kB")
+            .replaceAll("\\s+", " ");
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "RESULT %s in %d ms, max heap %d MB, peak heap used %d MB, peak RSS %s",
+            what,
+            ms,
+            Runtime.getRuntime().maxMemory() >> 20,
+            heap >> 20,
+            rss.substring("VmHWM: ".length())));
     out.flush();
     System.exit(exit);
   }

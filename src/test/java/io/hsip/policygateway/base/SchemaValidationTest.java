@@ -10,8 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Production validates the Flyway-built schema against the entity mappings at start-up
- * ({@code %prod.quarkus.hibernate-orm.schema-management.strategy=validate}); a mismatch would stop every
+ * Production validates the Flyway-built schema against the entity mappings at start-up ({@code
+ * %prod.quarkus.hibernate-orm.schema-management.strategy=validate}); a mismatch would stop every
  * replica. This starts the application the same way against the migrated test database.
  */
 @QuarkusTest

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code bin/hsip} runs the packaged jar's command line on the JDK that runs the tests (JAVA_HOME), passes
- * the exit code through, and lets no JVM warning reach the user (JDK 24+ would print four about
- * {@code sun.misc.Unsafe} without the launcher's flag).
+ * {@code bin/hsip} runs the packaged jar's command line on the JDK that runs the tests (JAVA_HOME),
+ * passes the exit code through, and lets no JVM warning reach the user (JDK 24+ would print four
+ * about {@code sun.misc.Unsafe} without the launcher's flag).
  */
 class HsipLauncherIT {
 
@@ -40,7 +40,10 @@ class HsipLauncherIT {
   void theCliExitCodePassesThrough() throws Exception {
     Run run = hsip("peer-id", "--pub", "00".repeat(32));
     assertThat(run.exitCode()).isEqualTo(3);
-    assertThat(run.stderr()).doesNotContain("WARNING").hasLineCount(1).startsWith("hsip: ")
+    assertThat(run.stderr())
+        .doesNotContain("WARNING")
+        .hasLineCount(1)
+        .startsWith("hsip: ")
         .contains("public key is not a valid Ed25519 point of prime order");
   }
 

@@ -20,53 +20,74 @@ class PolicyCommandTest {
   private int run(String... args) {
     out.getBuffer().setLength(0);
     err.getBuffer().setLength(0);
-    return HsipCli.run(Clock.systemUTC(), new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return HsipCli.run(
+        Clock.systemUTC(), new PrintWriter(out, true), new PrintWriter(err, true), args);
   }
 
   @Test
   void validateAcceptsTheExampleOrganisation() {
     assertThat(run("policy", "validate", "policies/example-org.yaml")).isZero();
-    assertThat(out.toString()).matches(
-        "OK: policies/example-org.yaml: policy set acme, 24 rules, sha256:[0-9a-f]{64}, 0 warning\\(s\\)\n");
+    assertThat(out.toString())
+        .matches(
+            "OK: policies/example-org.yaml: policy set acme, 24 rules, sha256:[0-9a-f]{64}, 0 warning\\(s\\)\n");
   }
 
   @Test
   void validateRejectsABrokenPolicyWithPreciseFindings() throws Exception {
     Path broken = dir.resolve("broken.yaml");
-    Files.writeString(broken, Files.readString(Path.of("policies/example-org.yaml"))
-        .replace("effect: deny\n    requester:\n      peer_ids", "effect: block\n    requester:\n      peer_ids"));
+    Files.writeString(
+        broken,
+        Files.readString(Path.of("policies/example-org.yaml"))
+            .replace(
+                "effect: deny\n    requester:\n      peer_ids",
+                "effect: block\n    requester:\n      peer_ids"));
     assertThat(run("policy", "validate", broken.toString())).isEqualTo(1);
     String[] lines = out.toString().split("\n");
     assertThat(lines).hasSize(2);
-    assertThat(lines[0]).isEqualTo(broken + ":45:13: error [schema] effect must be allow or deny"
-        + " (rule deny-blocked-peers, at /rules/1/effect)");
+    assertThat(lines[0])
+        .isEqualTo(
+            broken
+                + ":45:13: error [schema] effect must be allow or deny"
+                + " (rule deny-blocked-peers, at /rules/1/effect)");
     assertThat(lines[1]).isEqualTo("REJECTED: " + broken + " has 1 error(s)");
   }
 
   @Test
   void validateReportsReferenceAndCelErrorsOnceTheSchemaHolds() throws Exception {
     Path broken = dir.resolve("broken.yaml");
-    Files.writeString(broken, Files.readString(Path.of("policies/example-org.yaml"))
-        .replace("groups_any: [hr]", "groups_any: [human-resources]")
-        .replace("condition: requester.reputation >= 80", "condition: requester.reputation >= \"80\""));
+    Files.writeString(
+        broken,
+        Files.readString(Path.of("policies/example-org.yaml"))
+            .replace("groups_any: [hr]", "groups_any: [human-resources]")
+            .replace(
+                "condition: requester.reputation >= 80",
+                "condition: requester.reputation >= \"80\""));
     assertThat(run("policy", "validate", broken.toString())).isEqualTo(1);
     assertThat(out.toString())
-        .contains(broken + ":156:20: error [unknown-group] group \"human-resources\" is not declared in groups"
-            + " (rule allow-hr-payroll, at /rules/12/requester/groups_any/0)")
-        .contains(broken + ":185:37: error [cel] CEL: found no matching overload for '_>=_' applied to '(int, string)'")
+        .contains(
+            broken
+                + ":156:20: error [unknown-group] group \"human-resources\" is not declared in groups"
+                + " (rule allow-hr-payroll, at /rules/12/requester/groups_any/0)")
+        .contains(
+            broken
+                + ":185:37: error [cel] CEL: found no matching overload for '_>=_' applied to '(int, string)'")
         .endsWith("REJECTED: " + broken + " has 2 error(s)\n");
   }
 
   @Test
   void testRunsEverySuiteInADirectory() {
     assertThat(run("policy", "test", "policies/tests")).isZero();
-    assertThat(out.toString()).contains("ok   colleagues: 14 case(s), 0 failed").endsWith(" passed, 0 failed\n");
+    assertThat(out.toString())
+        .contains("ok   colleagues: 14 case(s), 0 failed")
+        .endsWith(" passed, 0 failed\n");
   }
 
   @Test
   void aFailingSuiteExitsWithOneAndExplains() throws Exception {
     Path suite = dir.resolve("failing.yaml");
-    Files.writeString(suite, """
+    Files.writeString(
+        suite,
+        """
         suite: failing
         policy: %s
         cases:
@@ -78,7 +99,8 @@ class PolicyCommandTest {
               ttl: 1h
               at: "2026-03-04T10:00:00+01:00"
             expect: {effect: allow}
-        """.formatted(Path.of("policies/example-org.yaml").toAbsolutePath()));
+        """
+            .formatted(Path.of("policies/example-org.yaml").toAbsolutePath()));
     assertThat(run("policy", "test", suite.toString())).isEqualTo(1);
     assertThat(out.toString())
         .contains("FAIL " + suite + ":4 externals cannot chat internally")

@@ -48,7 +48,8 @@ class NonceLedgerTest {
     assertThat(ledger.firstUse(PEER, nonce, inMinutes(5))).isTrue();
     assertThat(ledger.firstUse(PEER, nonce, inMinutes(5))).isFalse();
     assertThat(ledger.firstUse("DW3C3OQDGHS4Z6ZGMG4UWWSML3", nonce, inMinutes(5)))
-        .as("nonces are per peer").isTrue();
+        .as("nonces are per peer")
+        .isTrue();
   }
 
   @Test
@@ -66,12 +67,14 @@ class NonceLedgerTest {
     ledger.firstUse(PEER, expired, inMinutes(-1));
     ledger.firstUse(PEER, live, inMinutes(5));
     ledger.purge();
-    QuarkusTransaction.requiringNew().run(() -> {
-      ConsentNonce gone = ConsentNonce.findById(new ConsentNonce.Key(PEER, expired));
-      ConsentNonce kept = ConsentNonce.findById(new ConsentNonce.Key(PEER, live));
-      assertThat(gone).isNull();
-      assertThat(kept).isNotNull();
-    });
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              ConsentNonce gone = ConsentNonce.findById(new ConsentNonce.Key(PEER, expired));
+              ConsentNonce kept = ConsentNonce.findById(new ConsentNonce.Key(PEER, live));
+              assertThat(gone).isNull();
+              assertThat(kept).isNotNull();
+            });
   }
 
   @Test
@@ -108,7 +111,8 @@ class NonceLedgerTest {
     long now = System.currentTimeMillis();
     byte[] n = new byte[12];
     RANDOM.nextBytes(n);
-    ConsentRequest request = ConsentRequest.sign(requester, "ab".repeat(32), "indexing", now + 60_000, now, n);
+    ConsentRequest request =
+        ConsentRequest.sign(requester, "ab".repeat(32), "indexing", now + 60_000, now, n);
     validator.validate(request, now);
     Assertions.assertThatThrownBy(() -> validator.validate(request, now))
         .isInstanceOf(ConsentRejectedException.class)

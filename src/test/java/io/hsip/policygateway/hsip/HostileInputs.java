@@ -24,12 +24,13 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Feeds random and mutated hostile input to a parser of network or file input (a {@link Target}) and checks
- * the package's promise (see {@code package-info.java}): only the format's declared checked exception ever
- * escapes. Inputs are bit flips, truncations, splices, duplicated chunks, invalid UTF-8, structure-aware
- * JSON variants of the valid vector documents (dropped, duplicated and retyped fields, huge numbers,
- * deep nesting, lone surrogates), DER-aware PKCS#8 variants, re-signed JWT claims, and validly signed
- * documents with extreme field values. Each format's {@code *FuzzTest} declares its targets.
+ * Feeds random and mutated hostile input to a parser of network or file input (a {@link Target})
+ * and checks the package's promise (see {@code package-info.java}): only the format's declared
+ * checked exception ever escapes. Inputs are bit flips, truncations, splices, duplicated chunks,
+ * invalid UTF-8, structure-aware JSON variants of the valid vector documents (dropped, duplicated
+ * and retyped fields, huge numbers, deep nesting, lone surrogates), DER-aware PKCS#8 variants,
+ * re-signed JWT claims, and validly signed documents with extreme field values. Each format's
+ * {@code *FuzzTest} declares its targets.
  *
  * <p>Reproducible: {@code -Dhsip.fuzz.seed=<long>} picks the seed (printed on every run), {@code
  * -Dhsip.fuzz.perTarget=<n>} the number of inputs per target.
@@ -41,14 +42,16 @@ public final class HostileInputs {
   private static final Duration BUDGET = Duration.ofMinutes(2);
   private static final HexFormat HEX = HexFormat.of();
   private static final ObjectMapper MAPPER = new ObjectMapper();
+
   /** The vectors' base time: the vector request's {@code ts_ms}. */
   public static final long NOW = Vectors.number("consent.request.inputs.ts_ms");
 
   /**
    * Found by the fuzzer (every JSON target): {@code StrictJson.readValue} calls {@code
-   * parser.getDecimalValue()}, and Jackson throws {@link NumberFormatException} ("Exponent overflow")
-   * for a float whose BigDecimal scale does not fit an int. It escapes every JSON parser; on the UDP
-   * responder it used to end the receive thread (see UdpConsentExchangeTest#parserFailure...).
+   * parser.getDecimalValue()}, and Jackson throws {@link NumberFormatException} ("Exponent
+   * overflow") for a float whose BigDecimal scale does not fit an int. It escapes every JSON
+   * parser; on the UDP responder it used to end the receive thread (see
+   * UdpConsentExchangeTest#parserFailure...).
    */
   public static final List<byte[]> EXPONENT_OVERFLOW =
       List.of(
@@ -58,7 +61,11 @@ public final class HostileInputs {
           utf8("[0.1E-2147483648]"),
           utf8("{\"a\":1e2147483649}"),
           utf8("HSIP\u0000\u0002{\"type\":1e-2147483649}"),
-          utf8(Base64.getUrlEncoder().withoutPadding().encodeToString(utf8("{\"alg\":1e-2147483649}")) + ".e30.AA"));
+          utf8(
+              Base64.getUrlEncoder()
+                      .withoutPadding()
+                      .encodeToString(utf8("{\"alg\":1e-2147483649}"))
+                  + ".e30.AA"));
 
   private static long sink;
 
@@ -67,8 +74,8 @@ public final class HostileInputs {
   // ---- the run ----
 
   /**
-   * A format's fuzz test: the implementing {@code *FuzzTest} names the format's targets and inherits the
-   * long run (a {@link Heavy} test).
+   * A format's fuzz test: the implementing {@code *FuzzTest} names the format's targets and
+   * inherits the long run (a {@link Heavy} test).
    */
   public interface Format {
 
@@ -82,7 +89,10 @@ public final class HostileInputs {
     }
   }
 
-  /** A JSON format's fuzz test: the long run plus the regression inputs every JSON parser once failed on. */
+  /**
+   * A JSON format's fuzz test: the long run plus the regression inputs every JSON parser once
+   * failed on.
+   */
   public interface JsonFormat extends Format {
 
     /** See {@link HostileInputs#EXPONENT_OVERFLOW}. */
@@ -92,33 +102,52 @@ public final class HostileInputs {
     }
   }
 
-  /** Runs every target on its own reproducible random stream; fails on any unchecked exception that escaped. */
+  /**
+   * Runs every target on its own reproducible random stream; fails on any unchecked exception that
+   * escaped.
+   */
   public static void assertOnlyDeclaredEscape(List<Target> targets) {
-    System.out.println("hostile inputs seed=" + SEED + " (-Dhsip.fuzz.seed=" + SEED + "), "
-        + PER_TARGET + " inputs per target, " + targets.size() + " targets");
+    System.out.println(
+        "hostile inputs seed="
+            + SEED
+            + " (-Dhsip.fuzz.seed="
+            + SEED
+            + "), "
+            + PER_TARGET
+            + " inputs per target, "
+            + targets.size()
+            + " targets");
     long start = System.nanoTime();
     List<Outcome> outcomes =
-        assertTimeoutPreemptively(BUDGET, () -> {
-          List<Outcome> out = new ArrayList<>();
-          for (Target target : targets) {
-            out.add(target.run(new Random(SEED ^ target.name().hashCode()), PER_TARGET));
-          }
-          return out;
-        });
+        assertTimeoutPreemptively(
+            BUDGET,
+            () -> {
+              List<Outcome> out = new ArrayList<>();
+              for (Target target : targets) {
+                out.add(target.run(new Random(SEED ^ target.name().hashCode()), PER_TARGET));
+              }
+              return out;
+            });
     List<String> failures = new ArrayList<>();
     for (Outcome o : outcomes) {
-      System.out.printf("  %-34s %7d inputs  %6d accepted  %7d rejected  %3d failure kinds  (%d ms)%n",
+      System.out.printf(
+          "  %-34s %7d inputs  %6d accepted  %7d rejected  %3d failure kinds  (%d ms)%n",
           o.target(), o.inputs(), o.accepted(), o.rejected(), o.failures().size(), o.millis());
       assertThat(o.inputs()).as("inputs fed to %s", o.target()).isEqualTo(PER_TARGET);
       failures.addAll(o.failures().values().stream().map(Failure::describe).toList());
     }
     System.out.printf("  total in %d ms; sink %d%n", (System.nanoTime() - start) / 1_000_000, sink);
     assertThat(failures)
-        .as("unchecked exceptions escaped (seed %d); each entry: target, input hex, stack top", SEED)
+        .as(
+            "unchecked exceptions escaped (seed %d); each entry: target, input hex, stack top",
+            SEED)
         .isEmpty();
   }
 
-  /** Feeds each input to each target; fails listing every (target, input hex, stack top) that escaped. */
+  /**
+   * Feeds each input to each target; fails listing every (target, input hex, stack top) that
+   * escaped.
+   */
   public static void assertOnlyDeclared(List<byte[]> inputs, List<Target> targets) {
     List<String> escaped = new ArrayList<>();
     for (Target target : targets) {
@@ -147,9 +176,18 @@ public final class HostileInputs {
   }
 
   /** What one target did with its inputs. */
-  record Outcome(String target, int inputs, int accepted, int rejected, long millis, Map<String, Failure> failures) {}
+  record Outcome(
+      String target,
+      int inputs,
+      int accepted,
+      int rejected,
+      long millis,
+      Map<String, Failure> failures) {}
 
-  /** One kind of escaped exception (target, class, throwing frame), with the shortest input that showed it. */
+  /**
+   * One kind of escaped exception (target, class, throwing frame), with the shortest input that
+   * showed it.
+   */
   static final class Failure {
     final String target;
     byte[] input;
@@ -162,17 +200,31 @@ public final class HostileInputs {
       this.thrown = thrown;
     }
 
-    /** Target, exception, the shortest input as hex, and the stack top down to the first frames of our code. */
+    /**
+     * Target, exception, the shortest input as hex, and the stack top down to the first frames of
+     * our code.
+     */
     String describe() {
       StringBuilder out = new StringBuilder();
-      out.append('[').append(target).append("] ").append(thrown).append(" (").append(count).append(" inputs)\n");
-      out.append("    shortest input (").append(input.length).append(" bytes): ").append(HEX.formatHex(input)).append('\n');
+      out.append('[')
+          .append(target)
+          .append("] ")
+          .append(thrown)
+          .append(" (")
+          .append(count)
+          .append(" inputs)\n");
+      out.append("    shortest input (")
+          .append(input.length)
+          .append(" bytes): ")
+          .append(HEX.formatHex(input))
+          .append('\n');
       StackTraceElement[] stack = thrown.getStackTrace();
       int ours = 0;
       boolean elided = false;
       for (int i = 0; i < stack.length && ours < 3; i++) {
-        boolean main = stack[i].getClassName().startsWith("io.hsip.policygateway.hsip.")
-            && !isTestCode(stack[i].getClassName());
+        boolean main =
+            stack[i].getClassName().startsWith("io.hsip.policygateway.hsip.")
+                && !isTestCode(stack[i].getClassName());
         if (i < 4 || main) {
           if (elided) {
             out.append("      ...\n");
@@ -188,7 +240,8 @@ public final class HostileInputs {
     }
   }
 
-  public record Target(String name, Generator generator, List<Class<? extends Exception>> declared, Call call) {
+  public record Target(
+      String name, Generator generator, List<Class<? extends Exception>> declared, Call call) {
 
     Outcome run(Random r, int count) {
       long start = System.nanoTime();
@@ -205,7 +258,10 @@ public final class HostileInputs {
         } else if (thrown instanceof Exception e && isDeclared(e)) {
           rejected++;
         } else {
-          String kind = thrown.getClass().getName() + " @ " + (thrown.getStackTrace().length > 0 ? thrown.getStackTrace()[0] : "?");
+          String kind =
+              thrown.getClass().getName()
+                  + " @ "
+                  + (thrown.getStackTrace().length > 0 ? thrown.getStackTrace()[0] : "?");
           Failure f = failures.computeIfAbsent(kind, k -> new Failure(name, input, thrown));
           f.count++;
           if (input.length < f.input.length) {
@@ -214,16 +270,20 @@ public final class HostileInputs {
           }
         }
       }
-      return new Outcome(name, inputs, accepted, rejected, (System.nanoTime() - start) / 1_000_000, failures);
+      return new Outcome(
+          name, inputs, accepted, rejected, (System.nanoTime() - start) / 1_000_000, failures);
     }
 
     /** What escaped the call for this input, or null; a declared exception must carry a message. */
-    @org.jspecify.annotations.Nullable Throwable check(byte[] input) {
+    @org.jspecify.annotations.Nullable
+    Throwable check(byte[] input) {
       try {
         call.accept(input);
         return null;
       } catch (Throwable t) {
-        if (t instanceof Exception e && isDeclared(e) && (e.getMessage() == null || e.getMessage().isEmpty())) {
+        if (t instanceof Exception e
+            && isDeclared(e)
+            && (e.getMessage() == null || e.getMessage().isEmpty())) {
           return new AssertionError("declared exception without a message", e);
         }
         return t;
@@ -244,8 +304,30 @@ public final class HostileInputs {
   public static final class Generators {
 
     private static final byte[] INTERESTING_BYTES = {
-      0x00, (byte) 0xff, 0x7f, (byte) 0x80, '"', '\\', '{', '}', '[', ']', ',', ':', '|', '0', '9', '-', 'e', '.', ' ', '\n',
-      (byte) 0xe1, (byte) 0xe2, (byte) 0xd0, 'H'
+      0x00,
+      (byte) 0xff,
+      0x7f,
+      (byte) 0x80,
+      '"',
+      '\\',
+      '{',
+      '}',
+      '[',
+      ']',
+      ',',
+      ':',
+      '|',
+      '0',
+      '9',
+      '-',
+      'e',
+      '.',
+      ' ',
+      '\n',
+      (byte) 0xe1,
+      (byte) 0xe2,
+      (byte) 0xd0,
+      'H'
     };
 
     private static final byte[][] INVALID_UTF8 = {
@@ -254,7 +336,10 @@ public final class HostileInputs {
       {(byte) 0xe0, (byte) 0x80, (byte) 0xaf}, // overlong '/'
       {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, // UTF-8-encoded surrogate
       {(byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, // above U+10FFFF
-      {(byte) 0xff}, {(byte) 0xfe}, {(byte) 0x80}, {(byte) 0xbf},
+      {(byte) 0xff},
+      {(byte) 0xfe},
+      {(byte) 0x80},
+      {(byte) 0xbf},
       {(byte) 0xe2, (byte) 0x82}, // truncated
       {(byte) 0xf0, (byte) 0x9f, (byte) 0x98}, // truncated
       {(byte) 0xef, (byte) 0xbb, (byte) 0xbf}, // BOM
@@ -262,22 +347,112 @@ public final class HostileInputs {
     };
 
     private static final String[] NUMBERS = {
-      "0", "-0", "1", "-1", "2", "255", "256", "65535", "2147483647", "2147483648", "-2147483648", "-2147483649",
-      "4294967295", "4294967296", "9223372036854775807", "9223372036854775808", "-9223372036854775808",
-      "-9223372036854775809", "18446744073709551615", "18446744073709551616", "1731880000000", "1731880060000",
-      "99999999999999999999999999999999", "999999999999999999999999999999999", "1" + "0".repeat(40),
-      "1e3", "1E400", "1e-400", "1e2147483648", "1e-2147483649", "0.5", "1.0", "1.5e10", "-1.5e-10", "1e999999999",
-      "00", "01", "-", "+1", ".5", "0x10", "1e", "1e+", "NaN", "Infinity", "-Infinity", "1_000", "0.0000000000000000000001"
+      "0",
+      "-0",
+      "1",
+      "-1",
+      "2",
+      "255",
+      "256",
+      "65535",
+      "2147483647",
+      "2147483648",
+      "-2147483648",
+      "-2147483649",
+      "4294967295",
+      "4294967296",
+      "9223372036854775807",
+      "9223372036854775808",
+      "-9223372036854775808",
+      "-9223372036854775809",
+      "18446744073709551615",
+      "18446744073709551616",
+      "1731880000000",
+      "1731880060000",
+      "99999999999999999999999999999999",
+      "999999999999999999999999999999999",
+      "1" + "0".repeat(40),
+      "1e3",
+      "1E400",
+      "1e-400",
+      "1e2147483648",
+      "1e-2147483649",
+      "0.5",
+      "1.0",
+      "1.5e10",
+      "-1.5e-10",
+      "1e999999999",
+      "00",
+      "01",
+      "-",
+      "+1",
+      ".5",
+      "0x10",
+      "1e",
+      "1e+",
+      "NaN",
+      "Infinity",
+      "-Infinity",
+      "1_000",
+      "0.0000000000000000000001"
     };
 
     private static final String[] STRINGS = {
-      "", "|", "a|b", "indexing|purpose=ads", "\\u0000", "\\ud800", "\\udfff", "\\udc00\\ud800", "\\ud83d\\ude00",
-      "é", "\\u2028", "\\u00zz", "\\x41", "\\", "\\\"", "\t", "\u0001", "\u007f", "HELLO", "EdDSA", "none", "HS256",
-      "allow", "deny", "ALLOW", "Allow", "session", "ping", "T_R_U_S_T_E_D", "M_I_S_B_E_H_A_V_I_O_R", "TRUSTED",
-      "1731880000s", "99999999999999999999s", "18446744073709551616s", "-1s", "s", "0s", "00000000000000000001s",
-      "0x" + "ab".repeat(64), "AB".repeat(64), "ab".repeat(63), "ab".repeat(65), "g".repeat(128), "00".repeat(32),
-      "01" + "00".repeat(31), "ec" + "ff".repeat(30) + "7f", "I4MLJTQWUZ66GBMNYEP75Z2QSD", "i4mljtqwuz66gbmnyep75z2qsd",
-      "I4MLJTQWUZ66GBMNYEP75Z2QS1", "00000000-0000-4000-8000-000000000001", "7d", "null", "true", "{}", "[]"
+      "",
+      "|",
+      "a|b",
+      "indexing|purpose=ads",
+      "\\u0000",
+      "\\ud800",
+      "\\udfff",
+      "\\udc00\\ud800",
+      "\\ud83d\\ude00",
+      "é",
+      "\\u2028",
+      "\\u00zz",
+      "\\x41",
+      "\\",
+      "\\\"",
+      "\t",
+      "\u0001",
+      "\u007f",
+      "HELLO",
+      "EdDSA",
+      "none",
+      "HS256",
+      "allow",
+      "deny",
+      "ALLOW",
+      "Allow",
+      "session",
+      "ping",
+      "T_R_U_S_T_E_D",
+      "M_I_S_B_E_H_A_V_I_O_R",
+      "TRUSTED",
+      "1731880000s",
+      "99999999999999999999s",
+      "18446744073709551616s",
+      "-1s",
+      "s",
+      "0s",
+      "00000000000000000001s",
+      "0x" + "ab".repeat(64),
+      "AB".repeat(64),
+      "ab".repeat(63),
+      "ab".repeat(65),
+      "g".repeat(128),
+      "00".repeat(32),
+      "01" + "00".repeat(31),
+      "ec" + "ff".repeat(30) + "7f",
+      "I4MLJTQWUZ66GBMNYEP75Z2QSD",
+      "i4mljtqwuz66gbmnyep75z2qsd",
+      "I4MLJTQWUZ66GBMNYEP75Z2QS1",
+      "00000000-0000-4000-8000-000000000001",
+      "7d",
+      "null",
+      "true",
+      "{}",
+      "[]"
     };
 
     private Generators() {}
@@ -295,7 +470,10 @@ public final class HostileInputs {
       };
     }
 
-    /** For fixed-layout binary messages: mutations, random lengths, and every length around the minimum. */
+    /**
+     * For fixed-layout binary messages: mutations, random lengths, and every length around the
+     * minimum.
+     */
     public static Generator binary(List<byte[]> seeds) {
       Generator bytes = bytes(seeds);
       return r -> {
@@ -323,7 +501,9 @@ public final class HostileInputs {
       };
     }
 
-    /** JSON documents: structural variants of the seeds, byte mutations of them, and random values. */
+    /**
+     * JSON documents: structural variants of the seeds, byte mutations of them, and random values.
+     */
     public static Generator json(List<byte[]> seeds) {
       List<ObjectNode> trees = new ArrayList<>();
       for (byte[] seed : seeds) {
@@ -360,11 +540,14 @@ public final class HostileInputs {
         byte[] seed = seeds.get(r.nextInt(seeds.size()));
         int padding = r.nextBoolean() ? 70_000 : 17_000;
         String text = new String(seed, StandardCharsets.UTF_8);
-        return utf8(text.substring(0, text.length() - 1) + ",\"pad\":\"" + "x".repeat(padding) + "\"}");
+        return utf8(
+            text.substring(0, text.length() - 1) + ",\"pad\":\"" + "x".repeat(padding) + "\"}");
       };
     }
 
-    /** JWTs: variants of header and claims (often re-signed with the device key), and raw mutations. */
+    /**
+     * JWTs: variants of header and claims (often re-signed with the device key), and raw mutations.
+     */
     public static Generator jwt(String token, SigningKey device) {
       String[] parts = token.split("\\.", -1);
       byte[] header = Base64.getUrlDecoder().decode(parts[0]);
@@ -381,8 +564,10 @@ public final class HostileInputs {
         byte[] h = pick < 7 ? header : headers.next(r);
         byte[] c = pick == 9 ? claims : claimSets.next(r);
         String signingInput = b64.encodeToString(h) + "." + b64.encodeToString(c);
-        byte[] sig = r.nextInt(5) == 0 ? Arrays.copyOf(Base64.getUrlDecoder().decode(parts[2]), r.nextInt(70))
-            : device.sign(signingInput.getBytes(StandardCharsets.US_ASCII));
+        byte[] sig =
+            r.nextInt(5) == 0
+                ? Arrays.copyOf(Base64.getUrlDecoder().decode(parts[2]), r.nextInt(70))
+                : device.sign(signingInput.getBytes(StandardCharsets.US_ASCII));
         String out = signingInput + "." + b64.encodeToString(sig);
         return switch (r.nextInt(12)) {
           case 0 -> utf8(out + ".");
@@ -533,7 +718,10 @@ public final class HostileInputs {
       };
     }
 
-    /** Structure-aware DER damage: delete, duplicate, swap or retag elements, replace contents; lengths stay consistent. */
+    /**
+     * Structure-aware DER damage: delete, duplicate, swap or retag elements, replace contents;
+     * lengths stay consistent.
+     */
     public static byte[] mutateDer(Random r, byte[] der) {
       Der root = Der.parse(der);
       int rounds = 1 + r.nextInt(3);
@@ -549,16 +737,21 @@ public final class HostileInputs {
           }
           case 1 -> {
             if (node.children != null && !node.children.isEmpty()) {
-              node.children.add(r.nextInt(node.children.size() + 1), node.children.get(r.nextInt(node.children.size())).copy());
+              node.children.add(
+                  r.nextInt(node.children.size() + 1),
+                  node.children.get(r.nextInt(node.children.size())).copy());
             }
           }
           case 2 -> {
             if (node.children != null && node.children.size() > 1) {
-              Collections.swap(node.children, r.nextInt(node.children.size()), r.nextInt(node.children.size()));
+              Collections.swap(
+                  node.children, r.nextInt(node.children.size()), r.nextInt(node.children.size()));
             }
           }
           case 3 -> {
-            int[] tags = {0x02, 0x03, 0x04, 0x05, 0x06, 0x0c, 0x13, 0x30, 0x31, 0x80, 0x81, 0xa0, 0xa1, 0x00};
+            int[] tags = {
+              0x02, 0x03, 0x04, 0x05, 0x06, 0x0c, 0x13, 0x30, 0x31, 0x80, 0x81, 0xa0, 0xa1, 0x00
+            };
             int tag = tags[r.nextInt(tags.length)];
             node.tag = tag;
             if ((tag & 0x20) != 0 && node.children == null) {
@@ -578,7 +771,8 @@ public final class HostileInputs {
           }
           case 5 -> {
             if (node.content != null) {
-              // Re-read primitive content as DER if it parses (the OCTET STRING inside the OCTET STRING).
+              // Re-read primitive content as DER if it parses (the OCTET STRING inside the OCTET
+              // STRING).
               byte[] content = node.content;
               if (content.length > 1 && (content[0] & 0x1f) != 0x1f) {
                 node.content = Arrays.copyOf(content, r.nextInt(content.length + 1));
@@ -679,7 +873,10 @@ public final class HostileInputs {
     }
   }
 
-  /** Writes JSON text from a seed tree with random structural damage; the text may be invalid on purpose. */
+  /**
+   * Writes JSON text from a seed tree with random structural damage; the text may be invalid on
+   * purpose.
+   */
   static final class JsonVariants {
 
     private JsonVariants() {}
@@ -719,7 +916,13 @@ public final class HostileInputs {
         }
       }
       if (r.nextInt(8) == 0) {
-        first = member(out, first, r.nextBoolean() ? "unknown_" + r.nextInt(100) : STRINGS_FOR_NAMES[r.nextInt(STRINGS_FOR_NAMES.length)]);
+        first =
+            member(
+                out,
+                first,
+                r.nextBoolean()
+                    ? "unknown_" + r.nextInt(100)
+                    : STRINGS_FOR_NAMES[r.nextInt(STRINGS_FOR_NAMES.length)]);
         out.append(randomValue(r, depth + 1));
       }
       if (r.nextInt(40) == 0) {
@@ -728,7 +931,9 @@ public final class HostileInputs {
       out.append('}');
     }
 
-    private static final String[] STRINGS_FOR_NAMES = {"", "\\u0000", "\\ud800", "sig_hex\\u0000", "é", "version"};
+    private static final String[] STRINGS_FOR_NAMES = {
+      "", "\\u0000", "\\ud800", "sig_hex\\u0000", "é", "version"
+    };
 
     private static boolean member(StringBuilder out, boolean first, String name) {
       if (!first) {
@@ -742,7 +947,8 @@ public final class HostileInputs {
       return name.contains("\\") ? name : name.replace("\"", "\\\"");
     }
 
-    private static void value(Random r, JsonNode node, StringBuilder out, int depth, boolean damage) {
+    private static void value(
+        Random r, JsonNode node, StringBuilder out, int depth, boolean damage) {
       if (!damage) {
         out.append(node.toString());
         return;
@@ -750,7 +956,10 @@ public final class HostileInputs {
       switch (r.nextInt(6)) {
         case 0 -> out.append(randomValue(r, depth + 1));
         case 1 -> out.append(Generators.NUMBERS[r.nextInt(Generators.NUMBERS.length)]);
-        case 2 -> out.append('"').append(Generators.STRINGS[r.nextInt(Generators.STRINGS.length)]).append('"');
+        case 2 ->
+            out.append('"')
+                .append(Generators.STRINGS[r.nextInt(Generators.STRINGS.length)])
+                .append('"');
         default -> {
           if (node.isTextual()) {
             out.append('"').append(mutateString(r, node.textValue())).append('"');
@@ -798,7 +1007,10 @@ public final class HostileInputs {
           }
         }
         case 5 -> b.append("x".repeat(r.nextBoolean() ? 17_000 : 300));
-        case 6 -> b.insert(b.length() == 0 ? 0 : r.nextInt(b.length()), Generators.STRINGS[r.nextInt(Generators.STRINGS.length)]);
+        case 6 ->
+            b.insert(
+                b.length() == 0 ? 0 : r.nextInt(b.length()),
+                Generators.STRINGS[r.nextInt(Generators.STRINGS.length)]);
         case 7 -> b.insert(b.length() == 0 ? 0 : r.nextInt(b.length()), "\\ud800");
         default -> b.append((char) (0x80 + r.nextInt(0x2000)));
       }
@@ -840,7 +1052,11 @@ public final class HostileInputs {
           StringBuilder out = new StringBuilder("{");
           int n = r.nextInt(4);
           for (int i = 0; i < n; i++) {
-            out.append(i > 0 ? "," : "").append("\"k").append(r.nextInt(5)).append("\":").append(randomValue(r, depth + 1));
+            out.append(i > 0 ? "," : "")
+                .append("\"k")
+                .append(r.nextInt(5))
+                .append("\":")
+                .append(randomValue(r, depth + 1));
           }
           yield out.append('}').toString();
         }
@@ -853,7 +1069,8 @@ public final class HostileInputs {
 
   /** A test's own frames are not the code under test when a failure's stack is shortened. */
   private static boolean isTestCode(String className) {
-    return className.startsWith(HostileInputs.class.getName()) || className.matches(".*FuzzTest(\\$.*)?");
+    return className.startsWith(HostileInputs.class.getName())
+        || className.matches(".*FuzzTest(\\$.*)?");
   }
 
   /** The UTF-8 bytes of a string. */

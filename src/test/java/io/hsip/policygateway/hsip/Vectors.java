@@ -10,9 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
 /**
- * Reads the known-answer vectors ({@code src/test/resources/hsip/vectors/hsip-test-vectors.json}) by dotted
- * path, e.g. {@code consent.request.inputs.ts_ms}. Tests that use the vectors take every input and every
- * expected value from here, so they hold for any consistent vector set generated the same way.
+ * Reads the known-answer vectors ({@code src/test/resources/hsip/vectors/hsip-test-vectors.json})
+ * by dotted path, e.g. {@code consent.request.inputs.ts_ms}. Tests that use the vectors take every
+ * input and every expected value from here, so they hold for any consistent vector set generated
+ * the same way.
  */
 public final class Vectors {
 
@@ -60,15 +61,20 @@ public final class Vectors {
     return node.longValue();
   }
 
-  /** The Ed25519 key of {@code identity.<who>} ({@code requester} or {@code responder}), from its seed. */
+  /**
+   * The Ed25519 key of {@code identity.<who>} ({@code requester} or {@code responder}), from its
+   * seed.
+   */
   public static SigningKey key(String who) {
     return SigningKey.fromSeed(hex("identity." + who + ".inputs.ed25519_seed_hex"));
   }
 
   private static JsonNode load() {
-    try (InputStream in = Vectors.class.getResourceAsStream("/hsip/vectors/hsip-test-vectors.json")) {
+    try (InputStream in =
+        Vectors.class.getResourceAsStream("/hsip/vectors/hsip-test-vectors.json")) {
       if (in == null) {
-        throw new IllegalStateException("hsip/vectors/hsip-test-vectors.json is not on the test class path");
+        throw new IllegalStateException(
+            "hsip/vectors/hsip-test-vectors.json is not on the test class path");
       }
       return new ObjectMapper().readTree(in);
     } catch (IOException e) {

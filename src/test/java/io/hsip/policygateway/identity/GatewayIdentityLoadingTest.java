@@ -1,9 +1,9 @@
 package io.hsip.policygateway.identity;
 
-import io.hsip.policygateway.base.error.ProblemException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hsip.policygateway.base.error.ProblemException;
 import io.hsip.policygateway.hsip.keys.KeyFiles;
 import io.hsip.policygateway.hsip.keys.SigningKey;
 import io.quarkus.runtime.LaunchMode;
@@ -40,8 +40,10 @@ class GatewayIdentityLoadingTest {
     identity.load();
     assertThat(Files.exists(file)).isFalse();
     assertThat(identity.publicKey()).isEmpty();
-    assertThat(identity.problem()).startsWith("identity.generate-if-missing is for development and tests only");
-    assertThatThrownBy(identity::signingKey).isInstanceOf(ProblemException.class)
+    assertThat(identity.problem())
+        .startsWith("identity.generate-if-missing is for development and tests only");
+    assertThatThrownBy(identity::signingKey)
+        .isInstanceOf(ProblemException.class)
         .hasFieldOrPropertyWithValue("problemType", GatewayIdentity.SIGNING_KEY_UNAVAILABLE)
         .hasMessageNotContaining(file.toString());
   }
@@ -70,7 +72,8 @@ class GatewayIdentityLoadingTest {
     GatewayIdentity refused = new GatewayIdentity(config(json, false), LaunchMode.NORMAL);
     refused.load();
     assertThat(refused.publicKey()).isEmpty();
-    assertThat(refused.problem()).isEqualTo("signing key file " + json + " must be PKCS#8 PEM (BEGIN PRIVATE KEY)");
+    assertThat(refused.problem())
+        .isEqualTo("signing key file " + json + " must be PKCS#8 PEM (BEGIN PRIVATE KEY)");
   }
 
   @Test
@@ -82,7 +85,8 @@ class GatewayIdentityLoadingTest {
     identity.load();
     // Root reads any file regardless of its mode; only assert where the permission check applies.
     if (identity.publicKey().isEmpty()) {
-      assertThat(identity.problem()).isEqualTo("cannot read signing key file " + pem + ": permission denied");
+      assertThat(identity.problem())
+          .isEqualTo("cannot read signing key file " + pem + ": permission denied");
     }
   }
 }

@@ -23,8 +23,11 @@ class GatewayIdentityTest {
 
   @Test
   void readinessIsUpWithDatabaseAndKey() {
-    given().when().get("/q/health/ready")
-        .then().statusCode(200)
+    given()
+        .when()
+        .get("/q/health/ready")
+        .then()
+        .statusCode(200)
         .body("status", equalTo("UP"))
         .body("checks.name", hasItem("gateway signing key"))
         .body("checks.name", hasItem("Database connections health check"));
@@ -33,8 +36,11 @@ class GatewayIdentityTest {
   @Test
   void identityEndpointPublishesTheLoadedKey() {
     String peerId = identity.signingKey().peerId().value();
-    given().when().get("/api/v1/identity")
-        .then().statusCode(200)
+    given()
+        .when()
+        .get("/api/v1/identity")
+        .then()
+        .statusCode(200)
         .body("peer_id", equalTo(peerId))
         .body("public_key_hex", matchesPattern("[0-9a-f]{64}"))
         .body("public_key_hex", equalTo(identity.signingKey().publicKey().hex()));
@@ -43,7 +49,8 @@ class GatewayIdentityTest {
   @Test
   void generatedKeyFileIsOwnerOnlyPemOfTheLoadedKey() throws Exception {
     Path file = config.signingKeyFile().orElseThrow();
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
     assertThat(Files.readString(file)).startsWith("-----BEGIN PRIVATE KEY-----");
     assertThat(KeyFiles.read(file).publicKey()).isEqualTo(identity.signingKey().publicKey());
   }

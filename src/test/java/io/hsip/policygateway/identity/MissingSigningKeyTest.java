@@ -10,7 +10,10 @@ import io.quarkus.test.junit.TestProfile;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Without a key file and without permission to generate one, the gateway is not ready and signs nothing. */
+/**
+ * Without a key file and without permission to generate one, the gateway is not ready and signs
+ * nothing.
+ */
 @QuarkusTest
 @TestProfile(MissingSigningKeyTest.NoKey.class)
 class MissingSigningKeyTest {
@@ -27,12 +30,17 @@ class MissingSigningKeyTest {
 
   @Test
   void readinessIsDownWithTheReason() {
-    given().when().get("/q/health/ready")
-        .then().statusCode(503)
+    given()
+        .when()
+        .get("/q/health/ready")
+        .then()
+        .statusCode(503)
         .body("status", equalTo("DOWN"))
         .body("checks.find { it.name == 'gateway signing key' }.status", equalTo("DOWN"))
-        .body("checks.find { it.name == 'gateway signing key' }.data.reason",
-            equalTo("signing key file target/no-such-dir/missing-key.pem does not exist or is not a file"));
+        .body(
+            "checks.find { it.name == 'gateway signing key' }.data.reason",
+            equalTo(
+                "signing key file target/no-such-dir/missing-key.pem does not exist or is not a file"));
   }
 
   @Test
@@ -42,8 +50,11 @@ class MissingSigningKeyTest {
 
   @Test
   void identityEndpointIs503Problem() {
-    given().when().get("/api/v1/identity")
-        .then().statusCode(503)
+    given()
+        .when()
+        .get("/api/v1/identity")
+        .then()
+        .statusCode(503)
         .contentType(startsWith("application/problem+json"))
         .body("type", equalTo("https://hsip.io/problems/signing-key-unavailable"))
         .body("title", equalTo("Signing key unavailable"));
@@ -55,7 +66,9 @@ class MissingSigningKeyTest {
     String problem = given().when().get("/api/v1/identity").then().extract().asString();
     for (String body : new String[] {health, problem}) {
       org.assertj.core.api.Assertions.assertThat(body)
-          .doesNotContain("Exception").doesNotContain("PRIVATE KEY").doesNotContain("at io.");
+          .doesNotContain("Exception")
+          .doesNotContain("PRIVATE KEY")
+          .doesNotContain("at io.");
     }
     org.assertj.core.api.Assertions.assertThat(problem).doesNotContain("missing-key.pem");
   }

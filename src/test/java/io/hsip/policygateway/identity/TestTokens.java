@@ -13,9 +13,9 @@ import java.util.Base64;
 import java.util.Set;
 
 /**
- * Real signed bearer tokens for tests, from the test issuer whose public key the test profile trusts
- * ({@code src/test/resources/oidc}). Tokens carry Keycloak-style claims: {@code preferred_username} and
- * the roles in {@code groups}.
+ * Real signed bearer tokens for tests, from the test issuer whose public key the test profile
+ * trusts ({@code src/test/resources/oidc}). Tokens carry Keycloak-style claims: {@code
+ * preferred_username} and the roles in {@code groups}.
  */
 public final class TestTokens {
 
@@ -62,17 +62,28 @@ public final class TestTokens {
 
   /** A token from the trusted issuer, but minted for another client (audience). */
   public static String wrongAudience(String user, String... roles) {
-    return Jwt.issuer(ISSUER).audience("some-other-client").subject(user).upn(user)
-        .claim("preferred_username", user).groups(Set.of(roles))
-        .expiresAt(Instant.now().plus(Duration.ofMinutes(5))).sign(TRUSTED);
+    return Jwt.issuer(ISSUER)
+        .audience("some-other-client")
+        .subject(user)
+        .upn(user)
+        .claim("preferred_username", user)
+        .groups(Set.of(roles))
+        .expiresAt(Instant.now().plus(Duration.ofMinutes(5)))
+        .sign(TRUSTED);
   }
 
   /** A token from the trusted key but another issuer. */
   public static String wrongIssuer(String user, String... roles) {
-    return sign(TRUSTED, "https://evil.example", user, Set.of(roles), Instant.now().plus(Duration.ofMinutes(5)));
+    return sign(
+        TRUSTED,
+        "https://evil.example",
+        user,
+        Set.of(roles),
+        Instant.now().plus(Duration.ofMinutes(5)));
   }
 
-  private static String sign(PrivateKey key, String issuer, String user, Set<String> roles, Instant expiry) {
+  private static String sign(
+      PrivateKey key, String issuer, String user, Set<String> roles, Instant expiry) {
     return Jwt.issuer(issuer)
         .audience(AUDIENCE)
         .subject(user)
@@ -86,9 +97,12 @@ public final class TestTokens {
 
   private static PrivateKey load(String resource) {
     try (InputStream in = TestTokens.class.getResourceAsStream(resource)) {
-      String pem = new String(in.readAllBytes(), StandardCharsets.US_ASCII)
-          .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-      return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+      String pem =
+          new String(in.readAllBytes(), StandardCharsets.US_ASCII)
+              .replaceAll("-----[A-Z ]+-----", "")
+              .replaceAll("\\s", "");
+      return KeyFactory.getInstance("RSA")
+          .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
     } catch (IOException | java.security.GeneralSecurityException e) {
       throw new IllegalStateException("cannot load test key " + resource, e);
     }

@@ -19,19 +19,31 @@ class GatewayIT {
 
   @Test
   void packagedGatewayPublishesItsIdentity() {
-    given().when().get("/api/v1/identity")
-        .then().statusCode(200).body("peer_id", matchesPattern("[A-Z2-7]{26}"));
+    given()
+        .when()
+        .get("/api/v1/identity")
+        .then()
+        .statusCode(200)
+        .body("peer_id", matchesPattern("[A-Z2-7]{26}"));
   }
 
   @Test
   void packagedGatewayAnswersUnknownPathsWithProblems() {
-    given().when().get("/api/v1/nothing-here")
-        .then().statusCode(404).contentType(startsWith("application/problem+json"));
+    given()
+        .when()
+        .get("/api/v1/nothing-here")
+        .then()
+        .statusCode(404)
+        .contentType(startsWith("application/problem+json"));
   }
 
   @Test
   void packagedGatewayExposesOpenApiAndMetrics() {
-    given().when().get("/q/openapi?format=json").then().statusCode(200)
+    given()
+        .when()
+        .get("/q/openapi?format=json")
+        .then()
+        .statusCode(200)
         .body("info.title", equalTo("HSIP Policy Gateway API"));
     given().when().get("/q/metrics").then().statusCode(200);
   }

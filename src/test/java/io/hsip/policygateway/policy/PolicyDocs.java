@@ -58,21 +58,40 @@ public final class PolicyDocs {
             target: {services: [chat]}
             purpose: {exact: [chat]}
             ttl_cap: %s
-        %s""".formatted(set, chatCap, extraRules.indent(2));
+        %s"""
+        .formatted(set, chatCap, extraRules.indent(2));
   }
 
-  /** A member asking {@code purpose} of chat for {@code ttlMs}, on a Wednesday at 10:00 Berlin time. */
+  /**
+   * A member asking {@code purpose} of chat for {@code ttlMs}, on a Wednesday at 10:00 Berlin time.
+   */
   public static PolicyRequest memberChat(String purpose, long ttlMs) {
-    return request(RequesterKind.MEMBER, Set.of(), 80, "chat", Set.of(), purpose, ttlMs, "2026-03-04T10:00:00+01:00");
+    return request(
+        RequesterKind.MEMBER,
+        Set.of(),
+        80,
+        "chat",
+        Set.of(),
+        purpose,
+        ttlMs,
+        "2026-03-04T10:00:00+01:00");
   }
 
   /** Any request. */
   public static PolicyRequest request(
-      RequesterKind kind, Set<String> groups, int reputation, String service, Set<String> targetGroups, String purpose,
-      long ttlMs, String at) {
+      RequesterKind kind,
+      Set<String> groups,
+      int reputation,
+      String service,
+      Set<String> targetGroups,
+      String purpose,
+      long ttlMs,
+      String at) {
     return new PolicyRequest(
         new PolicyRequest.Requester(ALICE, kind, groups, reputation),
         new PolicyRequest.Target(BOB, targetGroups, service),
-        purpose, ttlMs, OffsetDateTime.parse(at).toInstant().toEpochMilli());
+        purpose,
+        ttlMs,
+        OffsetDateTime.parse(at).toInstant().toEpochMilli());
   }
 }

@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Spans are sampled (and so exported) only when an OTLP endpoint other than Quarkus' default is named. */
+/**
+ * Spans are sampled (and so exported) only when an OTLP endpoint other than Quarkus' default is
+ * named.
+ */
 class SamplerProducerTest {
 
   private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -24,7 +27,8 @@ class SamplerProducerTest {
   @Test
   void forEndpoints_blankOrQuarkusDefault_countsAsNotConfigured() {
     assertThat(decision(Optional.of("  "), Optional.empty())).isEqualTo(SamplingDecision.DROP);
-    assertThat(decision(Optional.of("http://localhost:4317/"), Optional.of("http://localhost:4317/")))
+    assertThat(
+            decision(Optional.of("http://localhost:4317/"), Optional.of("http://localhost:4317/")))
         .isEqualTo(SamplingDecision.DROP);
   }
 
@@ -36,13 +40,17 @@ class SamplerProducerTest {
 
   @Test
   void forEndpoints_genericEndpoint_samples() {
-    assertThat(decision(Optional.of("http://localhost:4317/"), Optional.of("http://collector:4318")))
+    assertThat(
+            decision(Optional.of("http://localhost:4317/"), Optional.of("http://collector:4318")))
         .isEqualTo(SamplingDecision.RECORD_AND_SAMPLE);
   }
 
-  private static SamplingDecision decision(Optional<String> tracesEndpoint, Optional<String> endpoint) {
+  private static SamplingDecision decision(
+      Optional<String> tracesEndpoint, Optional<String> endpoint) {
     Sampler sampler = SamplerProducer.forEndpoints(tracesEndpoint, endpoint);
-    return sampler.shouldSample(Context.root(), TRACE_ID, "span", SpanKind.SERVER, Attributes.empty(), List.of())
+    return sampler
+        .shouldSample(
+            Context.root(), TRACE_ID, "span", SpanKind.SERVER, Attributes.empty(), List.of())
         .getDecision();
   }
 }

@@ -36,7 +36,10 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jspecify.annotations.Nullable;
 
-/** The auditor's view of the audit log. Auditors and admins may read; only admins may erase a subject. */
+/**
+ * The auditor's view of the audit log. Auditors and admins may read; only admins may erase a
+ * subject.
+ */
 @Path("/api/v1/audit")
 @Tag(name = "Audit", description = "Search, prove, export and verify the tamper-evident audit log")
 @RolesAllowed({Roles.AUDITOR, Roles.ADMIN})
@@ -48,7 +51,8 @@ public class AuditResource {
   private final SubjectErasure erasure;
   private final SecurityIdentity caller;
 
-  AuditResource(AuditReader reader, AuditExports exports, SubjectErasure erasure, SecurityIdentity caller) {
+  AuditResource(
+      AuditReader reader, AuditExports exports, SubjectErasure erasure, SecurityIdentity caller) {
     this.reader = reader;
     this.exports = exports;
     this.erasure = erasure;
@@ -58,31 +62,56 @@ public class AuditResource {
   @GET
   @Path("/entries")
   @RunOnVirtualThread
-  @Operation(summary = "Search entries, newest first",
-      description = "Filters combine with AND. Keyset pagination: pass next_before of a page as before.")
+  @Operation(
+      summary = "Search entries, newest first",
+      description =
+          "Filters combine with AND. Keyset pagination: pass next_before of a page as before.")
   public EntryPage search(
-      @Parameter(description = "recorded at or after (RFC 3339)") @QueryParam("from") @Nullable String from,
+      @Parameter(description = "recorded at or after (RFC 3339)") @QueryParam("from")
+          @Nullable String from,
       @Parameter(description = "recorded before (RFC 3339)") @QueryParam("to") @Nullable String to,
-      @Parameter(description = "decision, admin-change, consent-revocation or key-event") @QueryParam("kind") @Nullable String kind,
-      @Parameter(description = "subject PeerID (matched through its pseudonym)") @QueryParam("peer") @Nullable String peer,
-      @Parameter(description = "outcome, e.g. allow or deny") @QueryParam("effect") @Nullable String effect,
-      @Parameter(description = "policy version digest") @QueryParam("policy_version") @Nullable String policyVersion,
+      @Parameter(description = "decision, admin-change, consent-revocation or key-event")
+          @QueryParam("kind")
+          @Nullable String kind,
+      @Parameter(description = "subject PeerID (matched through its pseudonym)") @QueryParam("peer")
+          @Nullable String peer,
+      @Parameter(description = "outcome, e.g. allow or deny") @QueryParam("effect")
+          @Nullable String effect,
+      @Parameter(description = "policy version digest") @QueryParam("policy_version")
+          @Nullable String policyVersion,
       @Parameter(description = "who acted") @QueryParam("actor") @Nullable String actor,
-      @Parameter(description = "only entries with a smaller seq") @QueryParam("before") @Nullable Long before,
+      @Parameter(description = "only entries with a smaller seq") @QueryParam("before")
+          @Nullable Long before,
       @QueryParam("limit") @DefaultValue("100") int limit) {
-    return reader.search(new EntryQuery(time("from", from), time("to", to), EntryQuery.kind(kind), peer, effect,
-        policyVersion, actor, before, limit));
+    return reader.search(
+        new EntryQuery(
+            time("from", from),
+            time("to", to),
+            EntryQuery.kind(kind),
+            peer,
+            effect,
+            policyVersion,
+            actor,
+            before,
+            limit));
   }
 
   @GET
   @Path("/entries/{seq}")
   @RunOnVirtualThread
-  @Operation(summary = "One entry with its inclusion proof",
+  @Operation(
+      summary = "One entry with its inclusion proof",
       description = "Proved against the checkpoint of tree_size, or the latest checkpoint.")
-  @APIResponse(responseCode = "200", description = "The entry and its proof",
-      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EntryProofView.class)))
+  @APIResponse(
+      responseCode = "200",
+      description = "The entry and its proof",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = EntryProofView.class)))
   @APIResponse(responseCode = "409", description = "the entry is not yet in that checkpoint")
-  public EntryProofView entry(@PathParam("seq") long seq, @QueryParam("tree_size") @Nullable Long treeSize) {
+  public EntryProofView entry(
+      @PathParam("seq") long seq, @QueryParam("tree_size") @Nullable Long treeSize) {
     return reader.entryWithProof(seq, treeSize);
   }
 
@@ -91,7 +120,8 @@ public class AuditResource {
   @RunOnVirtualThread
   @Operation(summary = "The latest signed checkpoint")
   public CheckpointView latestCheckpoint() {
-    return reader.findLatestCheckpoint()
+    return reader
+        .findLatestCheckpoint()
         .orElseThrow(() -> AuditProblems.NOT_FOUND.exception("No checkpoint has been signed yet."));
   }
 
@@ -100,15 +130,20 @@ public class AuditResource {
   @RunOnVirtualThread
   @Operation(summary = "The checkpoint of one tree size")
   public CheckpointView checkpoint(@PathParam("treeSize") long treeSize) {
-    return reader.findCheckpointBySize(treeSize)
-        .orElseThrow(() -> AuditProblems.NOT_FOUND.exception("There is no checkpoint of tree size " + treeSize + "."));
+    return reader
+        .findCheckpointBySize(treeSize)
+        .orElseThrow(
+            () ->
+                AuditProblems.NOT_FOUND.exception(
+                    "There is no checkpoint of tree size " + treeSize + "."));
   }
 
   @GET
   @Path("/checkpoints")
   @RunOnVirtualThread
   @Operation(summary = "Historical checkpoints, newest first (keyset pagination on tree size)")
-  public CheckpointPage checkpoints(@QueryParam("before") @Nullable Long before,
+  public CheckpointPage checkpoints(
+      @QueryParam("before") @Nullable Long before,
       @QueryParam("limit") @DefaultValue("100") int limit) {
     return reader.checkpoints(before, limit);
   }
@@ -117,7 +152,8 @@ public class AuditResource {
   @Path("/consistency")
   @RunOnVirtualThread
   @Operation(summary = "RFC 9162 consistency proof between two signed checkpoints")
-  public ConsistencyView consistency(@QueryParam("first") long first, @QueryParam("second") long second) {
+  public ConsistencyView consistency(
+      @QueryParam("first") long first, @QueryParam("second") long second) {
     return reader.consistency(first, second);
   }
 
@@ -133,16 +169,28 @@ public class AuditResource {
   @Path("/export")
   @Produces("application/zip")
   @RunOnVirtualThread
-  @Operation(summary = "Streamed export bundle of a time window",
-      description = "Entries, checkpoints, proofs, public key and a signed manifest; verify with `hsip audit verify`.")
-  public Response export(@QueryParam("from") @Nullable String from, @QueryParam("to") @Nullable String to,
+  @Operation(
+      summary = "Streamed export bundle of a time window",
+      description =
+          "Entries, checkpoints, proofs, public key and a signed manifest; verify with `hsip audit verify`.")
+  public Response export(
+      @QueryParam("from") @Nullable String from,
+      @QueryParam("to") @Nullable String to,
       @QueryParam("previous_tree_size") @Nullable Long previous) {
     Instant start = required("from", from);
     Instant end = required("to", to);
     StreamingOutput body =
-        exports.bundle(new AuditExports.Request(start, end, previous, caller.getPrincipal().getName()))::writeTo;
+        exports.bundle(
+                new AuditExports.Request(start, end, previous, caller.getPrincipal().getName()))
+            ::writeTo;
     return Response.ok(body, "application/zip")
-        .header("Content-Disposition", "attachment; filename=\"audit-" + start.toEpochMilli() + "-" + end.toEpochMilli() + ".zip\"")
+        .header(
+            "Content-Disposition",
+            "attachment; filename=\"audit-"
+                + start.toEpochMilli()
+                + "-"
+                + end.toEpochMilli()
+                + ".zip\"")
         .build();
   }
 
@@ -150,13 +198,21 @@ public class AuditResource {
   @Path("/export.csv")
   @Produces("text/csv")
   @RunOnVirtualThread
-  @Operation(summary = "Spreadsheet view of a time window (not verifiable; use the bundle for proof)")
-  public Response csv(@QueryParam("from") @Nullable String from, @QueryParam("to") @Nullable String to) {
+  @Operation(
+      summary = "Spreadsheet view of a time window (not verifiable; use the bundle for proof)")
+  public Response csv(
+      @QueryParam("from") @Nullable String from, @QueryParam("to") @Nullable String to) {
     Instant start = required("from", from);
     Instant end = required("to", to);
     StreamingOutput body = exports.csv(start, end)::writeTo;
     return Response.ok(body, "text/csv; charset=utf-8")
-        .header("Content-Disposition", "attachment; filename=\"audit-" + start.toEpochMilli() + "-" + end.toEpochMilli() + ".csv\"")
+        .header(
+            "Content-Disposition",
+            "attachment; filename=\"audit-"
+                + start.toEpochMilli()
+                + "-"
+                + end.toEpochMilli()
+                + ".csv\"")
         .build();
   }
 
@@ -164,13 +220,16 @@ public class AuditResource {
   @Path("/subjects/{peerId}")
   @RolesAllowed(Roles.ADMIN)
   @RunOnVirtualThread
-  @Operation(summary = "Erase a subject: destroy its pseudonymisation key",
-      description = "Its entries stay and verify, but can no longer be linked to the PeerID. Audited.")
+  @Operation(
+      summary = "Erase a subject: destroy its pseudonymisation key",
+      description =
+          "Its entries stay and verify, but can no longer be linked to the PeerID. Audited.")
   @APIResponse(responseCode = "204", description = "the key was destroyed")
   @APIResponse(responseCode = "404", description = "the subject has no key")
   public Response eraseSubject(@PathParam("peerId") String peerId) {
     if (!PeerId.isWellFormed(peerId)) {
-      throw AuditProblems.INVALID_QUERY.exception("The path must end with a PeerID (26 characters of base32).");
+      throw AuditProblems.INVALID_QUERY.exception(
+          "The path must end with a PeerID (26 characters of base32).");
     }
     if (!erasure.erase(peerId, caller.getPrincipal().getName())) {
       throw AuditProblems.NOT_FOUND.exception("The subject has no pseudonymisation key.");
@@ -182,11 +241,14 @@ public class AuditResource {
   private static Instant required(String name, @Nullable String value) {
     Instant time = time(name, value);
     if (time == null) {
-      throw AuditProblems.INVALID_QUERY.exception("`" + name + "` is required (RFC 3339, e.g. 2026-01-31T00:00:00Z).");
+      throw AuditProblems.INVALID_QUERY.exception(
+          "`" + name + "` is required (RFC 3339, e.g. 2026-01-31T00:00:00Z).");
     }
     if (time.getNano() % 1_000_000 != 0) {
-      // Entries, manifests and verifiers work in milliseconds; a finer bound would not be the window they check.
-      throw AuditProblems.INVALID_QUERY.exception("`" + name + "` must not be more precise than milliseconds.");
+      // Entries, manifests and verifiers work in milliseconds; a finer bound would not be the
+      // window they check.
+      throw AuditProblems.INVALID_QUERY.exception(
+          "`" + name + "` must not be more precise than milliseconds.");
     }
     return time;
   }
@@ -198,7 +260,8 @@ public class AuditResource {
     try {
       return Instant.parse(value);
     } catch (DateTimeParseException e) {
-      throw AuditProblems.INVALID_QUERY.exception("`" + name + "` must be an RFC 3339 time such as 2026-01-31T00:00:00Z.");
+      throw AuditProblems.INVALID_QUERY.exception(
+          "`" + name + "` must be an RFC 3339 time such as 2026-01-31T00:00:00Z.");
     }
   }
 }

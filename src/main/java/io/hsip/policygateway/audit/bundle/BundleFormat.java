@@ -11,10 +11,11 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The export bundle format {@code hsip-audit-bundle/1}, defined once for the writer and the verifier: the file
- * names, in the order they are written, and one record per JSON document, whose components (in snake_case) are
- * the members. See {@code compliance/audit-verification.md} for the meaning of every file and field. Every JSON
- * file is RFC 8785 canonical JSON; {@link #encode} and {@link #decode} convert records and bytes.
+ * The export bundle format {@code hsip-audit-bundle/1}, defined once for the writer and the
+ * verifier: the file names, in the order they are written, and one record per JSON document, whose
+ * components (in snake_case) are the members. See {@code compliance/audit-verification.md} for the
+ * meaning of every file and field. Every JSON file is RFC 8785 canonical JSON; {@link #encode} and
+ * {@link #decode} convert records and bytes.
  */
 public final class BundleFormat {
 
@@ -52,7 +53,8 @@ public final class BundleFormat {
   public record KeyFile(String origin, String publicKeyHex, String peerId) {}
 
   /**
-   * {@code proof.json}: how the range of leaves {@code [first_leaf, end_leaf)} fits the anchor checkpoint.
+   * {@code proof.json}: how the range of leaves {@code [first_leaf, end_leaf)} fits the anchor
+   * checkpoint.
    *
    * @param treeSize the anchor checkpoint's size
    * @param anchor the anchor checkpoint (signed note); null only for an empty log
@@ -60,8 +62,10 @@ public final class BundleFormat {
    * @param endLeaf leaf after the range
    * @param frontier the compact range of the leaves before {@code first_leaf}, hex
    * @param consistencyToAnchor consistency proof from {@code end_leaf} to the anchor, hex
-   * @param startWitness the leaf before the range, recorded before the window; null if the range starts at 0
-   * @param endWitness the leaf after the range, recorded at or after the window's end; null at the tree's end
+   * @param startWitness the leaf before the range, recorded before the window; null if the range
+   *     starts at 0
+   * @param endWitness the leaf after the range, recorded at or after the window's end; null at the
+   *     tree's end
    * @param previous consistency with the previous export; null if there was none
    */
   public record ProofFile(
@@ -103,14 +107,15 @@ public final class BundleFormat {
   public record EntryLine(JsonNode entry, String leafHash, long leafIndex) {
 
     /**
-     * The line, newline included, from the entry's stored canonical bytes: the same bytes as {@link #encode} of
-     * the record gives (members sorted {@code entry < leaf_hash < leaf_index}), without parsing the entry again,
-     * as an export writes millions of these.
+     * The line, newline included, from the entry's stored canonical bytes: the same bytes as {@link
+     * #encode} of the record gives (members sorted {@code entry < leaf_hash < leaf_index}), without
+     * parsing the entry again, as an export writes millions of these.
      */
     public static byte[] encode(byte[] canonicalEntry, String leafHash, long leafIndex) {
       byte[] head = "{\"entry\":".getBytes(StandardCharsets.US_ASCII);
-      byte[] tail = (",\"leaf_hash\":\"" + leafHash + "\",\"leaf_index\":" + leafIndex + "}\n")
-          .getBytes(StandardCharsets.US_ASCII);
+      byte[] tail =
+          (",\"leaf_hash\":\"" + leafHash + "\",\"leaf_index\":" + leafIndex + "}\n")
+              .getBytes(StandardCharsets.US_ASCII);
       byte[] out = new byte[head.length + canonicalEntry.length + tail.length];
       System.arraycopy(head, 0, out, 0, head.length);
       System.arraycopy(canonicalEntry, 0, out, head.length, canonicalEntry.length);
@@ -176,7 +181,10 @@ public final class BundleFormat {
     return CanonicalJson.encode(JSON.valueToTree(document));
   }
 
-  /** One line of {@code checkpoints.jsonl}: the signed note as a canonical JSON string, newline included. */
+  /**
+   * One line of {@code checkpoints.jsonl}: the signed note as a canonical JSON string, newline
+   * included.
+   */
   public static byte[] checkpointLine(String note) {
     byte[] text = CanonicalJson.encode(JsonNodeFactory.instance.textNode(note));
     byte[] out = java.util.Arrays.copyOf(text, text.length + 1);
@@ -193,7 +201,10 @@ public final class BundleFormat {
     try {
       return JSON.treeToValue(document, type);
     } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
-      String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
+      String message =
+          e instanceof com.fasterxml.jackson.core.JsonProcessingException p
+              ? p.getOriginalMessage()
+              : e.getMessage();
       throw new IllegalArgumentException(firstLine(String.valueOf(message)), e);
     }
   }

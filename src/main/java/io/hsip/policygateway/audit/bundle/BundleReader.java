@@ -21,10 +21,10 @@ import java.util.zip.ZipFile;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads the files of an export bundle, strictly and within bounds: the ZIP's layout (each file of the format
- * once, nothing else), small files up to 16 MiB, and the JSON Lines files a line at a time, each line up to
- * 1 MiB, so that memory stays bounded however many entries a bundle holds. It checks no content; {@link
- * BundleVerifier} does.
+ * Reads the files of an export bundle, strictly and within bounds: the ZIP's layout (each file of
+ * the format once, nothing else), small files up to 16 MiB, and the JSON Lines files a line at a
+ * time, each line up to 1 MiB, so that memory stays bounded however many entries a bundle holds. It
+ * checks no content; {@link BundleVerifier} does.
  */
 public final class BundleReader implements AutoCloseable {
 
@@ -47,9 +47,9 @@ public final class BundleReader implements AutoCloseable {
   }
 
   /**
-   * What is wrong with the bundle's list of files, in order: a file held twice (then nothing else is looked at),
-   * files of the format that are missing, files that do not belong to it. Empty if the layout is exactly the
-   * format's.
+   * What is wrong with the bundle's list of files, in order: a file held twice (then nothing else
+   * is looked at), files of the format that are missing, files that do not belong to it. Empty if
+   * the layout is exactly the format's.
    */
   public List<String> layoutProblems() {
     Set<String> names = new HashSet<>();
@@ -126,7 +126,10 @@ public final class BundleReader implements AutoCloseable {
     return zip.getInputStream(entry);
   }
 
-  /** Newline-terminated lines from a buffer, without per-byte locking; a last line without newline counts too. */
+  /**
+   * Newline-terminated lines from a buffer, without per-byte locking; a last line without newline
+   * counts too.
+   */
   public static final class Lines extends BufferedInputStream {
 
     Lines(InputStream in) {

@@ -11,11 +11,11 @@ import io.hsip.policygateway.audit.bundle.BundleFormat.ProofFile;
 import io.hsip.policygateway.audit.bundle.BundleFormat.Witness;
 import io.hsip.policygateway.hsip.LowerHex;
 import io.hsip.policygateway.hsip.Sha256;
+import io.hsip.policygateway.hsip.json.CanonicalJson;
+import io.hsip.policygateway.hsip.json.ObjectMappers;
 import io.hsip.policygateway.hsip.keys.Ed25519PublicKey;
 import io.hsip.policygateway.hsip.keys.InvalidKeyException;
 import io.hsip.policygateway.hsip.keys.InvalidSignatureException;
-import io.hsip.policygateway.hsip.json.CanonicalJson;
-import io.hsip.policygateway.hsip.json.ObjectMappers;
 import io.hsip.policygateway.hsip.transparency.Checkpoint;
 import io.hsip.policygateway.hsip.transparency.CheckpointParseException;
 import io.hsip.policygateway.hsip.transparency.Checkpoints;
@@ -32,34 +32,35 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.zip.ZipException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Verifies an export bundle offline: no network, no database, only the bundle, the pinned gateway key the
- * auditor trusts (required) and optionally the previous bundle. It checks the manifest signature and every file digest, every
- * checkpoint signature, that every entry is canonical, well-formed, in leaf order without gaps and matches the
- * hash the tree integrated, that the entries recompute every signed checkpoint of the range and are
- * consistent with the anchor checkpoint, that the range covers the whole window (boundary witnesses), every
- * count of the manifest, and consistency with the previous export. Entries are streamed, so memory stays
- * bounded by the number of checkpoints, not entries.
+ * Verifies an export bundle offline: no network, no database, only the bundle, the pinned gateway
+ * key the auditor trusts (required) and optionally the previous bundle. It checks the manifest
+ * signature and every file digest, every checkpoint signature, that every entry is canonical,
+ * well-formed, in leaf order without gaps and matches the hash the tree integrated, that the
+ * entries recompute every signed checkpoint of the range and are consistent with the anchor
+ * checkpoint, that the range covers the whole window (boundary witnesses), every count of the
+ * manifest, and consistency with the previous export. Entries are streamed, so memory stays bounded
+ * by the number of checkpoints, not entries.
  */
 public final class BundleVerifier {
 
   /**
    * What the auditor brings besides the bundle.
    *
-   * @param pinnedKey the gateway key the auditor trusts (from {@code GET /api/v1/audit/public-key}, kept from
-   *     earlier); required, because a bundle checked only against the key it carries proves nothing: whoever
-   *     rewrote the bundle chose that key too
+   * @param pinnedKey the gateway key the auditor trusts (from {@code GET /api/v1/audit/public-key},
+   *     kept from earlier); required, because a bundle checked only against the key it carries
+   *     proves nothing: whoever rewrote the bundle chose that key too
    * @param previousBundle the previous export, to prove the log only grew since
    */
   public record Options(Ed25519PublicKey pinnedKey, @Nullable Path previousBundle) {
     /** Requires the pinned key. */
     public Options {
-      java.util.Objects.requireNonNull(pinnedKey, "pinnedKey: verify against the gateway key you trust");
+      java.util.Objects.requireNonNull(
+          pinnedKey, "pinnedKey: verify against the gateway key you trust");
     }
   }
 
@@ -103,7 +104,11 @@ public final class BundleVerifier {
     }
     JsonNode manifestJson = CanonicalJson.parseObject(manifestBytes);
     if (!BundleFormat.FORMAT.equals(manifestJson.path("format").asText())) {
-      report.problem("manifest.json format is `" + manifestJson.path("format").asText() + "`, expected " + BundleFormat.FORMAT);
+      report.problem(
+          "manifest.json format is `"
+              + manifestJson.path("format").asText()
+              + "`, expected "
+              + BundleFormat.FORMAT);
       return;
     }
     Manifest m = decode(BundleFormat.MANIFEST, manifestJson, Manifest.class);
@@ -126,7 +131,8 @@ public final class BundleVerifier {
     expectEqual("manifest end_leaf", m.endLeaf(), end);
     expectEqual("manifest tree_size", m.treeSize(), size);
     if (first < 0 || end < first || end > size) {
-      report.problem("proof.json range [" + first + ", " + end + ") is not inside tree size " + size);
+      report.problem(
+          "proof.json range [" + first + ", " + end + ") is not inside tree size " + size);
       return;
     }
     List<Checkpoint> checkpoints = checkpoints(first, end, m);
@@ -135,10 +141,19 @@ public final class BundleVerifier {
     byte[] rangeRoot = entries(proof, first, end, checkpoints, from, to, m);
     if (anchor != null && rangeRoot != null) {
       try {
-        ConsistencyProofVerifier.verify(end, size, rangeRoot, anchor.rootHash(), hashes(proof.consistencyToAnchor()));
-        report.pass("entries [" + first + ", " + end + ") are consistent with the anchor checkpoint (size " + size + ")");
+        ConsistencyProofVerifier.verify(
+            end, size, rangeRoot, anchor.rootHash(), hashes(proof.consistencyToAnchor()));
+        report.pass(
+            "entries ["
+                + first
+                + ", "
+                + end
+                + ") are consistent with the anchor checkpoint (size "
+                + size
+                + ")");
       } catch (ProofException e) {
-        report.problem("the entries do not lead to the signed anchor checkpoint: " + e.getMessage());
+        report.problem(
+            "the entries do not lead to the signed anchor checkpoint: " + e.getMessage());
       }
     }
     if (anchor != null && from != null && to != null) {
@@ -146,14 +161,29 @@ public final class BundleVerifier {
     }
     previous(proof, anchor, rangeRoot != null ? checkpoints : List.of());
     if (!m.complete() || m.notYetIntegrated() != 0 || m.missingLeaves() != 0) {
-      report.problem("the bundle is incomplete by its own account: " + m.notYetIntegrated()
-          + " entries of the window were not yet in a signed checkpoint and " + m.missingLeaves()
-          + " leaves were missing from the gateway's database; export again later or investigate");
+      report.problem(
+          "the bundle is incomplete by its own account: "
+              + m.notYetIntegrated()
+              + " entries of the window were not yet in a signed checkpoint and "
+              + m.missingLeaves()
+              + " leaves were missing from the gateway's database; export again later or investigate");
     }
-    report.summary(m.entryCount() + " entries (leaves " + first + " to " + end
-        + " of tree size " + size + "), " + checkpoints.size() + " checkpoints, window "
-        + m.windowFrom() + " to " + m.windowTo() + ", signed by "
-        + (key == null ? "?" : key.peerId().value()));
+    report.summary(
+        m.entryCount()
+            + " entries (leaves "
+            + first
+            + " to "
+            + end
+            + " of tree size "
+            + size
+            + "), "
+            + checkpoints.size()
+            + " checkpoints, window "
+            + m.windowFrom()
+            + " to "
+            + m.windowTo()
+            + ", signed by "
+            + (key == null ? "?" : key.peerId().value()));
   }
 
   private boolean checkKey(byte[] manifestBytes, Manifest m) throws IOException {
@@ -168,15 +198,22 @@ public final class BundleVerifier {
       return false;
     }
     if (!options.pinnedKey().equals(key)) {
-      report.problem("the bundle's public key (PeerID " + key.peerId().value() + ") is not the pinned gateway key"
-          + " (PeerID " + options.pinnedKey().peerId().value() + "): the bundle was not made by this gateway");
+      report.problem(
+          "the bundle's public key (PeerID "
+              + key.peerId().value()
+              + ") is not the pinned gateway key"
+              + " (PeerID "
+              + options.pinnedKey().peerId().value()
+              + "): the bundle was not made by this gateway");
       return false;
     }
-    report.pass("the bundle's public key is the pinned gateway key (PeerID " + key.peerId().value() + ")");
+    report.pass(
+        "the bundle's public key is the pinned gateway key (PeerID " + key.peerId().value() + ")");
     if (!key.hex().equals(m.publicKeyHex()) || !keyFile.origin().equals(m.origin())) {
       report.problem("manifest.json names another public key or origin than gateway-key.json");
     }
-    String signature = new String(bundle.read(BundleFormat.MANIFEST_SIGNATURE), StandardCharsets.US_ASCII).strip();
+    String signature =
+        new String(bundle.read(BundleFormat.MANIFEST_SIGNATURE), StandardCharsets.US_ASCII).strip();
     byte[] raw = LowerHex.decode(signature, 64);
     if (raw == null) {
       report.problem("manifest.sig is not 128 lowercase hex characters");
@@ -184,10 +221,15 @@ public final class BundleVerifier {
     }
     try {
       key.verify(manifestBytes, raw);
-      report.pass("manifest signature verifies under the bundle's public key (PeerID " + key.peerId().value() + ")");
+      report.pass(
+          "manifest signature verifies under the bundle's public key (PeerID "
+              + key.peerId().value()
+              + ")");
     } catch (InvalidSignatureException e) {
-      report.problem("manifest.sig does not verify under the bundle's public key (PeerID " + key.peerId().value()
-          + "): the manifest or the key was replaced");
+      report.problem(
+          "manifest.sig does not verify under the bundle's public key (PeerID "
+              + key.peerId().value()
+              + "): the manifest or the key was replaced");
       return false;
     }
     return true;
@@ -199,7 +241,8 @@ public final class BundleVerifier {
 
   private void compareDigest(String name, Manifest m, FileDigest actual) {
     if (!actual.equals(m.files().get(name))) {
-      report.problem(name + " does not match the digest in the signed manifest: it was changed after export");
+      report.problem(
+          name + " does not match the digest in the signed manifest: it was changed after export");
     } else {
       report.pass(name + " matches the signed manifest (" + actual.bytes() + " bytes)");
     }
@@ -216,14 +259,24 @@ public final class BundleVerifier {
     Checkpoint anchor = checkpoint(note, "anchor checkpoint");
     if (anchor != null) {
       if (anchor.treeSize() != proof.treeSize()) {
-        report.problem("anchor checkpoint has tree size " + anchor.treeSize() + ", proof.json says " + proof.treeSize());
+        report.problem(
+            "anchor checkpoint has tree size "
+                + anchor.treeSize()
+                + ", proof.json says "
+                + proof.treeSize());
         return null;
       }
       if (!anchor.origin().equals(m.origin())) {
-        report.problem("anchor checkpoint is for origin " + anchor.origin() + ", not " + m.origin());
+        report.problem(
+            "anchor checkpoint is for origin " + anchor.origin() + ", not " + m.origin());
         return null;
       }
-      report.pass("anchor checkpoint signature (tree size " + anchor.treeSize() + ", root " + anchor.rootHex() + ")");
+      report.pass(
+          "anchor checkpoint signature (tree size "
+              + anchor.treeSize()
+              + ", root "
+              + anchor.rootHex()
+              + ")");
     }
     return anchor;
   }
@@ -248,7 +301,8 @@ public final class BundleVerifier {
         lineNumber++;
         String note = checkpointNote(line);
         if (note == null) {
-          report.problem("checkpoints.jsonl line " + lineNumber + " is not a canonical JSON string");
+          report.problem(
+              "checkpoints.jsonl line " + lineNumber + " is not a canonical JSON string");
           ok = false;
           continue;
         }
@@ -258,14 +312,25 @@ public final class BundleVerifier {
           continue;
         }
         if (c.treeSize() <= previousSize || c.treeSize() > end) {
-          report.problem("checkpoints.jsonl line " + lineNumber + ": tree size " + c.treeSize()
-              + " is not after " + previousSize + " and within the range end " + end);
+          report.problem(
+              "checkpoints.jsonl line "
+                  + lineNumber
+                  + ": tree size "
+                  + c.treeSize()
+                  + " is not after "
+                  + previousSize
+                  + " and within the range end "
+                  + end);
           ok = false;
           continue;
         }
         if (c.timeMs() < previousTime) {
-          report.problem("checkpoints.jsonl line " + lineNumber + ": signed at " + Instant.ofEpochMilli(c.timeMs())
-              + ", before the checkpoint it follows");
+          report.problem(
+              "checkpoints.jsonl line "
+                  + lineNumber
+                  + ": signed at "
+                  + Instant.ofEpochMilli(c.timeMs())
+                  + ", before the checkpoint it follows");
           ok = false;
         }
         previousSize = c.treeSize();
@@ -275,13 +340,22 @@ public final class BundleVerifier {
     }
     expectEqual("manifest checkpoint_count", m.checkpointCount(), lineNumber);
     if (ok) {
-      report.pass(checkpoints.size() + " checkpoints of the range have valid signatures and increasing sizes");
+      report.pass(
+          checkpoints.size()
+              + " checkpoints of the range have valid signatures and increasing sizes");
     }
     return checkpoints;
   }
 
-  private byte @Nullable [] entries(ProofFile proof, long first, long end, List<Checkpoint> checkpoints,
-      @Nullable Instant from, @Nullable Instant to, Manifest m) throws IOException {
+  private byte @Nullable [] entries(
+      ProofFile proof,
+      long first,
+      long end,
+      List<Checkpoint> checkpoints,
+      @Nullable Instant from,
+      @Nullable Instant to,
+      Manifest m)
+      throws IOException {
     CompactRange range;
     try {
       range = CompactRange.of(first, hashes(proof.frontier()));
@@ -315,19 +389,33 @@ public final class BundleVerifier {
         }
         EntryLine line = entryLine(raw);
         if (line == null) {
-          report.problem(where + " does not have the members of an entry line (entry, leaf_hash, leaf_index)");
+          report.problem(
+              where + " does not have the members of an entry line (entry, leaf_hash, leaf_index)");
           treeIntact = false;
           continue;
         }
         long leaf = line.leafIndex();
         if (leaf != expected) {
           if (leaf > expected) {
-            report.problem(where + ": leaf index " + leaf + ", expected " + expected + ": "
-                + (leaf - 1 > expected ? "leaves " + expected + " to " + (leaf - 1) + " are" : "leaf " + expected + " is")
-                + " missing (entries deleted)");
+            report.problem(
+                where
+                    + ": leaf index "
+                    + leaf
+                    + ", expected "
+                    + expected
+                    + ": "
+                    + (leaf - 1 > expected
+                        ? "leaves " + expected + " to " + (leaf - 1) + " are"
+                        : "leaf " + expected + " is")
+                    + " missing (entries deleted)");
           } else {
-            report.problem(where + ": leaf index " + leaf + ", expected " + expected
-                + ": entries are duplicated or out of order");
+            report.problem(
+                where
+                    + ": leaf index "
+                    + leaf
+                    + ", expected "
+                    + expected
+                    + ": entries are duplicated or out of order");
           }
           treeIntact = false;
           expected = Math.max(expected, leaf + 1);
@@ -342,18 +430,29 @@ public final class BundleVerifier {
         long seq = EntryFormat.seq(entry);
         String at = "leaf " + leaf + " (seq " + seq + ")";
         if (leaf > roundStart && seq <= previousSeq) {
-          report.problem(at + " follows seq " + previousSeq + " within one integration round:"
-              + " entries are out of order (rounds number leaves in ascending seq)");
+          report.problem(
+              at
+                  + " follows seq "
+                  + previousSeq
+                  + " within one integration round:"
+                  + " entries are out of order (rounds number leaves in ascending seq)");
         }
         previousSeq = seq;
         byte[] leafHash = TreeHasher.leaf(CanonicalJson.encode(entry));
         String integrated = line.leafHash();
         if (!integrated.isEmpty() && !integrated.equals(LowerHex.encode(leafHash))) {
-          report.problem(at + ": the entry does not hash to the leaf the tree integrated ("
-              + integrated.substring(0, Math.min(16, integrated.length())) + "…): it was altered or moved after integration");
+          report.problem(
+              at
+                  + ": the entry does not hash to the leaf the tree integrated ("
+                  + integrated.substring(0, Math.min(16, integrated.length()))
+                  + "…): it was altered or moved after integration");
         }
         Instant time = EntryFormat.time(entry);
-        if (time != null && from != null && to != null && !time.isBefore(from) && time.isBefore(to)) {
+        if (time != null
+            && from != null
+            && to != null
+            && !time.isBefore(from)
+            && time.isBefore(to)) {
           inWindow++;
         }
         range.append(leafHash);
@@ -364,10 +463,17 @@ public final class BundleVerifier {
             byte[] root = range.root();
             checkedRoots++;
             if (!Sha256.equal(root, signed.rootHash())) {
-              report.problem("checkpoint of tree size " + signed.treeSize() + " (signed "
-                  + Instant.ofEpochMilli(signed.timeMs()) + "): the entries lead to root " + LowerHex.encode(root)
-                  + ", not the signed root " + signed.rootHex() + ": an entry of the round ending there was altered,"
-                  + " removed or reordered");
+              report.problem(
+                  "checkpoint of tree size "
+                      + signed.treeSize()
+                      + " (signed "
+                      + Instant.ofEpochMilli(signed.timeMs())
+                      + "): the entries lead to root "
+                      + LowerHex.encode(root)
+                      + ", not the signed root "
+                      + signed.rootHex()
+                      + ": an entry of the round ending there was altered,"
+                      + " removed or reordered");
               treeIntact = false;
             }
           }
@@ -375,22 +481,33 @@ public final class BundleVerifier {
       }
     }
     if (expected < end) {
-      report.problem("entries.jsonl ends at leaf " + (expected - 1) + " but the range runs to leaf " + (end - 1)
-          + ": " + (end - 1 > expected ? "leaves " + expected + " to " + (end - 1) + " are" : "leaf " + expected + " is")
-          + " missing (the log was truncated)");
+      report.problem(
+          "entries.jsonl ends at leaf "
+              + (expected - 1)
+              + " but the range runs to leaf "
+              + (end - 1)
+              + ": "
+              + (end - 1 > expected
+                  ? "leaves " + expected + " to " + (end - 1) + " are"
+                  : "leaf " + expected + " is")
+              + " missing (the log was truncated)");
       treeIntact = false;
     }
     compareDigest(BundleFormat.ENTRIES, m, new FileDigest(bytes, LowerHex.encode(digest.digest())));
     expectEqual("manifest entry_count", m.entryCount(), lines);
     expectEqual("manifest entries_in_window", m.entriesInWindow(), inWindow);
     if (report.problems().size() == problemsBefore && treeIntact) {
-      report.pass(lines + " entries are canonical, complete and in leaf order; they recompute all "
-          + checkedRoots + " signed checkpoint roots of the range");
+      report.pass(
+          lines
+              + " entries are canonical, complete and in leaf order; they recompute all "
+              + checkedRoots
+              + " signed checkpoint roots of the range");
     }
     return treeIntact ? range.root() : null;
   }
 
-  private void witnesses(ProofFile proof, Checkpoint anchor, long first, long end, Instant from, Instant to) {
+  private void witnesses(
+      ProofFile proof, Checkpoint anchor, long first, long end, Instant from, Instant to) {
     if (first > 0) {
       witness(proof.startWitness(), first - 1, anchor, "start", from, to, true);
     }
@@ -400,41 +517,64 @@ public final class BundleVerifier {
   }
 
   /**
-   * The leaf just before the range must be recorded before the window, and the leaf just after it at or after the
-   * window's end: otherwise a range could stop short of (or skip) the window and still verify.
+   * The leaf just before the range must be recorded before the window, and the leaf just after it
+   * at or after the window's end: otherwise a range could stop short of (or skip) the window and
+   * still verify.
    */
-  private void witness(@Nullable Witness witness, long leaf, Checkpoint anchor, String which, Instant from, Instant to,
+  private void witness(
+      @Nullable Witness witness,
+      long leaf,
+      Checkpoint anchor,
+      String which,
+      Instant from,
+      Instant to,
       boolean before) {
     String what = which + " witness (leaf " + leaf + ")";
     JsonNode entry = witness == null ? null : witness.entry();
     if (witness == null || witness.leafIndex() != leaf || entry == null || !entry.isObject()) {
-      report.problem(what + " is missing: the gateway could not show leaf " + leaf
-          + ", so nothing proves the range " + (before ? "starts" : "ends") + " where the window does"
-          + (before ? "" : " (the log was truncated?)"));
+      report.problem(
+          what
+              + " is missing: the gateway could not show leaf "
+              + leaf
+              + ", so nothing proves the range "
+              + (before ? "starts" : "ends")
+              + " where the window does"
+              + (before ? "" : " (the log was truncated?)"));
       return;
     }
     try {
-      InclusionProofVerifier.verify(leaf, anchor.treeSize(), TreeHasher.leaf(CanonicalJson.encode(entry)),
-          hashes(witness.inclusion()), anchor.rootHash());
+      InclusionProofVerifier.verify(
+          leaf,
+          anchor.treeSize(),
+          TreeHasher.leaf(CanonicalJson.encode(entry)),
+          hashes(witness.inclusion()),
+          anchor.rootHash());
     } catch (ProofException e) {
       report.problem(what + ": " + e.getMessage());
       return;
     }
     Instant time = EntryFormat.time(entry);
     if (time == null || (before ? !time.isBefore(from) : time.isBefore(to))) {
-      report.problem(what + " was recorded at " + EntryFormat.timeText(entry) + ", which is "
-          + (before ? "not before the window start " + EntryFormat.formatTime(from)
-              : "before the window end " + EntryFormat.formatTime(to))
-          + ": the range does not cover the whole window");
+      report.problem(
+          what
+              + " was recorded at "
+              + EntryFormat.timeText(entry)
+              + ", which is "
+              + (before
+                  ? "not before the window start " + EntryFormat.formatTime(from)
+                  : "before the window end " + EntryFormat.formatTime(to))
+              + ": the range does not cover the whole window");
       return;
     }
-    report.pass(what + " is in the anchor tree and lies " + (before ? "before" : "after") + " the window");
+    report.pass(
+        what + " is in the anchor tree and lies " + (before ? "before" : "after") + " the window");
   }
 
   /**
-   * Consistency with the previous export: the bundle's own proof from the tree size the gateway chose, and, if
-   * the auditor brings the previous bundle, that bundle's anchor. {@code recomputed} are the signed checkpoints
-   * of the range whose roots the entries recomputed (empty if they did not).
+   * Consistency with the previous export: the bundle's own proof from the tree size the gateway
+   * chose, and, if the auditor brings the previous bundle, that bundle's anchor. {@code recomputed}
+   * are the signed checkpoints of the range whose roots the entries recomputed (empty if they did
+   * not).
    */
   private void previous(ProofFile proof, @Nullable Checkpoint anchor, List<Checkpoint> recomputed)
       throws IOException {
@@ -443,16 +583,28 @@ public final class BundleVerifier {
     if (previous != null) {
       long size = previous.treeSize();
       if (previous.checkpoint() == null) {
-        report.problem("the previous export covered tree size " + size + " but the log now has only "
-            + (anchor == null ? 0 : anchor.treeSize()) + " leaves: the log was truncated or rolled back");
+        report.problem(
+            "the previous export covered tree size "
+                + size
+                + " but the log now has only "
+                + (anchor == null ? 0 : anchor.treeSize())
+                + " leaves: the log was truncated or rolled back");
       } else {
         earlier = checkpoint(previous.checkpoint(), "previous export's checkpoint");
         if (earlier != null && anchor != null) {
           try {
-            ConsistencyProofVerifier.verify(earlier.treeSize(), anchor.treeSize(), earlier.rootHash(), anchor.rootHash(),
+            ConsistencyProofVerifier.verify(
+                earlier.treeSize(),
+                anchor.treeSize(),
+                earlier.rootHash(),
+                anchor.rootHash(),
                 hashes(previous.consistency()));
-            report.pass("the log only grew since the previous export (tree size " + earlier.treeSize() + " to "
-                + anchor.treeSize() + ")");
+            report.pass(
+                "the log only grew since the previous export (tree size "
+                    + earlier.treeSize()
+                    + " to "
+                    + anchor.treeSize()
+                    + ")");
           } catch (ProofException e) {
             report.problem("the log is not an extension of the previous export: " + e.getMessage());
           }
@@ -464,35 +616,61 @@ public final class BundleVerifier {
       if (theirs == null) {
         return;
       }
-      String theirsText = "the previous bundle's anchor (tree size " + theirs.treeSize() + ", root " + theirs.rootHex() + ")";
+      String theirsText =
+          "the previous bundle's anchor (tree size "
+              + theirs.treeSize()
+              + ", root "
+              + theirs.rootHex()
+              + ")";
       Checkpoint same = sameSize(theirs, earlier, anchor, recomputed);
       if (earlier != null && earlier.equals(theirs)) {
         report.pass("the previous bundle's anchor is the checkpoint this bundle extends");
       } else if (anchor != null && anchor.equals(theirs)) {
-        report.pass("the previous bundle's anchor is this bundle's anchor: the log did not change since");
-      } else if (recomputed.stream().anyMatch(c -> c.treeSize() == theirs.treeSize()
-          && Sha256.equal(c.rootHash(), theirs.rootHash()))) {
-        report.pass("the previous bundle's anchor (tree size " + theirs.treeSize() + ") is a signed checkpoint of this"
-            + " bundle that its entries recompute: the log only grew since");
+        report.pass(
+            "the previous bundle's anchor is this bundle's anchor: the log did not change since");
+      } else if (recomputed.stream()
+          .anyMatch(
+              c ->
+                  c.treeSize() == theirs.treeSize()
+                      && Sha256.equal(c.rootHash(), theirs.rootHash()))) {
+        report.pass(
+            "the previous bundle's anchor (tree size "
+                + theirs.treeSize()
+                + ") is a signed checkpoint of this"
+                + " bundle that its entries recompute: the log only grew since");
       } else if (same != null) {
-        // Two signed checkpoints of one size with different roots: that is a fork, whatever else holds.
-        report.problem(theirsText + " and this bundle's signed checkpoint of the same size (root " + same.rootHex()
-            + ") differ: the log forked or was rolled back");
+        // Two signed checkpoints of one size with different roots: that is a fork, whatever else
+        // holds.
+        report.problem(
+            theirsText
+                + " and this bundle's signed checkpoint of the same size (root "
+                + same.rootHex()
+                + ") differ: the log forked or was rolled back");
       } else if (anchor != null && theirs.treeSize() > anchor.treeSize()) {
-        report.problem(theirsText + " is larger than this bundle's anchor (tree size " + anchor.treeSize()
-            + "): the log was truncated or rolled back");
+        report.problem(
+            theirsText
+                + " is larger than this bundle's anchor (tree size "
+                + anchor.treeSize()
+                + "): the log was truncated or rolled back");
       } else {
-        // Not a fork: this bundle simply carries no proof from that size (the gateway's default is its last
+        // Not a fork: this bundle simply carries no proof from that size (the gateway's default is
+        // its last
         // export, which may be another one). Nothing is proved either, so it cannot pass.
-        report.problem(theirsText + " cannot be checked: this bundle proves consistency from "
-            + (earlier == null ? "no earlier checkpoint" : "tree size " + earlier.treeSize())
-            + "; export again with previous_tree_size=" + theirs.treeSize());
+        report.problem(
+            theirsText
+                + " cannot be checked: this bundle proves consistency from "
+                + (earlier == null ? "no earlier checkpoint" : "tree size " + earlier.treeSize())
+                + "; export again with previous_tree_size="
+                + theirs.treeSize());
       }
     }
   }
 
-  private static @Nullable Checkpoint sameSize(Checkpoint theirs, @Nullable Checkpoint earlier,
-      @Nullable Checkpoint anchor, List<Checkpoint> recomputed) {
+  private static @Nullable Checkpoint sameSize(
+      Checkpoint theirs,
+      @Nullable Checkpoint earlier,
+      @Nullable Checkpoint anchor,
+      List<Checkpoint> recomputed) {
     List<Checkpoint> ours = new ArrayList<>(recomputed);
     if (earlier != null) {
       ours.add(earlier);
@@ -500,8 +678,12 @@ public final class BundleVerifier {
     if (anchor != null) {
       ours.add(anchor);
     }
-    return ours.stream().filter(c -> c.treeSize() == theirs.treeSize() && !Sha256.equal(c.rootHash(), theirs.rootHash()))
-        .findFirst().orElse(null);
+    return ours.stream()
+        .filter(
+            c ->
+                c.treeSize() == theirs.treeSize() && !Sha256.equal(c.rootHash(), theirs.rootHash()))
+        .findFirst()
+        .orElse(null);
   }
 
   private @Nullable Checkpoint anchorOf(Path previousBundle) throws IOException {
@@ -510,7 +692,10 @@ public final class BundleVerifier {
         report.problem("the previous bundle " + previousBundle + " has no proof.json");
         return null;
       }
-      String note = BundleFormat.decode(CanonicalJson.parseObject(other.read(BundleFormat.PROOF)), ProofFile.class).anchor();
+      String note =
+          BundleFormat.decode(
+                  CanonicalJson.parseObject(other.read(BundleFormat.PROOF)), ProofFile.class)
+              .anchor();
       return note != null ? checkpoint(note, "previous bundle's anchor checkpoint") : null;
     } catch (ZipException | IllegalArgumentException e) {
       report.problem("the previous bundle " + previousBundle + " is not a readable export bundle");
@@ -533,7 +718,10 @@ public final class BundleVerifier {
     }
   }
 
-  /** A small JSON file of the bundle as its record, or null (reported) if it is not canonical or not that record. */
+  /**
+   * A small JSON file of the bundle as its record, or null (reported) if it is not canonical or not
+   * that record.
+   */
   private <T extends Record> @Nullable T json(String name, Class<T> type) throws IOException {
     byte[] bytes = bundle.read(name);
     if (!CanonicalJson.isCanonical(bytes)) {
@@ -547,20 +735,31 @@ public final class BundleVerifier {
     try {
       return BundleFormat.decode(document, type);
     } catch (IllegalArgumentException e) {
-      report.problem(name + " does not have the members of format " + BundleFormat.FORMAT + ": " + e.getMessage());
+      report.problem(
+          name
+              + " does not have the members of format "
+              + BundleFormat.FORMAT
+              + ": "
+              + e.getMessage());
       return null;
     }
   }
 
-  /** The signed note a checkpoints.jsonl line holds, or null if the line is not one canonical JSON string. */
+  /**
+   * The signed note a checkpoints.jsonl line holds, or null if the line is not one canonical JSON
+   * string.
+   */
   private static @Nullable String checkpointNote(byte[] line) {
     if (line.length == 0 || line[0] != '"') {
       return null;
     }
     try {
       JsonNode value = ObjectMappers.strict().readTree(line);
-      return value != null && value.isTextual() && MessageDigest.isEqual(CanonicalJson.encode(value), line)
-          ? value.textValue() : null;
+      return value != null
+              && value.isTextual()
+              && MessageDigest.isEqual(CanonicalJson.encode(value), line)
+          ? value.textValue()
+          : null;
     } catch (IOException | IllegalArgumentException e) {
       return null;
     }

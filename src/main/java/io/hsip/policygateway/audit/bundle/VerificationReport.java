@@ -57,7 +57,10 @@ public final class VerificationReport {
     if (unlisted > 0) {
       out.println("PROBLEM  ... and " + unlisted + " more problems");
     }
-    out.println(verified() ? "VERIFIED: " + summary : "NOT VERIFIED: " + (problems.size() + unlisted) + " problem(s)");
+    out.println(
+        verified()
+            ? "VERIFIED: " + summary
+            : "NOT VERIFIED: " + (problems.size() + unlisted) + " problem(s)");
     out.flush();
   }
 }

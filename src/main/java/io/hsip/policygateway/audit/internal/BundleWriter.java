@@ -13,8 +13,8 @@ import io.hsip.policygateway.audit.bundle.BundleFormat.ProofFile;
 import io.hsip.policygateway.audit.bundle.BundleFormat.Witness;
 import io.hsip.policygateway.hsip.LowerHex;
 import io.hsip.policygateway.hsip.Sha256;
-import io.hsip.policygateway.hsip.keys.SigningKey;
 import io.hsip.policygateway.hsip.json.CanonicalJson;
+import io.hsip.policygateway.hsip.keys.SigningKey;
 import io.hsip.policygateway.hsip.transparency.ProofBuilder;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -37,19 +37,21 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Streams an export bundle for a time range as a ZIP: entries are read in keyset pages by leaf index and
- * written as they come, so memory stays bounded however many millions of entries the range holds. The whole
- * export reads one REPEATABLE READ snapshot, taken after everything committed so far was integrated and signed,
- * so every entry of the window committed before the export is in the anchor checkpoint. Nothing is truncated:
- * entries of the window that still are not in a signed checkpoint (committed during the export) and leaves
- * missing from the database are counted in the manifest, which then says {@code "complete": false}.
+ * Streams an export bundle for a time range as a ZIP: entries are read in keyset pages by leaf
+ * index and written as they come, so memory stays bounded however many millions of entries the
+ * range holds. The whole export reads one REPEATABLE READ snapshot, taken after everything
+ * committed so far was integrated and signed, so every entry of the window committed before the
+ * export is in the anchor checkpoint. Nothing is truncated: entries of the window that still are
+ * not in a signed checkpoint (committed during the export) and leaves missing from the database are
+ * counted in the manifest, which then says {@code "complete": false}.
  *
- * <p>The range is a run of leaves {@code [first_leaf, end_leaf)} of the latest checkpoint (the anchor): from
- * the first leaf recorded at or after {@code from} to the first leaf recorded at or after {@code to} that
- * follows the last leaf recorded in the window. Leaf order is sequence order, and recording times are not
- * monotonic in it (batches in flight at once, replicas, late commits), so an in-window leaf may follow a leaf
- * recorded after {@code to}; out-of-window leaves inside the range are exported too (the proofs need them). A window reaching the end of the log runs to the anchor's size, so a truncated tail shows as
- * missing leaves.
+ * <p>The range is a run of leaves {@code [first_leaf, end_leaf)} of the latest checkpoint (the
+ * anchor): from the first leaf recorded at or after {@code from} to the first leaf recorded at or
+ * after {@code to} that follows the last leaf recorded in the window. Leaf order is sequence order,
+ * and recording times are not monotonic in it (batches in flight at once, replicas, late commits),
+ * so an in-window leaf may follow a leaf recorded after {@code to}; out-of-window leaves inside the
+ * range are exported too (the proofs need them). A window reaching the end of the log runs to the
+ * anchor's size, so a truncated tail shows as missing leaves.
  */
 public final class BundleWriter {
 
@@ -62,11 +64,17 @@ public final class BundleWriter {
   private final int pageSize;
 
   /**
-   * A writer reading from {@code dataSource} and signing the manifest with {@code key}; {@code integrator}
-   * integrates what is pending before each export.
+   * A writer reading from {@code dataSource} and signing the manifest with {@code key}; {@code
+   * integrator} integrates what is pending before each export.
    */
-  public BundleWriter(DataSource dataSource, TileStore tiles, TreeIntegrator integrator, SigningKey key,
-      String origin, Clock clock, int pageSize) {
+  public BundleWriter(
+      DataSource dataSource,
+      TileStore tiles,
+      TreeIntegrator integrator,
+      SigningKey key,
+      String origin,
+      Clock clock,
+      int pageSize) {
     this.dataSource = dataSource;
     this.tiles = tiles;
     this.integrator = integrator;
@@ -77,19 +85,23 @@ public final class BundleWriter {
   }
 
   /** Writes the bundle to {@code out} (which it does not close) and records the export. */
-  public AuditExports.Summary write(AuditExports.Request request, OutputStream out) throws IOException {
+  public AuditExports.Summary write(AuditExports.Request request, OutputStream out)
+      throws IOException {
     if (!request.to().isAfter(request.from())) {
       throw new IllegalArgumentException("the window must end after it starts");
     }
     if (request.from().getNano() % 1_000_000 != 0 || request.to().getNano() % 1_000_000 != 0) {
-      // The manifest states the window in milliseconds, and the verifier checks the witnesses against that.
+      // The manifest states the window in milliseconds, and the verifier checks the witnesses
+      // against that.
       throw new IllegalArgumentException("the window bounds must be whole milliseconds");
     }
-    // Entries committed but not yet integrated would otherwise be left out of the bundle: sign them first.
+    // Entries committed but not yet integrated would otherwise be left out of the bundle: sign them
+    // first.
     try {
       integrator.integratePending(true);
     } catch (AuditStorageException | TreeInconsistencyException e) {
-      // A damaged tree stops integration; the export must still show the auditor what is signed. The entries
+      // A damaged tree stops integration; the export must still show the auditor what is signed.
+      // The entries
       // left pending are counted in the manifest ("complete": false) and the verifier reports them.
     }
     try (Connection connection = dataSource.getConnection()) {
@@ -109,11 +121,14 @@ public final class BundleWriter {
     }
   }
 
-  private AuditExports.Summary write(Connection connection, AuditExports.Request request, OutputStream out) throws SQLException, IOException {
+  private AuditExports.Summary write(
+      Connection connection, AuditExports.Request request, OutputStream out)
+      throws SQLException, IOException {
     long size = 0;
     String anchor = null;
-    try (PreparedStatement select = connection.prepareStatement(
-        "SELECT tree_size, note FROM audit_checkpoint ORDER BY tree_size DESC LIMIT 1");
+    try (PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT tree_size, note FROM audit_checkpoint ORDER BY tree_size DESC LIMIT 1");
         ResultSet rows = select.executeQuery()) {
       if (rows.next()) {
         size = rows.getLong(1);
@@ -121,36 +136,60 @@ public final class BundleWriter {
       }
     }
     long first = firstLeafAtOrAfter(connection, request.from(), 0, size);
-    // The range ends at a leaf recorded at or after the window's end (the end witness), found past the last leaf
+    // The range ends at a leaf recorded at or after the window's end (the end witness), found past
+    // the last leaf
     // recorded in the window; or at the tree's end.
-    long end = firstLeafAtOrAfter(connection, request.to(), Math.max(first, afterLastInWindow(connection, request, size)),
-        size);
+    long end =
+        firstLeafAtOrAfter(
+            connection,
+            request.to(),
+            Math.max(first, afterLastInWindow(connection, request, size)),
+            size);
     long pending = pendingInWindow(connection, request, size);
     ProofBuilder proofs = new ProofBuilder(tiles.reader(connection));
 
-    Long previousSize = request.previousTreeSize() != null ? request.previousTreeSize() : lastExportSize(connection);
+    Long previousSize =
+        request.previousTreeSize() != null
+            ? request.previousTreeSize()
+            : lastExportSize(connection);
     Previous previous = null;
     if (previousSize != null && previousSize > 0) {
-      // A log smaller than when it was last exported has no checkpoint of that size: say so, the verifier reports it.
-      previous = previousSize <= size
-          ? new Previous(previousSize, checkpointNote(connection, previousSize), hex(proofs.consistency(previousSize, size)))
-          : new Previous(previousSize, null, List.of());
+      // A log smaller than when it was last exported has no checkpoint of that size: say so, the
+      // verifier reports it.
+      previous =
+          previousSize <= size
+              ? new Previous(
+                  previousSize,
+                  checkpointNote(connection, previousSize),
+                  hex(proofs.consistency(previousSize, size)))
+              : new Previous(previousSize, null, List.of());
     }
-    ProofFile proof = new ProofFile(size, anchor, first, end, hex(proofs.frontier(first)), hex(proofs.consistency(end, size)),
-        first > 0 ? witness(connection, proofs, first - 1, size) : null,
-        end < size ? witness(connection, proofs, end, size) : null,
-        previous);
+    ProofFile proof =
+        new ProofFile(
+            size,
+            anchor,
+            first,
+            end,
+            hex(proofs.frontier(first)),
+            hex(proofs.consistency(end, size)),
+            first > 0 ? witness(connection, proofs, first - 1, size) : null,
+            end < size ? witness(connection, proofs, end, size) : null,
+            previous);
 
     ZipOutputStream zip = new ZipOutputStream(new NonClosing(out), StandardCharsets.UTF_8);
     Map<String, FileDigest> files = new LinkedHashMap<>();
-    writeFile(zip, files, BundleFormat.KEY,
+    writeFile(
+        zip,
+        files,
+        BundleFormat.KEY,
         BundleFormat.encode(new KeyFile(origin, key.publicKey().hex(), key.peerId().value())));
     writeFile(zip, files, BundleFormat.PROOF, BundleFormat.encode(proof));
 
     DigestingStream checkpoints = begin(zip, BundleFormat.CHECKPOINTS);
     long checkpointCount = 0;
-    try (PreparedStatement select = connection.prepareStatement(
-        "SELECT note FROM audit_checkpoint WHERE tree_size > ? AND tree_size <= ? ORDER BY tree_size")) {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT note FROM audit_checkpoint WHERE tree_size > ? AND tree_size <= ? ORDER BY tree_size")) {
       select.setLong(1, first);
       select.setLong(2, end);
       select.setFetchSize(pageSize);
@@ -168,9 +207,10 @@ public final class BundleWriter {
     long inWindow = 0;
     long expected = first;
     long missing = 0;
-    try (PreparedStatement page = connection.prepareStatement(
-        "SELECT leaf_index, body, recorded_at FROM audit_entry WHERE leaf_index >= ? AND leaf_index < ?"
-            + " ORDER BY leaf_index LIMIT ?")) {
+    try (PreparedStatement page =
+        connection.prepareStatement(
+            "SELECT leaf_index, body, recorded_at FROM audit_entry WHERE leaf_index >= ? AND leaf_index < ?"
+                + " ORDER BY leaf_index LIMIT ?")) {
       long cursor = first;
       while (cursor < end) {
         long pageEnd = Math.min(end, cursor + pageSize);
@@ -200,23 +240,42 @@ public final class BundleWriter {
     end(zip, files, BundleFormat.ENTRIES, entries);
 
     boolean complete = pending == 0 && missing == 0;
-    byte[] manifestBytes = BundleFormat.encode(new Manifest(BundleFormat.FORMAT, origin, key.publicKey().hex(),
-        EntryFormat.formatTime(request.from()), EntryFormat.formatTime(request.to()),
-        EntryFormat.formatTime(clock.instant()), request.actor(), size, first, end, written, inWindow, checkpointCount,
-        pending, missing, complete, files));
+    byte[] manifestBytes =
+        BundleFormat.encode(
+            new Manifest(
+                BundleFormat.FORMAT,
+                origin,
+                key.publicKey().hex(),
+                EntryFormat.formatTime(request.from()),
+                EntryFormat.formatTime(request.to()),
+                EntryFormat.formatTime(clock.instant()),
+                request.actor(),
+                size,
+                first,
+                end,
+                written,
+                inWindow,
+                checkpointCount,
+                pending,
+                missing,
+                complete,
+                files));
     zip.putNextEntry(new ZipEntry(BundleFormat.MANIFEST));
     zip.write(manifestBytes);
     zip.closeEntry();
     zip.putNextEntry(new ZipEntry(BundleFormat.MANIFEST_SIGNATURE));
-    zip.write((LowerHex.encode(key.sign(manifestBytes)) + "\n").getBytes(StandardCharsets.US_ASCII));
+    zip.write(
+        (LowerHex.encode(key.sign(manifestBytes)) + "\n").getBytes(StandardCharsets.US_ASCII));
     zip.closeEntry();
     zip.finish();
     return new AuditExports.Summary(first, end, written, size, complete);
   }
 
-  private Witness witness(Connection connection, ProofBuilder proofs, long leaf, long size) throws SQLException {
+  private Witness witness(Connection connection, ProofBuilder proofs, long leaf, long size)
+      throws SQLException {
     ObjectNode entry = null;
-    try (PreparedStatement select = connection.prepareStatement("SELECT body FROM audit_entry WHERE leaf_index = ?")) {
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT body FROM audit_entry WHERE leaf_index = ?")) {
       select.setLong(1, leaf);
       try (ResultSet rows = select.executeQuery()) {
         if (rows.next()) {
@@ -227,10 +286,11 @@ public final class BundleWriter {
     return new Witness(leaf, entry, hex(proofs.inclusion(leaf, size)));
   }
 
-  private static long firstLeafAtOrAfter(Connection connection, Instant time, long fromLeaf, long size)
-      throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement(
-        "SELECT min(leaf_index) FROM audit_entry WHERE recorded_at >= ? AND leaf_index >= ? AND leaf_index < ?")) {
+  private static long firstLeafAtOrAfter(
+      Connection connection, Instant time, long fromLeaf, long size) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT min(leaf_index) FROM audit_entry WHERE recorded_at >= ? AND leaf_index >= ? AND leaf_index < ?")) {
       select.setTimestamp(1, Timestamp.from(time));
       select.setLong(2, fromLeaf);
       select.setLong(3, size);
@@ -242,10 +302,14 @@ public final class BundleWriter {
     }
   }
 
-  /** The leaf after the last leaf of the anchor tree recorded in the window, or 0 if there is none. */
-  private static long afterLastInWindow(Connection connection, AuditExports.Request request, long size) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement(
-        "SELECT max(leaf_index) FROM audit_entry WHERE recorded_at >= ? AND recorded_at < ? AND leaf_index < ?")) {
+  /**
+   * The leaf after the last leaf of the anchor tree recorded in the window, or 0 if there is none.
+   */
+  private static long afterLastInWindow(
+      Connection connection, AuditExports.Request request, long size) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT max(leaf_index) FROM audit_entry WHERE recorded_at >= ? AND recorded_at < ? AND leaf_index < ?")) {
       select.setTimestamp(1, Timestamp.from(request.from()));
       select.setTimestamp(2, Timestamp.from(request.to()));
       select.setLong(3, size);
@@ -257,10 +321,12 @@ public final class BundleWriter {
     }
   }
 
-  private static long pendingInWindow(Connection connection, AuditExports.Request request, long size) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement(
-        "SELECT count(*) FROM audit_entry WHERE recorded_at >= ? AND recorded_at < ?"
-            + " AND (leaf_index IS NULL OR leaf_index >= ?)")) {
+  private static long pendingInWindow(
+      Connection connection, AuditExports.Request request, long size) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT count(*) FROM audit_entry WHERE recorded_at >= ? AND recorded_at < ?"
+                + " AND (leaf_index IS NULL OR leaf_index >= ?)")) {
       select.setTimestamp(1, Timestamp.from(request.from()));
       select.setTimestamp(2, Timestamp.from(request.to()));
       select.setLong(3, size);
@@ -272,15 +338,17 @@ public final class BundleWriter {
   }
 
   private static @Nullable Long lastExportSize(Connection connection) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement(
-        "SELECT tree_size FROM audit_export ORDER BY id DESC LIMIT 1");
+    try (PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT tree_size FROM audit_export ORDER BY id DESC LIMIT 1");
         ResultSet rows = select.executeQuery()) {
       return rows.next() ? rows.getLong(1) : null;
     }
   }
 
   private static String checkpointNote(Connection connection, long size) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement("SELECT note FROM audit_checkpoint WHERE tree_size = ?")) {
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT note FROM audit_checkpoint WHERE tree_size = ?")) {
       select.setLong(1, size);
       try (ResultSet rows = select.executeQuery()) {
         if (!rows.next()) {
@@ -291,10 +359,13 @@ public final class BundleWriter {
     }
   }
 
-  private static void recordExport(Connection connection, AuditExports.Request request, AuditExports.Summary summary) throws SQLException {
-    try (PreparedStatement insert = connection.prepareStatement(
-        "INSERT INTO audit_export (exported_at, actor, from_time, to_time, first_leaf, end_leaf, tree_size)"
-            + " VALUES (now(), ?, ?, ?, ?, ?, ?)")) {
+  private static void recordExport(
+      Connection connection, AuditExports.Request request, AuditExports.Summary summary)
+      throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO audit_export (exported_at, actor, from_time, to_time, first_leaf, end_leaf, tree_size)"
+                + " VALUES (now(), ?, ?, ?, ?, ?, ?)")) {
       insert.setString(1, request.actor());
       insert.setTimestamp(2, Timestamp.from(request.from()));
       insert.setTimestamp(3, Timestamp.from(request.to()));
@@ -309,7 +380,9 @@ public final class BundleWriter {
     return hashes.stream().map(LowerHex::encode).toList();
   }
 
-  private static void writeFile(ZipOutputStream zip, Map<String, FileDigest> files, String name, byte[] content) throws IOException {
+  private static void writeFile(
+      ZipOutputStream zip, Map<String, FileDigest> files, String name, byte[] content)
+      throws IOException {
     DigestingStream stream = begin(zip, name);
     stream.write(content);
     end(zip, files, name, stream);
@@ -320,7 +393,9 @@ public final class BundleWriter {
     return new DigestingStream(zip);
   }
 
-  private static void end(ZipOutputStream zip, Map<String, FileDigest> files, String name, DigestingStream stream) throws IOException {
+  private static void end(
+      ZipOutputStream zip, Map<String, FileDigest> files, String name, DigestingStream stream)
+      throws IOException {
     zip.closeEntry();
     files.put(name, new FileDigest(stream.count, LowerHex.encode(stream.digest.digest())));
   }

@@ -18,29 +18,45 @@ import java.util.List;
 import javax.sql.DataSource;
 
 /**
- * The spreadsheet view of a time window: one RFC 4180 CSV row per entry, in time order, streamed in keyset
- * pages. Cells that a spreadsheet would run as a formula are prefixed with {@code '}. A view for reading, not
- * for proving: the bundle is what verifies.
+ * The spreadsheet view of a time window: one RFC 4180 CSV row per entry, in time order, streamed in
+ * keyset pages. Cells that a spreadsheet would run as a formula are prefixed with {@code '}. A view
+ * for reading, not for proving: the bundle is what verifies.
  */
 public final class CsvExport {
 
   /** The columns, in order. */
-  public static final List<String> COLUMNS = List.of("seq", "leaf_index", "time", "kind", "actor", "action",
-      "subject", "outcome", "policy_version", "request_hash", "trace_id", "span_id", "explanation", "details");
+  public static final List<String> COLUMNS =
+      List.of(
+          "seq",
+          "leaf_index",
+          "time",
+          "kind",
+          "actor",
+          "action",
+          "subject",
+          "outcome",
+          "policy_version",
+          "request_hash",
+          "trace_id",
+          "span_id",
+          "explanation",
+          "details");
 
   private CsvExport() {}
 
   /** Writes the window's entries to {@code out} (not closed); returns how many. */
-  public static long write(DataSource dataSource, Instant from, Instant to, int pageSize, OutputStream out)
+  public static long write(
+      DataSource dataSource, Instant from, Instant to, int pageSize, OutputStream out)
       throws IOException {
     Writer csv = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
     csv.write(String.join(",", COLUMNS));
     csv.write("\r\n");
     long rowsWritten = 0;
     try (Connection connection = dataSource.getConnection();
-        PreparedStatement page = connection.prepareStatement(
-            "SELECT seq, leaf_index, recorded_at, body FROM audit_entry"
-                + " WHERE (recorded_at, seq) > (?, ?) AND recorded_at < ? ORDER BY recorded_at, seq LIMIT ?")) {
+        PreparedStatement page =
+            connection.prepareStatement(
+                "SELECT seq, leaf_index, recorded_at, body FROM audit_entry"
+                    + " WHERE (recorded_at, seq) > (?, ?) AND recorded_at < ? ORDER BY recorded_at, seq LIMIT ?")) {
       Timestamp cursorTime = Timestamp.from(from.minusNanos(1000));
       long cursorSeq = Long.MAX_VALUE;
       while (true) {
@@ -81,7 +97,11 @@ public final class CsvExport {
       if (value == null) {
         continue;
       }
-      csv.write(cell(value.isTextual() ? value.textValue() : new String(CanonicalJson.encode(value), StandardCharsets.UTF_8)));
+      csv.write(
+          cell(
+              value.isTextual()
+                  ? value.textValue()
+                  : new String(CanonicalJson.encode(value), StandardCharsets.UTF_8)));
     }
     csv.write("\r\n");
   }
@@ -92,7 +112,10 @@ public final class CsvExport {
     if (!text.isEmpty() && "=+-@\t\r".indexOf(text.charAt(0)) >= 0) {
       text = "'" + text;
     }
-    if (text.indexOf(',') >= 0 || text.indexOf('"') >= 0 || text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0
+    if (text.indexOf(',') >= 0
+        || text.indexOf('"') >= 0
+        || text.indexOf('\n') >= 0
+        || text.indexOf('\r') >= 0
         || text.indexOf('\'') == 0) {
       return "\"" + text.replace("\"", "\"\"") + "\"";
     }

@@ -5,7 +5,6 @@ import io.hsip.policygateway.audit.EntryFormat;
 import io.hsip.policygateway.hsip.transparency.SubjectKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -25,16 +24,17 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Group commit: callers enqueue entries; a writer thread takes everything pending (up to {@code maxBatch}),
- * writes it with a single multi-row INSERT in one transaction and completes each caller's future only after
- * the COMMIT returned. While one batch commits the next one gathers, so the cost of a commit (the WAL flush)
- * is shared by every entry in it. Sequence numbers are drawn from the database sequence in blocks ({@link
- * SequenceBlocks}); numbers of a block left unused by a crash or shutdown are gaps, like those of rolled-back
- * transactions.
+ * Group commit: callers enqueue entries; a writer thread takes everything pending (up to {@code
+ * maxBatch}), writes it with a single multi-row INSERT in one transaction and completes each
+ * caller's future only after the COMMIT returned. While one batch commits the next one gathers, so
+ * the cost of a commit (the WAL flush) is shared by every entry in it. Sequence numbers are drawn
+ * from the database sequence in blocks ({@link SequenceBlocks}); numbers of a block left unused by
+ * a crash or shutdown are gaps, like those of rolled-back transactions.
  *
- * <p>Nothing is dropped silently: a full queue, a closed writer or a failed transaction completes the futures
- * exceptionally and reports the count to the {@link Listener}. An entry the database refuses fails alone: the
- * batch is split until the offending rows are found, and the others commit.
+ * <p>Nothing is dropped silently: a full queue, a closed writer or a failed transaction completes
+ * the futures exceptionally and reports the count to the {@link Listener}. An entry the database
+ * refuses fails alone: the batch is split until the offending rows are found, and the others
+ * commit.
  */
 public final class EntryWriter implements AutoCloseable {
 
@@ -61,19 +61,20 @@ public final class EntryWriter implements AutoCloseable {
   private record Row(Pending pending, long seq, @Nullable String pseudonym, byte[] body) {}
 
   /**
-   * A SQL expression that raises {@code synchronous_commit} to {@code on} for the current transaction when it is
-   * {@code off} (the function form of {@code SET LOCAL}): an acknowledged entry or checkpoint must survive a crash
-   * even where the server or role default does not wait for the WAL flush. Every other setting already waits for
-   * the local flush and is kept as the operator chose it (raising {@code local} would make appends wait for, and
-   * stall with, a synchronous standby).
+   * A SQL expression that raises {@code synchronous_commit} to {@code on} for the current
+   * transaction when it is {@code off} (the function form of {@code SET LOCAL}): an acknowledged
+   * entry or checkpoint must survive a crash even where the server or role default does not wait
+   * for the WAL flush. Every other setting already waits for the local flush and is kept as the
+   * operator chose it (raising {@code local} would make appends wait for, and stall with, a
+   * synchronous standby).
    */
   static final String DURABLE_COMMIT =
       "set_config('synchronous_commit', CASE WHEN current_setting('synchronous_commit') = 'off'"
           + " THEN 'on' ELSE current_setting('synchronous_commit') END, true)";
 
   /**
-   * The batch insert. It first makes its own (implicit) transaction's commit durable ({@link #DURABLE_COMMIT});
-   * doing it inside the statement costs no extra round trip.
+   * The batch insert. It first makes its own (implicit) transaction's commit durable ({@link
+   * #DURABLE_COMMIT}); doing it inside the statement costs no extra round trip.
    */
   private static final String INSERT =
       """
@@ -82,7 +83,8 @@ public final class EntryWriter implements AutoCloseable {
       SELECT u.seq, ?, u.kind, u.actor, u.subject, u.outcome, u.policy_version, u.trace_id, u.body
       FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[])
         AS u(seq, kind, actor, subject, outcome, policy_version, trace_id, body), durable
-      """.replace("DURABLE_COMMIT", DURABLE_COMMIT);
+      """
+          .replace("DURABLE_COMMIT", DURABLE_COMMIT);
 
   private final DataSource dataSource;
   private final Clock clock;
@@ -96,17 +98,23 @@ public final class EntryWriter implements AutoCloseable {
   private volatile boolean open = true;
 
   /** A writer with one writer thread; call {@link #start()} before submitting. */
-  public EntryWriter(DataSource dataSource, Clock clock, int maxBatch, int queueCapacity, Listener listener) {
+  public EntryWriter(
+      DataSource dataSource, Clock clock, int maxBatch, int queueCapacity, Listener listener) {
     this(dataSource, clock, maxBatch, queueCapacity, 1, listener);
   }
 
   /**
    * A writer; call {@link #start()} before submitting.
    *
-   * @param writers how many batches may be in flight at once: while one waits for its WAL flush the next is
-   *     already being inserted
+   * @param writers how many batches may be in flight at once: while one waits for its WAL flush the
+   *     next is already being inserted
    */
-  public EntryWriter(DataSource dataSource, Clock clock, int maxBatch, int queueCapacity, int writers,
+  public EntryWriter(
+      DataSource dataSource,
+      Clock clock,
+      int maxBatch,
+      int queueCapacity,
+      int writers,
       Listener listener) {
     this.dataSource = dataSource;
     this.clock = clock;
@@ -132,16 +140,21 @@ public final class EntryWriter implements AutoCloseable {
     CompletableFuture<Long> done = new CompletableFuture<>();
     boolean queued;
     boolean wasOpen;
-    // The check and the offer are one step against close(): an entry is either queued while the writer still
+    // The check and the offer are one step against close(): an entry is either queued while the
+    // writer still
     // drains the queue, or refused; never queued after the writer has gone.
     synchronized (lifecycle) {
       wasOpen = open;
       queued = wasOpen && queue.offer(new Pending(entry, done));
     }
     if (!wasOpen) {
-      fail(List.of(new Pending(entry, done)), new AppendFailedException("the audit writer is shut down", null));
+      fail(
+          List.of(new Pending(entry, done)),
+          new AppendFailedException("the audit writer is shut down", null));
     } else if (!queued) {
-      fail(List.of(new Pending(entry, done)), new AppendFailedException("the audit queue is full", null));
+      fail(
+          List.of(new Pending(entry, done)),
+          new AppendFailedException("the audit queue is full", null));
     }
     return done;
   }
@@ -152,9 +165,9 @@ public final class EntryWriter implements AutoCloseable {
   }
 
   /**
-   * Stops accepting entries, commits what is queued, and stops the threads. Whatever is still queued when they
-   * are gone (they did not finish in time, or were interrupted) fails: no caller waits for an entry that will
-   * never be written.
+   * Stops accepting entries, commits what is queued, and stops the threads. Whatever is still
+   * queued when they are gone (they did not finish in time, or were interrupted) fails: no caller
+   * waits for an entry that will never be written.
    */
   @Override
   public void close() {
@@ -190,7 +203,8 @@ public final class EntryWriter implements AutoCloseable {
         return;
       } catch (RuntimeException e) {
         // write() completes every future itself; this only keeps the thread alive on a bug.
-        fail(batch.stream().filter(p -> !p.done().isDone()).toList(),
+        fail(
+            batch.stream().filter(p -> !p.done().isDone()).toList(),
             new AppendFailedException("the audit writer failed", e));
       } finally {
         batch.clear();
@@ -202,11 +216,13 @@ public final class EntryWriter implements AutoCloseable {
     int n = batch.size();
     Instant time = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     try (Connection connection = dataSource.getConnection()) {
-      // One INSERT, committed on its own: a single round trip and a single WAL flush per batch. Subject keys
+      // One INSERT, committed on its own: a single round trip and a single WAL flush per batch.
+      // Subject keys
       // are created by a separate statement; a key whose entries then fail to commit is harmless.
       connection.setAutoCommit(true);
       Set<String> peerIds = subjects(batch);
-      Map<String, SubjectKey> keys = peerIds.isEmpty() ? Map.of() : subjectKeys.resolve(connection, peerIds);
+      Map<String, SubjectKey> keys =
+          peerIds.isEmpty() ? Map.of() : subjectKeys.resolve(connection, peerIds);
       long[] seqs = sequence.next(n);
       Map<String, String> pseudonyms = new HashMap<>();
       List<Row> rows = new ArrayList<>(n);
@@ -214,8 +230,11 @@ public final class EntryWriter implements AutoCloseable {
         Pending p = batch.get(i);
         String peer = p.entry().subjectPeerId();
         try {
-          String pseudonym = peer == null ? null : pseudonyms.computeIfAbsent(peer, x -> keys.get(x).pseudonym(x));
-          rows.add(new Row(p, seqs[i], pseudonym, EntryFormat.encode(p.entry(), seqs[i], time, pseudonym)));
+          String pseudonym =
+              peer == null ? null : pseudonyms.computeIfAbsent(peer, x -> keys.get(x).pseudonym(x));
+          rows.add(
+              new Row(
+                  p, seqs[i], pseudonym, EntryFormat.encode(p.entry(), seqs[i], time, pseudonym)));
         } catch (RuntimeException e) {
           // This entry alone cannot be stored; its number becomes a gap, the others go on.
           fail(List.of(p), new AppendFailedException("the audit entry could not be encoded", e));
@@ -223,15 +242,17 @@ public final class EntryWriter implements AutoCloseable {
       }
       insert(connection, time, rows);
     } catch (SQLException | RuntimeException e) {
-      fail(batch.stream().filter(p -> !p.done().isDone()).toList(),
+      fail(
+          batch.stream().filter(p -> !p.done().isDone()).toList(),
           new AppendFailedException("the audit entry could not be committed", e));
     }
   }
 
   /**
-   * Inserts {@code rows} in one statement. If the database refuses the data of some row (a data or constraint
-   * error, not an unavailable database), the rows are split in halves and retried, so that only the offending
-   * entries fail: one bad entry must not fail the unrelated appends that happen to share its commit.
+   * Inserts {@code rows} in one statement. If the database refuses the data of some row (a data or
+   * constraint error, not an unavailable database), the rows are split in halves and retried, so
+   * that only the offending entries fail: one bad entry must not fail the unrelated appends that
+   * happen to share its commit.
    */
   private void insert(Connection connection, Instant time, List<Row> rows) throws SQLException {
     if (rows.isEmpty()) {
@@ -244,7 +265,9 @@ public final class EntryWriter implements AutoCloseable {
         throw e;
       }
       if (rows.size() == 1) {
-        fail(List.of(rows.get(0).pending()), new AppendFailedException("the audit entry could not be committed", e));
+        fail(
+            List.of(rows.get(0).pending()),
+            new AppendFailedException("the audit entry could not be committed", e));
         return;
       }
       int half = rows.size() / 2;
@@ -258,7 +281,8 @@ public final class EntryWriter implements AutoCloseable {
     listener.committed(rows.size());
   }
 
-  private static void insertAll(Connection connection, Instant time, List<Row> rows) throws SQLException {
+  private static void insertAll(Connection connection, Instant time, List<Row> rows)
+      throws SQLException {
     int n = rows.size();
     Object[] seq = new Object[n];
     Object[] kind = new Object[n];
@@ -294,10 +318,14 @@ public final class EntryWriter implements AutoCloseable {
     }
   }
 
-  /** Whether the database refused the data (SQLSTATE classes 22, 23, 54) rather than failed as a whole. */
+  /**
+   * Whether the database refused the data (SQLSTATE classes 22, 23, 54) rather than failed as a
+   * whole.
+   */
   private static boolean refusedData(SQLException e) {
     String state = e.getSQLState();
-    return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"));
+    return state != null
+        && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"));
   }
 
   private static Set<String> subjects(List<Pending> batch) {

@@ -10,9 +10,10 @@ import java.util.Deque;
 import javax.sql.DataSource;
 
 /**
- * Hands out audit sequence numbers from {@code audit_entry_seq}, fetched a block at a time so that a batch needs
- * no round trip of its own for them. Numbers are unique across replicas (the sequence is shared); a replica's
- * numbers interleave with other replicas', and numbers still in a block when a process stops are never used.
+ * Hands out audit sequence numbers from {@code audit_entry_seq}, fetched a block at a time so that
+ * a batch needs no round trip of its own for them. Numbers are unique across replicas (the sequence
+ * is shared); a replica's numbers interleave with other replicas', and numbers still in a block
+ * when a process stops are never used.
  */
 final class SequenceBlocks {
 
@@ -40,8 +41,9 @@ final class SequenceBlocks {
   private void refill(int count) throws SQLException {
     long[] fetched = new long[count];
     try (Connection connection = dataSource.getConnection();
-        PreparedStatement next = connection.prepareStatement(
-            "SELECT nextval('audit_entry_seq') FROM generate_series(1, ?)")) {
+        PreparedStatement next =
+            connection.prepareStatement(
+                "SELECT nextval('audit_entry_seq') FROM generate_series(1, ?)")) {
       next.setInt(1, count);
       try (ResultSet rows = next.executeQuery()) {
         for (int i = 0; i < count; i++) {

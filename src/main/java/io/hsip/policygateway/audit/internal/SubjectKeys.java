@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The per-subject pseudonymisation keys ({@code audit_subject_key}). A key is created the first time a
- * subject appears and lives until an erasure request destroys it.
+ * The per-subject pseudonymisation keys ({@code audit_subject_key}). A key is created the first
+ * time a subject appears and lives until an erasure request destroys it.
  */
 public final class SubjectKeys {
 
@@ -25,8 +25,8 @@ public final class SubjectKeys {
   private final SecureRandom random;
 
   /**
-   * A generator for subject keys: a DRBG seeded from the platform's entropy source, so that the candidate keys
-   * drawn for every batch cost no system call each.
+   * A generator for subject keys: a DRBG seeded from the platform's entropy source, so that the
+   * candidate keys drawn for every batch cost no system call each.
    */
   public static SecureRandom keyGenerator() {
     try {
@@ -42,11 +42,12 @@ public final class SubjectKeys {
   }
 
   /**
-   * The key of every PeerID in {@code peerIds}, creating missing ones. Normally one statement: insert what is
-   * missing and return every key; only when a concurrent writer created a key in the same instant is it read
-   * again.
+   * The key of every PeerID in {@code peerIds}, creating missing ones. Normally one statement:
+   * insert what is missing and return every key; only when a concurrent writer created a key in the
+   * same instant is it read again.
    */
-  public Map<String, SubjectKey> resolve(Connection connection, Collection<String> peerIds) throws SQLException {
+  public Map<String, SubjectKey> resolve(Connection connection, Collection<String> peerIds)
+      throws SQLException {
     Map<String, String> byRef = new HashMap<>();
     List<byte[]> refs = new ArrayList<>();
     List<byte[]> secrets = new ArrayList<>();
@@ -57,8 +58,9 @@ public final class SubjectKeys {
       secrets.add(SubjectKey.generate(random).toBytes());
     }
     Map<String, SubjectKey> keys = new HashMap<>();
-    try (PreparedStatement upsert = connection.prepareStatement(
-        """
+    try (PreparedStatement upsert =
+        connection.prepareStatement(
+            """
         WITH input (subject_ref, secret) AS (SELECT * FROM unnest(?::bytea[], ?::bytea[])),
         created AS (
           INSERT INTO audit_subject_key (subject_ref, secret) SELECT subject_ref, secret FROM input
@@ -79,7 +81,8 @@ public final class SubjectKeys {
       }
     }
     if (keys.size() != peerIds.size()) {
-      // Another writer inserted one of these keys after this statement's snapshot: it is committed now.
+      // Another writer inserted one of these keys after this statement's snapshot: it is committed
+      // now.
       List<String> missing = peerIds.stream().filter(p -> !keys.containsKey(p)).toList();
       keys.putAll(load(connection, missing));
       if (keys.size() != peerIds.size()) {
@@ -90,19 +93,22 @@ public final class SubjectKeys {
   }
 
   /** The key of {@code peerId}, if it has one. */
-  public static Optional<SubjectKey> find(Connection connection, String peerId) throws SQLException {
+  public static Optional<SubjectKey> find(Connection connection, String peerId)
+      throws SQLException {
     return Optional.ofNullable(load(connection, List.of(peerId)).get(peerId));
   }
 
   /** Destroys the key of {@code peerId} (an erasure); returns whether there was one. */
   public static boolean destroy(Connection connection, String peerId) throws SQLException {
-    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM audit_subject_key WHERE subject_ref = ?")) {
+    try (PreparedStatement delete =
+        connection.prepareStatement("DELETE FROM audit_subject_key WHERE subject_ref = ?")) {
       delete.setBytes(1, SubjectKey.reference(peerId));
       return delete.executeUpdate() == 1;
     }
   }
 
-  private static Map<String, SubjectKey> load(Connection connection, Collection<String> peerIds) throws SQLException {
+  private static Map<String, SubjectKey> load(Connection connection, Collection<String> peerIds)
+      throws SQLException {
     Map<String, String> byRef = new HashMap<>();
     List<byte[]> refs = new ArrayList<>();
     for (String peerId : peerIds) {
@@ -111,8 +117,9 @@ public final class SubjectKeys {
       refs.add(ref);
     }
     Map<String, SubjectKey> keys = new HashMap<>();
-    try (PreparedStatement select = connection.prepareStatement(
-        "SELECT subject_ref, secret FROM audit_subject_key WHERE subject_ref = ANY (?)")) {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT subject_ref, secret FROM audit_subject_key WHERE subject_ref = ANY (?)")) {
       Array array = connection.createArrayOf("bytea", refs.toArray(new byte[0][]));
       select.setArray(1, array);
       try (ResultSet rows = select.executeQuery()) {

@@ -14,13 +14,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The stored tree ({@code audit_tile}), in tiles of 256 hashes as Trillian Tessera keeps them: tile (L, i) holds
- * the perfect subtrees of height 8L numbered 256i to 256i+255. A perfect subtree of height 8L+r (r &lt; 8) is
- * recomputed from 2^r hashes of one tile. Full tiles never change once committed and are cached; the last tile
- * of each level grows and is always read fresh.
+ * The stored tree ({@code audit_tile}), in tiles of 256 hashes as Trillian Tessera keeps them: tile
+ * (L, i) holds the perfect subtrees of height 8L numbered 256i to 256i+255. A perfect subtree of
+ * height 8L+r (r &lt; 8) is recomputed from 2^r hashes of one tile. Full tiles never change once
+ * committed and are cached; the last tile of each level grows and is always read fresh.
  *
- * <p>Only committed tiles reach the cache: a reader over a connection with an open transaction (the integrator's
- * round, which reads the tiles it just wrote and may still roll back) keeps what it loads to itself.
+ * <p>Only committed tiles reach the cache: a reader over a connection with an open transaction (the
+ * integrator's round, which reads the tiles it just wrote and may still roll back) keeps what it
+ * loads to itself.
  */
 public final class TileStore {
 
@@ -34,18 +35,20 @@ public final class TileStore {
   private static final int CACHED_TILES = 4096;
 
   private final Map<Long, List<byte[]>> fullTiles =
-      Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(256, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
 
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, List<byte[]>> eldest) {
-          return size() > CACHED_TILES;
-        }
-      });
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, List<byte[]>> eldest) {
+              return size() > CACHED_TILES;
+            }
+          });
 
   /**
-   * A node source over the tiles as {@code connection} sees them. Full tiles it loads are shared with other
-   * readers only if {@code connection} is in auto-commit mode, so that they are known to be committed.
+   * A node source over the tiles as {@code connection} sees them. Full tiles it loads are shared
+   * with other readers only if {@code connection} is in auto-commit mode, so that they are known to
+   * be committed.
    */
   public NodeSource reader(Connection connection) {
     boolean committed;
@@ -76,18 +79,30 @@ public final class TileStore {
         }
       }
       if (tile.size() < offset + count) {
-        throw new AuditStorageException("tile " + tileLevel + "/" + tileIndex + " holds " + tile.size()
-            + " hashes; node " + level + "/" + index + " needs " + (offset + count));
+        throw new AuditStorageException(
+            "tile "
+                + tileLevel
+                + "/"
+                + tileIndex
+                + " holds "
+                + tile.size()
+                + " hashes; node "
+                + level
+                + "/"
+                + index
+                + " needs "
+                + (offset + count));
       }
       return count == 1 ? tile.get(offset) : TreeHasher.perfectRoot(tile, offset, count);
     };
   }
 
   /**
-   * Adds the hashes of leaves {@code oldSize, oldSize + 1, ...} and every perfect subtree they complete,
-   * inside the caller's transaction.
+   * Adds the hashes of leaves {@code oldSize, oldSize + 1, ...} and every perfect subtree they
+   * complete, inside the caller's transaction.
    */
-  public void append(Connection connection, long oldSize, List<byte[]> leafHashes) throws SQLException {
+  public void append(Connection connection, long oldSize, List<byte[]> leafHashes)
+      throws SQLException {
     List<byte[]> fresh = leafHashes;
     long start = oldSize;
     List<Object[]> rows = new ArrayList<>();
@@ -98,8 +113,15 @@ public final class TileStore {
       if (existing > 0) {
         List<byte[]> tile = load(connection, level, tileIndex);
         if (tile.size() != existing) {
-          throw new AuditStorageException("tile " + level + "/" + tileIndex + " holds " + tile.size()
-              + " hashes, the tree needs " + existing);
+          throw new AuditStorageException(
+              "tile "
+                  + level
+                  + "/"
+                  + tileIndex
+                  + " holds "
+                  + tile.size()
+                  + " hashes, the tree needs "
+                  + existing);
         }
         combined.addAll(tile);
       }
@@ -116,9 +138,10 @@ public final class TileStore {
       fresh = completed;
       start = tileIndex;
     }
-    try (PreparedStatement upsert = connection.prepareStatement(
-        "INSERT INTO audit_tile (level, idx, hashes) SELECT * FROM unnest(?::smallint[], ?::bigint[], ?::bytea[])"
-            + " ON CONFLICT (level, idx) DO UPDATE SET hashes = EXCLUDED.hashes")) {
+    try (PreparedStatement upsert =
+        connection.prepareStatement(
+            "INSERT INTO audit_tile (level, idx, hashes) SELECT * FROM unnest(?::smallint[], ?::bigint[], ?::bytea[])"
+                + " ON CONFLICT (level, idx) DO UPDATE SET hashes = EXCLUDED.hashes")) {
       Object[] levels = new Object[rows.size()];
       Object[] indexes = new Object[rows.size()];
       byte[][] hashes = new byte[rows.size()][];
@@ -137,8 +160,9 @@ public final class TileStore {
   /** The leaf hashes of leaves {@code [from, to)} as integrated, for export bundles. */
   public List<byte[]> leafHashes(Connection connection, long from, long to) throws SQLException {
     List<byte[]> out = new ArrayList<>((int) (to - from));
-    try (PreparedStatement select = connection.prepareStatement(
-        "SELECT idx, hashes FROM audit_tile WHERE level = 0 AND idx >= ? AND idx <= ? ORDER BY idx")) {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT idx, hashes FROM audit_tile WHERE level = 0 AND idx >= ? AND idx <= ? ORDER BY idx")) {
       select.setLong(1, from / WIDTH);
       select.setLong(2, (to - 1) / WIDTH);
       try (ResultSet rows = select.executeQuery()) {
@@ -146,7 +170,9 @@ public final class TileStore {
         while (rows.next() && next < to) {
           long tileStart = rows.getLong(1) * WIDTH;
           List<byte[]> tile = split(rows.getBytes(2));
-          for (long leaf = Math.max(next, tileStart); leaf < Math.min(to, tileStart + tile.size()); leaf++) {
+          for (long leaf = Math.max(next, tileStart);
+              leaf < Math.min(to, tileStart + tile.size());
+              leaf++) {
             if (leaf != next) {
               break;
             }
@@ -160,8 +186,8 @@ public final class TileStore {
   }
 
   private static List<byte[]> load(Connection connection, int level, long index) {
-    try (PreparedStatement select = connection.prepareStatement(
-        "SELECT hashes FROM audit_tile WHERE level = ? AND idx = ?")) {
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT hashes FROM audit_tile WHERE level = ? AND idx = ?")) {
       select.setShort(1, (short) level);
       select.setLong(2, index);
       try (ResultSet rows = select.executeQuery()) {

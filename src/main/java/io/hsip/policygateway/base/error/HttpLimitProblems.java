@@ -10,9 +10,10 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Gives the HTTP layer's body-size refusal the same problem+json shape as every other error: a request whose
- * declared {@code Content-Length} exceeds {@code quarkus.http.limits.max-body-size} is answered here, before
- * any resource or exception mapper could run (and before the framework's bodiless 413).
+ * Gives the HTTP layer's body-size refusal the same problem+json shape as every other error: a
+ * request whose declared {@code Content-Length} exceeds {@code quarkus.http.limits.max-body-size}
+ * is answered here, before any resource or exception mapper could run (and before the framework's
+ * bodiless 413).
  */
 @ApplicationScoped
 public class HttpLimitProblems {
@@ -24,8 +25,10 @@ public class HttpLimitProblems {
   private final long maxBodyBytes;
 
   HttpLimitProblems(
-      // The framework's own key: one limit, configured once, enforced the same way by both handlers.
-      @ConfigProperty(name = "quarkus.http.limits.max-body-size") Optional<MemorySize> maxBodySize) {
+      // The framework's own key: one limit, configured once, enforced the same way by both
+      // handlers.
+      @ConfigProperty(name = "quarkus.http.limits.max-body-size")
+          Optional<MemorySize> maxBodySize) {
     this.maxBodyBytes = maxBodySize.map(MemorySize::asLongValue).orElse(Long.MAX_VALUE);
   }
 
@@ -36,7 +39,8 @@ public class HttpLimitProblems {
   private void checkDeclaredLength(RoutingContext context) {
     String declared = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
     if (declared != null && exceeds(declared)) {
-      context.response()
+      context
+          .response()
           .setStatusCode(413)
           .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
           .putHeader(HttpHeaders.CONNECTION, "close")

@@ -18,7 +18,9 @@ import org.jspecify.annotations.Nullable;
  * @param violations field-level problems of a rejected request, if any
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@Schema(name = "Problem", description = "RFC 9457 problem details: the body of every error response")
+@Schema(
+    name = "Problem",
+    description = "RFC 9457 problem details: the body of every error response")
 public record Problem(
     URI type,
     String title,

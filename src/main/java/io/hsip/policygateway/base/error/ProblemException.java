@@ -5,12 +5,13 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A feature error that reaches a client as a problem document: its {@link ProblemType} fixes the status,
- * type and title; the message becomes {@code detail}, so it must be safe to show. A cause, if any, is
- * logged by {@link ProblemMappers} and never sent.
+ * A feature error that reaches a client as a problem document: its {@link ProblemType} fixes the
+ * status, type and title; the message becomes {@code detail}, so it must be safe to show. A cause,
+ * if any, is logged by {@link ProblemMappers} and never sent.
  *
- * <p>Throw it directly ({@code PolicyProblems.NOT_FOUND.exception("…")}); subclass only to carry data
- * the mapper shows (violations) or a contract a caller catches by type ({@code AuditAppendException}).
+ * <p>Throw it directly ({@code PolicyProblems.NOT_FOUND.exception("…")}); subclass only to carry
+ * data the mapper shows (violations) or a contract a caller catches by type ({@code
+ * AuditAppendException}).
  */
 public class ProblemException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -23,9 +23,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 /**
  * Turns every exception that leaves a resource into an RFC 9457 problem document.
  *
- * <p>Rules (quarkus-resteasy-problem's): consistent shape for every status; no class names, stack traces
- * or parser internals in the body; 5xx are logged once here at ERROR with an error id that the body
- * repeats; 4xx are the client's business and are not logged as errors.
+ * <p>Rules (quarkus-resteasy-problem's): consistent shape for every status; no class names, stack
+ * traces or parser internals in the body; 5xx are logged once here at ERROR with an error id that
+ * the body repeats; 4xx are the client's business and are not logged as errors.
  */
 public class ProblemMappers {
 
@@ -38,10 +38,13 @@ public class ProblemMappers {
       return serverError(e, uri, e.status(), e.type(), e.title(), e.getMessage());
     }
     if (e.status() >= 500) {
-      // A known condition (no signing key): its cause was logged when it arose; one line per refusal.
+      // A known condition (no signing key): its cause was logged when it arose; one line per
+      // refusal.
       Log.warnf("Request %s refused with %d: %s", path(uri), e.status(), e.title());
     }
-    return respond(new Problem(e.type(), e.title(), e.status(), e.getMessage(), path(uri), null, e.violations()));
+    return respond(
+        new Problem(
+            e.type(), e.title(), e.status(), e.getMessage(), path(uri), null, e.violations()));
   }
 
   @ServerExceptionMapper
@@ -54,7 +57,8 @@ public class ProblemMappers {
     if (status >= 500) {
       return serverError(e, uri, status, BLANK, reason(status), null);
     }
-    return respond(new Problem(BLANK, reason(status), status, clientDetail(status), path(uri), null, null));
+    return respond(
+        new Problem(BLANK, reason(status), status, clientDetail(status), path(uri), null, null));
   }
 
   @ServerExceptionMapper
@@ -90,7 +94,8 @@ public class ProblemMappers {
             violations));
   }
 
-  // One method per Jackson type: the framework's own mappers for these exact types would otherwise win.
+  // One method per Jackson type: the framework's own mappers for these exact types would otherwise
+  // win.
   @ServerExceptionMapper
   public Response unknownField(UnrecognizedPropertyException e, UriInfo uri) {
     return malformed(e, uri);
@@ -122,7 +127,8 @@ public class ProblemMappers {
   }
 
   private static Response unauthorized(UriInfo uri) {
-    // Never say why a token was refused (expired, wrong issuer, bad signature): that helps attackers.
+    // Never say why a token was refused (expired, wrong issuer, bad signature): that helps
+    // attackers.
     return Response.fromResponse(
             respond(new Problem(BLANK, reason(401), 401, clientDetail(401), path(uri), null, null)))
         .header("WWW-Authenticate", "Bearer")
@@ -156,7 +162,9 @@ public class ProblemMappers {
     String errorId = UUID.randomUUID().toString();
     Log.errorf(e, "Request %s failed with %d (error id %s)", path(uri), status, errorId);
     String shown =
-        detail != null ? detail : "The request could not be completed. Quote error id " + errorId + ".";
+        detail != null
+            ? detail
+            : "The request could not be completed. Quote error id " + errorId + ".";
     return respond(new Problem(type, title, status, shown, path(uri), errorId, null));
   }
 
@@ -165,7 +173,8 @@ public class ProblemMappers {
   }
 
   private static Problem.Violation violation(ConstraintViolation<?> v) {
-    // Parameter paths read "method.parameter.field"; the client knows only the part after the parameter.
+    // Parameter paths read "method.parameter.field"; the client knows only the part after the
+    // parameter.
     String[] parts = v.getPropertyPath().toString().split("\\.", 3);
     String field = parts.length == 3 ? parts[2] : parts[parts.length - 1];
     return new Problem.Violation(field, v.getMessage());

@@ -4,9 +4,10 @@ import java.net.URI;
 import java.util.Objects;
 
 /**
- * One kind of problem a client can meet: its HTTP status, its type URI and its title (RFC 9457 §3.1).
- * Features declare their types as constants (e.g. {@code PolicyProblems.NOT_FOUND}) and throw a
- * {@link ProblemException} carrying one, so that a new kind of error is one line, not a new class.
+ * One kind of problem a client can meet: its HTTP status, its type URI and its title (RFC 9457
+ * §3.1). Features declare their types as constants (e.g. {@code PolicyProblems.NOT_FOUND}) and
+ * throw a {@link ProblemException} carrying one, so that a new kind of error is one line, not a new
+ * class.
  *
  * @param status the HTTP status every problem of this type is answered with
  * @param slug the last segment of the type URI, lower-case words joined by {@code -}
@@ -23,7 +24,8 @@ public record ProblemType(int status, String slug, String title) {
       throw new IllegalArgumentException("a problem's status must be 4xx or 5xx, not " + status);
     }
     if (!Objects.requireNonNull(slug, "slug").matches("[a-z0-9]+(-[a-z0-9]+)*")) {
-      throw new IllegalArgumentException("a problem slug must be lower-case words joined by '-': " + slug);
+      throw new IllegalArgumentException(
+          "a problem slug must be lower-case words joined by '-': " + slug);
     }
     if (Objects.requireNonNull(title, "title").isBlank()) {
       throw new IllegalArgumentException("a problem needs a title");

@@ -1,14 +1,14 @@
 package io.hsip.policygateway.hsip.consent;
 
 import io.hsip.policygateway.hsip.LowerHex;
-import io.hsip.policygateway.hsip.keys.PeerId;
 import io.hsip.policygateway.hsip.json.JsonObject;
+import io.hsip.policygateway.hsip.keys.PeerId;
 
 /**
  * Field rules shared by requests and responses. The reference inserts field values verbatim into
  * {@code |}-separated signed strings, so we accept only values that cannot shift a separator
- * (docs/protocol.md#ambiguous-signed-strings): lowercase hex of the exact length, real PeerIDs, and a purpose without
- * {@code |} or control characters.
+ * (docs/protocol.md#ambiguous-signed-strings): lowercase hex of the exact length, real PeerIDs, and
+ * a purpose without {@code |} or control characters.
  */
 final class ConsentFields {
 

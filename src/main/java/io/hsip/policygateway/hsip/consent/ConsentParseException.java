@@ -1,6 +1,8 @@
 package io.hsip.policygateway.hsip.consent;
 
-/** A consent request or response document that breaks a structural rule; the message names the rule. */
+/**
+ * A consent request or response document that breaks a structural rule; the message names the rule.
+ */
 public final class ConsentParseException extends Exception {
   private static final long serialVersionUID = 1L;
 

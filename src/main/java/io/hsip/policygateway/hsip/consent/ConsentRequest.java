@@ -3,16 +3,16 @@ package io.hsip.policygateway.hsip.consent;
 import io.hsip.policygateway.hsip.LowerHex;
 import io.hsip.policygateway.hsip.crypto.Digests;
 import io.hsip.policygateway.hsip.crypto.Labels;
-import io.hsip.policygateway.hsip.keys.SigningKey;
 import io.hsip.policygateway.hsip.json.JsonObject;
 import io.hsip.policygateway.hsip.json.SerdeJsonWriter;
 import io.hsip.policygateway.hsip.json.StrictJson;
+import io.hsip.policygateway.hsip.keys.SigningKey;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A signed consent request (docs/protocol.md#consent-request): "requester asks to reach the signer of the response
- * for {@code purpose} until {@code expiresMs}". An instance is well-formed; whether it is authentic,
- * fresh and unreplayed is {@link ConsentValidator}'s question.
+ * A signed consent request (docs/protocol.md#consent-request): "requester asks to reach the signer
+ * of the response for {@code purpose} until {@code expiresMs}". An instance is well-formed; whether
+ * it is authentic, fresh and unreplayed is {@link ConsentValidator}'s question.
  *
  * @param version always 1
  * @param requesterPeerId PeerID of the signer
@@ -71,8 +71,16 @@ public record ConsentRequest(
   }
 
   private ConsentRequest withSigHex(String sig) {
-    return new ConsentRequest(version, requesterPeerId, requesterPubKeyHex, contentCidHex, purpose,
-        expiresMs, tsMs, nonceHex, sig);
+    return new ConsentRequest(
+        version,
+        requesterPeerId,
+        requesterPubKeyHex,
+        contentCidHex,
+        purpose,
+        expiresMs,
+        tsMs,
+        nonceHex,
+        sig);
   }
 
   /** The content id of some content: lowercase hex of its BLAKE3-256. */
@@ -99,14 +107,22 @@ public record ConsentRequest(
   /** The canonical string the signature covers (docs/protocol.md#signed-strings). */
   public String signedString() {
     return Labels.CONSENT_REQUEST
-        + "|v=" + version
-        + "|pid=" + requesterPeerId
-        + "|pub=" + requesterPubKeyHex
-        + "|cid=" + contentCidHex
-        + "|purpose=" + purpose
-        + "|exp=" + Long.toUnsignedString(expiresMs)
-        + "|ts=" + Long.toUnsignedString(tsMs)
-        + "|nonce=" + nonceHex;
+        + "|v="
+        + version
+        + "|pid="
+        + requesterPeerId
+        + "|pub="
+        + requesterPubKeyHex
+        + "|cid="
+        + contentCidHex
+        + "|purpose="
+        + purpose
+        + "|exp="
+        + Long.toUnsignedString(expiresMs)
+        + "|ts="
+        + Long.toUnsignedString(tsMs)
+        + "|nonce="
+        + nonceHex;
   }
 
   /** UTF-8 of {@link #signedString()}. */

@@ -1,15 +1,16 @@
 package io.hsip.policygateway.hsip.consent;
 
-import io.hsip.policygateway.hsip.crypto.Labels;
 import io.hsip.policygateway.hsip.LowerHex;
-import io.hsip.policygateway.hsip.keys.SigningKey;
+import io.hsip.policygateway.hsip.crypto.Labels;
 import io.hsip.policygateway.hsip.json.JsonObject;
 import io.hsip.policygateway.hsip.json.SerdeJsonWriter;
 import io.hsip.policygateway.hsip.json.StrictJson;
+import io.hsip.policygateway.hsip.keys.SigningKey;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A signed answer to one consent request (docs/protocol.md#consent-response), bound to it by the request hash.
+ * A signed answer to one consent request (docs/protocol.md#consent-response), bound to it by the
+ * request hash.
  *
  * @param version always 1
  * @param requestHashHex BLAKE3-256 of the request's signed string, 64 lowercase hex
@@ -49,7 +50,11 @@ public record ConsentResponse(
    * reference's behaviour in tests (its {@code consent-listen} signs deny with a TTL).
    */
   public static ConsentResponse signUnchecked(
-      SigningKey responder, String requestHashHex, ConsentDecision decision, long ttlMs, long tsMs) {
+      SigningKey responder,
+      String requestHashHex,
+      ConsentDecision decision,
+      long ttlMs,
+      long tsMs) {
     ConsentResponse unsigned =
         new ConsentResponse(
             ConsentFields.VERSION,
@@ -64,8 +69,8 @@ public record ConsentResponse(
   }
 
   private ConsentResponse withSigHex(String sig) {
-    return new ConsentResponse(version, requestHashHex, responderPeerId, responderPubKeyHex, decision,
-        ttlMs, tsMs, sig);
+    return new ConsentResponse(
+        version, requestHashHex, responderPeerId, responderPubKeyHex, decision, ttlMs, tsMs, sig);
   }
 
   private static ConsentResponse sign(
@@ -109,13 +114,20 @@ public record ConsentResponse(
   /** The canonical string the signature covers (docs/protocol.md#signed-strings). */
   public String signedString() {
     return Labels.CONSENT_RESPONSE
-        + "|v=" + version
-        + "|req_hash=" + requestHashHex
-        + "|pid=" + responderPeerId
-        + "|pub=" + responderPubKeyHex
-        + "|decision=" + decision.wire()
-        + "|ttl=" + Long.toUnsignedString(ttlMs)
-        + "|ts=" + Long.toUnsignedString(tsMs);
+        + "|v="
+        + version
+        + "|req_hash="
+        + requestHashHex
+        + "|pid="
+        + responderPeerId
+        + "|pub="
+        + responderPubKeyHex
+        + "|decision="
+        + decision.wire()
+        + "|ttl="
+        + Long.toUnsignedString(ttlMs)
+        + "|ts="
+        + Long.toUnsignedString(tsMs);
   }
 
   /** UTF-8 of {@link #signedString()}. */

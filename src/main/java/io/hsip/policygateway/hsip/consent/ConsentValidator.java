@@ -10,14 +10,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Decides whether a well-formed consent document may be honoured: everything the reference's {@code
- * validate_request}/{@code validate_response} check (key, PeerID, strict signature, request binding,
- * deny &rArr; {@code ttl_ms = 0}) plus what it never checks (docs/protocol.md#freshness-expiry-and-replay):
- * the clock-skew window on {@code ts_ms}, absolute {@code expires_ms}, a bounded lifetime and the replay
- * check.
+ * validate_request}/{@code validate_response} check (key, PeerID, strict signature, request
+ * binding, deny &rArr; {@code ttl_ms = 0}) plus what it never checks
+ * (docs/protocol.md#freshness-expiry-and-replay): the clock-skew window on {@code ts_ms}, absolute
+ * {@code expires_ms}, a bounded lifetime and the replay check.
  *
- * <p>Order matters: the cheap time rules come first, then the signature, and the replay guard last, only
- * for authentic and fresh requests, so forged or stale traffic can neither fill it nor burn an honest
- * peer's nonce.
+ * <p>Order matters: the cheap time rules come first, then the signature, and the replay guard last,
+ * only for authentic and fresh requests, so forged or stale traffic can neither fill it nor burn an
+ * honest peer's nonce.
  */
 public final class ConsentValidator {
 
@@ -49,8 +49,8 @@ public final class ConsentValidator {
   }
 
   /**
-   * Checks authenticity only: the checks the reference's {@code validate_request} makes, with strict
-   * Ed25519. For offline inspection of old documents; never enough to honour a request.
+   * Checks authenticity only: the checks the reference's {@code validate_request} makes, with
+   * strict Ed25519. For offline inspection of old documents; never enough to honour a request.
    */
   public static Ed25519PublicKey verifySignature(ConsentRequest request)
       throws ConsentRejectedException {
@@ -66,7 +66,8 @@ public final class ConsentValidator {
   /** Checks everything, records the nonce, and returns the verified request. */
   public VerifiedConsentRequest validate(ConsentRequest request, long nowMs)
       throws ConsentRejectedException {
-    // The time rules need no crypto: checking them first keeps a flood of stale or expired requests from
+    // The time rules need no crypto: checking them first keeps a flood of stale or expired requests
+    // from
     // costing a signature verification each. The replay guard still comes after the signature.
     long skew = rules.clockSkew().toMillis();
     if (request.tsMs() < nowMs - skew) {
@@ -91,7 +92,8 @@ public final class ConsentValidator {
           Reason.LIFETIME_TOO_LONG, "expires_ms is more than " + lifetime + " ms after ts_ms");
     }
     Ed25519PublicKey key = verifySignature(request);
-    // Past min(expires, ts + skew) no replica accepts the request anyway; one more skew covers replicas
+    // Past min(expires, ts + skew) no replica accepts the request anyway; one more skew covers
+    // replicas
     // whose clocks run behind ours.
     long retainUntil = Math.min(request.expiresMs(), request.tsMs() + skew) + skew;
     boolean first;
@@ -135,8 +137,8 @@ public final class ConsentValidator {
     }
     if (expectedResponder != null && !expectedResponder.equals(key)) {
       throw new ConsentRejectedException(
-          Reason.UNEXPECTED_RESPONDER, "response was signed by " + key.peerId()
-              + ", expected " + expectedResponder.peerId());
+          Reason.UNEXPECTED_RESPONDER,
+          "response was signed by " + key.peerId() + ", expected " + expectedResponder.peerId());
     }
     if (response.decision() == ConsentDecision.DENY && response.ttlMs() != 0) {
       throw new ConsentRejectedException(Reason.DENY_WITH_TTL, "deny must carry ttl_ms = 0");
@@ -147,8 +149,7 @@ public final class ConsentValidator {
     if (nowMs != null
         && response.decision() == ConsentDecision.ALLOW
         && !verified.allowsAt(nowMs)) {
-      throw new ConsentRejectedException(
-          Reason.CONSENT_ENDED, "consent ended at ts_ms + ttl_ms");
+      throw new ConsentRejectedException(Reason.CONSENT_ENDED, "consent ended at ts_ms + ttl_ms");
     }
     return verified;
   }

@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * A bounded in-process {@link ReplayGuard} for a single process (the CLI, tests, a single-node
- * listener). When full it refuses new pairs rather than forgetting live ones: better to deny than to
- * accept a replay.
+ * listener). When full it refuses new pairs rather than forgetting live ones: better to deny than
+ * to accept a replay.
  */
 public final class InMemoryReplayGuard implements ReplayGuard {
 

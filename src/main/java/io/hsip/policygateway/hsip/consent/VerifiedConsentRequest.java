@@ -3,8 +3,9 @@ package io.hsip.policygateway.hsip.consent;
 import io.hsip.policygateway.hsip.keys.Ed25519PublicKey;
 
 /**
- * A consent request that passed every check of {@link ConsentValidator}: authentic, fresh, unexpired and
- * not replayed. Only the validator can create one, so holding one is proof that the checks ran.
+ * A consent request that passed every check of {@link ConsentValidator}: authentic, fresh,
+ * unexpired and not replayed. Only the validator can create one, so holding one is proof that the
+ * checks ran.
  */
 public final class VerifiedConsentRequest {
 
@@ -28,6 +29,10 @@ public final class VerifiedConsentRequest {
 
   @Override
   public String toString() {
-    return "VerifiedConsentRequest[" + request.requesterPeerId() + ", nonce " + request.nonceHex() + "]";
+    return "VerifiedConsentRequest["
+        + request.requesterPeerId()
+        + ", nonce "
+        + request.nonceHex()
+        + "]";
   }
 }

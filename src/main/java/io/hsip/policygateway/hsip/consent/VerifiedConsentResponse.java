@@ -3,8 +3,8 @@ package io.hsip.policygateway.hsip.consent;
 import io.hsip.policygateway.hsip.keys.Ed25519PublicKey;
 
 /**
- * A consent response that answers a known request, is authentically signed and internally consistent.
- * Only {@link ConsentValidator} can create one.
+ * A consent response that answers a known request, is authentically signed and internally
+ * consistent. Only {@link ConsentValidator} can create one.
  */
 public final class VerifiedConsentResponse {
 
@@ -12,7 +12,8 @@ public final class VerifiedConsentResponse {
   private final Ed25519PublicKey responderKey;
   private final long validUntilMs;
 
-  VerifiedConsentResponse(ConsentResponse response, Ed25519PublicKey responderKey, long validUntilMs) {
+  VerifiedConsentResponse(
+      ConsentResponse response, Ed25519PublicKey responderKey, long validUntilMs) {
     this.response = response;
     this.responderKey = responderKey;
     this.validUntilMs = validUntilMs;

@@ -3,10 +3,10 @@ package io.hsip.policygateway.hsip.crypto;
 /**
  * Authenticated encryption with associated data, bound to one key.
  *
- * <p>Security guarantees: {@link #open} returns plaintext only if the tag authenticates the ciphertext,
- * the nonce and the associated data under this key; otherwise it throws and releases nothing. It is the
- * caller's duty never to seal two messages with the same nonce. Instances are immutable and
- * thread-safe.
+ * <p>Security guarantees: {@link #open} returns plaintext only if the tag authenticates the
+ * ciphertext, the nonce and the associated data under this key; otherwise it throws and releases
+ * nothing. It is the caller's duty never to seal two messages with the same nonce. Instances are
+ * immutable and thread-safe.
  */
 public interface Aead {
 

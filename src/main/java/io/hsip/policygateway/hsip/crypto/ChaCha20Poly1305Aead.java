@@ -5,7 +5,10 @@ import org.bouncycastle.crypto.modes.ChaCha20Poly1305;
 import org.bouncycastle.crypto.params.AEADParameters;
 import org.bouncycastle.crypto.params.KeyParameter;
 
-/** ChaCha20-Poly1305 over BouncyCastle's lightweight engine; a fresh engine per call keeps it thread-safe. */
+/**
+ * ChaCha20-Poly1305 over BouncyCastle's lightweight engine; a fresh engine per call keeps it
+ * thread-safe.
+ */
 final class ChaCha20Poly1305Aead implements Aead {
 
   private final KeyParameter key;

@@ -6,11 +6,11 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519.PublicPoint;
 /**
  * Ed25519 (RFC 8032) with <em>strict</em> verification.
  *
- * <p>Security guarantees: {@link #decodePublicKey} accepts only canonical encodings of points in the
- * prime-order subgroup (so small-order and mixed-order keys are rejected); {@link #verify} additionally
- * rejects non-canonical {@code S} (S &ge; L), non-canonical {@code R} encodings and {@code R} outside
- * the prime-order subgroup. Every signature made by an honest RFC 8032 signer passes, and everything
- * {@code ed25519-dalek}'s {@code verify_strict} rejects is rejected too.
+ * <p>Security guarantees: {@link #decodePublicKey} accepts only canonical encodings of points in
+ * the prime-order subgroup (so small-order and mixed-order keys are rejected); {@link #verify}
+ * additionally rejects non-canonical {@code S} (S &ge; L), non-canonical {@code R} encodings and
+ * {@code R} outside the prime-order subgroup. Every signature made by an honest RFC 8032 signer
+ * passes, and everything {@code ed25519-dalek}'s {@code verify_strict} rejects is rejected too.
  */
 public final class Ed25519 {
 
@@ -63,7 +63,8 @@ public final class Ed25519 {
    * @return the decoded key, or {@code null} when the bytes are not a canonical point of the
    *     prime-order subgroup
    */
-  public static @org.jspecify.annotations.Nullable DecodedPublicKey decodePublicKey(byte[] encoded) {
+  public static @org.jspecify.annotations.Nullable DecodedPublicKey decodePublicKey(
+      byte[] encoded) {
     if (encoded.length != PUBLIC_KEY_LENGTH) {
       return null;
     }
@@ -75,13 +76,15 @@ public final class Ed25519 {
   /**
    * Strictly verifies a signature.
    *
-   * @return whether {@code signature} is a valid strict signature of {@code message} under {@code key}
+   * @return whether {@code signature} is a valid strict signature of {@code message} under {@code
+   *     key}
    */
   public static boolean verify(DecodedPublicKey key, byte[] message, byte[] signature) {
     if (signature.length != SIGNATURE_LENGTH) {
       return false;
     }
-    // R must itself be a canonical point of the prime-order subgroup: this rules out the small-order
+    // R must itself be a canonical point of the prime-order subgroup: this rules out the
+    // small-order
     // and mixed-order R values that a cofactored check would let through.
     if (!org.bouncycastle.math.ec.rfc8032.Ed25519.validatePublicKeyFull(signature, 0)) {
       return false;
@@ -93,7 +96,8 @@ public final class Ed25519 {
 
   private static void requireLength(byte[] value, int length, String what) {
     if (value.length != length) {
-      throw new IllegalArgumentException(what + " must be " + length + " bytes, got " + value.length);
+      throw new IllegalArgumentException(
+          what + " must be " + length + " bytes, got " + value.length);
     }
   }
 }

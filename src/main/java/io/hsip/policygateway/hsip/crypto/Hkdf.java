@@ -14,7 +14,8 @@ public final class Hkdf {
    *
    * @param salt the salt, or {@code null} for none (RFC 5869: a string of HashLen zeros)
    */
-  public static byte[] sha256(byte @org.jspecify.annotations.Nullable [] salt, byte[] ikm, byte[] info, int length) {
+  public static byte[] sha256(
+      byte @org.jspecify.annotations.Nullable [] salt, byte[] ikm, byte[] info, int length) {
     HKDFBytesGenerator generator = new HKDFBytesGenerator(new SHA256Digest());
     generator.init(new HKDFParameters(ikm, salt, info));
     byte[] out = new byte[length];
@@ -22,7 +23,9 @@ public final class Hkdf {
     return out;
   }
 
-  /** The extract step alone, {@code PRK = HMAC-SHA256(salt, ikm)}; exposed for known-answer tests. */
+  /**
+   * The extract step alone, {@code PRK = HMAC-SHA256(salt, ikm)}; exposed for known-answer tests.
+   */
   public static byte[] extractSha256(byte @org.jspecify.annotations.Nullable [] salt, byte[] ikm) {
     HKDFBytesGenerator generator = new HKDFBytesGenerator(new SHA256Digest());
     return generator.extractPRK(salt, ikm);

@@ -3,23 +3,32 @@ package io.hsip.policygateway.hsip.crypto;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Every domain-separation label HSIP uses, in one place (mirrors {@code hsip-core/src/crypto/labels.rs}).
+ * Every domain-separation label HSIP uses, in one place (mirrors {@code
+ * hsip-core/src/crypto/labels.rs}).
  *
- * <p>The reference signs several kinds of message with one Ed25519 key; these prefixes are what keeps a
- * signature for one kind from being valid for another (see docs/protocol.md#signatures-without-domain-separation).
+ * <p>The reference signs several kinds of message with one Ed25519 key; these prefixes are what
+ * keeps a signature for one kind from being valid for another (see
+ * docs/protocol.md#signatures-without-domain-separation).
  */
 public final class Labels {
 
   /** HKDF {@code info} for the CLI-dialect session key (docs/protocol.md#session-key). */
   public static final String SESSION_KDF_INFO = "CONSENTv1";
 
-  /** Prefix of the signed canonical string of a consent request (docs/protocol.md#signed-strings). */
+  /**
+   * Prefix of the signed canonical string of a consent request (docs/protocol.md#signed-strings).
+   */
   public static final String CONSENT_REQUEST = "CONSENT_REQUEST";
 
-  /** Prefix of the signed canonical string of a consent response (docs/protocol.md#signed-strings). */
+  /**
+   * Prefix of the signed canonical string of a consent response (docs/protocol.md#signed-strings).
+   */
   public static final String CONSENT_RESPONSE = "CONSENT_RESPONSE";
 
-  /** Prefix of the signed string of a JSON HELLO, and its {@code type} field (docs/protocol.md#json-hello). */
+  /**
+   * Prefix of the signed string of a JSON HELLO, and its {@code type} field
+   * (docs/protocol.md#json-hello).
+   */
   public static final String HELLO = "HELLO";
 
   /** AAD of a sealed CONTROL frame (consent request/response). */
@@ -43,7 +52,10 @@ public final class Labels {
   /** Core AAD label for the second handshake message (used by the broken net dialect). */
   public static final String CORE_CONSENT_E2 = "CONSENT_E2";
 
-  /** Domain label of audit-subject pseudonyms (keyed BLAKE3); the gateway's own, not the reference's. */
+  /**
+   * Domain label of audit-subject pseudonyms (keyed BLAKE3); the gateway's own, not the
+   * reference's.
+   */
   public static final String AUDIT_PSEUDONYM = "HSIP-GW-AUDIT-PSEUDONYM-V1";
 
   /** Domain label of the lookup reference of an audit subject's pseudonymisation key. */
@@ -60,8 +72,8 @@ public final class Labels {
   private Labels() {}
 
   /**
-   * The reference's 36-byte AAD block {@code aad_for(label)}: {@code "HSIP" || 0x02 0x00 (u16 LE) ||
-   * "CHACHA20-POLY1305" zero-padded to 18 || label zero-padded to 12}.
+   * The reference's 36-byte AAD block {@code aad_for(label)}: {@code "HSIP" || 0x02 0x00 (u16 LE)
+   * || "CHACHA20-POLY1305" zero-padded to 18 || label zero-padded to 12}.
    *
    * @throws IllegalArgumentException if the label is longer than 12 ASCII bytes
    */

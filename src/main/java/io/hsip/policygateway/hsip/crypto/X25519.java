@@ -5,8 +5,8 @@ import java.security.SecureRandom;
 /**
  * X25519 (RFC 7748) for the ephemeral session handshake.
  *
- * <p>Security guarantees: {@link #agree} refuses an all-zero shared secret, which is what a peer that
- * sends a small-order point would force; honest peers never produce one.
+ * <p>Security guarantees: {@link #agree} refuses an all-zero shared secret, which is what a peer
+ * that sends a small-order point would force; honest peers never produce one.
  */
 public final class X25519 {
 
@@ -35,9 +35,11 @@ public final class X25519 {
   /**
    * The shared secret of our private value and the peer's public value.
    *
-   * @return the 32-byte secret, or {@code null} when it would be all zeros (a small-order peer value)
+   * @return the 32-byte secret, or {@code null} when it would be all zeros (a small-order peer
+   *     value)
    */
-  public static byte @org.jspecify.annotations.Nullable [] agree(byte[] privateValue, byte[] peerPublic) {
+  public static byte @org.jspecify.annotations.Nullable [] agree(
+      byte[] privateValue, byte[] peerPublic) {
     if (privateValue.length != KEY_LENGTH || peerPublic.length != KEY_LENGTH) {
       return null;
     }

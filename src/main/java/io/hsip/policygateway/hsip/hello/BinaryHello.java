@@ -7,11 +7,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The reference's binary {@code SignedHello} (docs/protocol.md#binary-hello). Library-only there: it is never
- * serialised or sent; kept so we can sign and check it exactly as the reference would.
+ * The reference's binary {@code SignedHello} (docs/protocol.md#binary-hello). Library-only there:
+ * it is never serialised or sent; kept so we can sign and check it exactly as the reference would.
  *
- * @param capabilities capability bits (bit0 sessions, bit1 consent, bit2 replay guard, bit3 nonce window,
- *     bit4 resumption, bit16 PQC)
+ * @param capabilities capability bits (bit0 sessions, bit1 consent, bit2 replay guard, bit3 nonce
+ *     window, bit4 resumption, bit16 PQC)
  * @param publicKey the signer
  * @param timestampMs Unix ms
  */
@@ -23,7 +23,9 @@ public record BinaryHello(int capabilities, Ed25519PublicKey publicKey, long tim
   /** What the reference advertises by default: bits 0-4. */
   public static final int DEFAULT_CAPABILITIES = 0x1F;
 
-  /** {@code version u8 || capabilities u32 LE || public key (32) || timestamp_ms u64 LE}: 45 bytes. */
+  /**
+   * {@code version u8 || capabilities u32 LE || public key (32) || timestamp_ms u64 LE}: 45 bytes.
+   */
   public byte[] signedBytes() {
     return ByteBuffer.allocate(45)
         .order(ByteOrder.LITTLE_ENDIAN)
@@ -42,7 +44,9 @@ public record BinaryHello(int capabilities, Ed25519PublicKey publicKey, long tim
     return key.sign(signedBytes());
   }
 
-  /** Verifies a signature strictly and the reference's ±{@code maxSkewMs} window (bounds inclusive). */
+  /**
+   * Verifies a signature strictly and the reference's ±{@code maxSkewMs} window (bounds inclusive).
+   */
   public void verify(byte[] signature, long nowMs, long maxSkewMs) throws HelloParseException {
     if (timestampMs + maxSkewMs < nowMs || timestampMs > nowMs + maxSkewMs) {
       throw new HelloParseException("HELLO timestamp outside the allowed skew");

@@ -2,25 +2,25 @@ package io.hsip.policygateway.hsip.hello;
 
 import io.hsip.policygateway.hsip.LowerHex;
 import io.hsip.policygateway.hsip.crypto.Labels;
+import io.hsip.policygateway.hsip.json.JsonObject;
+import io.hsip.policygateway.hsip.json.SerdeJsonWriter;
+import io.hsip.policygateway.hsip.json.StrictJson;
 import io.hsip.policygateway.hsip.keys.Ed25519PublicKey;
 import io.hsip.policygateway.hsip.keys.InvalidKeyException;
 import io.hsip.policygateway.hsip.keys.InvalidSignatureException;
 import io.hsip.policygateway.hsip.keys.PeerId;
 import io.hsip.policygateway.hsip.keys.SigningKey;
-import io.hsip.policygateway.hsip.json.JsonObject;
-import io.hsip.policygateway.hsip.json.SerdeJsonWriter;
-import io.hsip.policygateway.hsip.json.StrictJson;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 
 /**
- * A JSON HELLO (docs/protocol.md#json-hello): a peer announcing its identity and capabilities. On the wire: the
- * 6-byte prefix {@code "HSIP" 0x00 0x02} followed by serde-compact JSON.
+ * A JSON HELLO (docs/protocol.md#json-hello): a peer announcing its identity and capabilities. On
+ * the wire: the 6-byte prefix {@code "HSIP" 0x00 0x02} followed by serde-compact JSON.
  *
- * <p>The reference never verifies HELLOs; {@link #verify} does, strictly, and adds the freshness check
- * it lacks.
+ * <p>The reference never verifies HELLOs; {@link #verify} does, strictly, and adds the freshness
+ * check it lacks.
  *
  * @param peerId PeerID of the sender
  * @param pubKeyHex its Ed25519 public key, 64 lowercase hex
@@ -88,7 +88,8 @@ public record Hello(
     }
     String peerId = o.string("peer_id");
     if (!PeerId.isWellFormed(peerId)) {
-      throw new HelloParseException("field `peer_id` must be a PeerID (26 characters of A-Z and 2-7)");
+      throw new HelloParseException(
+          "field `peer_id` must be a PeerID (26 characters of A-Z and 2-7)");
     }
     String pub = o.string("pub_key_hex");
     if (!LowerHex.isLowerHex(pub, 32)) {
@@ -118,8 +119,8 @@ public record Hello(
   }
 
   /**
-   * Verifies key, PeerID and strict signature, and that {@code ts} lies within {@code skewMs} of {@code
-   * nowMs}.
+   * Verifies key, PeerID and strict signature, and that {@code ts} lies within {@code skewMs} of
+   * {@code nowMs}.
    *
    * @return the sender's validated public key
    */
@@ -150,8 +151,17 @@ public record Hello(
 
   /** {@code HELLO|<peer_id>|<pub_key_hex>|<caps joined by ,>|<ts>|<nonce>}. */
   public String signedString() {
-    return Labels.HELLO + "|" + peerId + "|" + pubKeyHex + "|" + String.join(",", caps) + "|"
-        + Long.toUnsignedString(ts) + "|" + nonce;
+    return Labels.HELLO
+        + "|"
+        + peerId
+        + "|"
+        + pubKeyHex
+        + "|"
+        + String.join(",", caps)
+        + "|"
+        + Long.toUnsignedString(ts)
+        + "|"
+        + nonce;
   }
 
   /** UTF-8 of {@link #signedString()}. */

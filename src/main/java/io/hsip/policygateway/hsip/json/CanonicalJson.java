@@ -13,15 +13,16 @@ import java.util.function.Function;
 import java.util.function.IntPredicate;
 
 /**
- * RFC 8785 JSON Canonicalization Scheme, the one implementation of canonical JSON in the project: members
- * sorted by their names' UTF-16 code units (§3.2.3), no insignificant whitespace, strings escaping only {@code
- * "}, {@code \} and the control characters (§3.2.2.2).
+ * RFC 8785 JSON Canonicalization Scheme, the one implementation of canonical JSON in the project:
+ * members sorted by their names' UTF-16 code units (§3.2.3), no insignificant whitespace, strings
+ * escaping only {@code "}, {@code \} and the control characters (§3.2.2.2).
  *
- * <p>{@link #RFC_8785} is the scheme itself for the values audit entries and bundle files use: objects, arrays,
- * strings, booleans, null and integers in the IEEE-754 exact range (|n| &le; 2^53 - 1, which ES6 serialises as
- * plain decimals). Floating-point numbers and unpaired surrogates are refused rather than approximated, so every
- * accepted value has exactly one byte sequence. A form that must depart from the scheme (the policy form, which
- * has to read back through a YAML reader) states how in its own {@link Profile}.
+ * <p>{@link #RFC_8785} is the scheme itself for the values audit entries and bundle files use:
+ * objects, arrays, strings, booleans, null and integers in the IEEE-754 exact range (|n| &le; 2^53
+ * - 1, which ES6 serialises as plain decimals). Floating-point numbers and unpaired surrogates are
+ * refused rather than approximated, so every accepted value has exactly one byte sequence. A form
+ * that must depart from the scheme (the policy form, which has to read back through a YAML reader)
+ * states how in its own {@link Profile}.
  */
 public final class CanonicalJson {
 
@@ -32,12 +33,15 @@ public final class CanonicalJson {
    * How a canonical form writes strings and numbers.
    *
    * @param loneSurrogates what to do with an unpaired surrogate
-   * @param alsoEscape UTF-16 code units written as {@code \}{@code uXXXX} beyond those RFC 8785 escapes
-   * @param number the spelling of a number; throws {@link IllegalArgumentException} for one the form cannot
-   *     write exactly
+   * @param alsoEscape UTF-16 code units written as {@code \}{@code uXXXX} beyond those RFC 8785
+   *     escapes
+   * @param number the spelling of a number; throws {@link IllegalArgumentException} for one the
+   *     form cannot write exactly
    */
   public record Profile(
-      JsonStrings.LoneSurrogates loneSurrogates, IntPredicate alsoEscape, Function<JsonNode, String> number) {}
+      JsonStrings.LoneSurrogates loneSurrogates,
+      IntPredicate alsoEscape,
+      Function<JsonNode, String> number) {}
 
   /** RFC 8785 as written: refuses what it cannot represent exactly. */
   public static final Profile RFC_8785 =
@@ -58,8 +62,8 @@ public final class CanonicalJson {
   }
 
   /**
-   * Parses a JSON object strictly (no duplicate names, no trailing data) for {@link #isCanonical} and for
-   * reading entries.
+   * Parses a JSON object strictly (no duplicate names, no trailing data) for {@link #isCanonical}
+   * and for reading entries.
    *
    * @throws IllegalArgumentException with a safe message if the bytes are not one JSON object
    */
@@ -68,7 +72,8 @@ public final class CanonicalJson {
     try {
       node = ObjectMappers.strict().readTree(utf8);
     } catch (IOException e) {
-      throw new IllegalArgumentException("not a single valid JSON value (" + firstLine(e.getMessage()) + ")");
+      throw new IllegalArgumentException(
+          "not a single valid JSON value (" + firstLine(e.getMessage()) + ")");
     }
     if (!(node instanceof ObjectNode object)) {
       throw new IllegalArgumentException("not a JSON object");
@@ -116,7 +121,8 @@ public final class CanonicalJson {
       case BOOLEAN -> out.append(value.booleanValue());
       case NULL -> out.append("null");
       case NUMBER -> out.append(profile.number().apply(value));
-      default -> throw new IllegalArgumentException("unsupported JSON value " + value.getNodeType());
+      default ->
+          throw new IllegalArgumentException("unsupported JSON value " + value.getNodeType());
     }
   }
 
@@ -126,11 +132,13 @@ public final class CanonicalJson {
 
   private static String safeInteger(JsonNode value) {
     if (!value.isIntegralNumber()) {
-      throw new IllegalArgumentException("floating-point numbers are not supported in canonical audit JSON");
+      throw new IllegalArgumentException(
+          "floating-point numbers are not supported in canonical audit JSON");
     }
     BigInteger n = value.bigIntegerValue();
     if (n.abs().compareTo(BigInteger.valueOf(MAX_SAFE_INTEGER)) > 0) {
-      throw new IllegalArgumentException("integer " + n + " is outside the exact range of RFC 8785");
+      throw new IllegalArgumentException(
+          "integer " + n + " is outside the exact range of RFC 8785");
     }
     return n.toString();
   }

@@ -12,9 +12,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Typed, strict access to the members of one parsed JSON object.
  *
- * <p>Semantics follow serde's derived deserialisers: unknown members are ignored, a missing member or a
- * member of the wrong JSON type is an error. Messages name the member with its path, for example {@code
- * missing field `purpose`} or {@code field `ttl_ms` must be a non-negative integer}.
+ * <p>Semantics follow serde's derived deserialisers: unknown members are ignored, a missing member
+ * or a member of the wrong JSON type is an error. Messages name the member with its path, for
+ * example {@code missing field `purpose`} or {@code field `ttl_ms` must be a non-negative integer}.
  *
  * @param <E> the exception type of the wire format being parsed
  */
@@ -47,8 +47,9 @@ public final class JsonObject<E extends Exception> {
   }
 
   /**
-   * A string member that may be {@code null}. It must be present: stricter than serde, which reads a
-   * missing {@code Option} as {@code None}; the reference always writes the member, so honest input passes.
+   * A string member that may be {@code null}. It must be present: stricter than serde, which reads
+   * a missing {@code Option} as {@code None}; the reference always writes the member, so honest
+   * input passes.
    */
   public @Nullable String nullableString(String name) throws E {
     JsonNode value = required(name);

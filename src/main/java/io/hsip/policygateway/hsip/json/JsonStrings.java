@@ -3,9 +3,10 @@ package io.hsip.policygateway.hsip.json;
 import java.util.function.IntPredicate;
 
 /**
- * JSON string literals as every writer here emits them (RFC 8259, and RFC 8785 for the canonical forms): the
- * two-character escapes for {@code " \ \b \f \n \r \t}, {@code \}{@code u00xx} (lower-case hex) for the other
- * control characters, everything else raw, unless the caller asks for more to be escaped.
+ * JSON string literals as every writer here emits them (RFC 8259, and RFC 8785 for the canonical
+ * forms): the two-character escapes for {@code " \ \b \f \n \r \t}, {@code \}{@code u00xx}
+ * (lower-case hex) for the other control characters, everything else raw, unless the caller asks
+ * for more to be escaped.
  */
 public final class JsonStrings {
 
@@ -29,10 +30,11 @@ public final class JsonStrings {
   }
 
   /**
-   * Appends {@code value} as a quoted JSON string, also writing as {@code \}{@code uXXXX} every other UTF-16 code
-   * unit {@code alsoEscape} accepts (it never sees surrogates).
+   * Appends {@code value} as a quoted JSON string, also writing as {@code \}{@code uXXXX} every
+   * other UTF-16 code unit {@code alsoEscape} accepts (it never sees surrogates).
    */
-  public static void appendQuoted(StringBuilder out, String value, LoneSurrogates lone, IntPredicate alsoEscape) {
+  public static void appendQuoted(
+      StringBuilder out, String value, LoneSurrogates lone, IntPredicate alsoEscape) {
     out.append('"');
     int n = value.length();
     for (int i = 0; i < n; i++) {
@@ -46,13 +48,16 @@ public final class JsonStrings {
         case '\r' -> out.append("\\r");
         case '\t' -> out.append("\\t");
         default -> {
-          if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
+          if (Character.isHighSurrogate(c)
+              && i + 1 < n
+              && Character.isLowSurrogate(value.charAt(i + 1))) {
             out.append(c).append(value.charAt(++i));
           } else if (Character.isSurrogate(c)) {
             switch (lone) {
               case KEEP -> out.append(c);
               case ESCAPE -> unicodeEscape(out, c);
-              case REFUSE -> throw new IllegalArgumentException("string contains an unpaired surrogate");
+              case REFUSE ->
+                  throw new IllegalArgumentException("string contains an unpaired surrogate");
             }
           } else if (c < 0x20 || alsoEscape.test(c)) {
             unicodeEscape(out, c);

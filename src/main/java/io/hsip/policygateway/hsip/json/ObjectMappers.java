@@ -9,9 +9,10 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
- * The Jackson mappers of plain-Java code (the CLI, the offline verifier, entity columns, canonical forms): built
- * once here, never ad hoc. The REST layer uses the Quarkus-managed mapper, configured by {@code quarkus.jackson.*}.
- * The mappers are shared and thread-safe; callers must not reconfigure them.
+ * The Jackson mappers of plain-Java code (the CLI, the offline verifier, entity columns, canonical
+ * forms): built once here, never ad hoc. The REST layer uses the Quarkus-managed mapper, configured
+ * by {@code quarkus.jackson.*}. The mappers are shared and thread-safe; callers must not
+ * reconfigure them.
  */
 public final class ObjectMappers {
 
@@ -42,16 +43,17 @@ public final class ObjectMappers {
   }
 
   /**
-   * For JSON that must mean exactly one thing: duplicate member names and trailing data are errors, and integers
-   * keep every digit.
+   * For JSON that must mean exactly one thing: duplicate member names and trailing data are errors,
+   * and integers keep every digit.
    */
   public static ObjectMapper strict() {
     return STRICT;
   }
 
   /**
-   * For file formats defined as records: members are the components in snake_case, nulls are written, and
-   * reading refuses a member that is missing, null where a number is due, of another type, or unknown.
+   * For file formats defined as records: members are the components in snake_case, nulls are
+   * written, and reading refuses a member that is missing, null where a number is due, of another
+   * type, or unknown.
    */
   public static ObjectMapper records() {
     return RECORDS;

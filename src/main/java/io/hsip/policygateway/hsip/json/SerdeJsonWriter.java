@@ -6,9 +6,10 @@ import java.util.List;
  * Writes JSON byte-for-byte as Rust's {@code serde_json::to_string} (compact) and {@code
  * to_string_pretty} (two-space indent, {@code ": "}) do, with fields in the order they are added.
  *
- * <p>Strings escape only {@code "}, {@code \}, and control characters ({@code \b \f \n \r \t}, others as
- * lowercase {@code \\u00xx} escapes); {@code /} and non-ASCII are written as-is. This matters wherever the JSON
- * bytes themselves are signed (capability tokens, reputation lines, JWT parts).
+ * <p>Strings escape only {@code "}, {@code \}, and control characters ({@code \b \f \n \r \t},
+ * others as lowercase {@code \\u00xx} escapes); {@code /} and non-ASCII are written as-is. This
+ * matters wherever the JSON bytes themselves are signed (capability tokens, reputation lines, JWT
+ * parts).
  *
  * <p>Usage: {@code SerdeJsonWriter.compact().beginObject().field("a", 1).endObject().toString()}.
  */
@@ -17,6 +18,7 @@ public final class SerdeJsonWriter {
   private final StringBuilder out = new StringBuilder(256);
   private final boolean pretty;
   private int depth;
+
   /** Whether the container currently open at each depth already holds an element. */
   private boolean[] hasElement = new boolean[8];
 
@@ -84,7 +86,8 @@ public final class SerdeJsonWriter {
   }
 
   /** Writes a string field, or {@code null} when the value is absent. */
-  public SerdeJsonWriter nullableField(String name, @org.jspecify.annotations.Nullable String value) {
+  public SerdeJsonWriter nullableField(
+      String name, @org.jspecify.annotations.Nullable String value) {
     key(name);
     if (value == null) {
       out.append("null");

@@ -22,14 +22,17 @@ import java.util.function.Function;
 /**
  * A strict, bounded JSON reader for hostile input.
  *
- * <p>It accepts exactly RFC 8259 JSON in strict UTF-8 (no BOM, no comments, no NaN, no trailing data),
- * rejects duplicate member names as serde does for structs, and bounds nesting depth, document size,
- * string and number lengths. Every rejection is reported through the caller's exception type with a
- * stable message, so each wire format keeps one exception type (docs/protocol.md#strict-json-input).
+ * <p>It accepts exactly RFC 8259 JSON in strict UTF-8 (no BOM, no comments, no NaN, no trailing
+ * data), rejects duplicate member names as serde does for structs, and bounds nesting depth,
+ * document size, string and number lengths. Every rejection is reported through the caller's
+ * exception type with a stable message, so each wire format keeps one exception type
+ * (docs/protocol.md#strict-json-input).
  */
 public final class StrictJson {
 
-  /** Deepest nesting any HSIP document needs is 3 (reputation evidence); leave headroom, no more. */
+  /**
+   * Deepest nesting any HSIP document needs is 3 (reputation evidence); leave headroom, no more.
+   */
   public static final int MAX_DEPTH = 8;
 
   /** Upper bound on a document: the largest UDP payload. */
@@ -113,7 +116,10 @@ public final class StrictJson {
   }
 
   private static <E extends Exception> JsonNode readValue(
-      JsonParser parser, @org.jspecify.annotations.Nullable JsonToken token, int depth, Function<String, E> error)
+      JsonParser parser,
+      @org.jspecify.annotations.Nullable JsonToken token,
+      int depth,
+      Function<String, E> error)
       throws IOException, E {
     if (token == null) {
       throw error.apply("malformed JSON: unexpected end of document");
@@ -124,7 +130,8 @@ public final class StrictJson {
       case START_ARRAY -> readArray(parser, depth, error);
       case VALUE_STRING -> nodes.textNode(parser.getText());
       case VALUE_NUMBER_INT -> nodes.numberNode(parser.getBigIntegerValue());
-      // No HSIP field is fractional and callers reject any with a typed message, so the value need not be
+      // No HSIP field is fractional and callers reject any with a typed message, so the value need
+      // not be
       // exact; a double also copes with exponents such as 1e31880000000, which BigDecimal refuses.
       case VALUE_NUMBER_FLOAT -> nodes.numberNode(parser.getDoubleValue());
       case VALUE_TRUE -> nodes.booleanNode(true);

@@ -7,9 +7,10 @@ import java.util.Base64;
 /**
  * A validated Ed25519 public key with its PeerID.
  *
- * <p>Security guarantees: an instance exists only for a canonical encoding of a point in the prime-order
- * subgroup, so small-order ("weak") keys never verify anything; {@link #verify} is strict (see {@link
- * Ed25519}). Immutable and thread-safe; decode and validate once, verify many times.
+ * <p>Security guarantees: an instance exists only for a canonical encoding of a point in the
+ * prime-order subgroup, so small-order ("weak") keys never verify anything; {@link #verify} is
+ * strict (see {@link Ed25519}). Immutable and thread-safe; decode and validate once, verify many
+ * times.
  */
 public final class Ed25519PublicKey {
 
@@ -78,7 +79,9 @@ public final class Ed25519PublicKey {
     return LowerHex.encode(encoded);
   }
 
-  /** Standard padded Base64 of the raw bytes: the hsip-auth "peer id" of the tray {@code /status}. */
+  /**
+   * Standard padded Base64 of the raw bytes: the hsip-auth "peer id" of the tray {@code /status}.
+   */
   public String base64() {
     return Base64.getEncoder().encodeToString(encoded);
   }

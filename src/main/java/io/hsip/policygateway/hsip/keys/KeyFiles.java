@@ -24,20 +24,20 @@ import java.util.List;
 import java.util.Set;
 import org.bouncycastle.asn1.ASN1BitString;
 import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.DEROctetString;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 
 /**
  * Reads and writes Ed25519 signing keys in the reference's JSON key files and in PKCS#8 PEM.
  *
- * <p>Reading is strict: every malformed file gets its own exact message, and a file that states a public
- * key must state the one its secret derives. Writing creates the file with owner-only permissions from
- * the start (the reference applies {@code 0600} after writing, docs/protocol.md#key-file-permissions) and never
- * overwrites unless asked.
+ * <p>Reading is strict: every malformed file gets its own exact message, and a file that states a
+ * public key must state the one its secret derives. Writing creates the file with owner-only
+ * permissions from the start (the reference applies {@code 0600} after writing,
+ * docs/protocol.md#key-file-permissions) and never overwrites unless asked.
  */
 public final class KeyFiles {
 
@@ -48,6 +48,7 @@ public final class KeyFiles {
   private static final String PEM_END = "-----END PRIVATE KEY-----";
   private static final String AUTH_NOTE = "HSIP auth identity (device-local). KEEP PRIVATE.";
   private static final String EXPORT_NOTE = "HSIP identity export (plaintext). KEEP PRIVATE.";
+
   /** id-Ed25519 (RFC 8410). */
   private static final ASN1ObjectIdentifier ED25519_OID = new ASN1ObjectIdentifier("1.3.101.112");
 
@@ -111,7 +112,8 @@ public final class KeyFiles {
     try {
       info = PrivateKeyInfo.getInstance(ASN1Primitive.fromByteArray(der));
       // An empty body parses to null; BER (indefinite or long-form lengths) re-encodes differently.
-      if (info == null || !java.security.MessageDigest.isEqual(info.getEncoded(ASN1Encoding.DER), der)) {
+      if (info == null
+          || !java.security.MessageDigest.isEqual(info.getEncoded(ASN1Encoding.DER), der)) {
         throw new KeyFileException("PEM body is not a DER PKCS#8 PrivateKeyInfo");
       }
     } catch (IOException | IllegalArgumentException | IllegalStateException e) {
@@ -120,14 +122,17 @@ public final class KeyFiles {
     AlgorithmIdentifier algorithm = info.getPrivateKeyAlgorithm();
     if (!ED25519_OID.equals(algorithm.getAlgorithm())) {
       throw new KeyFileException(
-          "PKCS#8 key algorithm is " + algorithm.getAlgorithm().getId() + ", not Ed25519 (1.3.101.112)");
+          "PKCS#8 key algorithm is "
+              + algorithm.getAlgorithm().getId()
+              + ", not Ed25519 (1.3.101.112)");
     }
     if (algorithm.getParameters() != null) {
       throw new KeyFileException("PKCS#8 Ed25519 algorithm must not have parameters");
     }
     byte[] seed;
     try {
-      // RFC 8410: privateKey holds the DER of CurvePrivateKey ::= OCTET STRING; empty content parses to null.
+      // RFC 8410: privateKey holds the DER of CurvePrivateKey ::= OCTET STRING; empty content
+      // parses to null.
       ASN1OctetString inner = ASN1OctetString.getInstance(info.parsePrivateKey());
       if (inner == null
           || !java.security.MessageDigest.isEqual(
@@ -143,22 +148,26 @@ public final class KeyFiles {
     }
     SigningKey key = SigningKey.fromSeed(seed);
     ASN1BitString stated = info.getPublicKeyData();
-    // getOctets() throws on a BIT STRING with unused bits; no such value can be a 32-byte key anyway.
+    // getOctets() throws on a BIT STRING with unused bits; no such value can be a 32-byte key
+    // anyway.
     if (stated != null
         && (stated.getPadBits() != 0
-            || !java.security.MessageDigest.isEqual(stated.getOctets(), key.publicKey().toBytes()))) {
+            || !java.security.MessageDigest.isEqual(
+                stated.getOctets(), key.publicKey().toBytes()))) {
       throw new KeyFileException("PKCS#8 public key does not match the private key");
     }
     return key;
   }
 
-  /** Encodes a key as PKCS#8 PEM (RFC 8410 v1, without the optional public key, as OpenSSL writes it). */
+  /**
+   * Encodes a key as PKCS#8 PEM (RFC 8410 v1, without the optional public key, as OpenSSL writes
+   * it).
+   */
   public static String toPem(SigningKey key) {
     try {
       PrivateKeyInfo info =
           new PrivateKeyInfo(
-              new AlgorithmIdentifier(ED25519_OID),
-              new DEROctetString(key.exportSeed()));
+              new AlgorithmIdentifier(ED25519_OID), new DEROctetString(key.exportSeed()));
       String b64 = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(info.getEncoded());
       return PEM_BEGIN + "\n" + b64 + "\n" + PEM_END + "\n";
     } catch (IOException e) {
@@ -167,7 +176,10 @@ public final class KeyFiles {
     }
   }
 
-  /** The hsip-core {@code keystore.json} body (serde pretty, struct order {@code pub_hex, priv_hex}). */
+  /**
+   * The hsip-core {@code keystore.json} body (serde pretty, struct order {@code pub_hex,
+   * priv_hex}).
+   */
   public static String toCoreKeystoreJson(SigningKey key) {
     return SerdeJsonWriter.pretty()
         .beginObject()
@@ -213,15 +225,16 @@ public final class KeyFiles {
   }
 
   /**
-   * Writes secret key material to a new file readable by its owner only; the permissions are set when
-   * the file is created, so the secret is never on disk with wider ones.
+   * Writes secret key material to a new file readable by its owner only; the permissions are set
+   * when the file is created, so the secret is never on disk with wider ones.
    *
    * @param overwrite whether an existing file may be replaced
    */
   public static void writeSecret(Path path, String content, boolean overwrite) throws IOException {
     Path target = path.toAbsolutePath();
     if (!overwrite && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-      throw new FileAlreadyExistsException(target.toString(), null, "refusing to overwrite a key file");
+      throw new FileAlreadyExistsException(
+          target.toString(), null, "refusing to overwrite a key file");
     }
     Path dir = target.getParent();
     Files.createDirectories(dir);
@@ -229,12 +242,18 @@ public final class KeyFiles {
     List<FileAttribute<?>> attributes =
         posix ? List.of(PosixFilePermissions.asFileAttribute(OWNER_ONLY)) : List.of();
     Path temp =
-        Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp", attributes.toArray(FileAttribute<?>[]::new));
+        Files.createTempFile(
+            dir,
+            "." + target.getFileName() + ".",
+            ".tmp",
+            attributes.toArray(FileAttribute<?>[]::new));
     try {
-      Files.writeString(temp, content, StandardCharsets.UTF_8, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+      Files.writeString(
+          temp, content, StandardCharsets.UTF_8, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
       try {
         if (overwrite) {
-          Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          Files.move(
+              temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } else {
           // A hard link fails if the target appeared meanwhile, so no race can replace a key.
           Files.createLink(target, temp);
@@ -286,12 +305,14 @@ public final class KeyFiles {
       JsonObject<KeyFileException> json, String secretField, String publicField)
       throws KeyFileException {
     String secretHex = json.string(secretField);
-    // hsip-auth reads the first 32 bytes of sk_hex, so a 64-byte (seed || public) value is accepted too;
+    // hsip-auth reads the first 32 bytes of sk_hex, so a 64-byte (seed || public) value is accepted
+    // too;
     // its second half is a stated public key and must be the right one.
     byte[] secret = LowerHex.decode(secretHex, 32);
     byte[] keypair = secret == null ? LowerHex.decode(secretHex, 64) : null;
     if (secret == null && keypair == null) {
-      throw new KeyFileException("`" + secretField + "` must be 64 or 128 lowercase hex characters");
+      throw new KeyFileException(
+          "`" + secretField + "` must be 64 or 128 lowercase hex characters");
     }
     SigningKey key =
         SigningKey.fromSeed(secret != null ? secret : java.util.Arrays.copyOf(keypair, 32));
@@ -312,18 +333,21 @@ public final class KeyFiles {
   }
 
   private static byte[] readBounded(Path path) throws KeyFileException {
-    // Read at most one byte past the limit: Files.size says nothing about a file that grows meanwhile, a
+    // Read at most one byte past the limit: Files.size says nothing about a file that grows
+    // meanwhile, a
     // FIFO or a device such as /dev/zero, and readAllBytes would then read without bound.
     try (InputStream in = Files.newInputStream(path)) {
       byte[] content = in.readNBytes(MAX_FILE_BYTES + 1);
       if (content.length > MAX_FILE_BYTES) {
-        throw new KeyFileException("key file " + path + " is larger than " + MAX_FILE_BYTES + " bytes");
+        throw new KeyFileException(
+            "key file " + path + " is larger than " + MAX_FILE_BYTES + " bytes");
       }
       return content;
     } catch (NoSuchFileException e) {
       throw new KeyFileException("key file " + path + " does not exist");
     } catch (IOException e) {
-      throw new KeyFileException("cannot read key file " + path + ": " + e.getClass().getSimpleName());
+      throw new KeyFileException(
+          "cannot read key file " + path + ": " + e.getClass().getSimpleName());
     }
   }
 }

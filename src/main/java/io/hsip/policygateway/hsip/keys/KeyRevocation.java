@@ -8,8 +8,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The reference's key revocation record ({@code hsip-cli revoke},
- * docs/protocol.md#key-rotation-and-revocation-records): the key signs {@code UTF-8(reason) || ts_ms u64 LE}.
- * The record carries no public key, so verifying it needs the revoked key from elsewhere.
+ * docs/protocol.md#key-rotation-and-revocation-records): the key signs {@code UTF-8(reason) ||
+ * ts_ms u64 LE}. The record carries no public key, so verifying it needs the revoked key from
+ * elsewhere.
  *
  * @param peerId PeerID of the revoked key
  * @param reason free text
@@ -19,15 +20,17 @@ import java.nio.charset.StandardCharsets;
 public record KeyRevocation(String peerId, String reason, long tsMs, String sigHex) {
 
   /**
-   * Signs a revocation of {@code key}. The reference's format signs the raw reason with no domain label,
-   * so a chosen reason could make the signature valid for another message type (e.g. a {@code
-   * CONSENT_RESPONSE|...} string): reasons with {@code |}, control characters or more than 200 characters are
-   * refused.
+   * Signs a revocation of {@code key}. The reference's format signs the raw reason with no domain
+   * label, so a chosen reason could make the signature valid for another message type (e.g. a
+   * {@code CONSENT_RESPONSE|...} string): reasons with {@code |}, control characters or more than
+   * 200 characters are refused.
    */
   public static KeyRevocation sign(SigningKey key, String reason, long tsMs) {
-    if (reason.isEmpty() || reason.length() > 200
+    if (reason.isEmpty()
+        || reason.length() > 200
         || reason.chars().anyMatch(c -> c == '|' || c < 0x20 || c == 0x7f)) {
-      throw new IllegalArgumentException("revocation reason must be 1-200 characters without '|' or controls");
+      throw new IllegalArgumentException(
+          "revocation reason must be 1-200 characters without '|' or controls");
     }
     String sig = LowerHex.encode(key.sign(signedBytes(reason, tsMs)));
     return new KeyRevocation(key.peerId().value(), reason, tsMs, sig);

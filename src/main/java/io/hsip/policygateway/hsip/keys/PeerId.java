@@ -5,7 +5,8 @@ import org.apache.commons.codec.binary.Base32;
 
 /**
  * An HSIP PeerID: the first 26 characters of the unpadded upper-case RFC 4648 Base32 encoding of
- * BLAKE3-256 of the raw Ed25519 public key (docs/protocol.md#identities-and-peerids). Compared as exact strings.
+ * BLAKE3-256 of the raw Ed25519 public key (docs/protocol.md#identities-and-peerids). Compared as
+ * exact strings.
  */
 public final class PeerId implements Comparable<PeerId> {
 

@@ -5,7 +5,8 @@ import io.hsip.policygateway.hsip.json.SerdeJsonWriter;
 
 /**
  * The reference's key rotation proof ({@code hsip-cli rotate-key},
- * docs/protocol.md#key-rotation-and-revocation-records): the old key signs the raw 32-byte new public key.
+ * docs/protocol.md#key-rotation-and-revocation-records): the old key signs the raw 32-byte new
+ * public key.
  *
  * @param oldPeerId PeerID of the old key
  * @param newPeerId PeerID of the new key

@@ -4,10 +4,11 @@ import io.hsip.policygateway.hsip.crypto.Ed25519;
 import java.security.SecureRandom;
 
 /**
- * An Ed25519 signing key (the 32-byte seed the reference stores as {@code priv_hex}/{@code sk_hex}).
+ * An Ed25519 signing key (the 32-byte seed the reference stores as {@code priv_hex}/{@code
+ * sk_hex}).
  *
- * <p>Security guarantees: the seed never appears in {@link #toString()}; {@link #exportSeed()} is the
- * only way out, for writing key files. Signatures are deterministic (RFC 8032), so known-answer
+ * <p>Security guarantees: the seed never appears in {@link #toString()}; {@link #exportSeed()} is
+ * the only way out, for writing key files. Signatures are deterministic (RFC 8032), so known-answer
  * vectors reproduce byte for byte. Immutable and thread-safe.
  */
 public final class SigningKey {

@@ -21,11 +21,13 @@ import java.util.Arrays;
 
 /**
  * Sends one consent request to a responder and waits for its answer, as the reference's {@code
- * consent-send-request --wait-reply} does: E1, E2, a sealed CONTROL request, a sealed CONTROL response.
+ * consent-send-request --wait-reply} does: E1, E2, a sealed CONTROL request, a sealed CONTROL
+ * response.
  *
- * <p>Datagrams from any address other than the responder's, and frames that do not authenticate, are
- * ignored rather than trusted. The response is parsed but not validated: that is the caller's job
- * ({@code ConsentValidator.validateResponse}), since only the caller knows whom it meant to ask.
+ * <p>Datagrams from any address other than the responder's, and frames that do not authenticate,
+ * are ignored rather than trusted. The response is parsed but not validated: that is the caller's
+ * job ({@code ConsentValidator.validateResponse}), since only the caller knows whom it meant to
+ * ask.
  */
 public final class UdpConsentInitiator {
 
@@ -47,7 +49,10 @@ public final class UdpConsentInitiator {
     if (responder.isUnresolved()) {
       throw new IllegalArgumentException("responder address is unresolved: " + responder);
     }
-    if (handshakeAttempts < 1 || timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
+    if (handshakeAttempts < 1
+        || timeout.isNegative()
+        || timeout.isZero()
+        || timeout.toMillis() > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("need at least one attempt and a positive timeout");
     }
     this.responder = responder;
@@ -63,13 +68,15 @@ public final class UdpConsentInitiator {
       Handshake.Initiator handshake = Handshake.Initiator.start(random);
       SessionKey key = handshake(socket, handshake);
       SealedSession session = SealedSession.initiator(key, random);
-      byte[] frame = session.seal(FrameType.CONTROL, request.toJson().getBytes(StandardCharsets.UTF_8));
+      byte[] frame =
+          session.seal(FrameType.CONTROL, request.toJson().getBytes(StandardCharsets.UTF_8));
       socket.send(new DatagramPacket(frame, frame.length, responder));
       byte[] plaintext = receiveControl(socket, session);
       try {
         return ConsentResponse.parse(plaintext);
       } catch (ConsentParseException e) {
-        throw new ConsentExchangeException("responder sent an invalid consent response: " + e.getMessage());
+        throw new ConsentExchangeException(
+            "responder sent an invalid consent response: " + e.getMessage());
       }
     }
   }
@@ -88,8 +95,10 @@ public final class UdpConsentInitiator {
         try {
           return handshake.finish(datagram);
         } catch (HandshakeException e) {
-          // Not an E2: keep waiting. (A well-formed E2 from someone who can spoof the responder's address
-          // is accepted: the handshake is unauthenticated, so the exchange then times out or the response's
+          // Not an E2: keep waiting. (A well-formed E2 from someone who can spoof the responder's
+          // address
+          // is accepted: the handshake is unauthenticated, so the exchange then times out or the
+          // response's
           // signature check fails; the caller must pin the responder key.)
         }
       }
@@ -115,8 +124,8 @@ public final class UdpConsentInitiator {
   }
 
   /** The next datagram from the responder's address before the deadline, or null on timeout. */
-  private byte @org.jspecify.annotations.Nullable [] receiveFromResponder(DatagramSocket socket, long deadline)
-      throws IOException {
+  private byte @org.jspecify.annotations.Nullable [] receiveFromResponder(
+      DatagramSocket socket, long deadline) throws IOException {
     byte[] buffer = new byte[RECEIVE_BUFFER];
     while (true) {
       long remainingMs = (deadline - System.nanoTime()) / 1_000_000;

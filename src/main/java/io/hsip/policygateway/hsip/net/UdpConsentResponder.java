@@ -30,19 +30,19 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Answers consent requests over UDP in the CLI dialect, for many peers at once: a hardened version of
- * the reference's {@code consent-listen} (docs/protocol.md#udp-consent-exchange and
+ * Answers consent requests over UDP in the CLI dialect, for many peers at once: a hardened version
+ * of the reference's {@code consent-listen} (docs/protocol.md#udp-consent-exchange and
  * #listener-bound-to-the-first-peer).
  *
  * <p>Each source address gets its own session; an E1 from an address starts (or, if identical,
  * re-answers) its handshake; sealed CONTROL frames are opened in that address's session only. Every
- * decoded request goes to the {@link Handler}, whose response is sealed back. Nothing a peer sends can
- * stop the receive loop: malformed datagrams are counted and dropped. Memory and work are bounded by
- * {@link Limits}: sessions in all and per host, a per-host handshake rate (each handshake costs key
- * agreement on the receive thread), and requests in flight in all and per session. Idle sessions expire
- * when next touched or when a handshake makes room. A flood from many hosts at once still needs
- * protection in front of the service (network rate limits); these limits keep one host from starving
- * the others.
+ * decoded request goes to the {@link Handler}, whose response is sealed back. Nothing a peer sends
+ * can stop the receive loop: malformed datagrams are counted and dropped. Memory and work are
+ * bounded by {@link Limits}: sessions in all and per host, a per-host handshake rate (each
+ * handshake costs key agreement on the receive thread), and requests in flight in all and per
+ * session. Idle sessions expire when next touched or when a handshake makes room. A flood from many
+ * hosts at once still needs protection in front of the service (network rate limits); these limits
+ * keep one host from starving the others.
  */
 public final class UdpConsentResponder implements AutoCloseable {
 
@@ -56,8 +56,8 @@ public final class UdpConsentResponder implements AutoCloseable {
   }
 
   /**
-   * Limits. A "host" is an IPv4 address or an IPv6 /64, so one machine cannot claim more than its share by
-   * using many source ports or addresses of one prefix.
+   * Limits. A "host" is an IPv4 address or an IPv6 /64, so one machine cannot claim more than its
+   * share by using many source ports or addresses of one prefix.
    *
    * @param maxSessions sessions kept in all; the least recently used is evicted beyond
    * @param maxSessionsPerHost sessions one host may hold; its further handshakes are refused
@@ -79,17 +79,24 @@ public final class UdpConsentResponder implements AutoCloseable {
       int maxDatagramBytes) {
 
     /**
-     * Defaults: 10,000 sessions, 64 per host, a burst of 20 handshakes per host refilling at 4/s (the
-     * reference's unused guard allows 20 per 5 s), 1,024 requests in flight, 4 per session, 60 s idle,
-     * 8 KiB datagrams (a request is under 600 bytes).
+     * Defaults: 10,000 sessions, 64 per host, a burst of 20 handshakes per host refilling at 4/s
+     * (the reference's unused guard allows 20 per 5 s), 1,024 requests in flight, 4 per session, 60
+     * s idle, 8 KiB datagrams (a request is under 600 bytes).
      */
-    public static final Limits DEFAULT = new Limits(10_000, 64, 20, 4.0, 1024, 4, Duration.ofSeconds(60), 8192);
+    public static final Limits DEFAULT =
+        new Limits(10_000, 64, 20, 4.0, 1024, 4, Duration.ofSeconds(60), 8192);
 
     /** Validates the limits. */
     public Limits {
-      if (maxSessions < 1 || maxSessionsPerHost < 1 || handshakeBurst < 1 || !(handshakesPerSecond > 0)
-          || maxRequestsInFlight < 1 || maxRequestsInFlightPerSession < 1 || maxDatagramBytes < 1
-          || idleTimeout.isNegative() || idleTimeout.isZero()) {
+      if (maxSessions < 1
+          || maxSessionsPerHost < 1
+          || handshakeBurst < 1
+          || !(handshakesPerSecond > 0)
+          || maxRequestsInFlight < 1
+          || maxRequestsInFlightPerSession < 1
+          || maxDatagramBytes < 1
+          || idleTimeout.isNegative()
+          || idleTimeout.isZero()) {
         throw new IllegalArgumentException("every responder limit must be positive");
       }
     }
@@ -130,7 +137,9 @@ public final class UdpConsentResponder implements AutoCloseable {
       return dropped.get();
     }
 
-    /** Handshakes and requests refused by a limit (per-host sessions or rate, requests in flight). */
+    /**
+     * Handshakes and requests refused by a limit (per-host sessions or rate, requests in flight).
+     */
     public long refused() {
       return refused.get();
     }
@@ -160,9 +169,9 @@ public final class UdpConsentResponder implements AutoCloseable {
 
   /**
    * What an address holds: its session and, after an E1 with another key arrived for an established
-   * session, the new handshake's session. The handshake is unauthenticated, so anyone who can put the
-   * peer's address on a datagram can send that E1: the established session keeps working until the new
-   * one authenticates a frame (and so proves the peer really started over).
+   * session, the new handshake's session. The handshake is unauthenticated, so anyone who can put
+   * the peer's address on a datagram can send that E1: the established session keeps working until
+   * the new one authenticates a frame (and so proves the peer really started over).
    */
   private static final class PeerEntry {
     final HostKey host;
@@ -207,8 +216,13 @@ public final class UdpConsentResponder implements AutoCloseable {
   private final Clock clock;
   private final SecureRandom random;
   private final Stats stats = new Stats();
-  /** Sessions by peer address, least recently used first. Guarded by itself, as is {@link #hosts}. */
-  private final LinkedHashMap<SocketAddress, PeerEntry> sessions = new LinkedHashMap<>(256, 0.75f, true);
+
+  /**
+   * Sessions by peer address, least recently used first. Guarded by itself, as is {@link #hosts}.
+   */
+  private final LinkedHashMap<SocketAddress, PeerEntry> sessions =
+      new LinkedHashMap<>(256, 0.75f, true);
+
   private final LinkedHashMap<HostKey, HostState> hosts = new LinkedHashMap<>(256, 0.75f, true);
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Thread receiver;
@@ -227,7 +241,8 @@ public final class UdpConsentResponder implements AutoCloseable {
     this.executor = executor;
     this.limits = limits;
     this.clock = clock;
-    this.receiver = Thread.ofPlatform().name("hsip-consent-responder").daemon().unstarted(this::receiveLoop);
+    this.receiver =
+        Thread.ofPlatform().name("hsip-consent-responder").daemon().unstarted(this::receiveLoop);
   }
 
   /** Binds {@code address} and starts answering. */
@@ -238,8 +253,9 @@ public final class UdpConsentResponder implements AutoCloseable {
   }
 
   /**
-   * Binds {@code address} and starts answering, drawing ephemeral keys and nonce prefixes from {@code
-   * random} (a scripted source lets known-answer tests reproduce the reference's bytes exactly).
+   * Binds {@code address} and starts answering, drawing ephemeral keys and nonce prefixes from
+   * {@code random} (a scripted source lets known-answer tests reproduce the reference's bytes
+   * exactly).
    */
   public static UdpConsentResponder start(
       InetSocketAddress address,
@@ -250,7 +266,8 @@ public final class UdpConsentResponder implements AutoCloseable {
       SecureRandom random)
       throws SocketException {
     UdpConsentResponder responder =
-        new UdpConsentResponder(new DatagramSocket(address), handler, executor, limits, clock, random);
+        new UdpConsentResponder(
+            new DatagramSocket(address), handler, executor, limits, clock, random);
     responder.receiver.start();
     return responder;
   }
@@ -293,7 +310,8 @@ public final class UdpConsentResponder implements AutoCloseable {
         if (closed) {
           return;
         }
-        // A transient receive error on UDP (e.g. ICMP port unreachable surfaced late): keep serving, but
+        // A transient receive error on UDP (e.g. ICMP port unreachable surfaced late): keep
+        // serving, but
         // do not spin if the error persists.
         pause();
         continue;
@@ -315,7 +333,8 @@ public final class UdpConsentResponder implements AutoCloseable {
           stats.dropped.incrementAndGet();
         }
       } catch (RuntimeException e) {
-        // This thread is the only receiver: a parser that throws unchecked on some peer's bytes (a bug, but
+        // This thread is the only receiver: a parser that throws unchecked on some peer's bytes (a
+        // bug, but
         // one a peer can trigger at will) must cost that datagram, not the whole responder.
         stats.dropped.incrementAndGet();
       }
@@ -332,7 +351,8 @@ public final class UdpConsentResponder implements AutoCloseable {
 
   private void onE1(byte[] datagram, InetSocketAddress from) {
     if (!Handshake.isE1(datagram, datagram.length)) {
-      // Checked before the retransmission test: a prefix of the stored E1 (even the lone 0xE1 byte) must
+      // Checked before the retransmission test: a prefix of the stored E1 (even the lone 0xE1 byte)
+      // must
       // not be answered with the 33-byte E2.
       stats.dropped.incrementAndGet();
       return;
@@ -345,7 +365,8 @@ public final class UdpConsentResponder implements AutoCloseable {
       entry = sessions.get(from);
       PeerSession same = entry == null ? null : sameHandshake(entry, e1);
       if (same != null) {
-        // A retransmitted E1: answer with the same E2 so the initiator's key still matches ours. Costs no
+        // A retransmitted E1: answer with the same E2 so the initiator's key still matches ours.
+        // Costs no
         // key agreement, so it draws nothing from the host's allowance.
         send(same.e2, from);
         return;
@@ -423,7 +444,8 @@ public final class UdpConsentResponder implements AutoCloseable {
         stats.dropped.incrementAndGet();
         return;
       }
-      // The new handshake authenticated a frame: the peer did start over, so it replaces the old session.
+      // The new handshake authenticated a frame: the peer did start over, so it replaces the old
+      // session.
       synchronized (sessions) {
         entry.current = pending;
         entry.pending = null;
@@ -438,7 +460,8 @@ public final class UdpConsentResponder implements AutoCloseable {
     } catch (ConsentParseException e) {
       stats.dropped.incrementAndGet();
       String reason = e.getMessage();
-      // On the executor like every handler call, so a failing or slow callback cannot stop this loop.
+      // On the executor like every handler call, so a failing or slow callback cannot stop this
+      // loop.
       execute(() -> reportMalformed(from, reason));
       return;
     }
@@ -502,13 +525,15 @@ public final class UdpConsentResponder implements AutoCloseable {
     try {
       response = handler.onRequest(request, from);
     } catch (RuntimeException e) {
-      // The handler owns its failure handling (deny and audit); here we only refuse to send garbage.
+      // The handler owns its failure handling (deny and audit); here we only refuse to send
+      // garbage.
       stats.handlerFailures.incrementAndGet();
       return;
     } finally {
       releaseInFlight(peer);
     }
-    byte[] frame = peer.session.seal(FrameType.CONTROL, response.toJson().getBytes(StandardCharsets.UTF_8));
+    byte[] frame =
+        peer.session.seal(FrameType.CONTROL, response.toJson().getBytes(StandardCharsets.UTF_8));
     if (send(frame, from)) {
       stats.responses.incrementAndGet();
     }
@@ -548,7 +573,10 @@ public final class UdpConsentResponder implements AutoCloseable {
     return true;
   }
 
-  /** Forgets the least recently seen hosts that hold no session, beyond one per possible session. Holds the lock. */
+  /**
+   * Forgets the least recently seen hosts that hold no session, beyond one per possible session.
+   * Holds the lock.
+   */
   private void trimHosts() {
     Iterator<HostState> it = hosts.values().iterator();
     while (hosts.size() > limits.maxSessions() && it.hasNext()) {

@@ -1,11 +1,11 @@
 package io.hsip.policygateway.hsip.reputationlog;
 
 import io.hsip.policygateway.hsip.LowerHex;
-import io.hsip.policygateway.hsip.keys.PeerId;
-import io.hsip.policygateway.hsip.keys.SigningKey;
 import io.hsip.policygateway.hsip.json.JsonObject;
 import io.hsip.policygateway.hsip.json.SerdeJsonWriter;
 import io.hsip.policygateway.hsip.json.StrictJson;
+import io.hsip.policygateway.hsip.keys.PeerId;
+import io.hsip.policygateway.hsip.keys.SigningKey;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One line of a reference reputation log (docs/protocol.md#reputation-log), fields in serialisation order. The
- * signature covers the compact JSON of the event with {@code sig} set to the empty string.
+ * One line of a reference reputation log (docs/protocol.md#reputation-log), fields in serialisation
+ * order. The signature covers the compact JSON of the event with {@code sig} set to the empty
+ * string.
  *
  * @param eventId lowercase hyphenated UUID
  * @param ts {@code "<unix seconds>s"}, as the reference writes it
@@ -53,7 +54,11 @@ public record ReputationEvent(
 
   private static final Pattern UUID_TEXT =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-  /** At most 19 digits, and {@link #parse} checks the value fits a {@code long}, so {@link #unixSeconds} cannot fail. */
+
+  /**
+   * At most 19 digits, and {@link #parse} checks the value fits a {@code long}, so {@link
+   * #unixSeconds} cannot fail.
+   */
   private static final Pattern SECONDS = Pattern.compile("[0-9]{1,19}s");
 
   /** Copies {@code evidence}. */
@@ -76,8 +81,10 @@ public record ReputationEvent(
       List<Evidence> evidence,
       @Nullable String ttl,
       String prevHash) {
-    if (!UUID_TEXT.matcher(eventId).matches() || !LowerHex.isLowerHex(prevHash, 32)
-        || severity < 0 || severity > 255) {
+    if (!UUID_TEXT.matcher(eventId).matches()
+        || !LowerHex.isLowerHex(prevHash, 32)
+        || severity < 0
+        || severity > 255) {
       throw new IllegalArgumentException("event id, previous hash or severity malformed");
     }
     ReputationEvent unsigned =
@@ -97,8 +104,19 @@ public record ReputationEvent(
             "");
     String sig = LowerHex.encode(actor.sign(unsigned.signedBytes()));
     return new ReputationEvent(
-        eventId, unsigned.ts, unsigned.actorPeerId, subjectPeerId, type, severity, reasonCode,
-        reasonText, evidence, ttl, unsigned.weight, prevHash, sig);
+        eventId,
+        unsigned.ts,
+        unsigned.actorPeerId,
+        subjectPeerId,
+        type,
+        severity,
+        reasonCode,
+        reasonText,
+        evidence,
+        ttl,
+        unsigned.weight,
+        prevHash,
+        sig);
   }
 
   /** Parses one line (without its newline). */
@@ -127,8 +145,12 @@ public record ReputationEvent(
       throw new ReputationLogException("field `subject_peer_id` must not be empty");
     }
     String typeText = o.string("decision_type");
-    ReputationEventType type = ReputationEventType.fromWire(typeText).orElseThrow(() -> new ReputationLogException(
-        "field `decision_type` is not one of the reference's spellings (e.g. M_I_S_B_E_H_A_V_I_O_R)"));
+    ReputationEventType type =
+        ReputationEventType.fromWire(typeText)
+            .orElseThrow(
+                () ->
+                    new ReputationLogException(
+                        "field `decision_type` is not one of the reference's spellings (e.g. M_I_S_B_E_H_A_V_I_O_R)"));
     long severity = o.unsigned("severity");
     if (severity > 255) {
       throw new ReputationLogException("field `severity` is out of range");

@@ -5,9 +5,10 @@ import java.util.Optional;
 /**
  * Kinds of reputation event with the reference's on-disk spelling and weights.
  *
- * <p>The reference declares already-upper-case variants with {@code rename_all = "SCREAMING_SNAKE_CASE"},
- * which puts {@code _} before every capital after the first: {@code MISBEHAVIOR} is written {@code
- * M_I_S_B_E_H_A_V_I_O_R}. We keep that spelling on the wire, or the reference could not read our lines.
+ * <p>The reference declares already-upper-case variants with {@code rename_all =
+ * "SCREAMING_SNAKE_CASE"}, which puts {@code _} before every capital after the first: {@code
+ * MISBEHAVIOR} is written {@code M_I_S_B_E_H_A_V_I_O_R}. We keep that spelling on the wire, or the
+ * reference could not read our lines.
  */
 public enum ReputationEventType {
   /** Explicitly trusted. */
@@ -78,8 +79,8 @@ public enum ReputationEventType {
   }
 
   /**
-   * serde's {@code SCREAMING_SNAKE_CASE} applied to a Rust variant name that is already upper case: an
-   * underscore before every upper-case letter but the first; existing underscores stay.
+   * serde's {@code SCREAMING_SNAKE_CASE} applied to a Rust variant name that is already upper case:
+   * an underscore before every upper-case letter but the first; existing underscores stay.
    */
   private static String mangle(String rustName) {
     StringBuilder out = new StringBuilder(rustName.length() * 2);

@@ -12,9 +12,10 @@ import java.util.Map;
 /**
  * A parsed reference reputation log: events in file order, each with the exact line it came from.
  *
- * <p>{@link #verify} checks what the reference's score never does (docs/protocol.md#unverified-reputation): the hash
- * chain, every signature (strictly, with a key per actor, so logs with several actors verify), and that
- * each stored weight is the one the table gives. Scores should only be taken from a verified log.
+ * <p>{@link #verify} checks what the reference's score never does
+ * (docs/protocol.md#unverified-reputation): the hash chain, every signature (strictly, with a key
+ * per actor, so logs with several actors verify), and that each stored weight is the one the table
+ * gives. Scores should only be taken from a verified log.
  */
 public final class ReputationLog {
 
@@ -53,7 +54,8 @@ public final class ReputationLog {
         throw new ReputationLogException("log has more than " + MAX_LINES + " lines");
       }
       if (text.length() > MAX_LINE_CHARS) {
-        throw new ReputationLogException("line " + number + ": longer than " + MAX_LINE_CHARS + " characters");
+        throw new ReputationLogException(
+            "line " + number + ": longer than " + MAX_LINE_CHARS + " characters");
       }
       try {
         lines.add(new Line(number, text, ReputationEvent.parse(text)));
@@ -99,9 +101,17 @@ public final class ReputationLog {
       int expectedWeight = event.decisionType().weight(event.severity());
       if (event.weight() != expectedWeight) {
         throw new ReputationLogException(
-            "line " + line.number() + ": weight " + event.weight() + " does not match "
-                + event.decisionType().wire() + " at severity " + event.severity()
-                + " (" + expectedWeight + ")");
+            "line "
+                + line.number()
+                + ": weight "
+                + event.weight()
+                + " does not match "
+                + event.decisionType().wire()
+                + " at severity "
+                + event.severity()
+                + " ("
+                + expectedWeight
+                + ")");
       }
       expectedPrev = hashOfLine(line.text());
     }
@@ -118,7 +128,10 @@ public final class ReputationLog {
     return score;
   }
 
-  /** {@code prev_hash} for the line after {@code text}: hex SHA-256 of it, trailing whitespace trimmed. */
+  /**
+   * {@code prev_hash} for the line after {@code text}: hex SHA-256 of it, trailing whitespace
+   * trimmed.
+   */
   public static String hashOfLine(String text) {
     return LowerHex.encode(Digests.sha256(text.stripTrailing().getBytes(StandardCharsets.UTF_8)));
   }

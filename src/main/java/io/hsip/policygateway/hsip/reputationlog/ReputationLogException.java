@@ -1,6 +1,9 @@
 package io.hsip.policygateway.hsip.reputationlog;
 
-/** A reputation log line or chain that is malformed or does not verify; the message names line and rule. */
+/**
+ * A reputation log line or chain that is malformed or does not verify; the message names line and
+ * rule.
+ */
 public final class ReputationLogException extends Exception {
   private static final long serialVersionUID = 1L;
 

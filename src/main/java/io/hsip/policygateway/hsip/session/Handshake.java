@@ -5,12 +5,12 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 
 /**
- * The CLI-dialect handshake (docs/protocol.md#handshake): {@code E1 = 0xE1 || X25519 public (32)} from the
- * initiator, {@code E2 = 0xE2 || X25519 public (32)} back.
+ * The CLI-dialect handshake (docs/protocol.md#handshake): {@code E1 = 0xE1 || X25519 public (32)}
+ * from the initiator, {@code E2 = 0xE2 || X25519 public (32)} back.
  *
- * <p>It is unauthenticated, as in the reference (docs/protocol.md#unauthenticated-handshake): it gives
- * confidentiality against passive observers only. Consent documents inside the session are signed, which is
- * what the gateway relies on.
+ * <p>It is unauthenticated, as in the reference (docs/protocol.md#unauthenticated-handshake): it
+ * gives confidentiality against passive observers only. Consent documents inside the session are
+ * signed, which is what the gateway relies on.
  */
 public final class Handshake {
 
@@ -51,8 +51,8 @@ public final class Handshake {
     }
 
     /**
-     * Completes the handshake from an E2 datagram. Like the reference, accepts 33 bytes or more and reads
-     * the first 33.
+     * Completes the handshake from an E2 datagram. Like the reference, accepts 33 bytes or more and
+     * reads the first 33.
      */
     public SessionKey finish(byte[] e2) throws HandshakeException {
       return agree(ephemeralSecret, peerPublic(e2, E2, "E2"));
@@ -92,7 +92,9 @@ public final class Handshake {
     return new Response(message(E2, X25519.publicValue(ephemeralSecret)), key);
   }
 
-  /** Whether a datagram looks like an E1 (the reference's listener test: byte0 0xE1, length > 32). */
+  /**
+   * Whether a datagram looks like an E1 (the reference's listener test: byte0 0xE1, length > 32).
+   */
   public static boolean isE1(byte[] datagram, int length) {
     return length >= MESSAGE_LENGTH && length <= datagram.length && datagram[0] == E1;
   }
@@ -103,8 +105,7 @@ public final class Handshake {
       throw new HandshakeException(name + " shorter than " + MESSAGE_LENGTH + " bytes");
     }
     if (datagram[0] != tag) {
-      throw new HandshakeException(
-          name + " must start with 0x" + Integer.toHexString(tag & 0xff));
+      throw new HandshakeException(name + " must start with 0x" + Integer.toHexString(tag & 0xff));
     }
     return Arrays.copyOfRange(datagram, 1, MESSAGE_LENGTH);
   }

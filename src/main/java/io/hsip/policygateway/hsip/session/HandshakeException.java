@@ -1,6 +1,8 @@
 package io.hsip.policygateway.hsip.session;
 
-/** An E1/E2 handshake datagram that cannot start or finish a session; the message names the rule. */
+/**
+ * An E1/E2 handshake datagram that cannot start or finish a session; the message names the rule.
+ */
 public final class HandshakeException extends Exception {
   private static final long serialVersionUID = 1L;
 

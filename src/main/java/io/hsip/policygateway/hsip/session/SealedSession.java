@@ -7,20 +7,20 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One end of a sealed session: {@code D = 0xD0 || nonce (12) || ChaCha20-Poly1305(ciphertext || tag)},
- * {@code nonce = tx prefix (4) || counter u64 BE}, counter from 0 (docs/protocol.md#frames).
+ * One end of a sealed session: {@code D = 0xD0 || nonce (12) || ChaCha20-Poly1305(ciphertext ||
+ * tag)}, {@code nonce = tx prefix (4) || counter u64 BE}, counter from 0 (docs/protocol.md#frames).
  *
- * <p>Hardened against the reference's weaknesses while staying compatible (docs/protocol.md, "Weaknesses
- * of the reference implementation"):
+ * <p>Hardened against the reference's weaknesses while staying compatible (docs/protocol.md,
+ * "Weaknesses of the reference implementation"):
  *
  * <ul>
  *   <li>Receive state (the peer's pinned prefix and the replay window) changes only after the tag
  *       verifies, so a forged frame cannot block the real peer or reopen replays.
- *   <li>A 64-frame replay window tolerates UDP reordering; the reference's strictly increasing sender
- *       is a special case.
- *   <li>A responder picks its send prefix after it has seen the initiator's and makes it differ, so the
- *       shared key never encrypts two frames under the same nonce; a frame that carries our own prefix
- *       (reflection, or an unlucky reference peer) is refused.
+ *   <li>A 64-frame replay window tolerates UDP reordering; the reference's strictly increasing
+ *       sender is a special case.
+ *   <li>A responder picks its send prefix after it has seen the initiator's and makes it differ, so
+ *       the shared key never encrypts two frames under the same nonce; a frame that carries our own
+ *       prefix (reflection, or an unlucky reference peer) is refused.
  * </ul>
  *
  * <p>Thread-safe: sealing and opening synchronise on the session.
@@ -49,8 +49,10 @@ public final class SealedSession {
   private boolean txExhausted;
 
   private byte @Nullable [] rxPrefix;
+
   /** Highest counter accepted so far, as an unsigned value; meaningful once rxPrefix is set. */
   private long rxHighest;
+
   /** Bit i set: counter rxHighest - i was accepted. */
   private long rxWindow;
 
@@ -175,7 +177,8 @@ public final class SealedSession {
       byte[] prefix = new byte[PREFIX_LENGTH];
       do {
         random.nextBytes(prefix);
-      } while (rxPrefix != null && Arrays.equals(prefix, 0, PREFIX_LENGTH, rxPrefix, 0, PREFIX_LENGTH));
+      } while (rxPrefix != null
+          && Arrays.equals(prefix, 0, PREFIX_LENGTH, rxPrefix, 0, PREFIX_LENGTH));
       txPrefix = prefix;
     }
     return txPrefix;

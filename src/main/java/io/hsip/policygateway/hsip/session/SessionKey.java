@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The symmetric key of one session: {@code HKDF-SHA256(salt none, IKM = X25519 shared secret, info
- * "CONSENTv1", 32)}. The reference uses it in both directions; directions differ only by nonce prefix.
+ * "CONSENTv1", 32)}. The reference uses it in both directions; directions differ only by nonce
+ * prefix.
  */
 public final class SessionKey {
 
@@ -21,7 +22,8 @@ public final class SessionKey {
   /** Derives the session key from an X25519 shared secret. */
   static SessionKey derive(byte[] sharedSecret) {
     byte[] key =
-        Hkdf.sha256(null, sharedSecret, Labels.SESSION_KDF_INFO.getBytes(StandardCharsets.US_ASCII), 32);
+        Hkdf.sha256(
+            null, sharedSecret, Labels.SESSION_KDF_INFO.getBytes(StandardCharsets.US_ASCII), 32);
     return new SessionKey(key);
   }
 

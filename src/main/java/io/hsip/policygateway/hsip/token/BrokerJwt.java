@@ -9,8 +9,8 @@ import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
  * The HS256 demo JWT of the reference's identity broker ({@code hsip-cli identity-serve},
- * docs/protocol.md#identity-broker-jwt), for interoperability tests only. Its default key is public; never
- * accept these tokens as authentication.
+ * docs/protocol.md#identity-broker-jwt), for interoperability tests only. Its default key is
+ * public; never accept these tokens as authentication.
  */
 public final class BrokerJwt {
 
@@ -29,7 +29,8 @@ public final class BrokerJwt {
 
   /** Issues a token as the broker does: header {@code {"alg":"HS256"}}, claims with sorted keys. */
   public static String issue(byte[] key, String aud, long iatSeconds) {
-    String header = SerdeJsonWriter.compact().beginObject().field("alg", "HS256").endObject().toString();
+    String header =
+        SerdeJsonWriter.compact().beginObject().field("alg", "HS256").endObject().toString();
     String claims =
         SerdeJsonWriter.compact()
             .beginObject()

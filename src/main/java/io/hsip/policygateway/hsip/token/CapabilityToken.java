@@ -1,22 +1,23 @@
 package io.hsip.policygateway.hsip.token;
 
 import io.hsip.policygateway.hsip.LowerHex;
+import io.hsip.policygateway.hsip.json.JsonObject;
+import io.hsip.policygateway.hsip.json.SerdeJsonWriter;
+import io.hsip.policygateway.hsip.json.StrictJson;
 import io.hsip.policygateway.hsip.keys.Ed25519PublicKey;
 import io.hsip.policygateway.hsip.keys.InvalidSignatureException;
 import io.hsip.policygateway.hsip.keys.PeerId;
 import io.hsip.policygateway.hsip.keys.SigningKey;
-import io.hsip.policygateway.hsip.json.JsonObject;
-import io.hsip.policygateway.hsip.json.SerdeJsonWriter;
-import io.hsip.policygateway.hsip.json.StrictJson;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The reference CLI's capability token (docs/protocol.md#capability-tokens): the issuer grants {@code grantee} some
- * capabilities until {@code expiresAtMs}. The signature covers the compact JSON of {@code issuer,
- * grantee, capabilities, expires_at_ms}; {@code issuer_peer} is an unsigned alias.
+ * The reference CLI's capability token (docs/protocol.md#capability-tokens): the issuer grants
+ * {@code grantee} some capabilities until {@code expiresAtMs}. The signature covers the compact
+ * JSON of {@code issuer, grantee, capabilities, expires_at_ms}; {@code issuer_peer} is an unsigned
+ * alias.
  *
  * @param issuer PeerID of the issuer
  * @param issuerPeer the unsigned alias the reference writes (same value), or {@code null} if absent
@@ -68,8 +69,12 @@ public record CapabilityToken(
     }
     List<Capability> caps = new ArrayList<>();
     for (String name : o.stringArray("capabilities")) {
-      caps.add(Capability.fromWire(name).orElseThrow(
-          () -> new TokenException("field `capabilities`: unknown capability \"" + shorten(name) + "\"")));
+      caps.add(
+          Capability.fromWire(name)
+              .orElseThrow(
+                  () ->
+                      new TokenException(
+                          "field `capabilities`: unknown capability \"" + shorten(name) + "\"")));
     }
     long expires = o.unsigned("expires_at_ms");
     String sig = o.string("sig_hex");
@@ -113,7 +118,10 @@ public record CapabilityToken(
   public byte[] signedBytes() {
     SerdeJsonWriter w =
         SerdeJsonWriter.compact().beginObject().field("issuer", issuer).field("grantee", grantee);
-    return capabilityArray(w).field("expires_at_ms", expiresAtMs).endObject().toString()
+    return capabilityArray(w)
+        .field("expires_at_ms", expiresAtMs)
+        .endObject()
+        .toString()
         .getBytes(StandardCharsets.UTF_8);
   }
 

@@ -1,19 +1,20 @@
 package io.hsip.policygateway.hsip.token;
 
-import io.hsip.policygateway.hsip.keys.Ed25519PublicKey;
-import io.hsip.policygateway.hsip.keys.InvalidSignatureException;
-import io.hsip.policygateway.hsip.keys.SigningKey;
 import io.hsip.policygateway.hsip.json.JsonObject;
 import io.hsip.policygateway.hsip.json.SerdeJsonWriter;
 import io.hsip.policygateway.hsip.json.StrictJson;
+import io.hsip.policygateway.hsip.keys.Ed25519PublicKey;
+import io.hsip.policygateway.hsip.keys.InvalidSignatureException;
+import io.hsip.policygateway.hsip.keys.SigningKey;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 
 /**
- * The device-local EdDSA JWT of hsip-auth (docs/protocol.md#device-local-jwt), as issued by the tray's {@code POST
- * /consent}. The reference's verifier trusts whatever key {@code kid} names and ignores {@code exp} and
- * {@code aud} (docs/protocol.md#device-jwt-trusts-its-kid); {@link #verify} pins the device key and checks both.
+ * The device-local EdDSA JWT of hsip-auth (docs/protocol.md#device-local-jwt), as issued by the
+ * tray's {@code POST /consent}. The reference's verifier trusts whatever key {@code kid} names and
+ * ignores {@code exp} and {@code aud} (docs/protocol.md#device-jwt-trusts-its-kid); {@link #verify}
+ * pins the device key and checks both.
  *
  * @param kid hex public key of the device
  * @param aud audience
@@ -66,8 +67,8 @@ public record LocalJwt(String kid, String aud, long iat, long exp, List<String> 
   }
 
   /**
-   * Verifies a token against the pinned device key: header {@code alg=EdDSA} and {@code kid} equal to
-   * that key, strict signature, {@code iss}, {@code aud}, and {@code iat <= now <= exp}.
+   * Verifies a token against the pinned device key: header {@code alg=EdDSA} and {@code kid} equal
+   * to that key, strict signature, {@code iss}, {@code aud}, and {@code iat <= now <= exp}.
    */
   public static LocalJwt verify(
       String token, Ed25519PublicKey deviceKey, String expectedAud, long nowSeconds)
@@ -79,9 +80,11 @@ public record LocalJwt(String kid, String aud, long iat, long exp, List<String> 
     if (parts.length != 3) {
       throw new TokenException("token must have three dot-separated parts");
     }
-    // JSON errors name the part: "empty JSON document" alone would not say whether header or claims.
+    // JSON errors name the part: "empty JSON document" alone would not say whether header or
+    // claims.
     JsonObject<TokenException> header =
-        StrictJson.parseObject(decode(parts[0], "header"), m -> new TokenException("token header: " + m));
+        StrictJson.parseObject(
+            decode(parts[0], "header"), m -> new TokenException("token header: " + m));
     if (!"EdDSA".equals(header.string("alg"))) {
       throw new TokenException("header `alg` must be \"EdDSA\"");
     }
@@ -96,7 +99,8 @@ public record LocalJwt(String kid, String aud, long iat, long exp, List<String> 
       throw new TokenException("token " + e.getMessage());
     }
     JsonObject<TokenException> claims =
-        StrictJson.parseObject(decode(parts[1], "claims"), m -> new TokenException("token claims: " + m));
+        StrictJson.parseObject(
+            decode(parts[1], "claims"), m -> new TokenException("token claims: " + m));
     if (!ISSUER.equals(claims.string("iss"))) {
       throw new TokenException("claim `iss` must be \"" + ISSUER + "\"");
     }
@@ -129,7 +133,8 @@ public record LocalJwt(String kid, String aud, long iat, long exp, List<String> 
     } catch (IllegalArgumentException e) {
       throw new TokenException("token " + what + " is not valid base64url");
     }
-    // The JDK decoder ignores non-zero bits after the last byte, so several texts would decode to one
+    // The JDK decoder ignores non-zero bits after the last byte, so several texts would decode to
+    // one
     // signature; accept only the canonical text, or the token string is malleable.
     if (!B64URL.encodeToString(bytes).equals(part)) {
       throw new TokenException("token " + what + " is not canonical base64url");

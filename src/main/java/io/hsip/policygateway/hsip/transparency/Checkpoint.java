@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.Base64;
 
 /**
- * A tree head: the log's origin, its size, its RFC 9162 root hash and when the gateway signed it. Immutable;
- * a checkpoint obtained from {@link Checkpoints#parse} has a verified signature.
+ * A tree head: the log's origin, its size, its RFC 9162 root hash and when the gateway signed it.
+ * Immutable; a checkpoint obtained from {@link Checkpoints#parse} has a verified signature.
  */
 public final class Checkpoint {
 
@@ -25,7 +25,8 @@ public final class Checkpoint {
   /** Validates and creates a checkpoint body. */
   public static Checkpoint create(String origin, long treeSize, byte[] rootHash, long timeMs) {
     if (!Checkpoints.isValidOrigin(origin)) {
-      throw new IllegalArgumentException("origin must be 1-255 printable ASCII characters without spaces or '+'");
+      throw new IllegalArgumentException(
+          "origin must be 1-255 printable ASCII characters without spaces or '+'");
     }
     if (treeSize < 0 || timeMs < 0) {
       throw new IllegalArgumentException("tree size and time must not be negative");
@@ -61,10 +62,20 @@ public final class Checkpoint {
     return timeMs;
   }
 
-  /** The signed body, exactly: origin, size, Base64 root, {@code time <ms>}, each ending with a newline. */
+  /**
+   * The signed body, exactly: origin, size, Base64 root, {@code time <ms>}, each ending with a
+   * newline.
+   */
   public String body() {
-    return origin + "\n" + treeSize + "\n" + Base64.getEncoder().encodeToString(rootHash) + "\n"
-        + "time " + timeMs + "\n";
+    return origin
+        + "\n"
+        + treeSize
+        + "\n"
+        + Base64.getEncoder().encodeToString(rootHash)
+        + "\n"
+        + "time "
+        + timeMs
+        + "\n";
   }
 
   @Override
@@ -83,6 +94,14 @@ public final class Checkpoint {
 
   @Override
   public String toString() {
-    return "Checkpoint[" + origin + ", size " + treeSize + ", root " + rootHex() + ", time " + timeMs + "]";
+    return "Checkpoint["
+        + origin
+        + ", size "
+        + treeSize
+        + ", root "
+        + rootHex()
+        + ", time "
+        + timeMs
+        + "]";
   }
 }

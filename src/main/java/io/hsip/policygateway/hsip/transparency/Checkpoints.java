@@ -13,8 +13,8 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * Signs and strictly parses checkpoints in the C2SP {@code tlog-checkpoint} format inside a C2SP signed
- * note, as transparency logs (Go sumdb, Trillian Tessera, Rekor v2) write them:
+ * Signs and strictly parses checkpoints in the C2SP {@code tlog-checkpoint} format inside a C2SP
+ * signed note, as transparency logs (Go sumdb, Trillian Tessera, Rekor v2) write them:
  *
  * <pre>
  * &lt;origin&gt;
@@ -25,10 +25,11 @@ import java.util.List;
  * — &lt;origin&gt; &lt;Base64(key id (4 bytes) || Ed25519 signature (64 bytes))&gt;
  * </pre>
  *
- * <p>The signature covers the four body lines including their newlines; the key id is the first four bytes
- * of {@code SHA-256(origin || 0x0A || 0x01 || public key)} (the signed-note Ed25519 key hash). The parser
- * accepts exactly one shape: every deviation has its own exact message (see the {@code error_*} fixtures),
- * and a checkpoint is returned only once its signature verifies under the expected key.
+ * <p>The signature covers the four body lines including their newlines; the key id is the first
+ * four bytes of {@code SHA-256(origin || 0x0A || 0x01 || public key)} (the signed-note Ed25519 key
+ * hash). The parser accepts exactly one shape: every deviation has its own exact message (see the
+ * {@code error_*} fixtures), and a checkpoint is returned only once its signature verifies under
+ * the expected key.
  */
 public final class Checkpoints {
 
@@ -49,8 +50,13 @@ public final class Checkpoints {
     byte[] blob = new byte[KEY_ID_LENGTH + SIGNATURE_LENGTH];
     System.arraycopy(keyId(checkpoint.origin(), key.publicKey()), 0, blob, 0, KEY_ID_LENGTH);
     System.arraycopy(signature, 0, blob, KEY_ID_LENGTH, SIGNATURE_LENGTH);
-    return checkpoint.body() + "\n" + SIGNATURE_PREFIX + checkpoint.origin() + " "
-        + Base64.getEncoder().encodeToString(blob) + "\n";
+    return checkpoint.body()
+        + "\n"
+        + SIGNATURE_PREFIX
+        + checkpoint.origin()
+        + " "
+        + Base64.getEncoder().encodeToString(blob)
+        + "\n";
   }
 
   /**
@@ -58,7 +64,8 @@ public final class Checkpoints {
    *
    * @throws CheckpointParseException with an exact message for the first rule the text breaks
    */
-  public static Checkpoint parse(byte[] note, Ed25519PublicKey key) throws CheckpointParseException {
+  public static Checkpoint parse(byte[] note, Ed25519PublicKey key)
+      throws CheckpointParseException {
     if (note.length > MAX_BYTES) {
       throw new CheckpointParseException("checkpoint is larger than " + MAX_BYTES + " bytes");
     }
@@ -66,7 +73,8 @@ public final class Checkpoints {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (c != '\n' && (c < 0x20 || c == 0x7f)) {
-        throw new CheckpointParseException("checkpoint contains a control character other than newline");
+        throw new CheckpointParseException(
+            "checkpoint contains a control character other than newline");
       }
     }
     if (!text.endsWith("\n")) {
@@ -79,7 +87,8 @@ public final class Checkpoints {
     String body = text.substring(0, separator + 1);
     List<String> lines = Arrays.asList(body.substring(0, body.length() - 1).split("\n", -1));
     if (lines.size() < 4) {
-      throw new CheckpointParseException("checkpoint body has " + lines.size() + " lines, expected 4");
+      throw new CheckpointParseException(
+          "checkpoint body has " + lines.size() + " lines, expected 4");
     }
     if (lines.size() > 4) {
       throw new CheckpointParseException("checkpoint body has an unexpected line 5");
@@ -92,7 +101,8 @@ public final class Checkpoints {
     long size = decimal(lines.get(1), "tree size");
     byte[] root = base64(lines.get(2), "checkpoint root hash");
     if (root.length != TreeHasher.HASH_LENGTH) {
-      throw new CheckpointParseException("checkpoint root hash is " + root.length + " bytes, expected 32");
+      throw new CheckpointParseException(
+          "checkpoint root hash is " + root.length + " bytes, expected 32");
     }
     if (!lines.get(3).startsWith("time ")) {
       throw new CheckpointParseException("checkpoint line 4 must be `time <unix ms>`");
@@ -109,34 +119,46 @@ public final class Checkpoints {
     }
     String line = signatureLines[0];
     if (!line.startsWith(SIGNATURE_PREFIX)) {
-      throw new CheckpointParseException("checkpoint signature line must start with an em dash and a space");
+      throw new CheckpointParseException(
+          "checkpoint signature line must start with an em dash and a space");
     }
     String[] parts = line.substring(SIGNATURE_PREFIX.length()).split(" ", -1);
     if (parts.length != 2) {
-      throw new CheckpointParseException("checkpoint signature line must be `\u2014 <key name> <base64>`");
+      throw new CheckpointParseException(
+          "checkpoint signature line must be `\u2014 <key name> <base64>`");
     }
     if (!parts[0].equals(origin)) {
-      throw new CheckpointParseException("checkpoint is signed by key `" + parts[0] + "`, not by its origin");
+      throw new CheckpointParseException(
+          "checkpoint is signed by key `" + parts[0] + "`, not by its origin");
     }
     byte[] blob = base64(parts[1], "checkpoint signature");
     if (blob.length != KEY_ID_LENGTH + SIGNATURE_LENGTH) {
       throw new CheckpointParseException(
-          "checkpoint signature is " + blob.length + " bytes, expected 68 (key id and Ed25519 signature)");
+          "checkpoint signature is "
+              + blob.length
+              + " bytes, expected 68 (key id and Ed25519 signature)");
     }
     if (!Sha256.equal(Arrays.copyOf(blob, KEY_ID_LENGTH), keyId(origin, key))) {
       throw new CheckpointParseException("checkpoint key id does not match the gateway key");
     }
     try {
-      key.verify(body.getBytes(StandardCharsets.UTF_8), Arrays.copyOfRange(blob, KEY_ID_LENGTH, blob.length));
+      key.verify(
+          body.getBytes(StandardCharsets.UTF_8),
+          Arrays.copyOfRange(blob, KEY_ID_LENGTH, blob.length));
     } catch (InvalidSignatureException e) {
-      throw new CheckpointParseException("checkpoint signature does not verify under the gateway key");
+      throw new CheckpointParseException(
+          "checkpoint signature does not verify under the gateway key");
     }
     return Checkpoint.create(origin, size, root, time);
   }
 
   /** The signed-note key id of an Ed25519 key named {@code name}. */
   static byte[] keyId(String name, Ed25519PublicKey key) {
-    byte[] hash = Sha256.of(name.getBytes(StandardCharsets.UTF_8), new byte[] {'\n', ED25519_ALGORITHM}, key.toBytes());
+    byte[] hash =
+        Sha256.of(
+            name.getBytes(StandardCharsets.UTF_8),
+            new byte[] {'\n', ED25519_ALGORITHM},
+            key.toBytes());
     return Arrays.copyOf(hash, KEY_ID_LENGTH);
   }
 
@@ -155,10 +177,12 @@ public final class Checkpoints {
 
   private static long decimal(String text, String what) throws CheckpointParseException {
     if (text.isEmpty() || text.length() > 19 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      throw new CheckpointParseException("checkpoint " + what + " `" + text + "` is not a decimal number");
+      throw new CheckpointParseException(
+          "checkpoint " + what + " `" + text + "` is not a decimal number");
     }
     if (text.length() > 1 && text.charAt(0) == '0') {
-      throw new CheckpointParseException("checkpoint " + what + " `" + text + "` has a leading zero");
+      throw new CheckpointParseException(
+          "checkpoint " + what + " `" + text + "` has a leading zero");
     }
     try {
       return Long.parseLong(text);
@@ -183,7 +207,8 @@ public final class Checkpoints {
 
   private static String utf8(byte[] bytes) throws CheckpointParseException {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes))

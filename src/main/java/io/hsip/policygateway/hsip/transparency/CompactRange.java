@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The right edge of a growing RFC 9162 tree (a Merkle mountain range): the hashes of the perfect subtrees
- * that make up its first {@code size} leaves, largest first. Appending a leaf costs amortised O(1) hashes and
- * the root is available at every size, so a verifier can stream millions of leaves in O(log n) memory and
- * check each signed checkpoint it passes.
+ * The right edge of a growing RFC 9162 tree (a Merkle mountain range): the hashes of the perfect
+ * subtrees that make up its first {@code size} leaves, largest first. Appending a leaf costs
+ * amortised O(1) hashes and the root is available at every size, so a verifier can stream millions
+ * of leaves in O(log n) memory and check each signed checkpoint it passes.
  */
 public final class CompactRange {
 
@@ -25,7 +25,8 @@ public final class CompactRange {
   }
 
   /**
-   * The range of the first {@code size} leaves given their frontier ({@link ProofBuilder#frontier}).
+   * The range of the first {@code size} leaves given their frontier ({@link
+   * ProofBuilder#frontier}).
    *
    * @throws ProofException if the number or length of hashes does not fit {@code size}
    */
@@ -34,8 +35,13 @@ public final class CompactRange {
       throw new ProofException("negative tree size " + size);
     }
     if (frontier.size() != Long.bitCount(size)) {
-      throw new ProofException("a frontier of tree size " + size + " has " + Long.bitCount(size)
-          + " hashes, not " + frontier.size());
+      throw new ProofException(
+          "a frontier of tree size "
+              + size
+              + " has "
+              + Long.bitCount(size)
+              + " hashes, not "
+              + frontier.size());
     }
     Hashes.requireAll(frontier, "frontier");
     return new CompactRange(size, new ArrayList<>(frontier));
@@ -49,7 +55,8 @@ public final class CompactRange {
   /** Appends the leaf with hash {@code leafHash}. */
   public void append(byte[] leafHash) {
     byte[] carry = leafHash;
-    // Each trailing one bit of the old size is a perfect subtree of the new leaf's height that now pairs up.
+    // Each trailing one bit of the old size is a perfect subtree of the new leaf's height that now
+    // pairs up.
     for (long s = size; (s & 1) == 1; s >>= 1) {
       carry = TreeHasher.node(hashes.remove(hashes.size() - 1), carry);
     }

@@ -4,18 +4,22 @@ import io.hsip.policygateway.hsip.LowerHex;
 import io.hsip.policygateway.hsip.Sha256;
 import java.util.List;
 
-/** Verifies RFC 9162 §2.1.4.2 consistency proofs: the larger tree is an append-only extension of the smaller. */
+/**
+ * Verifies RFC 9162 §2.1.4.2 consistency proofs: the larger tree is an append-only extension of the
+ * smaller.
+ */
 public final class ConsistencyProofVerifier {
 
   private ConsistencyProofVerifier() {}
 
   /**
-   * Checks that the tree of {@code first} leaves with root {@code firstRoot} is a prefix of the tree of
-   * {@code second} leaves with root {@code secondRoot}.
+   * Checks that the tree of {@code first} leaves with root {@code firstRoot} is a prefix of the
+   * tree of {@code second} leaves with root {@code secondRoot}.
    *
    * @throws ProofException naming the first thing that does not hold
    */
-  public static void verify(long first, long second, byte[] firstRoot, byte[] secondRoot, List<byte[]> proof)
+  public static void verify(
+      long first, long second, byte[] firstRoot, byte[] secondRoot, List<byte[]> proof)
       throws ProofException {
     String what = "consistency proof from tree size " + first + " to " + second;
     if (first < 0 || second < first) {
@@ -24,17 +28,23 @@ public final class ConsistencyProofVerifier {
     Hashes.requireAll(proof, what);
     if (first == second) {
       if (!proof.isEmpty()) {
-        throw new ProofException(what + " must be empty for equal sizes, has " + proof.size() + " hashes");
+        throw new ProofException(
+            what + " must be empty for equal sizes, has " + proof.size() + " hashes");
       }
       if (!Sha256.equal(firstRoot, secondRoot)) {
-        throw new ProofException(what + ": equal sizes but different roots " + LowerHex.encode(firstRoot)
-            + " and " + LowerHex.encode(secondRoot));
+        throw new ProofException(
+            what
+                + ": equal sizes but different roots "
+                + LowerHex.encode(firstRoot)
+                + " and "
+                + LowerHex.encode(secondRoot));
       }
       return;
     }
     if (first == 0) {
       if (!proof.isEmpty()) {
-        throw new ProofException(what + " must be empty from the empty tree, has " + proof.size() + " hashes");
+        throw new ProofException(
+            what + " must be empty from the empty tree, has " + proof.size() + " hashes");
       }
       return;
     }
@@ -78,10 +88,12 @@ public final class ConsistencyProofVerifier {
       throw new ProofException(what + " has " + proof.size() + " hashes, fewer than it needs");
     }
     if (!Sha256.equal(fr, firstRoot)) {
-      throw new ProofException(what + " does not lead to the first root " + LowerHex.encode(firstRoot));
+      throw new ProofException(
+          what + " does not lead to the first root " + LowerHex.encode(firstRoot));
     }
     if (!Sha256.equal(sr, secondRoot)) {
-      throw new ProofException(what + " does not lead to the second root " + LowerHex.encode(secondRoot));
+      throw new ProofException(
+          what + " does not lead to the second root " + LowerHex.encode(secondRoot));
     }
   }
 }

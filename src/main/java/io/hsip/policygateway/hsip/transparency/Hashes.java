@@ -10,7 +10,8 @@ final class Hashes {
   static void requireAll(List<byte[]> hashes, String what) throws ProofException {
     for (int i = 0; i < hashes.size(); i++) {
       if (hashes.get(i).length != TreeHasher.HASH_LENGTH) {
-        throw new ProofException(what + ": hash " + i + " is " + hashes.get(i).length + " bytes, not 32");
+        throw new ProofException(
+            what + ": hash " + i + " is " + hashes.get(i).length + " bytes, not 32");
       }
     }
   }

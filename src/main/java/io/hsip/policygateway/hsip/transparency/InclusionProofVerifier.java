@@ -10,8 +10,8 @@ public final class InclusionProofVerifier {
   private InclusionProofVerifier() {}
 
   /**
-   * Checks that the leaf with hash {@code leafHash} sits at {@code index} in the tree of {@code size} leaves
-   * whose root is {@code root}.
+   * Checks that the leaf with hash {@code leafHash} sits at {@code index} in the tree of {@code
+   * size} leaves whose root is {@code root}.
    *
    * @throws ProofException naming the first thing that does not hold
    */
@@ -23,20 +23,37 @@ public final class InclusionProofVerifier {
     Hashes.requireAll(path, "inclusion proof");
     byte[] computed = rootFromPath(index, size, leafHash, path);
     if (!Sha256.equal(computed, root)) {
-      throw new ProofException("inclusion proof of leaf " + index + " leads to root " + LowerHex.encode(computed)
-          + ", not the checkpoint root " + LowerHex.encode(root) + " of tree size " + size);
+      throw new ProofException(
+          "inclusion proof of leaf "
+              + index
+              + " leads to root "
+              + LowerHex.encode(computed)
+              + ", not the checkpoint root "
+              + LowerHex.encode(root)
+              + " of tree size "
+              + size);
     }
   }
 
-  /** The root that {@code path} leads to from the leaf, or an exception if the path has the wrong shape. */
-  static byte[] rootFromPath(long index, long size, byte[] leafHash, List<byte[]> path) throws ProofException {
+  /**
+   * The root that {@code path} leads to from the leaf, or an exception if the path has the wrong
+   * shape.
+   */
+  static byte[] rootFromPath(long index, long size, byte[] leafHash, List<byte[]> path)
+      throws ProofException {
     long fn = index;
     long sn = size - 1;
     byte[] r = leafHash;
     for (byte[] p : path) {
       if (sn == 0) {
-        throw new ProofException("inclusion proof of leaf " + index + " in tree size " + size + " has "
-            + path.size() + " hashes, more than the path length");
+        throw new ProofException(
+            "inclusion proof of leaf "
+                + index
+                + " in tree size "
+                + size
+                + " has "
+                + path.size()
+                + " hashes, more than the path length");
       }
       if ((fn & 1) == 1 || fn == sn) {
         r = TreeHasher.node(p, r);
@@ -51,8 +68,14 @@ public final class InclusionProofVerifier {
       sn >>= 1;
     }
     if (sn != 0) {
-      throw new ProofException("inclusion proof of leaf " + index + " in tree size " + size + " has "
-          + path.size() + " hashes, fewer than the path length");
+      throw new ProofException(
+          "inclusion proof of leaf "
+              + index
+              + " in tree size "
+              + size
+              + " has "
+              + path.size()
+              + " hashes, fewer than the path length");
     }
     return r;
   }

@@ -1,9 +1,9 @@
 package io.hsip.policygateway.hsip.transparency;
 
 /**
- * Where proof generation reads stored hashes from: the hash of any perfect subtree of the tree (2^level
- * leaves starting at leaf {@code index * 2^level}). Perfect subtrees never change once their last leaf is
- * integrated, so a source may cache them forever.
+ * Where proof generation reads stored hashes from: the hash of any perfect subtree of the tree
+ * (2^level leaves starting at leaf {@code index * 2^level}). Perfect subtrees never change once
+ * their last leaf is integrated, so a source may cache them forever.
  */
 @FunctionalInterface
 public interface NodeSource {

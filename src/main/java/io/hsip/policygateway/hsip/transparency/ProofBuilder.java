@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds RFC 9162 roots and proofs from stored perfect-subtree hashes (§2.1.3.1 inclusion paths, §2.1.4.1
- * consistency proofs) and the compact ranges of export bundles. Every arbitrary subtree hash is composed of
- * O(log n) perfect subtrees, so no proof needs more than O(log n) reads from the {@link NodeSource}.
+ * Builds RFC 9162 roots and proofs from stored perfect-subtree hashes (§2.1.3.1 inclusion paths,
+ * §2.1.4.1 consistency proofs) and the compact ranges of export bundles. Every arbitrary subtree
+ * hash is composed of O(log n) perfect subtrees, so no proof needs more than O(log n) reads from
+ * the {@link NodeSource}.
  */
 public final class ProofBuilder {
 
@@ -23,7 +24,9 @@ public final class ProofBuilder {
     return size == 0 ? TreeHasher.emptyRoot() : subtree(0, size);
   }
 
-  /** The hash of the subtree over leaves {@code [lo, hi)} as RFC 9162's recursive MTH defines it. */
+  /**
+   * The hash of the subtree over leaves {@code [lo, hi)} as RFC 9162's recursive MTH defines it.
+   */
   public byte[] subtree(long lo, long hi) {
     if (lo < 0 || hi <= lo) {
       throw new IllegalArgumentException("empty or negative subtree [" + lo + ", " + hi + ")");
@@ -36,7 +39,10 @@ public final class ProofBuilder {
     return TreeHasher.node(subtree(lo, lo + k), subtree(lo + k, hi));
   }
 
-  /** The inclusion path of leaf {@code index} in the tree of {@code size} leaves, deepest sibling first. */
+  /**
+   * The inclusion path of leaf {@code index} in the tree of {@code size} leaves, deepest sibling
+   * first.
+   */
   public List<byte[]> inclusion(long index, long size) {
     requireSize(size);
     if (index < 0 || index >= size) {
@@ -61,7 +67,10 @@ public final class ProofBuilder {
     }
   }
 
-  /** The consistency proof from the tree of {@code first} leaves to the tree of {@code second} leaves. */
+  /**
+   * The consistency proof from the tree of {@code first} leaves to the tree of {@code second}
+   * leaves.
+   */
   public List<byte[]> consistency(long first, long second) {
     requireSize(first);
     if (second < first) {
@@ -94,9 +103,9 @@ public final class ProofBuilder {
   }
 
   /**
-   * The compact range of the first {@code size} leaves: the hashes of the perfect subtrees of its binary
-   * decomposition, largest first (one per set bit of {@code size}). With it a verifier can append leaves
-   * {@code size, size+1, ...} and compute every later root ({@link CompactRange}).
+   * The compact range of the first {@code size} leaves: the hashes of the perfect subtrees of its
+   * binary decomposition, largest first (one per set bit of {@code size}). With it a verifier can
+   * append leaves {@code size, size+1, ...} and compute every later root ({@link CompactRange}).
    */
   public List<byte[]> frontier(long size) {
     requireSize(size);

@@ -8,13 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 
 /**
- * A per-subject pseudonymisation key: audit entries carry {@code pseudonym(peerId)} instead of the PeerID,
- * and destroying the key (an erasure request) makes those pseudonyms unlinkable to the person while every
- * leaf hash, and so the tree, stays verifiable.
+ * A per-subject pseudonymisation key: audit entries carry {@code pseudonym(peerId)} instead of the
+ * PeerID, and destroying the key (an erasure request) makes those pseudonyms unlinkable to the
+ * person while every leaf hash, and so the tree, stays verifiable.
  *
- * <p>Security guarantees: the pseudonym is keyed BLAKE3 (a PRF) under a 32-byte random key with the domain
- * label {@link Labels#AUDIT_PSEUDONYM}; without the key it reveals nothing about the PeerID beyond equality
- * with other pseudonyms under the same key. The key never appears in {@link #toString()}.
+ * <p>Security guarantees: the pseudonym is keyed BLAKE3 (a PRF) under a 32-byte random key with the
+ * domain label {@link Labels#AUDIT_PSEUDONYM}; without the key it reveals nothing about the PeerID
+ * beyond equality with other pseudonyms under the same key. The key never appears in {@link
+ * #toString()}.
  */
 public final class SubjectKey {
 
@@ -49,15 +50,21 @@ public final class SubjectKey {
 
   /** The pseudonym of {@code peerId} under this key: 64 lowercase hex characters. */
   public String pseudonym(String peerId) {
-    return LowerHex.encode(Digests.blake3Keyed(key, Labels.AUDIT_PSEUDONYM.getBytes(StandardCharsets.UTF_8), peerId.getBytes(StandardCharsets.UTF_8)));
+    return LowerHex.encode(
+        Digests.blake3Keyed(
+            key,
+            Labels.AUDIT_PSEUDONYM.getBytes(StandardCharsets.UTF_8),
+            peerId.getBytes(StandardCharsets.UTF_8)));
   }
 
   /**
-   * The lookup reference of a subject's key row: an unkeyed digest, which carries no more than the key row's
-   * existence (and disappears with it on erasure).
+   * The lookup reference of a subject's key row: an unkeyed digest, which carries no more than the
+   * key row's existence (and disappears with it on erasure).
    */
   public static byte[] reference(String peerId) {
-    return Sha256.of(Labels.AUDIT_SUBJECT_REFERENCE.getBytes(StandardCharsets.UTF_8), peerId.getBytes(StandardCharsets.UTF_8));
+    return Sha256.of(
+        Labels.AUDIT_SUBJECT_REFERENCE.getBytes(StandardCharsets.UTF_8),
+        peerId.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override

@@ -4,9 +4,10 @@ import io.hsip.policygateway.hsip.Sha256;
 import java.util.List;
 
 /**
- * The RFC 9162 §2.1.1 hash functions: {@code leaf = SHA-256(0x00 || entry)}, {@code node = SHA-256(0x01 ||
- * left || right)}, and the root of the empty tree {@code SHA-256()}. The domain-separation prefixes keep a
- * leaf from ever being passed off as an interior node (second-preimage attacks).
+ * The RFC 9162 §2.1.1 hash functions: {@code leaf = SHA-256(0x00 || entry)}, {@code node =
+ * SHA-256(0x01 || left || right)}, and the root of the empty tree {@code SHA-256()}. The
+ * domain-separation prefixes keep a leaf from ever being passed off as an interior node
+ * (second-preimage attacks).
  */
 public final class TreeHasher {
 
@@ -34,8 +35,8 @@ public final class TreeHasher {
   }
 
   /**
-   * The root of the perfect subtree over {@code count} consecutive hashes of one level, starting at {@code
-   * from}; {@code count} must be a power of two.
+   * The root of the perfect subtree over {@code count} consecutive hashes of one level, starting at
+   * {@code from}; {@code count} must be a power of two.
    */
   public static byte[] perfectRoot(List<byte[]> hashes, int from, int count) {
     if (count <= 0 || Integer.bitCount(count) != 1 || from < 0 || from + count > hashes.size()) {
@@ -53,12 +54,17 @@ public final class TreeHasher {
     return level[0];
   }
 
-  /** The largest power of two strictly smaller than {@code n} (n &ge; 2): RFC 9162's split point k. */
+  /**
+   * The largest power of two strictly smaller than {@code n} (n &ge; 2): RFC 9162's split point k.
+   */
   static long split(long n) {
     return Long.highestOneBit(n - 1);
   }
 
-  /** Whether the subtree {@code [lo, hi)} is a perfect, aligned subtree (size a power of two, lo a multiple of it). */
+  /**
+   * Whether the subtree {@code [lo, hi)} is a perfect, aligned subtree (size a power of two, lo a
+   * multiple of it).
+   */
   static boolean isPerfect(long lo, long hi) {
     long size = hi - lo;
     return size > 0 && Long.bitCount(size) == 1 && (lo & (size - 1)) == 0;

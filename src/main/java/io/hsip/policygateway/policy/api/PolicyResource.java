@@ -55,10 +55,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The policy admin API: drafts, validation, publication (with four-eyes approval when configured),
- * rollback, diff, simulation, GitOps export and import, and the admin event feed. Writes need the admin
- * role; reads any of the three roles. Documents travel as YAML ({@code application/yaml}); everything
- * else as JSON. Invalid documents are {@code 400} problems listing each error with its JSON pointer,
- * line, column, code and rule id. Reads go to {@link PolicyCatalog}, changes to {@link PolicyLifecycle}.
+ * rollback, diff, simulation, GitOps export and import, and the admin event feed. Writes need the
+ * admin role; reads any of the three roles. Documents travel as YAML ({@code application/yaml});
+ * everything else as JSON. Invalid documents are {@code 400} problems listing each error with its
+ * JSON pointer, line, column, code and rule id. Reads go to {@link PolicyCatalog}, changes to
+ * {@link PolicyLifecycle}.
  */
 @Path("/api/v1/policies")
 @Tag(name = "Policies", description = "Consent policy lifecycle")
@@ -70,14 +71,16 @@ public class PolicyResource {
   private final SecurityIdentity identity;
   private final Clock clock;
 
-  PolicyResource(PolicyLifecycle lifecycle, PolicyCatalog catalog, SecurityIdentity identity, Clock clock) {
+  PolicyResource(
+      PolicyLifecycle lifecycle, PolicyCatalog catalog, SecurityIdentity identity, Clock clock) {
     this.lifecycle = lifecycle;
     this.catalog = catalog;
     this.identity = identity;
     this.clock = clock;
   }
 
-  // --- Sets, validation, live ---------------------------------------------------------------------
+  // --- Sets, validation, live
+  // ---------------------------------------------------------------------
 
   @GET
   @RolesAllowed({Roles.ADMIN, Roles.VIEWER, Roles.AUDITOR})
@@ -89,7 +92,9 @@ public class PolicyResource {
   @GET
   @Path("/live")
   @RolesAllowed({Roles.ADMIN, Roles.VIEWER, Roles.AUDITOR})
-  @Operation(summary = "The policy version this replica enforces", description = "Null version: none loaded, every decision is a deny.")
+  @Operation(
+      summary = "The policy version this replica enforces",
+      description = "Null version: none loaded, every decision is a deny.")
   public LiveView live() {
     return catalog.live();
   }
@@ -98,16 +103,28 @@ public class PolicyResource {
   @Path("/validate")
   @Consumes({"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"})
   @RolesAllowed({Roles.ADMIN, Roles.VIEWER, Roles.AUDITOR})
-  @Operation(summary = "Check a policy document without saving it", description = "Schema, references, CEL and lints. 400 lists every error with line, column, JSON pointer and rule.")
-  @RequestBody(content = @Content(mediaType = "application/yaml", schema = @Schema(type = SchemaType.STRING)))
+  @Operation(
+      summary = "Check a policy document without saving it",
+      description =
+          "Schema, references, CEL and lints. 400 lists every error with line, column, JSON pointer and rule.")
+  @RequestBody(
+      content =
+          @Content(mediaType = "application/yaml", schema = @Schema(type = SchemaType.STRING)))
   @APIResponse(responseCode = "200", description = "Valid; warnings listed")
-  @APIResponse(responseCode = "400", description = "Invalid", content = @Content(mediaType = Problem.MEDIA_TYPE))
-  @APIResponse(responseCode = "413", description = "Larger than policy.limits.max-document-bytes", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "400",
+      description = "Invalid",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "413",
+      description = "Larger than policy.limits.max-document-bytes",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   public ValidationView validate(byte[] document) {
     return catalog.validate(document);
   }
 
-  // --- Drafts -------------------------------------------------------------------------------------
+  // --- Drafts
+  // -------------------------------------------------------------------------------------
 
   @GET
   @Path("/drafts")
@@ -121,9 +138,20 @@ public class PolicyResource {
   @Path("/drafts")
   @Consumes({"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"})
   @RolesAllowed(Roles.ADMIN)
-  @Operation(summary = "Create a draft from a YAML document", description = "The document must be valid; 400 lists every error.")
-  @APIResponse(responseCode = "201", description = "Created; ETag is the revision", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DraftView.class)))
-  @APIResponse(responseCode = "400", description = "Invalid document", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @Operation(
+      summary = "Create a draft from a YAML document",
+      description = "The document must be valid; 400 lists every error.")
+  @APIResponse(
+      responseCode = "201",
+      description = "Created; ETag is the revision",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = DraftView.class)))
+  @APIResponse(
+      responseCode = "400",
+      description = "Invalid document",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   public Response createDraft(byte[] document) {
     return draftCreated(DraftView.from(lifecycle.createDraft(actor(), document)));
   }
@@ -132,7 +160,13 @@ public class PolicyResource {
   @Path("/drafts/{id}")
   @RolesAllowed({Roles.ADMIN, Roles.VIEWER, Roles.AUDITOR})
   @Operation(summary = "One draft, with its document; ETag is the revision")
-  @APIResponse(responseCode = "200", description = "The draft", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DraftView.class)))
+  @APIResponse(
+      responseCode = "200",
+      description = "The draft",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = DraftView.class)))
   public Response draft(@PathParam("id") UUID id) {
     DraftView draft = catalog.draft(id);
     return Response.ok(draft).tag(etag(draft)).build();
@@ -142,15 +176,38 @@ public class PolicyResource {
   @Path("/drafts/{id}")
   @Consumes({"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"})
   @RolesAllowed(Roles.ADMIN)
-  @Operation(summary = "Replace a draft's document",
-      description = "If-Match is required: send the draft's ETag (its revision). 412 if the draft changed meanwhile;"
-          + " 428 without If-Match.")
-  @Parameter(name = "If-Match", in = ParameterIn.HEADER, required = true, description = "The draft's ETag, e.g. \"3\"")
-  @APIResponse(responseCode = "200", description = "Updated", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DraftView.class)))
-  @APIResponse(responseCode = "412", description = "The draft changed meanwhile", content = @Content(mediaType = Problem.MEDIA_TYPE))
-  @APIResponse(responseCode = "428", description = "If-Match missing", content = @Content(mediaType = Problem.MEDIA_TYPE))
-  public Response updateDraft(@PathParam("id") UUID id, @HeaderParam("If-Match") @Nullable String ifMatch, byte[] document) {
-    DraftView draft = DraftView.from(lifecycle.updateDraft(actor(), id, requiredRevision(ifMatch, "updating"), document));
+  @Operation(
+      summary = "Replace a draft's document",
+      description =
+          "If-Match is required: send the draft's ETag (its revision). 412 if the draft changed meanwhile;"
+              + " 428 without If-Match.")
+  @Parameter(
+      name = "If-Match",
+      in = ParameterIn.HEADER,
+      required = true,
+      description = "The draft's ETag, e.g. \"3\"")
+  @APIResponse(
+      responseCode = "200",
+      description = "Updated",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = DraftView.class)))
+  @APIResponse(
+      responseCode = "412",
+      description = "The draft changed meanwhile",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "428",
+      description = "If-Match missing",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  public Response updateDraft(
+      @PathParam("id") UUID id,
+      @HeaderParam("If-Match") @Nullable String ifMatch,
+      byte[] document) {
+    DraftView draft =
+        DraftView.from(
+            lifecycle.updateDraft(actor(), id, requiredRevision(ifMatch, "updating"), document));
     return Response.ok(draft).tag(etag(draft)).build();
   }
 
@@ -159,30 +216,71 @@ public class PolicyResource {
   @RolesAllowed(Roles.ADMIN)
   @Operation(
       summary = "Delete a draft",
-      description = "If-Match is required: send the ETag of the draft you mean to delete; 412 if it changed"
-          + " meanwhile, 428 without it.")
-  @Parameter(name = "If-Match", in = ParameterIn.HEADER, required = true, description = "The draft's ETag, e.g. \"3\"")
+      description =
+          "If-Match is required: send the ETag of the draft you mean to delete; 412 if it changed"
+              + " meanwhile, 428 without it.")
+  @Parameter(
+      name = "If-Match",
+      in = ParameterIn.HEADER,
+      required = true,
+      description = "The draft's ETag, e.g. \"3\"")
   @APIResponse(responseCode = "204", description = "Deleted")
-  @APIResponse(responseCode = "412", description = "The draft changed", content = @Content(mediaType = Problem.MEDIA_TYPE))
-  @APIResponse(responseCode = "428", description = "If-Match missing", content = @Content(mediaType = Problem.MEDIA_TYPE))
-  public void deleteDraft(@PathParam("id") UUID id, @HeaderParam("If-Match") @Nullable String ifMatch) {
+  @APIResponse(
+      responseCode = "412",
+      description = "The draft changed",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "428",
+      description = "If-Match missing",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  public void deleteDraft(
+      @PathParam("id") UUID id, @HeaderParam("If-Match") @Nullable String ifMatch) {
     lifecycle.deleteDraft(actor(), id, requiredRevision(ifMatch, "deleting"));
   }
 
   @POST
   @Path("/drafts/{id}/publish")
   @RolesAllowed(Roles.ADMIN)
-  @Operation(summary = "Publish a draft as the next version",
-      description = "In four-eyes mode this creates an approval request (202) instead. The draft is consumed."
-          + " If-Match is required: send the ETag of the draft you reviewed; 412 if it changed meanwhile, 428 without it.")
-  @Parameter(name = "If-Match", in = ParameterIn.HEADER, required = true, description = "The draft's ETag, e.g. \"3\"")
-  @APIResponse(responseCode = "201", description = "Published", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VersionView.class)))
-  @APIResponse(responseCode = "202", description = "Awaiting a second admin's approval", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApprovalView.class)))
-  @APIResponse(responseCode = "409", description = "Identical to the version in force", content = @Content(mediaType = Problem.MEDIA_TYPE))
-  @APIResponse(responseCode = "412", description = "The draft changed meanwhile", content = @Content(mediaType = Problem.MEDIA_TYPE))
-  @APIResponse(responseCode = "428", description = "If-Match missing", content = @Content(mediaType = Problem.MEDIA_TYPE))
-  public Response publish(@PathParam("id") UUID id, @HeaderParam("If-Match") @Nullable String ifMatch) {
-    return publication(lifecycle.publishDraft(actor(), id, requiredRevision(ifMatch, "publishing")));
+  @Operation(
+      summary = "Publish a draft as the next version",
+      description =
+          "In four-eyes mode this creates an approval request (202) instead. The draft is consumed."
+              + " If-Match is required: send the ETag of the draft you reviewed; 412 if it changed meanwhile, 428 without it.")
+  @Parameter(
+      name = "If-Match",
+      in = ParameterIn.HEADER,
+      required = true,
+      description = "The draft's ETag, e.g. \"3\"")
+  @APIResponse(
+      responseCode = "201",
+      description = "Published",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = VersionView.class)))
+  @APIResponse(
+      responseCode = "202",
+      description = "Awaiting a second admin's approval",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = ApprovalView.class)))
+  @APIResponse(
+      responseCode = "409",
+      description = "Identical to the version in force",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "412",
+      description = "The draft changed meanwhile",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "428",
+      description = "If-Match missing",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  public Response publish(
+      @PathParam("id") UUID id, @HeaderParam("If-Match") @Nullable String ifMatch) {
+    return publication(
+        lifecycle.publishDraft(actor(), id, requiredRevision(ifMatch, "publishing")));
   }
 
   @POST
@@ -190,25 +288,50 @@ public class PolicyResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @RolesAllowed({Roles.ADMIN, Roles.VIEWER, Roles.AUDITOR})
   @Operation(summary = "Decide one request with a draft, with the explanation")
-  public SimulationView simulateDraft(@PathParam("id") UUID id, @NotNull @Valid SimulationRequest request) {
+  public SimulationView simulateDraft(
+      @PathParam("id") UUID id, @NotNull @Valid SimulationRequest request) {
     return catalog.simulateDraft(id, request.toPolicyRequest(clock.millis()));
   }
 
-  // --- GitOps -------------------------------------------------------------------------------------
+  // --- GitOps
+  // -------------------------------------------------------------------------------------
 
   @POST
   @Path("/import")
   @Consumes({"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"})
   @RolesAllowed(Roles.ADMIN)
-  @Operation(summary = "Import a YAML document (GitOps)", description = "Saves it as a draft; with publish=true publishes it too (202 in four-eyes mode). Re-importing the version in force with publish=true changes nothing (200).")
-  @APIResponse(responseCode = "200", description = "Identical to the version in force; nothing changed", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VersionView.class)))
-  @APIResponse(responseCode = "201", description = "Draft saved, or version published",
-      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(oneOf = {DraftView.class, VersionView.class})))
-  @APIResponse(responseCode = "202", description = "Awaiting approval", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApprovalView.class)))
-  public Response importDocument(@QueryParam("publish") @DefaultValue("false") boolean publish, byte[] document) {
+  @Operation(
+      summary = "Import a YAML document (GitOps)",
+      description =
+          "Saves it as a draft; with publish=true publishes it too (202 in four-eyes mode). Re-importing the version in force with publish=true changes nothing (200).")
+  @APIResponse(
+      responseCode = "200",
+      description = "Identical to the version in force; nothing changed",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = VersionView.class)))
+  @APIResponse(
+      responseCode = "201",
+      description = "Draft saved, or version published",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(oneOf = {DraftView.class, VersionView.class})))
+  @APIResponse(
+      responseCode = "202",
+      description = "Awaiting approval",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = ApprovalView.class)))
+  public Response importDocument(
+      @QueryParam("publish") @DefaultValue("false") boolean publish, byte[] document) {
     return switch (lifecycle.importDocument(actor(), document, publish)) {
-      case PolicyLifecycle.Imported.Unchanged unchanged -> Response.ok(VersionView.from(unchanged)).build();
-      case PolicyLifecycle.Imported.SavedAsDraft saved -> draftCreated(DraftView.from(saved.saved()));
+      case PolicyLifecycle.Imported.Unchanged unchanged ->
+          Response.ok(VersionView.from(unchanged)).build();
+      case PolicyLifecycle.Imported.SavedAsDraft saved ->
+          draftCreated(DraftView.from(saved.saved()));
       case PolicyLifecycle.Imported.Publishing publishing -> publication(publishing.publication());
     };
   }
@@ -217,7 +340,9 @@ public class PolicyResource {
   @Path("/sets/{set}/export")
   @Produces("application/yaml")
   @RolesAllowed({Roles.ADMIN, Roles.VIEWER, Roles.AUDITOR})
-  @Operation(summary = "The version in force as YAML (GitOps)", description = "Headers: X-Policy-Version, X-Policy-Digest.")
+  @Operation(
+      summary = "The version in force as YAML (GitOps)",
+      description = "Headers: X-Policy-Version, X-Policy-Digest.")
   public Response exportLatest(@PathParam("set") String set) {
     return export(catalog.exportLatest(set));
   }
@@ -231,7 +356,8 @@ public class PolicyResource {
     return export(catalog.export(set, version));
   }
 
-  // --- Versions -----------------------------------------------------------------------------------
+  // --- Versions
+  // -----------------------------------------------------------------------------------
 
   @GET
   @Path("/sets/{set}/versions")
@@ -255,15 +381,21 @@ public class PolicyResource {
   @RolesAllowed({Roles.ADMIN, Roles.VIEWER, Roles.AUDITOR})
   @Operation(summary = "Decide one request with any published version, with the explanation")
   public SimulationView simulate(
-      @PathParam("set") String set, @PathParam("version") int version, @NotNull @Valid SimulationRequest request) {
+      @PathParam("set") String set,
+      @PathParam("version") int version,
+      @NotNull @Valid SimulationRequest request) {
     return catalog.simulate(set, version, request.toPolicyRequest(clock.millis()));
   }
 
   @GET
   @Path("/sets/{set}/diff")
   @RolesAllowed({Roles.ADMIN, Roles.VIEWER, Roles.AUDITOR})
-  @Operation(summary = "Rule-level diff between two versions", description = "Rules are matched by id; changed rules list each changed field.")
-  public PolicyDiff diff(@PathParam("set") String set, @QueryParam("from") @NotNull @Positive Integer from,
+  @Operation(
+      summary = "Rule-level diff between two versions",
+      description = "Rules are matched by id; changed rules list each changed field.")
+  public PolicyDiff diff(
+      @PathParam("set") String set,
+      @QueryParam("from") @NotNull @Positive Integer from,
       @QueryParam("to") @NotNull @Positive Integer to) {
     return catalog.diff(set, from, to);
   }
@@ -272,21 +404,41 @@ public class PolicyResource {
   @Path("/sets/{set}/rollback")
   @Consumes(MediaType.APPLICATION_JSON)
   @RolesAllowed(Roles.ADMIN)
-  @Operation(summary = "Publish an earlier version again as the next version", description = "202 in four-eyes mode.")
-  @APIResponse(responseCode = "201", description = "Rolled back", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VersionView.class)))
-  @APIResponse(responseCode = "202", description = "Awaiting approval", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApprovalView.class)))
-  @APIResponse(responseCode = "409", description = "That version's content is already in force", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @Operation(
+      summary = "Publish an earlier version again as the next version",
+      description = "202 in four-eyes mode.")
+  @APIResponse(
+      responseCode = "201",
+      description = "Rolled back",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = VersionView.class)))
+  @APIResponse(
+      responseCode = "202",
+      description = "Awaiting approval",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = ApprovalView.class)))
+  @APIResponse(
+      responseCode = "409",
+      description = "That version's content is already in force",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   public Response rollback(@PathParam("set") String set, @NotNull @Valid RollbackRequest request) {
     return publication(lifecycle.rollback(actor(), set, request.toVersion()));
   }
 
-  // --- Approvals ----------------------------------------------------------------------------------
+  // --- Approvals
+  // ----------------------------------------------------------------------------------
 
   @GET
   @Path("/approvals")
   @RolesAllowed({Roles.ADMIN, Roles.VIEWER, Roles.AUDITOR})
   @Operation(summary = "Approval requests with a status (default pending), oldest first")
-  public List<ApprovalView> approvals(@QueryParam("status") @DefaultValue("pending") @Pattern(regexp = "pending|approved|rejected") String status) {
+  public List<ApprovalView> approvals(
+      @QueryParam("status") @DefaultValue("pending") @Pattern(regexp = "pending|approved|rejected")
+          String status) {
     return catalog.approvals(status);
   }
 
@@ -302,9 +454,21 @@ public class PolicyResource {
   @Path("/approvals/{id}/approve")
   @RolesAllowed(Roles.ADMIN)
   @Operation(summary = "Approve a pending publication (a different admin than the requester)")
-  @APIResponse(responseCode = "201", description = "Published", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VersionView.class)))
-  @APIResponse(responseCode = "403", description = "The requester cannot approve their own publication", content = @Content(mediaType = Problem.MEDIA_TYPE))
-  @APIResponse(responseCode = "409", description = "Already decided, or superseded by a newer version", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "201",
+      description = "Published",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = VersionView.class)))
+  @APIResponse(
+      responseCode = "403",
+      description = "The requester cannot approve their own publication",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "409",
+      description = "Already decided, or superseded by a newer version",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   public Response approve(@PathParam("id") UUID id) {
     return published(VersionView.summary(lifecycle.approve(actor(), id)));
   }
@@ -318,20 +482,25 @@ public class PolicyResource {
     return ApprovalView.from(lifecycle.reject(actor(), id, request.reason()));
   }
 
-  // --- Admin events -------------------------------------------------------------------------------
+  // --- Admin events
+  // -------------------------------------------------------------------------------
 
   @GET
   @Path("/events")
   @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
-  @Operation(summary = "Admin events in order, after an id (keyset pagination)", description = "Pass the last id you saw as after; ids follow commit order.")
+  @Operation(
+      summary = "Admin events in order, after an id (keyset pagination)",
+      description = "Pass the last id you saw as after; ids follow commit order.")
   public List<EventView> events(
       @QueryParam("after") @DefaultValue("0") @Min(0) long after,
       @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit,
-      @QueryParam("policy_set") @Nullable @Pattern(regexp = SimulationRequest.NAME) String policySet) {
+      @QueryParam("policy_set") @Nullable @Pattern(regexp = SimulationRequest.NAME)
+          String policySet) {
     return catalog.events(after, limit, policySet);
   }
 
-  // --- HTTP translation ---------------------------------------------------------------------------
+  // --- HTTP translation
+  // ---------------------------------------------------------------------------
 
   private String actor() {
     return identity.getPrincipal().getName();
@@ -339,22 +508,30 @@ public class PolicyResource {
 
   private static Response publication(PolicyLifecycle.Publication publication) {
     return switch (publication) {
-      case PolicyLifecycle.Publication.Published published -> published(VersionView.from(published));
+      case PolicyLifecycle.Publication.Published published ->
+          published(VersionView.from(published));
       case PolicyLifecycle.Publication.AwaitingApproval awaiting -> {
         ApprovalView approval = ApprovalView.from(awaiting);
-        yield Response.accepted(approval).location(URI.create("/api/v1/policies/approvals/" + approval.id())).build();
+        yield Response.accepted(approval)
+            .location(URI.create("/api/v1/policies/approvals/" + approval.id()))
+            .build();
       }
     };
   }
 
   private static Response published(VersionView version) {
-    return Response.created(URI.create("/api/v1/policies/sets/" + version.policySet() + "/versions/" + version.version()))
+    return Response.created(
+            URI.create(
+                "/api/v1/policies/sets/" + version.policySet() + "/versions/" + version.version()))
         .entity(version)
         .build();
   }
 
   private static Response draftCreated(DraftView draft) {
-    return Response.created(URI.create("/api/v1/policies/drafts/" + draft.id())).tag(etag(draft)).entity(draft).build();
+    return Response.created(URI.create("/api/v1/policies/drafts/" + draft.id()))
+        .tag(etag(draft))
+        .entity(draft)
+        .build();
   }
 
   private static Response export(PolicyExport export) {
@@ -370,13 +547,16 @@ public class PolicyResource {
   }
 
   /**
-   * The revision a change is based on. Without it, the change would silently replace whatever another
-   * admin saved meanwhile, so it is required; {@code *} is the explicit "whatever is there now".
+   * The revision a change is based on. Without it, the change would silently replace whatever
+   * another admin saved meanwhile, so it is required; {@code *} is the explicit "whatever is there
+   * now".
    */
   private static @Nullable Integer requiredRevision(@Nullable String ifMatch, String doing) {
     if (ifMatch == null || ifMatch.isBlank()) {
-      throw PolicyProblems.IF_MATCH_REQUIRED.exception(doing + " a draft requires If-Match with the draft's ETag (its revision,"
-          + " e.g. \"3\"), so that a change made meanwhile is not overwritten; GET the draft to learn it");
+      throw PolicyProblems.IF_MATCH_REQUIRED.exception(
+          doing
+              + " a draft requires If-Match with the draft's ETag (its revision,"
+              + " e.g. \"3\"), so that a change made meanwhile is not overwritten; GET the draft to learn it");
     }
     if (ifMatch.strip().equals("*")) {
       return null;

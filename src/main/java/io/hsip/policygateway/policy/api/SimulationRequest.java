@@ -64,9 +64,15 @@ public record SimulationRequest(
   PolicyRequest toPolicyRequest(long nowMillis) {
     Target t = target == null ? new Target(null, null, null) : target;
     return new PolicyRequest(
-        new PolicyRequest.Requester(requester.peerId(), RequesterKind.fromWire(requester.kind()).orElseThrow(),
-            requester.groups() == null ? Set.of() : Set.copyOf(requester.groups()), requester.reputation()),
-        new PolicyRequest.Target(t.member(), t.groups() == null ? Set.of() : Set.copyOf(t.groups()), t.service()),
-        purpose, requestedTtlMs, at == null ? nowMillis : at.toInstant().toEpochMilli());
+        new PolicyRequest.Requester(
+            requester.peerId(),
+            RequesterKind.fromWire(requester.kind()).orElseThrow(),
+            requester.groups() == null ? Set.of() : Set.copyOf(requester.groups()),
+            requester.reputation()),
+        new PolicyRequest.Target(
+            t.member(), t.groups() == null ? Set.of() : Set.copyOf(t.groups()), t.service()),
+        purpose,
+        requestedTtlMs,
+        at == null ? nowMillis : at.toInstant().toEpochMilli());
   }
 }

@@ -1,4 +1,7 @@
-/** The policy admin REST API: HTTP in, {@code PolicyLifecycle} or {@code PolicyCatalog} call, status out. */
+/**
+ * The policy admin REST API: HTTP in, {@code PolicyLifecycle} or {@code PolicyCatalog} call, status
+ * out.
+ */
 @NullMarked
 package io.hsip.policygateway.policy.api;
 

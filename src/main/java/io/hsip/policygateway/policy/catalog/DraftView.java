@@ -21,8 +21,17 @@ import org.jspecify.annotations.Nullable;
  * @param warnings lint warnings of the document (on create and update only)
  * @param document the YAML document (on single reads, create and update)
  */
-public record DraftView(UUID id, String policySet, int revision, String digest, String createdBy, Instant createdAt,
-    String updatedBy, Instant updatedAt, @Nullable List<FindingView> warnings, @Nullable String document) {
+public record DraftView(
+    UUID id,
+    String policySet,
+    int revision,
+    String digest,
+    String createdBy,
+    Instant createdAt,
+    String updatedBy,
+    Instant updatedAt,
+    @Nullable List<FindingView> warnings,
+    @Nullable String document) {
 
   /** A draft in a list: no warnings, no document. */
   public static DraftView summary(PolicyDraft d) {
@@ -39,9 +48,20 @@ public record DraftView(UUID id, String policySet, int revision, String digest, 
     return from(saved.draft(), saved.warnings(), true);
   }
 
-  private static DraftView from(PolicyDraft d, @Nullable List<io.hsip.policygateway.policy.compile.Finding> warnings,
+  private static DraftView from(
+      PolicyDraft d,
+      @Nullable List<io.hsip.policygateway.policy.compile.Finding> warnings,
       boolean withDocument) {
-    return new DraftView(d.id, d.policySet, d.revision, d.digest, d.createdBy, d.createdAt, d.updatedBy, d.updatedAt,
-        warnings == null ? null : FindingView.all(warnings), withDocument ? d.source : null);
+    return new DraftView(
+        d.id,
+        d.policySet,
+        d.revision,
+        d.digest,
+        d.createdBy,
+        d.createdAt,
+        d.updatedBy,
+        d.updatedAt,
+        warnings == null ? null : FindingView.all(warnings),
+        withDocument ? d.source : null);
   }
 }

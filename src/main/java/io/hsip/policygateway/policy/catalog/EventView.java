@@ -17,11 +17,19 @@ import org.jspecify.annotations.Nullable;
  * @param digest digest of the document concerned
  * @param details action-specific facts
  */
-public record EventView(long id, Instant occurredAt, String actor, String action, @Nullable String policySet,
-    @Nullable Integer version, @Nullable String digest, JsonNode details) {
+public record EventView(
+    long id,
+    Instant occurredAt,
+    String actor,
+    String action,
+    @Nullable String policySet,
+    @Nullable Integer version,
+    @Nullable String digest,
+    JsonNode details) {
 
   /** The view of one event. */
   public static EventView from(PolicyAdminEvent e) {
-    return new EventView(e.id, e.occurredAt, e.actor, e.action, e.policySet, e.version, e.digest, e.detailsTree());
+    return new EventView(
+        e.id, e.occurredAt, e.actor, e.action, e.policySet, e.version, e.digest, e.detailsTree());
   }
 }

@@ -15,12 +15,19 @@ import org.jspecify.annotations.Nullable;
  * @param column column
  * @param rule rule id, if any
  */
-public record FindingView(String severity, String code, String message, String pointer, int line, int column,
+public record FindingView(
+    String severity,
+    String code,
+    String message,
+    String pointer,
+    int line,
+    int column,
     @Nullable String rule) {
 
   /** The view of one finding. */
   public static FindingView from(Finding f) {
-    return new FindingView(f.severity().wire(), f.code(), f.message(), f.pointer(), f.line(), f.column(), f.ruleId());
+    return new FindingView(
+        f.severity().wire(), f.code(), f.message(), f.pointer(), f.line(), f.column(), f.ruleId());
   }
 
   /** The views of several findings, in their order. */

@@ -19,9 +19,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The policy read model for the REST API and the console: sets, versions, drafts, approvals, admin
- * events, diffs, exports, validation and simulation, each answered as view records so that no caller
- * touches an entity. Changes go through {@link PolicyLifecycle}; its results become views through the
- * views' {@code from} factories.
+ * events, diffs, exports, validation and simulation, each answered as view records so that no
+ * caller touches an entity. Changes go through {@link PolicyLifecycle}; its results become views
+ * through the views' {@code from} factories.
  */
 @ApplicationScoped
 public class PolicyCatalog {
@@ -37,8 +37,16 @@ public class PolicyCatalog {
   /** Every policy set with its version in force, by name. */
   public List<PolicySetView> sets() {
     return PolicyVersion.latestOfEachSet().stream()
-        .map(v -> new PolicySetView(v.policySet(), v.version(), v.digest, v.publishedBy, v.publishedAt,
-            PolicyApproval.pendingFor(v.policySet()), v.policySet().equals(live.policySet())))
+        .map(
+            v ->
+                new PolicySetView(
+                    v.policySet(),
+                    v.version(),
+                    v.digest,
+                    v.publishedBy,
+                    v.publishedAt,
+                    PolicyApproval.pendingFor(v.policySet()),
+                    v.policySet().equals(live.policySet())))
         .toList();
   }
 
@@ -52,8 +60,8 @@ public class PolicyCatalog {
   /**
    * Checks a document without saving it.
    *
-   * @throws io.hsip.policygateway.base.error.ProblemException {@link PolicyProblems#TOO_LARGE} over the size
-   *     limit, or {@link InvalidPolicyException} with every error
+   * @throws io.hsip.policygateway.base.error.ProblemException {@link PolicyProblems#TOO_LARGE} over
+   *     the size limit, or {@link InvalidPolicyException} with every error
    */
   public ValidationView validate(byte[] document) {
     Compilation compilation = lifecycle.validate(document);
@@ -64,7 +72,11 @@ public class PolicyCatalog {
       throw new InvalidPolicyException(compilation.errors());
     }
     CompiledPolicy policy = compilation.orThrow();
-    return new ValidationView(true, policy.document().policySet(), policy.digest(), policy.document().rules().size(),
+    return new ValidationView(
+        true,
+        policy.document().policySet(),
+        policy.digest(),
+        policy.document().rules().size(),
         FindingView.all(compilation.warnings()));
   }
 
@@ -73,12 +85,18 @@ public class PolicyCatalog {
     return PolicyDraft.newestFirst().stream().map(DraftView::summary).toList();
   }
 
-  /** One draft with its document. @throws io.hsip.policygateway.base.error.ProblemException if there is none */
+  /**
+   * One draft with its document. @throws io.hsip.policygateway.base.error.ProblemException if there
+   * is none
+   */
   public DraftView draft(UUID id) {
     return DraftView.from(lifecycle.draft(id));
   }
 
-  /** Every version of a set, newest first, without documents. @throws io.hsip.policygateway.base.error.ProblemException if there is no such set */
+  /**
+   * Every version of a set, newest first, without documents. @throws
+   * io.hsip.policygateway.base.error.ProblemException if there is no such set
+   */
   public List<VersionView> versions(String policySet) {
     List<PolicyVersion> history = PolicyVersion.history(policySet);
     if (history.isEmpty()) {
@@ -87,18 +105,29 @@ public class PolicyCatalog {
     return history.stream().map(VersionView::summary).toList();
   }
 
-  /** One version with its document. @throws io.hsip.policygateway.base.error.ProblemException if there is none */
+  /**
+   * One version with its document. @throws io.hsip.policygateway.base.error.ProblemException if
+   * there is none
+   */
   public VersionView version(String policySet, int version) {
     return VersionView.from(lifecycle.version(policySet, version));
   }
 
-  /** The version in force as published. @throws io.hsip.policygateway.base.error.ProblemException if none */
+  /**
+   * The version in force as published. @throws io.hsip.policygateway.base.error.ProblemException if
+   * none
+   */
   public PolicyExport exportLatest(String policySet) {
-    return PolicyVersion.latest(policySet).map(PolicyExport::from)
-        .orElseThrow(() -> PolicyProblems.NOT_FOUND.exception("there is no policy set " + policySet));
+    return PolicyVersion.latest(policySet)
+        .map(PolicyExport::from)
+        .orElseThrow(
+            () -> PolicyProblems.NOT_FOUND.exception("there is no policy set " + policySet));
   }
 
-  /** One version as published. @throws io.hsip.policygateway.base.error.ProblemException if there is none */
+  /**
+   * One version as published. @throws io.hsip.policygateway.base.error.ProblemException if there is
+   * none
+   */
   public PolicyExport export(String policySet, int version) {
     return PolicyExport.from(lifecycle.version(policySet, version));
   }
@@ -125,12 +154,19 @@ public class PolicyCatalog {
    * @throws IllegalArgumentException for any other status
    */
   public List<ApprovalView> approvals(String status) {
-    PolicyApproval.Status wanted = PolicyApproval.Status.fromWire(status).orElseThrow(
-        () -> new IllegalArgumentException("an approval status is pending, approved or rejected, not " + status));
+    PolicyApproval.Status wanted =
+        PolicyApproval.Status.fromWire(status)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "an approval status is pending, approved or rejected, not " + status));
     return PolicyApproval.withStatus(wanted).stream().map(ApprovalView::from).toList();
   }
 
-  /** One approval request. @throws io.hsip.policygateway.base.error.ProblemException if there is none */
+  /**
+   * One approval request. @throws io.hsip.policygateway.base.error.ProblemException if there is
+   * none
+   */
   public ApprovalView approval(UUID id) {
     return ApprovalView.from(lifecycle.approval(id));
   }
@@ -138,7 +174,9 @@ public class PolicyCatalog {
   /** Up to {@code limit} admin events after id {@code after}, in id order, of one set or of all. */
   public List<EventView> events(long after, int limit, @Nullable String policySet) {
     List<PolicyAdminEvent> events =
-        policySet == null ? PolicyAdminEvent.after(after, limit) : PolicyAdminEvent.after(policySet, after, limit);
+        policySet == null
+            ? PolicyAdminEvent.after(after, limit)
+            : PolicyAdminEvent.after(policySet, after, limit);
     return events.stream().map(EventView::from).toList();
   }
 }

@@ -13,5 +13,11 @@ import java.time.Instant;
  * @param pendingApprovals publications waiting for a second admin
  * @param live whether this replica enforces this set
  */
-public record PolicySetView(String policySet, int version, String digest, String publishedBy, Instant publishedAt,
-    long pendingApprovals, boolean live) {}
+public record PolicySetView(
+    String policySet,
+    int version,
+    String digest,
+    String publishedBy,
+    Instant publishedAt,
+    long pendingApprovals,
+    boolean live) {}

@@ -20,17 +20,34 @@ import org.jspecify.annotations.Nullable;
  * @param version version (0 for a draft)
  * @param digest digest
  */
-public record SimulationView(String effect, String reason, long grantedTtlMs, long requestedTtlMs,
-    List<String> matchedRules, List<String> decidingRules, List<SimulationView.RateLimitView> rateLimits,
-    String explanation, @Nullable String policySet, @Nullable Integer version, @Nullable String digest) {
+public record SimulationView(
+    String effect,
+    String reason,
+    long grantedTtlMs,
+    long requestedTtlMs,
+    List<String> matchedRules,
+    List<String> decidingRules,
+    List<SimulationView.RateLimitView> rateLimits,
+    String explanation,
+    @Nullable String policySet,
+    @Nullable Integer version,
+    @Nullable String digest) {
 
   /** The view of one decision. */
   public static SimulationView from(PolicyDecision d) {
     PolicyDecision.PolicyRef p = d.policy();
-    return new SimulationView(d.effect().wire(), d.reason().wire(), d.grantedTtlMs(),
-        d.requestedTtlMs(), d.matchedRuleIds(), d.decidingRuleIds(),
-        d.rateLimits().stream().map(RateLimitView::from).toList(), d.explanation(),
-        p == null ? null : p.policySet(), p == null ? null : p.version(), p == null ? null : p.digest());
+    return new SimulationView(
+        d.effect().wire(),
+        d.reason().wire(),
+        d.grantedTtlMs(),
+        d.requestedTtlMs(),
+        d.matchedRuleIds(),
+        d.decidingRuleIds(),
+        d.rateLimits().stream().map(RateLimitView::from).toList(),
+        d.explanation(),
+        p == null ? null : p.policySet(),
+        p == null ? null : p.version(),
+        p == null ? null : p.digest());
   }
 
   /**

@@ -11,5 +11,5 @@ import java.util.List;
  * @param ruleCount rules
  * @param warnings lint warnings
  */
-public record ValidationView(boolean valid, String policySet, String digest, int ruleCount,
-    List<FindingView> warnings) {}
+public record ValidationView(
+    boolean valid, String policySet, String digest, int ruleCount, List<FindingView> warnings) {}

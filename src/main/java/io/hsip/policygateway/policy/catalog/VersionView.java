@@ -18,8 +18,16 @@ import org.jspecify.annotations.Nullable;
  * @param rolledBackFrom the version it re-publishes, for a rollback
  * @param document the YAML document (single reads only)
  */
-public record VersionView(String policySet, int version, String digest, int ruleCount, String publishedBy,
-    Instant publishedAt, @Nullable String approvedBy, @Nullable Integer rolledBackFrom, @Nullable String document) {
+public record VersionView(
+    String policySet,
+    int version,
+    String digest,
+    int ruleCount,
+    String publishedBy,
+    Instant publishedAt,
+    @Nullable String approvedBy,
+    @Nullable Integer rolledBackFrom,
+    @Nullable String document) {
 
   /** A version in a list or just published: without its document. */
   public static VersionView summary(PolicyVersion v) {
@@ -42,7 +50,15 @@ public record VersionView(String policySet, int version, String digest, int rule
   }
 
   private static VersionView from(PolicyVersion v, boolean withDocument) {
-    return new VersionView(v.policySet(), v.version(), v.digest, v.ruleCount, v.publishedBy, v.publishedAt,
-        v.approvedBy, v.rolledBackFrom, withDocument ? v.source : null);
+    return new VersionView(
+        v.policySet(),
+        v.version(),
+        v.digest,
+        v.ruleCount,
+        v.publishedBy,
+        v.publishedAt,
+        v.approvedBy,
+        v.rolledBackFrom,
+        withDocument ? v.source : null);
   }
 }

@@ -5,8 +5,8 @@ import io.hsip.policygateway.policy.compile.internal.CelConditions;
 import io.hsip.policygateway.policy.compile.internal.CompiledRule;
 import io.hsip.policygateway.policy.compile.internal.RequestFacts;
 import io.hsip.policygateway.policy.compile.internal.RuleIndex;
-import io.hsip.policygateway.policy.model.PolicyDecision;
 import io.hsip.policygateway.policy.model.Effect;
+import io.hsip.policygateway.policy.model.PolicyDecision;
 import io.hsip.policygateway.policy.model.PolicyDocument;
 import io.hsip.policygateway.policy.model.PolicyRequest;
 import io.hsip.policygateway.policy.model.Rule;
@@ -16,9 +16,10 @@ import java.util.List;
 
 /**
  * A policy document compiled for evaluation: immutable, thread-safe, indexed so that a decision
- * tests only the rules that can match. Semantics (docs/decisions.md#policy-semantics): default deny; any
- * matching deny wins; an allow grants the requested TTL capped by every matching allow's {@code ttl_cap} and
- * by {@code max_ttl}; a condition that cannot be evaluated denies (fail closed).
+ * tests only the rules that can match. Semantics (docs/decisions.md#policy-semantics): default
+ * deny; any matching deny wins; an allow grants the requested TTL capped by every matching allow's
+ * {@code ttl_cap} and by {@code max_ttl}; a condition that cannot be evaluated denies (fail
+ * closed).
  */
 public final class CompiledPolicy {
 
@@ -32,7 +33,13 @@ public final class CompiledPolicy {
   private final ZoneRules zone;
   private final long maxTtlMs;
 
-  CompiledPolicy(PolicyDocument document, JsonNode tree, String canonical, String digest, List<CompiledRule> rules, int version) {
+  CompiledPolicy(
+      PolicyDocument document,
+      JsonNode tree,
+      String canonical,
+      String digest,
+      List<CompiledRule> rules,
+      int version) {
     this.document = document;
     this.tree = tree;
     this.canonical = canonical;
@@ -105,9 +112,15 @@ public final class CompiledPolicy {
           matches = rule.matches(facts);
         } catch (CelConditions.ConditionFailedException e) {
           return new PolicyDecision(
-              Effect.DENY, PolicyDecision.Reason.EVALUATION_FAILED, 0, request.requestedTtlMs(), matched,
-              List.of(rule.rule()), "condition of rule " + rule.rule().id() + " failed: " + e.getMessage(),
-              ref, document.zone());
+              Effect.DENY,
+              PolicyDecision.Reason.EVALUATION_FAILED,
+              0,
+              request.requestedTtlMs(),
+              matched,
+              List.of(rule.rule()),
+              "condition of rule " + rule.rule().id() + " failed: " + e.getMessage(),
+              ref,
+              document.zone());
         }
         if (!matches) {
           continue;
@@ -125,12 +138,26 @@ public final class CompiledPolicy {
     }
     if (denies != null) {
       return new PolicyDecision(
-          Effect.DENY, PolicyDecision.Reason.DENIED_BY_RULE, 0, request.requestedTtlMs(), matched, denies, null, ref,
+          Effect.DENY,
+          PolicyDecision.Reason.DENIED_BY_RULE,
+          0,
+          request.requestedTtlMs(),
+          matched,
+          denies,
+          null,
+          ref,
           document.zone());
     }
     if (matched.isEmpty()) {
       return new PolicyDecision(
-          Effect.DENY, PolicyDecision.Reason.NO_MATCHING_RULE, 0, request.requestedTtlMs(), List.of(), List.of(), null, ref,
+          Effect.DENY,
+          PolicyDecision.Reason.NO_MATCHING_RULE,
+          0,
+          request.requestedTtlMs(),
+          List.of(),
+          List.of(),
+          null,
+          ref,
           document.zone());
     }
     List<Rule> capping = List.of();
@@ -143,7 +170,14 @@ public final class CompiledPolicy {
       }
     }
     return new PolicyDecision(
-        Effect.ALLOW, PolicyDecision.Reason.ALLOWED, granted, request.requestedTtlMs(), matched, capping, null, ref,
+        Effect.ALLOW,
+        PolicyDecision.Reason.ALLOWED,
+        granted,
+        request.requestedTtlMs(),
+        matched,
+        capping,
+        null,
+        ref,
         document.zone());
   }
 }

@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * One problem found in a policy document, placed where the author can find it.
  *
  * @param severity an error blocks saving and publishing; a warning does not
- * @param code stable kind of problem, e.g. {@code schema}, {@code cel}, {@code unknown-group}, {@code shadowed-rule}
+ * @param code stable kind of problem, e.g. {@code schema}, {@code cel}, {@code unknown-group},
+ *     {@code shadowed-rule}
  * @param message what is wrong, in words
  * @param pointer JSON pointer (RFC 6901) to the value in question
  * @param line 1-based line in the document (0 when unknown)
@@ -18,7 +19,13 @@ import org.jspecify.annotations.Nullable;
  * @param ruleId the rule concerned, or null
  */
 public record Finding(
-    Severity severity, String code, String message, String pointer, int line, int column, @Nullable String ruleId) {
+    Severity severity,
+    String code,
+    String message,
+    String pointer,
+    int line,
+    int column,
+    @Nullable String ruleId) {
 
   /** How bad a finding is. */
   public enum Severity implements WireNamed {
@@ -54,8 +61,15 @@ public record Finding(
   /** {@code line:column: error [code] message (rule r, at /pointer)}, the CLI's format. */
   public String format() {
     StringBuilder out = new StringBuilder();
-    out.append(line).append(':').append(column).append(": ").append(severity.wire())
-        .append(" [").append(code).append("] ").append(message);
+    out.append(line)
+        .append(':')
+        .append(column)
+        .append(": ")
+        .append(severity.wire())
+        .append(" [")
+        .append(code)
+        .append("] ")
+        .append(message);
     out.append(" (");
     if (ruleId != null) {
       out.append("rule ").append(ruleId).append(", ");

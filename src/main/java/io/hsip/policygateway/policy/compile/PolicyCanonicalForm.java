@@ -5,19 +5,23 @@ import io.hsip.policygateway.hsip.json.CanonicalJson;
 import io.hsip.policygateway.hsip.json.JsonStrings;
 
 /**
- * The canonical form of a policy document: RFC 8785 canonical JSON ({@link CanonicalJson}), except that the few
- * characters the YAML reader refuses raw (C1 controls {@code U+0080}–{@code U+009F} other than {@code U+0085},
- * {@code U+FFFE}, {@code U+FFFF} and unpaired surrogates) are written as JSON &#92;uXXXX escapes too, and that
- * integers of any size are written exactly. Every replica loads the stored canonical form back through the YAML
- * reader, so it must read back as exactly the same data; RFC 8785 would write those characters raw and refuse
- * the surrogates. Everything else stays as RFC 8785 writes it, so the digest of any document that could be
- * loaded before is unchanged. Reformatting a YAML file or reordering its keys leaves the canonical form, and so
- * the digest, unchanged.
+ * The canonical form of a policy document: RFC 8785 canonical JSON ({@link CanonicalJson}), except
+ * that the few characters the YAML reader refuses raw (C1 controls {@code U+0080}–{@code U+009F}
+ * other than {@code U+0085}, {@code U+FFFE}, {@code U+FFFF} and unpaired surrogates) are written as
+ * JSON &#92;uXXXX escapes too, and that integers of any size are written exactly. Every replica
+ * loads the stored canonical form back through the YAML reader, so it must read back as exactly the
+ * same data; RFC 8785 would write those characters raw and refuse the surrogates. Everything else
+ * stays as RFC 8785 writes it, so the digest of any document that could be loaded before is
+ * unchanged. Reformatting a YAML file or reordering its keys leaves the canonical form, and so the
+ * digest, unchanged.
  */
 public final class PolicyCanonicalForm {
 
-  private static final CanonicalJson.Profile PROFILE = new CanonicalJson.Profile(
-      JsonStrings.LoneSurrogates.ESCAPE, PolicyCanonicalForm::yamlRefusesRaw, PolicyCanonicalForm::integer);
+  private static final CanonicalJson.Profile PROFILE =
+      new CanonicalJson.Profile(
+          JsonStrings.LoneSurrogates.ESCAPE,
+          PolicyCanonicalForm::yamlRefusesRaw,
+          PolicyCanonicalForm::integer);
 
   private PolicyCanonicalForm() {}
 

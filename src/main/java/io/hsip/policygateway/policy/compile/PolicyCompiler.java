@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hsip.policygateway.hsip.Sha256;
 import io.hsip.policygateway.policy.compile.internal.CelConditions;
 import io.hsip.policygateway.policy.compile.internal.CompiledRule;
-import io.hsip.policygateway.policy.compile.YamlTree;
 import io.hsip.policygateway.policy.model.DurationText;
 import io.hsip.policygateway.policy.model.Effect;
 import io.hsip.policygateway.policy.model.PolicyDocument;
@@ -54,18 +53,29 @@ public final class PolicyCompiler {
   public Compilation compile(byte[] utf8) {
     // Checked before decoding, so a huge upload costs no more than its length.
     if (utf8.length > limits.maxBytes()) {
-      return failed(new Finding(Finding.Severity.ERROR, "limit", "the document is " + utf8.length
-          + " bytes; the limit is " + limits.maxBytes(), "", 0, 0, null));
+      return failed(
+          new Finding(
+              Finding.Severity.ERROR,
+              "limit",
+              "the document is " + utf8.length + " bytes; the limit is " + limits.maxBytes(),
+              "",
+              0,
+              0,
+              null));
     }
     String source;
     try {
-      source = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(utf8))
-          .toString();
+      source =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(utf8))
+              .toString();
     } catch (CharacterCodingException e) {
-      return failed(new Finding(Finding.Severity.ERROR, "yaml", "the document is not valid UTF-8", "", 0, 0, null));
+      return failed(
+          new Finding(
+              Finding.Severity.ERROR, "yaml", "the document is not valid UTF-8", "", 0, 0, null));
     }
     return compile(source);
   }
@@ -86,15 +96,25 @@ public final class PolicyCompiler {
   private Compilation compile(String source, boolean lint) {
     int bytes = StandardCharsets.UTF_8.encode(source).remaining();
     if (bytes > limits.maxBytes()) {
-      return failed(new Finding(Finding.Severity.ERROR, "limit", "the document is " + bytes
-          + " bytes; the limit is " + limits.maxBytes(), "", 0, 0, null));
+      return failed(
+          new Finding(
+              Finding.Severity.ERROR,
+              "limit",
+              "the document is " + bytes + " bytes; the limit is " + limits.maxBytes(),
+              "",
+              0,
+              0,
+              null));
     }
     YamlTree tree;
     try {
       tree = YamlTree.read(source, limits.yaml());
     } catch (YamlTree.YamlTreeException e) {
-      String code = e.getMessage() != null && e.getMessage().startsWith("invalid YAML") ? "yaml" : "limit";
-      return failed(new Finding(Finding.Severity.ERROR, code, e.getMessage(), "", e.line(), e.column(), null));
+      String code =
+          e.getMessage() != null && e.getMessage().startsWith("invalid YAML") ? "yaml" : "limit";
+      return failed(
+          new Finding(
+              Finding.Severity.ERROR, code, e.getMessage(), "", e.line(), e.column(), null));
     }
     return new Run(tree, source, lint).compile();
   }
@@ -125,7 +145,13 @@ public final class PolicyCompiler {
         return done(null);
       }
       if (root.path("rules").size() > limits.maxRules()) {
-        error("limit", "the policy has " + root.path("rules").size() + " rules; the limit is " + limits.maxRules(), "/rules");
+        error(
+            "limit",
+            "the policy has "
+                + root.path("rules").size()
+                + " rules; the limit is "
+                + limits.maxRules(),
+            "/rules");
         return done(null);
       }
       PolicyDocument document = read(root);
@@ -154,21 +180,30 @@ public final class PolicyCompiler {
       return new Compilation(policy, findings);
     }
 
-    // --- Reading the model (the schema has vouched for shapes and types) ---------------------------
+    // --- Reading the model (the schema has vouched for shapes and types)
+    // ---------------------------
 
     private PolicyDocument read(JsonNode root) {
       ZoneId zone = ZoneId.of("UTC");
       try {
         zone = ZoneId.of(root.path("timezone").asText());
       } catch (DateTimeException e) {
-        error("unknown-timezone", "\"" + root.path("timezone").asText() + "\" is not a known time zone (use an IANA name such as Europe/Berlin)", "/timezone");
+        error(
+            "unknown-timezone",
+            "\""
+                + root.path("timezone").asText()
+                + "\" is not a known time zone (use an IANA name such as Europe/Berlin)",
+            "/timezone");
       }
       Set<String> groups = strings(root.path("groups"));
       Set<String> services = strings(root.path("services"));
       Duration maxTtl = duration(root.path("max_ttl"), "/max_ttl");
       if (maxTtl != null && !maxTtl.isPositive()) {
-        // Every allow would be granted for 0 ms: an allow that grants nothing is a deny in disguise.
-        error("zero-ttl", "a max_ttl of 0 would allow with a TTL of 0; omit max_ttl for no global cap, or write deny rules",
+        // Every allow would be granted for 0 ms: an allow that grants nothing is a deny in
+        // disguise.
+        error(
+            "zero-ttl",
+            "a max_ttl of 0 would allow with a TTL of 0; omit max_ttl for no global cap, or write deny rules",
             "/max_ttl");
       }
       List<Rule> rules = new ArrayList<>();
@@ -179,7 +214,10 @@ public final class PolicyCompiler {
         Rule rule = rule(ruleNodes.get(i), at, groups, services);
         Integer first = ids.putIfAbsent(rule.id(), i);
         if (first != null) {
-          error("duplicate-rule-id", "rule id \"" + rule.id() + "\" is already used by rule #" + (first + 1), at + "/id");
+          error(
+              "duplicate-rule-id",
+              "rule id \"" + rule.id() + "\" is already used by rule #" + (first + 1),
+              at + "/id");
         }
         rules.add(rule);
       }
@@ -187,20 +225,40 @@ public final class PolicyCompiler {
         warning("no-rules", "the policy has no rules, so it denies every request", "/rules", null);
       }
       return new PolicyDocument(
-          root.path("policy_set").asText(), root.path("description").asText(""), zone, groups, services, maxTtl,
+          root.path("policy_set").asText(),
+          root.path("description").asText(""),
+          zone,
+          groups,
+          services,
+          maxTtl,
           List.copyOf(rules));
     }
 
     private Rule rule(JsonNode node, String at, Set<String> groups, Set<String> services) {
       String id = node.path("id").asText();
-      Effect effect = Effect.valueOf(node.path("effect").asText().toUpperCase(java.util.Locale.ROOT));
+      Effect effect =
+          Effect.valueOf(node.path("effect").asText().toUpperCase(java.util.Locale.ROOT));
       JsonNode r = node.path("requester");
       Rule.RequesterMatch requester =
           new Rule.RequesterMatch(
               strings(r.path("peer_ids")),
-              r.hasNonNull("kind") ? RequesterKind.fromWire(r.path("kind").asText()).orElseThrow() : null,
-              known(r.path("groups_any"), at + "/requester/groups_any", groups, "group", "groups", id),
-              known(r.path("groups_all"), at + "/requester/groups_all", groups, "group", "groups", id),
+              r.hasNonNull("kind")
+                  ? RequesterKind.fromWire(r.path("kind").asText()).orElseThrow()
+                  : null,
+              known(
+                  r.path("groups_any"),
+                  at + "/requester/groups_any",
+                  groups,
+                  "group",
+                  "groups",
+                  id),
+              known(
+                  r.path("groups_all"),
+                  at + "/requester/groups_all",
+                  groups,
+                  "group",
+                  "groups",
+                  id),
               r.hasNonNull("min_reputation") ? r.path("min_reputation").intValue() : null,
               r.hasNonNull("max_reputation") ? r.path("max_reputation").intValue() : null);
       JsonNode t = node.path("target");
@@ -208,12 +266,20 @@ public final class PolicyCompiler {
           new Rule.TargetMatch(
               strings(t.path("members")),
               known(t.path("groups_any"), at + "/target/groups_any", groups, "group", "groups", id),
-              known(t.path("services"), at + "/target/services", services, "service", "services", id));
+              known(
+                  t.path("services"),
+                  at + "/target/services",
+                  services,
+                  "service",
+                  "services",
+                  id));
       JsonNode p = node.path("purpose");
-      Rule.PurposeMatch purpose = new Rule.PurposeMatch(strings(p.path("exact")), List.copyOf(strings(p.path("prefixes"))));
+      Rule.PurposeMatch purpose =
+          new Rule.PurposeMatch(strings(p.path("exact")), List.copyOf(strings(p.path("prefixes"))));
       JsonNode ttl = node.path("requested_ttl");
       Rule.TtlMatch requestedTtl =
-          new Rule.TtlMatch(duration(ttl.path("at_least"), at + "/requested_ttl/at_least"),
+          new Rule.TtlMatch(
+              duration(ttl.path("at_least"), at + "/requested_ttl/at_least"),
               duration(ttl.path("at_most"), at + "/requested_ttl/at_most"));
       Rule.TimeWindow time = null;
       if (node.has("time")) {
@@ -223,14 +289,37 @@ public final class PolicyCompiler {
         LocalTime from = w.hasNonNull("from") ? LocalTime.parse(w.path("from").asText()) : null;
         LocalTime until = w.hasNonNull("until") ? LocalTime.parse(w.path("until").asText()) : null;
         if (from != null && from.equals(until)) {
-          error("empty-window", "time window from " + from + " until " + until + " is empty; omit both for the whole day", at + "/time", id);
+          error(
+              "empty-window",
+              "time window from "
+                  + from
+                  + " until "
+                  + until
+                  + " is empty; omit both for the whole day",
+              at + "/time",
+              id);
         }
         if (!days.isEmpty() && from != null && until != null && until.isBefore(from)) {
           // Easy to misread, and before this rule's meaning was settled it was read the other way.
           Weekday day = days.iterator().next();
-          warning("wrapping-window", "time window " + from + "-" + until + " wraps midnight: the hours after midnight"
-              + " belong to the listed day before them (" + day.wire() + " " + from + " runs until " + day.next().wire()
-              + " " + until + ")", at + "/time", id);
+          warning(
+              "wrapping-window",
+              "time window "
+                  + from
+                  + "-"
+                  + until
+                  + " wraps midnight: the hours after midnight"
+                  + " belong to the listed day before them ("
+                  + day.wire()
+                  + " "
+                  + from
+                  + " runs until "
+                  + day.next().wire()
+                  + " "
+                  + until
+                  + ")",
+              at + "/time",
+              id);
         }
         time = new Rule.TimeWindow(Set.copyOf(days), from, until);
       }
@@ -240,23 +329,43 @@ public final class PolicyCompiler {
       if (node.has("rate_limit")) {
         JsonNode l = node.path("rate_limit");
         Duration per = duration(l.path("per"), at + "/rate_limit/per");
-        rateLimit = new Rule.RateLimit(l.path("requests").intValue(), per == null ? Duration.ofSeconds(1) : per,
-            l.path("key").asText("requester"));
+        rateLimit =
+            new Rule.RateLimit(
+                l.path("requests").intValue(),
+                per == null ? Duration.ofSeconds(1) : per,
+                l.path("key").asText("requester"));
       }
       if (effect == Effect.DENY) {
         if (ttlCap != null) {
-          error("allow-only", "ttl_cap applies to allow rules only; a deny always has TTL 0", at + "/ttl_cap", id);
+          error(
+              "allow-only",
+              "ttl_cap applies to allow rules only; a deny always has TTL 0",
+              at + "/ttl_cap",
+              id);
         }
         if (rateLimit != null) {
           error("allow-only", "rate_limit applies to allow rules only", at + "/rate_limit", id);
         }
       }
       if (ttlCap != null && ttlCap.isZero()) {
-        error("zero-ttl", "a TTL cap of 0 grants nothing; write a deny rule instead", at + "/ttl_cap", id);
+        error(
+            "zero-ttl",
+            "a TTL cap of 0 grants nothing; write a deny rule instead",
+            at + "/ttl_cap",
+            id);
       }
       return new Rule(
-          id, node.path("description").asText(""), effect, requester, target, purpose, requestedTtl, time, condition,
-          ttlCap, rateLimit);
+          id,
+          node.path("description").asText(""),
+          effect,
+          requester,
+          target,
+          purpose,
+          requestedTtl,
+          time,
+          condition,
+          ttlCap,
+          rateLimit);
     }
 
     private Set<String> known(
@@ -264,7 +373,11 @@ public final class PolicyCompiler {
       for (int i = 0; i < values.size(); i++) {
         String value = values.get(i).asText();
         if (!declared.contains(value)) {
-          error("unknown-" + what, what + " \"" + value + "\" is not declared in " + list, at + "/" + i, ruleId);
+          error(
+              "unknown-" + what,
+              what + " \"" + value + "\" is not declared in " + list,
+              at + "/" + i,
+              ruleId);
         }
       }
       return strings(values);
@@ -288,14 +401,23 @@ public final class PolicyCompiler {
       }
     }
 
-    // --- CEL ---------------------------------------------------------------------------------------
+    // --- CEL
+    // ---------------------------------------------------------------------------------------
 
     private CelConditions.@Nullable Condition condition(String expression, String at) {
       CelConditions.Compiled compiled = cel.compile(expression);
       YamlTree.Position start = tree.positionOf(at);
       for (CelConditions.Issue issue : compiled.issues()) {
         int[] place = place(start, issue);
-        findings.add(new Finding(Finding.Severity.ERROR, "cel", "CEL: " + issue.message(), at, place[0], place[1], ruleAt(at)));
+        findings.add(
+            new Finding(
+                Finding.Severity.ERROR,
+                "cel",
+                "CEL: " + issue.message(),
+                at,
+                place[0],
+                place[1],
+                ruleAt(at)));
       }
       return compiled.condition();
     }
@@ -316,19 +438,28 @@ public final class PolicyCompiler {
           }
           yield new int[] {line, indent + issue.column()};
         }
-        case "'", "\"" -> new int[] {start.line() + issue.line() - 1,
-            issue.line() == 1 ? start.column() + issue.column() : issue.column()};
-        default -> new int[] {start.line() + issue.line() - 1,
-            issue.line() == 1 ? start.column() + issue.column() - 1 : issue.column()};
+        case "'", "\"" ->
+            new int[] {
+              start.line() + issue.line() - 1,
+              issue.line() == 1 ? start.column() + issue.column() : issue.column()
+            };
+        default ->
+            new int[] {
+              start.line() + issue.line() - 1,
+              issue.line() == 1 ? start.column() + issue.column() - 1 : issue.column()
+            };
       };
     }
 
-    // --- Lints -------------------------------------------------------------------------------------
+    // --- Lints
+    // -------------------------------------------------------------------------------------
 
     private void lint(PolicyDocument document) {
       List<Rule> rules = document.rules();
-      // Only a rule whose purpose matcher covers another's can cover it, so candidates come from the
-      // rules with a broad purpose (any, or prefixes) and those naming the same exact purpose: this keeps
+      // Only a rule whose purpose matcher covers another's can cover it, so candidates come from
+      // the
+      // rules with a broad purpose (any, or prefixes) and those naming the same exact purpose: this
+      // keeps
       // linting near-linear for large policies instead of comparing every pair.
       List<Integer> anyPurpose = new ArrayList<>();
       List<Integer> broad = new ArrayList<>();
@@ -362,7 +493,8 @@ public final class PolicyCompiler {
         } else {
           candidates.addAll(broad);
           if (rule.purpose().prefixes().isEmpty()) {
-            candidates.addAll(byExact.getOrDefault(rule.purpose().exact().iterator().next(), List.of()));
+            candidates.addAll(
+                byExact.getOrDefault(rule.purpose().exact().iterator().next(), List.of()));
           }
         }
         @Nullable Rule shadowing = null;
@@ -376,17 +508,30 @@ public final class PolicyCompiler {
             shadowing = other;
             break;
           }
-          if (redundantWith == null && j < i && rule.rateLimit() == null && capOf(other) <= capOf(rule)) {
+          if (redundantWith == null
+              && j < i
+              && rule.rateLimit() == null
+              && capOf(other) <= capOf(rule)) {
             redundantWith = other;
           }
         }
         // A shadowing deny is the stronger finding: report it rather than a redundancy.
         if (shadowing != null) {
-          warning("shadowed-rule", "rule never allows anything: deny rule \"" + shadowing.id()
-              + "\" matches every request it matches", at, rule.id());
+          warning(
+              "shadowed-rule",
+              "rule never allows anything: deny rule \""
+                  + shadowing.id()
+                  + "\" matches every request it matches",
+              at,
+              rule.id());
         } else if (redundantWith != null) {
-          warning("redundant-rule", "rule never changes a decision: allow rule \"" + redundantWith.id()
-              + "\" matches every request it matches with the same or a shorter TTL cap", at, rule.id());
+          warning(
+              "redundant-rule",
+              "rule never changes a decision: allow rule \""
+                  + redundantWith.id()
+                  + "\" matches every request it matches with the same or a shorter TTL cap",
+              at,
+              rule.id());
         }
       }
     }
@@ -395,7 +540,8 @@ public final class PolicyCompiler {
       return rule.ttlCap() == null ? Long.MAX_VALUE : rule.ttlCap().toMillis();
     }
 
-    // --- Findings ----------------------------------------------------------------------------------
+    // --- Findings
+    // ----------------------------------------------------------------------------------
 
     private void error(String code, String message, String pointer) {
       error(code, message, pointer, ruleAt(pointer));
@@ -409,7 +555,12 @@ public final class PolicyCompiler {
       add(Finding.Severity.WARNING, code, message, pointer, ruleId);
     }
 
-    private void add(Finding.Severity severity, String code, String message, String pointer, @Nullable String ruleId) {
+    private void add(
+        Finding.Severity severity,
+        String code,
+        String message,
+        String pointer,
+        @Nullable String ruleId) {
       YamlTree.Position at = tree.positionOf(pointer);
       findings.add(new Finding(severity, code, message, pointer, at.line(), at.column(), ruleId));
     }

@@ -1,7 +1,6 @@
 package io.hsip.policygateway.policy.compile;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hsip.policygateway.policy.compile.YamlTree;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +19,10 @@ import org.jspecify.annotations.Nullable;
  * @param unchanged how many rules are the same in both
  */
 public record PolicyDiff(
-    List<FieldChange> settings, List<RuleChange> added, List<RuleChange> removed, List<RuleChange> changed,
+    List<FieldChange> settings,
+    List<RuleChange> added,
+    List<RuleChange> removed,
+    List<RuleChange> changed,
     int unchanged) {
 
   /**
@@ -64,7 +66,8 @@ public record PolicyDiff(
     for (Map.Entry<String, JsonNode> rule : after.entrySet()) {
       JsonNode old = before.get(rule.getKey());
       if (old == null) {
-        added.add(new RuleChange(rule.getKey(), List.of(new FieldChange("", null, rule.getValue()))));
+        added.add(
+            new RuleChange(rule.getKey(), List.of(new FieldChange("", null, rule.getValue()))));
       } else if (old.equals(rule.getValue())) {
         unchanged++;
       } else {
@@ -75,14 +78,21 @@ public record PolicyDiff(
     }
     for (Map.Entry<String, JsonNode> rule : before.entrySet()) {
       if (!after.containsKey(rule.getKey())) {
-        removed.add(new RuleChange(rule.getKey(), List.of(new FieldChange("", rule.getValue(), null))));
+        removed.add(
+            new RuleChange(rule.getKey(), List.of(new FieldChange("", rule.getValue(), null))));
       }
     }
-    return new PolicyDiff(List.copyOf(settings), List.copyOf(added), List.copyOf(removed), List.copyOf(changed), unchanged);
+    return new PolicyDiff(
+        List.copyOf(settings),
+        List.copyOf(added),
+        List.copyOf(removed),
+        List.copyOf(changed),
+        unchanged);
   }
 
   /** Objects are compared key by key; anything else (lists included) as a whole value. */
-  private static void fields(String pointer, @Nullable JsonNode before, @Nullable JsonNode after, List<FieldChange> out) {
+  private static void fields(
+      String pointer, @Nullable JsonNode before, @Nullable JsonNode after, List<FieldChange> out) {
     if (before != null && after != null && before.equals(after)) {
       return;
     }

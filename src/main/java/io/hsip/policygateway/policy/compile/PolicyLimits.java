@@ -1,7 +1,6 @@
 package io.hsip.policygateway.policy.compile;
 
 import io.hsip.policygateway.policy.compile.internal.CelConditions;
-import io.hsip.policygateway.policy.compile.YamlTree;
 
 /**
  * Resource limits for reading and compiling one policy document. Hostile documents (huge, deeply
@@ -31,7 +30,8 @@ public record PolicyLimits(
     int maxConditionIterations) {
 
   /** The defaults, also those of {@code policy.limits.*}. */
-  public static final PolicyLimits DEFAULTS = new PolicyLimits(512 * 1024, 32, 100_000, 100, 5000, 1024, 200, 32, 1, 1000);
+  public static final PolicyLimits DEFAULTS =
+      new PolicyLimits(512 * 1024, 32, 100_000, 100, 5000, 1024, 200, 32, 1, 1000);
 
   YamlTree.Limits yaml() {
     return new YamlTree.Limits(maxBytes, maxDepth, maxNodes, maxAliases);
@@ -39,7 +39,11 @@ public record PolicyLimits(
 
   CelConditions.Limits cel() {
     return new CelConditions.Limits(
-        maxConditionLength, maxConditionNodes, maxConditionParseDepth, maxComprehensionNesting,
-        maxConditionIterations, 100);
+        maxConditionLength,
+        maxConditionNodes,
+        maxConditionParseDepth,
+        maxComprehensionNesting,
+        maxConditionIterations,
+        100);
   }
 }

@@ -7,7 +7,6 @@ import com.networknt.schema.PathType;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-import io.hsip.policygateway.policy.compile.YamlTree;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,8 +15,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The published JSON Schema of policy documents ({@code policies/schema/policy.schema.json}, packaged
- * on the class path), applied to every document before anything else reads it.
+ * The published JSON Schema of policy documents ({@code policies/schema/policy.schema.json},
+ * packaged on the class path), applied to every document before anything else reads it.
  */
 public final class PolicySchema {
 

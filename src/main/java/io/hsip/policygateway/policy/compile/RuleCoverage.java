@@ -8,9 +8,10 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Static reasoning about rules for the lints: whether one rule matches every request another matches,
- * and whether a rule contradicts itself. Conservative: "covers" is claimed only when certain, and a
- * CEL condition on the covering rule defeats it unless both conditions are the same text.
+ * Static reasoning about rules for the lints: whether one rule matches every request another
+ * matches, and whether a rule contradicts itself. Conservative: "covers" is claimed only when
+ * certain, and a CEL condition on the covering rule defeats it unless both conditions are the same
+ * text.
  */
 final class RuleCoverage {
 
@@ -19,11 +20,18 @@ final class RuleCoverage {
   /** Why {@code rule} can never match, or null if it can. */
   static @Nullable String contradiction(Rule rule) {
     Rule.RequesterMatch r = rule.requester();
-    if (r.minReputation() != null && r.maxReputation() != null && r.minReputation() > r.maxReputation()) {
-      return "min_reputation " + r.minReputation() + " is above max_reputation " + r.maxReputation();
+    if (r.minReputation() != null
+        && r.maxReputation() != null
+        && r.minReputation() > r.maxReputation()) {
+      return "min_reputation "
+          + r.minReputation()
+          + " is above max_reputation "
+          + r.maxReputation();
     }
     Rule.TtlMatch ttl = rule.requestedTtl();
-    if (ttl.atLeast() != null && ttl.atMost() != null && ttl.atLeast().compareTo(ttl.atMost()) > 0) {
+    if (ttl.atLeast() != null
+        && ttl.atMost() != null
+        && ttl.atLeast().compareTo(ttl.atMost()) > 0) {
       return "requested_ttl.at_least is above requested_ttl.at_most";
     }
     if (ttl.atMost() != null && ttl.atMost().isZero()) {
@@ -43,8 +51,10 @@ final class RuleCoverage {
         && (ar.kind() == null || ar.kind() == br.kind())
         && groupsAnyCovered(ar.groupsAny(), br.groupsAny(), br.groupsAll())
         && br.groupsAll().containsAll(ar.groupsAll())
-        && (ar.minReputation() == null || (br.minReputation() != null && br.minReputation() >= ar.minReputation()))
-        && (ar.maxReputation() == null || (br.maxReputation() != null && br.maxReputation() <= ar.maxReputation()))
+        && (ar.minReputation() == null
+            || (br.minReputation() != null && br.minReputation() >= ar.minReputation()))
+        && (ar.maxReputation() == null
+            || (br.maxReputation() != null && br.maxReputation() <= ar.maxReputation()))
         && within(a.target().members(), b.target().members())
         && groupsAnyCovered(a.target().groupsAny(), b.target().groupsAny(), Set.of())
         && within(a.target().services(), b.target().services())
@@ -114,7 +124,9 @@ final class RuleCoverage {
     }
     if (a.from() == null && a.until() == null) {
       // A wrapping b reaches into the morning after each of its days, which a must cover too.
-      return a.days().isEmpty() || !wraps(b) || b.days().stream().allMatch(d -> a.days().contains(d.next()));
+      return a.days().isEmpty()
+          || !wraps(b)
+          || b.days().stream().allMatch(d -> a.days().contains(d.next()));
     }
     if (Objects.equals(a.from(), b.from()) && Objects.equals(a.until(), b.until())) {
       return true;
@@ -126,7 +138,8 @@ final class RuleCoverage {
     if (aWraps || bWraps) {
       return false;
     }
-    boolean untilCovered = a.until() == null || (b.until() != null && !b.until().isAfter(a.until()));
+    boolean untilCovered =
+        a.until() == null || (b.until() != null && !b.until().isAfter(a.until()));
     return !bf.isBefore(af) && untilCovered;
   }
 }

@@ -8,29 +8,35 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns the schema validator's messages into sentences a policy author understands: the field is named
- * as written in the document and what it must be is said in words ("max_ttl must be a duration such as
- * 30m, 8h or 7d"), never as the regular expression or schema keyword behind the check.
+ * Turns the schema validator's messages into sentences a policy author understands: the field is
+ * named as written in the document and what it must be is said in words ("max_ttl must be a
+ * duration such as 30m, 8h or 7d"), never as the regular expression or schema keyword behind the
+ * check.
  */
 final class SchemaMessages {
 
-  /** What a value of each reusable schema type looks like, keyed by its name under {@code $defs}. */
-  private static final Map<String, String> PATTERNS = Map.of(
-      "duration", "a duration such as 30m, 8h or 7d",
-      "name", "a name of lowercase letters, digits, '.', '_' and '-' that starts with a letter or digit"
-          + " (at most 63 characters)",
-      "peerId", "a PeerID: 26 characters from A-Z and 2-7",
-      "clock", "a time of day such as 08:00 or 17:30 (HH:MM, 24-hour clock)",
-      "purposeText", "a purpose without '|' or control characters");
+  /**
+   * What a value of each reusable schema type looks like, keyed by its name under {@code $defs}.
+   */
+  private static final Map<String, String> PATTERNS =
+      Map.of(
+          "duration", "a duration such as 30m, 8h or 7d",
+          "name",
+              "a name of lowercase letters, digits, '.', '_' and '-' that starts with a letter or digit"
+                  + " (at most 63 characters)",
+          "peerId", "a PeerID: 26 characters from A-Z and 2-7",
+          "clock", "a time of day such as 08:00 or 17:30 (HH:MM, 24-hour clock)",
+          "purposeText", "a purpose without '|' or control characters");
 
-  private static final Map<String, String> TYPES = Map.of(
-      "object", "a mapping of fields",
-      "array", "a list",
-      "string", "text",
-      "integer", "a whole number",
-      "number", "a number",
-      "boolean", "true or false",
-      "null", "empty");
+  private static final Map<String, String> TYPES =
+      Map.of(
+          "object", "a mapping of fields",
+          "array", "a list",
+          "string", "text",
+          "integer", "a whole number",
+          "number", "a number",
+          "boolean", "true or false",
+          "null", "empty");
 
   private final JsonNode schema;
 
@@ -46,22 +52,33 @@ final class SchemaMessages {
     JsonNode rule = message.getSchemaNode();
     return switch (keyword) {
       case "additionalProperties", "unevaluatedProperties" ->
-          "unknown field " + message.getProperty() + " in " + field(parent(pointer)) + "; allowed fields are "
+          "unknown field "
+              + message.getProperty()
+              + " in "
+              + field(parent(pointer))
+              + "; allowed fields are "
               + String.join(", ", allowedFields(message));
       case "required" -> field + " is missing the required field " + message.getProperty();
-      case "type" -> field + " must be " + typeName(arg(args, 1)) + ", not " + typeName(arg(args, 0));
+      case "type" ->
+          field + " must be " + typeName(arg(args, 1)) + ", not " + typeName(arg(args, 0));
       case "enum" -> field + " must be " + choice(texts(rule));
       case "const" -> field + " must be " + rule.asText();
       case "pattern" -> field + " must be " + pattern(message);
-      case "minLength" -> rule.asInt() == 1
-          ? field + " must not be empty"
-          : field + " must be at least " + rule.asInt() + " characters long";
+      case "minLength" ->
+          rule.asInt() == 1
+              ? field + " must not be empty"
+              : field + " must be at least " + rule.asInt() + " characters long";
       case "maxLength" -> field + " must be at most " + rule.asInt() + " characters long";
-      case "minItems" -> rule.asInt() == 1
-          ? field + " must list at least one entry"
-          : field + " must list at least " + rule.asInt() + " entries";
-      case "maxItems" -> field + " must list at most " + rule.asInt() + " entries"
-          + (arg(args, 1) == null ? "" : "; it lists " + arg(args, 1));
+      case "minItems" ->
+          rule.asInt() == 1
+              ? field + " must list at least one entry"
+              : field + " must list at least " + rule.asInt() + " entries";
+      case "maxItems" ->
+          field
+              + " must list at most "
+              + rule.asInt()
+              + " entries"
+              + (arg(args, 1) == null ? "" : "; it lists " + arg(args, 1));
       case "uniqueItems" -> field + " must not list the same entry twice";
       case "minimum" -> field + " must be at least " + rule.asText();
       case "maximum" -> field + " must be at most " + rule.asText();
@@ -72,8 +89,8 @@ final class SchemaMessages {
 
   /**
    * The field a pointer names, as an author would: {@code max_ttl}, {@code requester.kind} inside a
-   * rule (the finding names the rule), "an entry of time.days" for a list item, "the rule" and
-   * "the document" for the objects themselves.
+   * rule (the finding names the rule), "an entry of time.days" for a list item, "the rule" and "the
+   * document" for the objects themselves.
    */
   static String field(String pointer) {
     List<String> segments = new ArrayList<>(List.of(pointer.split("/", -1)));
@@ -95,7 +112,8 @@ final class SchemaMessages {
   }
 
   private static String dotted(List<String> segments) {
-    return String.join(".", segments.stream().map(s -> s.replace("~1", "/").replace("~0", "~")).toList());
+    return String.join(
+        ".", segments.stream().map(s -> s.replace("~1", "/").replace("~0", "~")).toList());
   }
 
   private static boolean isIndex(String segment) {
@@ -107,7 +125,10 @@ final class SchemaMessages {
     return slash < 0 ? "" : pointer.substring(0, slash);
   }
 
-  /** The schema object that holds the failing keyword (e.g. {@code $defs/rule} for its {@code required}). */
+  /**
+   * The schema object that holds the failing keyword (e.g. {@code $defs/rule} for its {@code
+   * required}).
+   */
   private JsonNode owner(ValidationMessage message) {
     JsonNode node = schema;
     String[] path = message.getSchemaLocation().getFragment().toString().split("/");

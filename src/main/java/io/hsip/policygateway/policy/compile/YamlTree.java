@@ -32,14 +32,14 @@ import org.snakeyaml.engine.v2.resolver.ScalarResolver;
  * Reads one YAML 1.2 document into a JSON tree, remembering where every value starts.
  *
  * <p>It consumes parser events one at a time and builds the tree itself, without recursion, so that
- * hostile input is refused early and cheaply: nesting deeper than the limit, more nodes than the limit
- * (aliases count with the full size of what they repeat, which defeats "billion laughs"), more aliases
- * than allowed, duplicate or non-string keys, custom tags and multi-document streams.
+ * hostile input is refused early and cheaply: nesting deeper than the limit, more nodes than the
+ * limit (aliases count with the full size of what they repeat, which defeats "billion laughs"),
+ * more aliases than allowed, duplicate or non-string keys, custom tags and multi-document streams.
  *
  * <p>Positions are remembered per parent collection and key, never under a full path string: a path
- * string per value would cost the length of every ancestor key for every value (a 200,000-character key
- * over 60,000 values is 12 GB), so the byte and node limits would not bound memory. This way the cost is
- * one small entry per value, sharing the key strings the tree already holds.
+ * string per value would cost the length of every ancestor key for every value (a 200,000-character
+ * key over 60,000 values is 12 GB), so the byte and node limits would not bound memory. This way
+ * the cost is one small entry per value, sharing the key strings the tree already holds.
  */
 public final class YamlTree {
 
@@ -58,7 +58,8 @@ public final class YamlTree {
    *
    * @param line line number
    * @param column column number
-   * @param style scalar style ({@code plain}, {@code '}, {@code "}, {@code |}, {@code >}), or empty for collections
+   * @param style scalar style ({@code plain}, {@code '}, {@code "}, {@code |}, {@code >}), or empty
+   *     for collections
    */
   public record Position(int line, int column, String style) {}
 
@@ -85,7 +86,8 @@ public final class YamlTree {
     }
   }
 
-  private static final ScalarResolver RESOLVER = new CoreScalarResolver(false); // false: no "<<" merge keys
+  private static final ScalarResolver RESOLVER =
+      new CoreScalarResolver(false); // false: no "<<" merge keys
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private final JsonNode root;
@@ -113,7 +115,8 @@ public final class YamlTree {
       if (end < 0) {
         end = pointer.length();
       }
-      Placed child = positions.get(new Slot(at.collection(), unescape(pointer.substring(from, end))));
+      Placed child =
+          positions.get(new Slot(at.collection(), unescape(pointer.substring(from, end))));
       if (child == null) {
         break;
       }
@@ -128,7 +131,9 @@ public final class YamlTree {
   /** A value's place: the collection holding it (numbered from 1, root: 0) and its key or index. */
   private record Slot(int parent, String segment) {}
 
-  /** Where a value starts, and its number if it is a collection ({@link #NO_PARENT} for scalars). */
+  /**
+   * Where a value starts, and its number if it is a collection ({@link #NO_PARENT} for scalars).
+   */
   private record Placed(Position position, int collection) {}
 
   private static final class Frame {
@@ -171,7 +176,9 @@ public final class YamlTree {
       Mark mark = e.getProblemMark().or(e::getContextMark).orElse(null);
       String problem = e.getProblem() == null ? "malformed YAML" : e.getProblem();
       throw new YamlTreeException(
-          "invalid YAML: " + problem, mark == null ? 0 : mark.getLine() + 1, mark == null ? 0 : mark.getColumn() + 1);
+          "invalid YAML: " + problem,
+          mark == null ? 0 : mark.getLine() + 1,
+          mark == null ? 0 : mark.getColumn() + 1);
     } catch (YamlEngineException e) {
       throw new YamlTreeException("invalid YAML: " + e.getMessage(), 0, 0);
     }
@@ -220,15 +227,19 @@ public final class YamlTree {
     private void start(CollectionStartEvent event) throws YamlTreeException {
       if (awaitingKey()) {
         // "? [a, b] : x" or "? {a: 1} : y": JSON objects have string keys only.
-        throw error("invalid YAML: mapping keys must be strings, not "
-            + (event.getEventId() == Event.ID.MappingStart ? "mappings" : "sequences"), event);
+        throw error(
+            "invalid YAML: mapping keys must be strings, not "
+                + (event.getEventId() == Event.ID.MappingStart ? "mappings" : "sequences"),
+            event);
       }
-      checkTag(event.getTag(), event, event.getEventId() == Event.ID.MappingStart ? Tag.MAP : Tag.SEQ);
+      checkTag(
+          event.getTag(), event, event.getEventId() == Event.ID.MappingStart ? Tag.MAP : Tag.SEQ);
       int depth = stack.isEmpty() ? 1 : stack.peek().depth + 1;
       if (depth > limits.maxDepth()) {
         throw error("the document nests deeper than " + limits.maxDepth() + " levels", event);
       }
-      JsonNode node = event.getEventId() == Event.ID.MappingStart ? NODES.objectNode() : NODES.arrayNode();
+      JsonNode node =
+          event.getEventId() == Event.ID.MappingStart ? NODES.objectNode() : NODES.arrayNode();
       int id = ++collections;
       place(node, event, "", id);
       stack.push(new Frame(node, id, depth, nodes, anchorOf(event)));
@@ -244,9 +255,11 @@ public final class YamlTree {
     private void scalar(ScalarEvent event) throws YamlTreeException {
       Frame parent = stack.peek();
       if (parent != null && awaitingKey()) {
-        boolean isNull = event.getTag().isPresent()
-            ? event.getTag().get().equals(Tag.NULL.getValue())
-            : event.getImplicit().canOmitTagInPlainScalar() && RESOLVER.resolve(event.getValue(), true).equals(Tag.NULL);
+        boolean isNull =
+            event.getTag().isPresent()
+                ? event.getTag().get().equals(Tag.NULL.getValue())
+                : event.getImplicit().canOmitTagInPlainScalar()
+                    && RESOLVER.resolve(event.getValue(), true).equals(Tag.NULL);
         if (isNull) {
           // "~: x", "null: x" and "? : x" have a null key, which JSON objects cannot hold.
           throw error("invalid YAML: mapping keys must be strings, not null", event);
@@ -296,10 +309,13 @@ public final class YamlTree {
       place(target.node(), event, "", NO_PARENT);
     }
 
-    private void place(JsonNode node, Event event, String style, int collection) throws YamlTreeException {
+    private void place(JsonNode node, Event event, String style, int collection)
+        throws YamlTreeException {
       nodes++;
       if (nodes > limits.maxNodes()) {
-        throw error("the document has more than " + limits.maxNodes() + " values (aliases count in full)", event);
+        throw error(
+            "the document has more than " + limits.maxNodes() + " values (aliases count in full)",
+            event);
       }
       Frame parent = stack.peek();
       Slot slot;
@@ -320,7 +336,9 @@ public final class YamlTree {
       }
       Mark mark = event.getStartMark().orElse(null);
       Position position =
-          mark == null ? new Position(0, 0, style) : new Position(mark.getLine() + 1, mark.getColumn() + 1, style);
+          mark == null
+              ? new Position(0, 0, style)
+              : new Position(mark.getLine() + 1, mark.getColumn() + 1, style);
       positions.put(slot, new Placed(position, collection));
     }
 
@@ -376,14 +394,18 @@ public final class YamlTree {
       }
     }
 
-    private void checkTag(Optional<String> tag, Event event, @Nullable Tag expected) throws YamlTreeException {
+    private void checkTag(Optional<String> tag, Event event, @Nullable Tag expected)
+        throws YamlTreeException {
       if (tag.isEmpty()) {
         return;
       }
       String t = tag.get();
       boolean standard =
-          t.equals(Tag.STR.getValue()) || t.equals(Tag.INT.getValue()) || t.equals(Tag.BOOL.getValue())
-              || t.equals(Tag.NULL.getValue()) || t.equals(Tag.FLOAT.getValue());
+          t.equals(Tag.STR.getValue())
+              || t.equals(Tag.INT.getValue())
+              || t.equals(Tag.BOOL.getValue())
+              || t.equals(Tag.NULL.getValue())
+              || t.equals(Tag.FLOAT.getValue());
       if (expected != null ? !t.equals(expected.getValue()) : !standard) {
         throw error("YAML tag " + t + " is not allowed in policy documents", event);
       }
@@ -406,7 +428,8 @@ public final class YamlTree {
 
     private static YamlTreeException error(String message, Event event) {
       Mark mark = event.getStartMark().orElse(null);
-      return new YamlTreeException(message, mark == null ? 0 : mark.getLine() + 1, mark == null ? 0 : mark.getColumn() + 1);
+      return new YamlTreeException(
+          message, mark == null ? 0 : mark.getLine() + 1, mark == null ? 0 : mark.getColumn() + 1);
     }
   }
 

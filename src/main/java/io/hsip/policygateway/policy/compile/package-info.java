@@ -1,4 +1,7 @@
-/** Reads policy documents (YAML within limits, the published JSON Schema, CEL), compiles them to an indexed evaluator, lints and diffs them. */
+/**
+ * Reads policy documents (YAML within limits, the published JSON Schema, CEL), compiles them to an
+ * indexed evaluator, lints and diffs them.
+ */
 @NullMarked
 package io.hsip.policygateway.policy.compile;
 

@@ -6,8 +6,8 @@ import io.hsip.policygateway.policy.compile.Finding;
 import java.util.List;
 
 /**
- * A policy document with errors (400): every error becomes a problem violation with its JSON pointer,
- * line, column, code and rule id.
+ * A policy document with errors (400): every error becomes a problem violation with its JSON
+ * pointer, line, column, code and rule id.
  */
 public final class InvalidPolicyException extends ProblemException {
   private static final long serialVersionUID = 1L;
@@ -28,9 +28,15 @@ public final class InvalidPolicyException extends ProblemException {
   @Override
   public List<Problem.Violation> violations() {
     return errors.stream()
-        .map(f -> new Problem.Violation(
-            f.pointer().isEmpty() ? "/" : f.pointer(), f.message(), f.code(),
-            f.line() > 0 ? f.line() : null, f.column() > 0 ? f.column() : null, f.ruleId()))
+        .map(
+            f ->
+                new Problem.Violation(
+                    f.pointer().isEmpty() ? "/" : f.pointer(),
+                    f.message(),
+                    f.code(),
+                    f.line() > 0 ? f.line() : null,
+                    f.column() > 0 ? f.column() : null,
+                    f.ruleId()))
         .toList();
   }
 
@@ -39,7 +45,13 @@ public final class InvalidPolicyException extends ProblemException {
       return "The policy document is invalid.";
     }
     Finding first = errors.getFirst();
-    return "The policy document has " + errors.size() + " error(s); the first at line " + first.line()
-        + ", column " + first.column() + ": " + first.message();
+    return "The policy document has "
+        + errors.size()
+        + " error(s); the first at line "
+        + first.line()
+        + ", column "
+        + first.column()
+        + ": "
+        + first.message();
   }
 }

@@ -7,8 +7,6 @@ import io.hsip.policygateway.base.WireNamed;
 import io.hsip.policygateway.hsip.json.ObjectMappers;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
-import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.type.SqlTypes;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
@@ -20,15 +18,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.hibernate.annotations.ColumnTransformer;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An admin action on policies, recorded in the same transaction as the change (append-only; a trigger
- * refuses UPDATE, DELETE and TRUNCATE).
+ * An admin action on policies, recorded in the same transaction as the change (append-only; a
+ * trigger refuses UPDATE, DELETE and TRUNCATE).
  *
- * <p>Read API for the audit log: {@link #after(long, int)} pages through events in id order. Ids are
- * assigned in commit order (admin writes hold a transaction-scoped advisory lock), so a consumer that
- * remembers the last id it folded in never misses or repeats an event.
+ * <p>Read API for the audit log: {@link #after(long, int)} pages through events in id order. Ids
+ * are assigned in commit order (admin writes hold a transaction-scoped advisory lock), so a
+ * consumer that remembers the last id it folded in never misses or repeats an event.
  */
 @Entity
 @Table(name = "policy_admin_event")
@@ -94,8 +94,8 @@ public class PolicyAdminEvent extends PanacheEntityBase {
 
   /**
    * Action-specific facts as a JSON object (draft id, revision, approval id, rollback source, rule
-   * count, …), keys sorted. Stored as jsonb; kept as text here so the service's REST JSON settings never
-   * shape audit data.
+   * count, …), keys sorted. Stored as jsonb; kept as text here so the service's REST JSON settings
+   * never shape audit data.
    */
   @Column(nullable = false, updatable = false, columnDefinition = "jsonb")
   @ColumnTransformer(write = "?::jsonb")
@@ -103,8 +103,13 @@ public class PolicyAdminEvent extends PanacheEntityBase {
 
   /** Records an event; the caller's transaction commits it together with the change. */
   public static PolicyAdminEvent record(
-      Instant at, String actor, Action action, @Nullable String policySet, @Nullable Integer version,
-      @Nullable String digest, Map<String, Object> details) {
+      Instant at,
+      String actor,
+      Action action,
+      @Nullable String policySet,
+      @Nullable Integer version,
+      @Nullable String digest,
+      Map<String, Object> details) {
     PolicyAdminEvent event = new PolicyAdminEvent();
     event.occurredAt = at;
     event.actor = actor;
@@ -134,7 +139,9 @@ public class PolicyAdminEvent extends PanacheEntityBase {
     }
   }
 
-  /** Up to {@code limit} events with an id above {@code afterId}, in id order (keyset pagination). */
+  /**
+   * Up to {@code limit} events with an id above {@code afterId}, in id order (keyset pagination).
+   */
   public static List<PolicyAdminEvent> after(long afterId, int limit) {
     return find("id > ?1 order by id", afterId).page(0, limit).list();
   }

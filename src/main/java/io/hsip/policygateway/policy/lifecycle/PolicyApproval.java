@@ -19,8 +19,8 @@ import org.hibernate.type.SqlTypes;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A publication waiting for a second admin (four-eyes mode). It holds a snapshot of the document, so
- * what is approved is exactly what was submitted.
+ * A publication waiting for a second admin (four-eyes mode). It holds a snapshot of the document,
+ * so what is approved is exactly what was submitted.
  */
 @Entity
 @Table(name = "policy_approval")
@@ -91,14 +91,20 @@ public class PolicyApproval extends PanacheEntityBase {
   @Column(name = "rollback_of", updatable = false)
   public @Nullable Integer rollbackOf;
 
-  /** The version in force when it was requested; approving fails if another has been published since. */
+  /**
+   * The version in force when it was requested; approving fails if another has been published
+   * since.
+   */
   @Column(name = "base_version", updatable = false)
   public @Nullable Integer baseVersion;
 
   @Column(name = "requested_by", nullable = false, updatable = false)
   public String requestedBy;
 
-  /** Who wrote what is to be published (the draft's editors, and the requester); none may approve it. */
+  /**
+   * Who wrote what is to be published (the draft's editors, and the requester); none may approve
+   * it.
+   */
   @Column(nullable = false, updatable = false)
   @JdbcTypeCode(SqlTypes.ARRAY)
   public String[] authors;
@@ -113,12 +119,10 @@ public class PolicyApproval extends PanacheEntityBase {
   public @Nullable Instant decidedAt;
 
   /** Why it was rejected, if it was. */
-  @Column
-  public @Nullable String reason;
+  @Column public @Nullable String reason;
 
   /** The version the approval published. */
-  @Column
-  public @Nullable Integer version;
+  @Column public @Nullable Integer version;
 
   /** Requests with this status, oldest first. */
   public static List<PolicyApproval> withStatus(Status status) {

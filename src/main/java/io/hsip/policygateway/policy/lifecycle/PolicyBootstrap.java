@@ -12,8 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Publishes {@code policy.bootstrap-file} as the first version of the live set when the set has none,
- * so that a fresh development gateway enforces the example organisation. Production leaves it unset.
+ * Publishes {@code policy.bootstrap-file} as the first version of the live set when the set has
+ * none, so that a fresh development gateway enforces the example organisation. Production leaves it
+ * unset.
  */
 @ApplicationScoped
 public class PolicyBootstrap {
@@ -32,7 +33,9 @@ public class PolicyBootstrap {
   }
 
   private void bootstrap(Path file) {
-    boolean empty = QuarkusTransaction.requiringNew().call(() -> PolicyVersion.latest(config.liveSet()).isEmpty());
+    boolean empty =
+        QuarkusTransaction.requiringNew()
+            .call(() -> PolicyVersion.latest(config.liveSet()).isEmpty());
     if (!empty) {
       return;
     }
@@ -40,14 +43,18 @@ public class PolicyBootstrap {
     try {
       document = Files.readAllBytes(file);
     } catch (IOException e) {
-      Log.warnf("policy bootstrap: cannot read %s (%s); the gateway denies everything until a policy is published",
+      Log.warnf(
+          "policy bootstrap: cannot read %s (%s); the gateway denies everything until a policy is published",
           file, e.getClass().getSimpleName());
       return;
     }
-    PolicyLifecycle.Imported imported = lifecycle.importDocument("system:bootstrap", document, true);
-    boolean waiting = imported instanceof PolicyLifecycle.Imported.Publishing p
-        && p.publication() instanceof PolicyLifecycle.Publication.AwaitingApproval;
-    Log.infof("policy bootstrap: published %s as policy set %s%s", file, config.liveSet(),
-        waiting ? " (awaiting a second admin's approval)" : "");
+    PolicyLifecycle.Imported imported =
+        lifecycle.importDocument("system:bootstrap", document, true);
+    boolean waiting =
+        imported instanceof PolicyLifecycle.Imported.Publishing p
+            && p.publication() instanceof PolicyLifecycle.Publication.AwaitingApproval;
+    Log.infof(
+        "policy bootstrap: published %s as policy set %s%s",
+        file, config.liveSet(), waiting ? " (awaiting a second admin's approval)" : "");
   }
 }

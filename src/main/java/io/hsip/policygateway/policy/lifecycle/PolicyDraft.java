@@ -2,14 +2,14 @@ package io.hsip.policygateway.policy.lifecycle;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
-import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.type.SqlTypes;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 
 /** A policy document being edited. Always valid: a draft that does not compile is never saved. */
 @Entity
@@ -47,7 +47,10 @@ public class PolicyDraft extends PanacheEntityBase {
   @Column(name = "updated_at", nullable = false)
   public Instant updatedAt;
 
-  /** Everyone who created or updated the document, in order of their first edit; none may approve it. */
+  /**
+   * Everyone who created or updated the document, in order of their first edit; none may approve
+   * it.
+   */
   @Column(nullable = false)
   @JdbcTypeCode(SqlTypes.ARRAY)
   public String[] editors;

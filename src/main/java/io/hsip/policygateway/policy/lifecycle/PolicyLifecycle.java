@@ -1,6 +1,5 @@
 package io.hsip.policygateway.policy.lifecycle;
 
-import io.hsip.policygateway.base.error.ProblemException;
 import io.hsip.policygateway.policy.PolicyConfig;
 import io.hsip.policygateway.policy.compile.Compilation;
 import io.hsip.policygateway.policy.compile.CompiledPolicy;
@@ -24,9 +23,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The policy lifecycle: drafts, publication (directly or through a second admin), rollback, and the
- * read-only questions asked of versions (diff, simulation). Each change runs in one transaction with
- * its admin event, under a transaction-scoped advisory lock that serialises admin writes (so version
- * numbers never race and event ids follow commit order).
+ * read-only questions asked of versions (diff, simulation). Each change runs in one transaction
+ * with its admin event, under a transaction-scoped advisory lock that serialises admin writes (so
+ * version numbers never race and event ids follow commit order).
  */
 @ApplicationScoped
 public class PolicyLifecycle {
@@ -99,14 +98,17 @@ public class PolicyLifecycle {
       return compilation;
     }
     List<Finding> errors = compilation.errors();
-    if (errors.size() == 1 && errors.getFirst().code().equals("limit") && errors.getFirst().pointer().isEmpty()
+    if (errors.size() == 1
+        && errors.getFirst().code().equals("limit")
+        && errors.getFirst().pointer().isEmpty()
         && document.length > compiler.limits().maxBytes()) {
       throw PolicyProblems.TOO_LARGE.exception(errors.getFirst().message());
     }
     throw new InvalidPolicyException(errors);
   }
 
-  // --- Drafts -------------------------------------------------------------------------------------
+  // --- Drafts
+  // -------------------------------------------------------------------------------------
 
   /** Saves a new draft; a document with errors is refused with all of them. */
   @Transactional
@@ -131,8 +133,20 @@ public class PolicyLifecycle {
     draft.updatedAt = now;
     draft.editors = new String[] {actor};
     draft.persist();
-    PolicyAdminEvent.record(now, actor, action, draft.policySet, null, draft.digest,
-        Map.of("draft_id", draft.id.toString(), "revision", 1, "rule_count", policy.document().rules().size()));
+    PolicyAdminEvent.record(
+        now,
+        actor,
+        action,
+        draft.policySet,
+        null,
+        draft.digest,
+        Map.of(
+            "draft_id",
+            draft.id.toString(),
+            "revision",
+            1,
+            "rule_count",
+            policy.document().rules().size()));
     return new SavedDraft(draft, compilation.warnings());
   }
 
@@ -142,18 +156,31 @@ public class PolicyLifecycle {
    * @param expectedRevision the revision the client edited ({@code If-Match}), or null to not check
    */
   @Transactional
-  public SavedDraft updateDraft(String actor, UUID id, @Nullable Integer expectedRevision, byte[] document) {
+  public SavedDraft updateDraft(
+      String actor, UUID id, @Nullable Integer expectedRevision, byte[] document) {
     Compilation compilation = compileOrReject(document);
     CompiledPolicy policy = compilation.orThrow();
     lockAdminWrites();
     PolicyDraft draft = draft(id);
     if (expectedRevision != null && expectedRevision != draft.revision) {
-      throw PolicyProblems.STALE_DRAFT.exception("draft " + id + " is at revision " + draft.revision + ", not " + expectedRevision
-          + "; reload it and apply your change again");
+      throw PolicyProblems.STALE_DRAFT.exception(
+          "draft "
+              + id
+              + " is at revision "
+              + draft.revision
+              + ", not "
+              + expectedRevision
+              + "; reload it and apply your change again");
     }
     if (!draft.policySet.equals(policy.document().policySet())) {
-      throw PolicyProblems.CONFLICT.exception("draft " + id + " belongs to policy set " + draft.policySet
-          + "; the document names " + policy.document().policySet() + " (create a new draft instead)");
+      throw PolicyProblems.CONFLICT.exception(
+          "draft "
+              + id
+              + " belongs to policy set "
+              + draft.policySet
+              + "; the document names "
+              + policy.document().policySet()
+              + " (create a new draft instead)");
     }
     draft.source = new String(document, StandardCharsets.UTF_8);
     draft.digest = policy.digest();
@@ -161,27 +188,46 @@ public class PolicyLifecycle {
     draft.updatedBy = actor;
     draft.updatedAt = now();
     draft.editedBy(actor);
-    PolicyAdminEvent.record(draft.updatedAt, actor, PolicyAdminEvent.Action.DRAFT_UPDATE, draft.policySet, null,
-        draft.digest, Map.of("draft_id", id.toString(), "revision", draft.revision));
+    PolicyAdminEvent.record(
+        draft.updatedAt,
+        actor,
+        PolicyAdminEvent.Action.DRAFT_UPDATE,
+        draft.policySet,
+        null,
+        draft.digest,
+        Map.of("draft_id", id.toString(), "revision", draft.revision));
     return new SavedDraft(draft, compilation.warnings());
   }
 
   /**
    * Deletes a draft.
    *
-   * @param expectedRevision the revision the admin reviewed ({@code If-Match}), or null to not check
+   * @param expectedRevision the revision the admin reviewed ({@code If-Match}), or null to not
+   *     check
    */
   @Transactional
   public void deleteDraft(String actor, UUID id, @Nullable Integer expectedRevision) {
     lockAdminWrites();
     PolicyDraft draft = draft(id);
     if (expectedRevision != null && expectedRevision != draft.revision) {
-      throw PolicyProblems.STALE_DRAFT.exception("draft " + id + " is at revision " + draft.revision + ", not " + expectedRevision
-          + "; review it again before deleting it");
+      throw PolicyProblems.STALE_DRAFT.exception(
+          "draft "
+              + id
+              + " is at revision "
+              + draft.revision
+              + ", not "
+              + expectedRevision
+              + "; review it again before deleting it");
     }
     draft.delete();
-    PolicyAdminEvent.record(now(), actor, PolicyAdminEvent.Action.DRAFT_DELETE, draft.policySet, null,
-        draft.digest, Map.of("draft_id", id.toString(), "revision", draft.revision));
+    PolicyAdminEvent.record(
+        now(),
+        actor,
+        PolicyAdminEvent.Action.DRAFT_DELETE,
+        draft.policySet,
+        null,
+        draft.digest,
+        Map.of("draft_id", id.toString(), "revision", draft.revision));
   }
 
   /** A draft. @throws ProblemException ({@link PolicyProblems#NOT_FOUND}) if there is none */
@@ -193,25 +239,41 @@ public class PolicyLifecycle {
     return draft;
   }
 
-  // --- Publishing -----------------------------------------------------------------------------------
+  // --- Publishing
+  // -----------------------------------------------------------------------------------
 
   /**
-   * Publishes a draft as the next version, or, in four-eyes mode, submits it for approval. Either way
-   * the draft is consumed (an approval keeps its own snapshot).
+   * Publishes a draft as the next version, or, in four-eyes mode, submits it for approval. Either
+   * way the draft is consumed (an approval keeps its own snapshot).
    *
-   * @param expectedRevision the revision the admin reviewed ({@code If-Match}), or null to not check
+   * @param expectedRevision the revision the admin reviewed ({@code If-Match}), or null to not
+   *     check
    */
   @Transactional
   public Publication publishDraft(String actor, UUID id, @Nullable Integer expectedRevision) {
     lockAdminWrites();
     PolicyDraft draft = draft(id);
     if (expectedRevision != null && expectedRevision != draft.revision) {
-      throw PolicyProblems.STALE_DRAFT.exception("draft " + id + " is at revision " + draft.revision + ", not " + expectedRevision
-          + "; review it again before publishing");
+      throw PolicyProblems.STALE_DRAFT.exception(
+          "draft "
+              + id
+              + " is at revision "
+              + draft.revision
+              + ", not "
+              + expectedRevision
+              + "; review it again before publishing");
     }
-    CompiledPolicy policy = compileOrReject(draft.source.getBytes(StandardCharsets.UTF_8)).orThrow();
-    Publication publication = publish(actor, draft.policySet, draft.source, policy, null, List.of(draft.editors),
-        Map.of("draft_id", id.toString()));
+    CompiledPolicy policy =
+        compileOrReject(draft.source.getBytes(StandardCharsets.UTF_8)).orThrow();
+    Publication publication =
+        publish(
+            actor,
+            draft.policySet,
+            draft.source,
+            policy,
+            null,
+            List.of(draft.editors),
+            Map.of("draft_id", id.toString()));
     draft.delete();
     return publication;
   }
@@ -243,7 +305,8 @@ public class PolicyLifecycle {
 
   /**
    * GitOps import: saves the document as a draft and, if asked, publishes it. Importing a document
-   * identical to the version in force with {@code publish} changes nothing, so a pipeline may re-apply.
+   * identical to the version in force with {@code publish} changes nothing, so a pipeline may
+   * re-apply.
    */
   @Transactional
   public Imported importDocument(String actor, byte[] document, boolean publish) {
@@ -259,7 +322,13 @@ public class PolicyLifecycle {
     }
     PolicyDraft draft = saved.draft();
     Publication publication =
-        publish(actor, draft.policySet, draft.source, policy, null, List.of(draft.editors),
+        publish(
+            actor,
+            draft.policySet,
+            draft.source,
+            policy,
+            null,
+            List.of(draft.editors),
             Map.of("draft_id", draft.id.toString(), "imported", true));
     draft.delete();
     return new Imported.Publishing(publication);
@@ -271,43 +340,85 @@ public class PolicyLifecycle {
     lockAdminWrites();
     PolicyVersion target = version(policySet, toVersion);
     CompiledPolicy policy = compiled(target);
-    return publish(actor, policySet, target.source, policy, toVersion, List.of(), Map.of("rollback_to", toVersion));
+    return publish(
+        actor,
+        policySet,
+        target.source,
+        policy,
+        toVersion,
+        List.of(),
+        Map.of("rollback_to", toVersion));
   }
 
-  /** Approves a pending publication; the approver must be neither its requester nor an editor of its draft. */
+  /**
+   * Approves a pending publication; the approver must be neither its requester nor an editor of its
+   * draft.
+   */
   @Transactional
   public PolicyVersion approve(String actor, UUID approvalId) {
     lockAdminWrites();
     PolicyApproval approval = pendingApproval(approvalId);
     if (approval.requestedBy.equals(actor)) {
       throw PolicyProblems.FOUR_EYES.exception(
-          "four-eyes mode: " + actor + " requested this publication and cannot approve it; another admin must");
+          "four-eyes mode: "
+              + actor
+              + " requested this publication and cannot approve it; another admin must");
     }
     if (List.of(approval.authors).contains(actor)) {
       throw PolicyProblems.FOUR_EYES.exception(
-          "four-eyes mode: " + actor + " edited the draft of this publication and cannot approve it; an admin who"
+          "four-eyes mode: "
+              + actor
+              + " edited the draft of this publication and cannot approve it; an admin who"
               + " did not write it must");
     }
-    Integer latest = PolicyVersion.latest(approval.policySet).map(PolicyVersion::version).orElse(null);
+    Integer latest =
+        PolicyVersion.latest(approval.policySet).map(PolicyVersion::version).orElse(null);
     if (!java.util.Objects.equals(latest, approval.baseVersion)) {
       String base = approval.baseVersion == null ? "no version" : "version " + approval.baseVersion;
-      throw PolicyProblems.CONFLICT.exception("version " + latest + " of " + approval.policySet
-          + " was published after this request, which was based on " + base + "; reject it and submit again");
+      throw PolicyProblems.CONFLICT.exception(
+          "version "
+              + latest
+              + " of "
+              + approval.policySet
+              + " was published after this request, which was based on "
+              + base
+              + "; reject it and submit again");
     }
-    CompiledPolicy policy = compileOrReject(approval.source.getBytes(StandardCharsets.UTF_8)).orThrow();
+    CompiledPolicy policy =
+        compileOrReject(approval.source.getBytes(StandardCharsets.UTF_8)).orThrow();
     PolicyVersion version =
-        insertVersion(approval.policySet, approval.source, policy, approval.requestedBy, actor, approval.rollbackOf);
+        insertVersion(
+            approval.policySet,
+            approval.source,
+            policy,
+            approval.requestedBy,
+            actor,
+            approval.rollbackOf);
     approval.status = PolicyApproval.Status.APPROVED;
     approval.decidedBy = actor;
     approval.decidedAt = version.publishedAt;
     approval.version = version.version();
-    PolicyAdminEvent.record(version.publishedAt, actor, PolicyAdminEvent.Action.APPROVE, version.policySet(),
-        version.version(), version.digest, Map.of("approval_id", approvalId.toString(),
-            "kind", approval.kind.wire(), "requested_by", approval.requestedBy));
+    PolicyAdminEvent.record(
+        version.publishedAt,
+        actor,
+        PolicyAdminEvent.Action.APPROVE,
+        version.policySet(),
+        version.version(),
+        version.digest,
+        Map.of(
+            "approval_id",
+            approvalId.toString(),
+            "kind",
+            approval.kind.wire(),
+            "requested_by",
+            approval.requestedBy));
     return version;
   }
 
-  /** Rejects a pending publication (anyone with the admin role, the requester included: withdrawing). */
+  /**
+   * Rejects a pending publication (anyone with the admin role, the requester included:
+   * withdrawing).
+   */
   @Transactional
   public PolicyApproval reject(String actor, UUID approvalId, String reason) {
     lockAdminWrites();
@@ -316,12 +427,21 @@ public class PolicyLifecycle {
     approval.decidedBy = actor;
     approval.decidedAt = now();
     approval.reason = reason;
-    PolicyAdminEvent.record(approval.decidedAt, actor, PolicyAdminEvent.Action.REJECT, approval.policySet, null,
-        approval.digest, Map.of("approval_id", approvalId.toString(), "reason", reason));
+    PolicyAdminEvent.record(
+        approval.decidedAt,
+        actor,
+        PolicyAdminEvent.Action.REJECT,
+        approval.policySet,
+        null,
+        approval.digest,
+        Map.of("approval_id", approvalId.toString(), "reason", reason));
     return approval;
   }
 
-  /** An approval request. @throws ProblemException ({@link PolicyProblems#NOT_FOUND}) if there is none */
+  /**
+   * An approval request. @throws ProblemException ({@link PolicyProblems#NOT_FOUND}) if there is
+   * none
+   */
   public PolicyApproval approval(UUID id) {
     PolicyApproval approval = PolicyApproval.findById(id);
     if (approval == null) {
@@ -333,29 +453,45 @@ public class PolicyLifecycle {
   private PolicyApproval pendingApproval(UUID id) {
     PolicyApproval approval = approval(id);
     if (approval.status != PolicyApproval.Status.PENDING) {
-      throw PolicyProblems.CONFLICT.exception("approval request " + id + " is already " + approval.status.wire()
-          + " by " + approval.decidedBy);
+      throw PolicyProblems.CONFLICT.exception(
+          "approval request "
+              + id
+              + " is already "
+              + approval.status.wire()
+              + " by "
+              + approval.decidedBy);
     }
     return approval;
   }
 
   private Publication publish(
-      String actor, String policySet, String source, CompiledPolicy policy, @Nullable Integer rollbackOf,
-      List<String> editors, Map<String, Object> details) {
+      String actor,
+      String policySet,
+      String source,
+      CompiledPolicy policy,
+      @Nullable Integer rollbackOf,
+      List<String> editors,
+      Map<String, Object> details) {
     PolicyVersion latest = PolicyVersion.latest(policySet).orElse(null);
     if (latest != null && latest.digest.equals(policy.digest())) {
-      throw PolicyProblems.CONFLICT.exception("the document is identical to version " + latest.version() + " of "
-          + policySet + ", which is in force; there is nothing to publish");
+      throw PolicyProblems.CONFLICT.exception(
+          "the document is identical to version "
+              + latest.version()
+              + " of "
+              + policySet
+              + ", which is in force; there is nothing to publish");
     }
     Map<String, Object> facts = new LinkedHashMap<>(details);
     facts.put("rule_count", policy.document().rules().size());
     if (config.fourEyes()) {
-      // Refuse now what could never be stored, rather than leave the approver a request that must fail.
+      // Refuse now what could never be stored, rather than leave the approver a request that must
+      // fail.
       verifyRoundTrip(policy);
       PolicyApproval approval = new PolicyApproval();
       approval.id = UUID.randomUUID();
       approval.policySet = policySet;
-      approval.kind = rollbackOf == null ? PolicyApproval.Kind.PUBLISH : PolicyApproval.Kind.ROLLBACK;
+      approval.kind =
+          rollbackOf == null ? PolicyApproval.Kind.PUBLISH : PolicyApproval.Kind.ROLLBACK;
       approval.status = PolicyApproval.Status.PENDING;
       approval.source = source;
       approval.digest = policy.digest();
@@ -368,20 +504,36 @@ public class PolicyLifecycle {
       approval.requestedAt = now();
       approval.persist();
       facts.put("approval_id", approval.id.toString());
-      PolicyAdminEvent.record(approval.requestedAt, actor,
-          rollbackOf == null ? PolicyAdminEvent.Action.PUBLISH_REQUEST : PolicyAdminEvent.Action.ROLLBACK_REQUEST,
-          policySet, null, approval.digest, facts);
+      PolicyAdminEvent.record(
+          approval.requestedAt,
+          actor,
+          rollbackOf == null
+              ? PolicyAdminEvent.Action.PUBLISH_REQUEST
+              : PolicyAdminEvent.Action.ROLLBACK_REQUEST,
+          policySet,
+          null,
+          approval.digest,
+          facts);
       return new Publication.AwaitingApproval(approval);
     }
     PolicyVersion version = insertVersion(policySet, source, policy, actor, null, rollbackOf);
-    PolicyAdminEvent.record(version.publishedAt, actor,
+    PolicyAdminEvent.record(
+        version.publishedAt,
+        actor,
         rollbackOf == null ? PolicyAdminEvent.Action.PUBLISH : PolicyAdminEvent.Action.ROLLBACK,
-        policySet, version.version(), version.digest, facts);
+        policySet,
+        version.version(),
+        version.digest,
+        facts);
     return new Publication.Published(version);
   }
 
   private PolicyVersion insertVersion(
-      String policySet, String source, CompiledPolicy policy, String publisher, @Nullable String approver,
+      String policySet,
+      String source,
+      CompiledPolicy policy,
+      String publisher,
+      @Nullable String approver,
       @Nullable Integer rollbackOf) {
     verifyRoundTrip(policy);
     int next = PolicyVersion.latest(policySet).map(PolicyVersion::version).orElse(0) + 1;
@@ -400,36 +552,52 @@ public class PolicyLifecycle {
   }
 
   /**
-   * Replicas enforce the stored canonical form, not the source the admin wrote, so a version is stored
-   * only if that form compiles back to the very same policy (same tree, so same digest and rules).
+   * Replicas enforce the stored canonical form, not the source the admin wrote, so a version is
+   * stored only if that form compiles back to the very same policy (same tree, so same digest and
+   * rules).
    */
   private void verifyRoundTrip(CompiledPolicy policy) {
     Compilation reloaded = compiler.compileForEnforcement(policy.canonicalJson());
-    if (reloaded.ok() && reloaded.orThrow().digest().equals(policy.digest())
+    if (reloaded.ok()
+        && reloaded.orThrow().digest().equals(policy.digest())
         && reloaded.orThrow().document().equals(policy.document())) {
       return;
     }
-    String problem = reloaded.ok()
-        ? "it loads as a different policy (digest " + reloaded.orThrow().digest() + ")"
-        : reloaded.errors().getFirst().message();
-    throw new InvalidPolicyException(List.of(new Finding(Finding.Severity.ERROR, "canonical-form",
-        "the canonical form of this document does not load back to the same policy, so it cannot be published: "
-            + problem, "", 0, 0, null)));
+    String problem =
+        reloaded.ok()
+            ? "it loads as a different policy (digest " + reloaded.orThrow().digest() + ")"
+            : reloaded.errors().getFirst().message();
+    throw new InvalidPolicyException(
+        List.of(
+            new Finding(
+                Finding.Severity.ERROR,
+                "canonical-form",
+                "the canonical form of this document does not load back to the same policy, so it cannot be published: "
+                    + problem,
+                "",
+                0,
+                0,
+                null)));
   }
 
-  // --- Versions: reading, diff, simulation --------------------------------------------------------
+  // --- Versions: reading, diff, simulation
+  // --------------------------------------------------------
 
   /** One version. @throws ProblemException ({@link PolicyProblems#NOT_FOUND}) if there is none */
   public PolicyVersion version(String policySet, int version) {
-    return PolicyVersion.find(policySet, version).orElseThrow(() -> PolicyProblems.NOT_FOUND.exception(
-        PolicyVersion.latest(policySet).isPresent()
-            ? "policy set " + policySet + " has no version " + version
-            : "there is no policy set " + policySet));
+    return PolicyVersion.find(policySet, version)
+        .orElseThrow(
+            () ->
+                PolicyProblems.NOT_FOUND.exception(
+                    PolicyVersion.latest(policySet).isPresent()
+                        ? "policy set " + policySet + " has no version " + version
+                        : "there is no policy set " + policySet));
   }
 
   /** A rule-level diff between two versions of a set. */
   public PolicyDiff diff(String policySet, int from, int to) {
-    return PolicyDiff.between(compiled(version(policySet, from)).tree(), compiled(version(policySet, to)).tree());
+    return PolicyDiff.between(
+        compiled(version(policySet, from)).tree(), compiled(version(policySet, to)).tree());
   }
 
   /** Decides one request with a published version. */
@@ -439,7 +607,9 @@ public class PolicyLifecycle {
 
   /** Decides one request with a draft. */
   public PolicyDecision simulateDraft(UUID id, PolicyRequest request) {
-    return compileOrReject(draft(id).source.getBytes(StandardCharsets.UTF_8)).orThrow().evaluate(request);
+    return compileOrReject(draft(id).source.getBytes(StandardCharsets.UTF_8))
+        .orThrow()
+        .evaluate(request);
   }
 
   private CompiledPolicy compiled(PolicyVersion version) {
@@ -450,8 +620,10 @@ public class PolicyLifecycle {
         return cached;
       }
     }
-    // Versions are immutable, so a compiled version never goes stale; it is compiled outside the lock.
-    CompiledPolicy policy = compiler.compileForEnforcement(version.canonical).orThrow().asVersion(version.version());
+    // Versions are immutable, so a compiled version never goes stale; it is compiled outside the
+    // lock.
+    CompiledPolicy policy =
+        compiler.compileForEnforcement(version.canonical).orThrow().asVersion(version.version());
     synchronized (compiledVersions) {
       compiledVersions.put(key, policy);
     }

@@ -2,26 +2,38 @@ package io.hsip.policygateway.policy.lifecycle;
 
 import io.hsip.policygateway.base.error.ProblemType;
 
-/** The problem types of the policy API: what a client can get wrong about policies and their lifecycle. */
+/**
+ * The problem types of the policy API: what a client can get wrong about policies and their
+ * lifecycle.
+ */
 public final class PolicyProblems {
 
   /** A policy set, version, draft or approval that does not exist. */
-  public static final ProblemType NOT_FOUND = ProblemType.of(404, "policy-not-found", "Policy not found");
+  public static final ProblemType NOT_FOUND =
+      ProblemType.of(404, "policy-not-found", "Policy not found");
 
   /** A policy document with errors; {@link InvalidPolicyException} lists them as violations. */
-  public static final ProblemType INVALID = ProblemType.of(400, "invalid-policy", "Invalid policy document");
+  public static final ProblemType INVALID =
+      ProblemType.of(400, "invalid-policy", "Invalid policy document");
 
   /** An uploaded policy document over the size limit. */
-  public static final ProblemType TOO_LARGE = ProblemType.of(413, "policy-too-large", "Policy document too large");
+  public static final ProblemType TOO_LARGE =
+      ProblemType.of(413, "policy-too-large", "Policy document too large");
 
-  /** A lifecycle step that contradicts the current state: nothing to publish, already decided, superseded. */
-  public static final ProblemType CONFLICT = ProblemType.of(409, "policy-conflict", "Policy conflict");
+  /**
+   * A lifecycle step that contradicts the current state: nothing to publish, already decided,
+   * superseded.
+   */
+  public static final ProblemType CONFLICT =
+      ProblemType.of(409, "policy-conflict", "Policy conflict");
 
   /** An update based on an older revision of a draft than the stored one ({@code If-Match}). */
-  public static final ProblemType STALE_DRAFT = ProblemType.of(412, "stale-draft", "Draft changed meanwhile");
+  public static final ProblemType STALE_DRAFT =
+      ProblemType.of(412, "stale-draft", "Draft changed meanwhile");
 
   /** A change to a draft sent without the revision it is based on ({@code If-Match} missing). */
-  public static final ProblemType IF_MATCH_REQUIRED = ProblemType.of(428, "if-match-required", "If-Match required");
+  public static final ProblemType IF_MATCH_REQUIRED =
+      ProblemType.of(428, "if-match-required", "If-Match required");
 
   /** An admin tried to approve a publication they requested or edited, in four-eyes mode. */
   public static final ProblemType FOUR_EYES = ProblemType.of(403, "four-eyes", "Four-eyes rule");

@@ -2,8 +2,6 @@ package io.hsip.policygateway.policy.lifecycle;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
-import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.type.SqlTypes;
 import jakarta.persistence.Embeddable;
 import jakarta.persistence.EmbeddedId;
 import jakarta.persistence.Entity;
@@ -13,6 +11,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.hibernate.annotations.Immutable;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,7 +31,8 @@ public class PolicyVersion extends PanacheEntityBase {
    * @param version 1, 2, 3, … within the set
    */
   @Embeddable
-  public record Key(@Column(name = "policy_set") String policySet, @Column(name = "version") int version)
+  public record Key(
+      @Column(name = "policy_set") String policySet, @Column(name = "version") int version)
       implements Serializable {}
 
   @EmbeddedId public Key id;

@@ -1,7 +1,7 @@
 /**
  * Policy sets in PostgreSQL, the write side: drafts, immutable published versions, approvals, admin
- * events, and {@code PolicyLifecycle}, which changes them. Reads for the API and the console go through
- * {@code policy.catalog}.
+ * events, and {@code PolicyLifecycle}, which changes them. Reads for the API and the console go
+ * through {@code policy.catalog}.
  */
 @NullMarked
 package io.hsip.policygateway.policy.lifecycle;

@@ -17,8 +17,8 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -26,8 +26,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The policy this replica enforces: the latest published version of {@code policy.live-set}, kept
- * current by a {@link PolicyReloader} on a dedicated connection. Deciding never touches the database.
- * Without a loaded policy every decision is a deny (fail closed, docs/decisions.md#fail-closed).
+ * current by a {@link PolicyReloader} on a dedicated connection. Deciding never touches the
+ * database. Without a loaded policy every decision is a deny (fail closed,
+ * docs/decisions.md#fail-closed).
  */
 @ApplicationScoped
 public class LivePolicy {
@@ -50,14 +51,20 @@ public class LivePolicy {
       @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
     this.config = config;
     this.compiler = compiler;
-    // Fail-closed denies must stay at 0 in production (docs/decisions.md#fail-closed: counted and traced).
-    this.failClosed = Counter.builder(PolicyMetrics.FAIL_CLOSED)
-        .description("Decisions denied because no policy was loaded or a condition could not be evaluated")
-        .register(meters);
-    Gauge.builder(PolicyMetrics.LIVE_VERSION, live, l -> {
-          CompiledPolicy p = l.get();
-          return p == null ? 0 : p.version();
-        })
+    // Fail-closed denies must stay at 0 in production (docs/decisions.md#fail-closed: counted and
+    // traced).
+    this.failClosed =
+        Counter.builder(PolicyMetrics.FAIL_CLOSED)
+            .description(
+                "Decisions denied because no policy was loaded or a condition could not be evaluated")
+            .register(meters);
+    Gauge.builder(
+            PolicyMetrics.LIVE_VERSION,
+            live,
+            l -> {
+              CompiledPolicy p = l.get();
+              return p == null ? 0 : p.version();
+            })
         .description("The published version of the live policy set this replica enforces (0: none)")
         .register(meters);
     this.jdbcUrl = jdbcUrl;
@@ -70,11 +77,18 @@ public class LivePolicy {
       return;
     }
     PolicyConfig.Reload reload = config.reload();
-    PolicyReloader started = new PolicyReloader(
-        "live", this::connect, config.liveSet(), compiler,
-        new PolicyReloader.Timing(reload.pollInterval(), reload.reconnectDelay(), reload.heartbeat(),
-            reload.networkTimeout()),
-        live::set);
+    PolicyReloader started =
+        new PolicyReloader(
+            "live",
+            this::connect,
+            config.liveSet(),
+            compiler,
+            new PolicyReloader.Timing(
+                reload.pollInterval(),
+                reload.reconnectDelay(),
+                reload.heartbeat(),
+                reload.networkTimeout()),
+            live::set);
     started.start();
     reloader = started;
   }
@@ -91,7 +105,8 @@ public class LivePolicy {
     CompiledPolicy policy = live.get();
     if (policy == null) {
       failClosed.increment();
-      return PolicyDecision.noPolicy(request.requestedTtlMs(), "no version of policy set " + config.liveSet() + " is loaded");
+      return PolicyDecision.noPolicy(
+          request.requestedTtlMs(), "no version of policy set " + config.liveSet() + " is loaded");
     }
     PolicyDecision decision = policy.evaluate(request);
     if (decision.reason() == PolicyDecision.Reason.EVALUATION_FAILED) {
@@ -111,7 +126,9 @@ public class LivePolicy {
   }
 
   private java.sql.Connection connect() throws java.sql.SQLException {
-    Properties props = listenerProperties(additionalJdbcProperties(), user, password, config.reload().networkTimeout());
+    Properties props =
+        listenerProperties(
+            additionalJdbcProperties(), user, password, config.reload().networkTimeout());
     java.sql.Connection connection = DriverManager.getConnection(jdbcUrl, props);
     connection.setAutoCommit(true);
     return connection;
@@ -119,28 +136,35 @@ public class LivePolicy {
 
   private static final String ADDITIONAL = "quarkus.datasource.jdbc.additional-jdbc-properties.";
 
-  /** The datasource's {@code additional-jdbc-properties} (TLS, target server type, ...), by driver name. */
+  /**
+   * The datasource's {@code additional-jdbc-properties} (TLS, target server type, ...), by driver
+   * name.
+   */
   private static Map<String, String> additionalJdbcProperties() {
     org.eclipse.microprofile.config.Config all = ConfigProvider.getConfig();
     Map<String, String> out = new TreeMap<>();
     for (String name : all.getPropertyNames()) {
       if (name.startsWith(ADDITIONAL)) {
-        all.getOptionalValue(name, String.class).ifPresent(v -> out.put(name.substring(ADDITIONAL.length()), v));
+        all.getOptionalValue(name, String.class)
+            .ifPresent(v -> out.put(name.substring(ADDITIONAL.length()), v));
       }
     }
     return out;
   }
 
   /**
-   * Driver properties of the listening connection: those of the datasource (so it connects as the pool
-   * does, TLS included), plus the timeouts a connection that waits for notifications needs: without a
-   * socket timeout and TCP keep-alive a silently dead connection blocks its reader forever. The
-   * datasource's own settings win here, except that the reloader then sets the connection's network timeout
-   * to {@code policy.reload.network-timeout} whatever {@code socketTimeout} says: its dead-connection check
-   * relies on it.
+   * Driver properties of the listening connection: those of the datasource (so it connects as the
+   * pool does, TLS included), plus the timeouts a connection that waits for notifications needs:
+   * without a socket timeout and TCP keep-alive a silently dead connection blocks its reader
+   * forever. The datasource's own settings win here, except that the reloader then sets the
+   * connection's network timeout to {@code policy.reload.network-timeout} whatever {@code
+   * socketTimeout} says: its dead-connection check relies on it.
    */
   static Properties listenerProperties(
-      Map<String, String> datasource, String user, Optional<String> password, Duration networkTimeout) {
+      Map<String, String> datasource,
+      String user,
+      Optional<String> password,
+      Duration networkTimeout) {
     Properties props = new Properties();
     long seconds = Math.max(1, (networkTimeout.toMillis() + 999) / 1000);
     props.setProperty("socketTimeout", Long.toString(seconds));

@@ -18,15 +18,16 @@ import org.postgresql.PGNotification;
 
 /**
  * Keeps one replica's policy current: on its own database connection it LISTENs for publications
- * (the {@code policy_version} insert trigger NOTIFYs on commit) and loads the latest version of its set
- * as soon as one arrives; every {@code pollInterval} it checks anyway, in case a notification was lost.
- * A broken connection is replaced after {@code reconnectDelay}; the last loaded policy stays in force
- * meanwhile. The stored digest is verified against the loaded canonical document before use.
+ * (the {@code policy_version} insert trigger NOTIFYs on commit) and loads the latest version of its
+ * set as soon as one arrives; every {@code pollInterval} it checks anyway, in case a notification
+ * was lost. A broken connection is replaced after {@code reconnectDelay}; the last loaded policy
+ * stays in force meanwhile. The stored digest is verified against the loaded canonical document
+ * before use.
  *
- * <p>A connection can also die silently (a partition, a failed-over primary, a NAT that forgot it): no
- * error, no notification, and any read on it blocks forever. So every {@code heartbeat} the reloader
- * makes a round trip, and every read has the {@code networkTimeout} as its deadline; a round trip that
- * misses it counts as a broken connection and is replaced like one.
+ * <p>A connection can also die silently (a partition, a failed-over primary, a NAT that forgot it):
+ * no error, no notification, and any read on it blocks forever. So every {@code heartbeat} the
+ * reloader makes a round trip, and every read has the {@code networkTimeout} as its deadline; a
+ * round trip that misses it counts as a broken connection and is replaced like one.
  */
 public final class PolicyReloader implements AutoCloseable {
 
@@ -41,7 +42,8 @@ public final class PolicyReloader implements AutoCloseable {
    * @param heartbeat make a round trip at least this often, to find a silently dead connection
    * @param networkTimeout longest wait for the server's answer before the connection counts as dead
    */
-  public record Timing(Duration pollInterval, Duration reconnectDelay, Duration heartbeat, Duration networkTimeout) {
+  public record Timing(
+      Duration pollInterval, Duration reconnectDelay, Duration heartbeat, Duration networkTimeout) {
     /** Checks that every duration is positive. */
     public Timing {
       for (Duration d : new Duration[] {pollInterval, reconnectDelay, heartbeat, networkTimeout}) {
@@ -77,7 +79,11 @@ public final class PolicyReloader implements AutoCloseable {
    * @param onLoad called on the reloader's thread with each newly loaded version
    */
   public PolicyReloader(
-      String name, ConnectionSource connections, String policySet, PolicyCompiler compiler, Timing timing,
+      String name,
+      ConnectionSource connections,
+      String policySet,
+      PolicyCompiler compiler,
+      Timing timing,
       Consumer<CompiledPolicy> onLoad) {
     this.name = name;
     this.connections = connections;
@@ -120,7 +126,8 @@ public final class PolicyReloader implements AutoCloseable {
         connection = c;
         // Whatever the connection source set, no read may block longer than this (getNotifications
         // applies its own shorter wait and restores this one afterwards).
-        c.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, timing.networkTimeout().toMillis()));
+        c.setNetworkTimeout(
+            Runnable::run, (int) Math.min(Integer.MAX_VALUE, timing.networkTimeout().toMillis()));
         PGConnection pg = c.unwrap(PGConnection.class);
         try (Statement listen = c.createStatement()) {
           listen.execute("LISTEN " + CHANNEL);
@@ -131,7 +138,9 @@ public final class PolicyReloader implements AutoCloseable {
         long nextHeartbeat = System.nanoTime() + timing.heartbeat().toNanos();
         while (running) {
           long until = Math.min(nextPoll, nextHeartbeat);
-          int waitMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (until - System.nanoTime()) / 1_000_000));
+          int waitMs =
+              (int)
+                  Math.max(1, Math.min(Integer.MAX_VALUE, (until - System.nanoTime()) / 1_000_000));
           PGNotification[] notifications = pg.getNotifications(waitMs);
           boolean ours = false;
           if (notifications != null) {
@@ -152,7 +161,8 @@ public final class PolicyReloader implements AutoCloseable {
         if (!running) {
           return;
         }
-        Log.warnf("policy reloader %s: listening failed (%s); reconnecting in %s, the current policy stays in force",
+        Log.warnf(
+            "policy reloader %s: listening failed (%s); reconnecting in %s, the current policy stays in force",
             name, e.getMessage(), timing.reconnectDelay());
         sleep(timing.reconnectDelay());
       } finally {
@@ -161,7 +171,9 @@ public final class PolicyReloader implements AutoCloseable {
     }
   }
 
-  /** A round trip: fails within the network timeout when the connection is dead, however it died. */
+  /**
+   * A round trip: fails within the network timeout when the connection is dead, however it died.
+   */
   private static void heartbeat(Connection c) throws SQLException {
     try (Statement ping = c.createStatement()) {
       ping.execute("SELECT 1");
@@ -170,9 +182,10 @@ public final class PolicyReloader implements AutoCloseable {
 
   private void check(Connection c) throws SQLException {
     CompiledPolicy loaded = current.get();
-    try (PreparedStatement latest = c.prepareStatement(
-        "SELECT version, digest, canonical FROM policy_version WHERE policy_set = ? AND version > ?"
-            + " ORDER BY version DESC LIMIT 1")) {
+    try (PreparedStatement latest =
+        c.prepareStatement(
+            "SELECT version, digest, canonical FROM policy_version WHERE policy_set = ? AND version > ?"
+                + " ORDER BY version DESC LIMIT 1")) {
       latest.setString(1, policySet);
       latest.setInt(2, loaded == null ? 0 : loaded.version());
       try (ResultSet row = latest.executeQuery()) {
@@ -188,18 +201,22 @@ public final class PolicyReloader implements AutoCloseable {
     Compilation compilation = compiler.compileForEnforcement(canonical);
     CompiledPolicy policy = compilation.policy();
     if (policy == null) {
-      Log.errorf("policy reloader %s: %s v%d does not compile here (%s); keeping the current policy", name,
-          policySet, version, compilation.errors().getFirst().format());
+      Log.errorf(
+          "policy reloader %s: %s v%d does not compile here (%s); keeping the current policy",
+          name, policySet, version, compilation.errors().getFirst().format());
       return;
     }
     if (!policy.digest().equals(digest)) {
-      Log.errorf("policy reloader %s: %s v%d does not match its digest; keeping the current policy", name, policySet,
-          version);
+      Log.errorf(
+          "policy reloader %s: %s v%d does not match its digest; keeping the current policy",
+          name, policySet, version);
       return;
     }
     CompiledPolicy live = policy.asVersion(version);
     current.set(live);
-    Log.infof("policy reloader %s: %s v%d (sha256:%s) is live", name, policySet, version, digest.substring(0, 12));
+    Log.infof(
+        "policy reloader %s: %s v%d (sha256:%s) is live",
+        name, policySet, version, digest.substring(0, 12));
     onLoad.accept(live);
   }
 

@@ -1,4 +1,7 @@
-/** The policy each replica enforces, reloaded within a second of a publish (LISTEN/NOTIFY plus a periodic check). */
+/**
+ * The policy each replica enforces, reloaded within a second of a publish (LISTEN/NOTIFY plus a
+ * periodic check).
+ */
 @NullMarked
 package io.hsip.policygateway.policy.live;
 

@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as policy documents write them: a whole number and a unit, e.g. {@code 500ms}, {@code 30s}, {@code 15m}, {@code 8h}, {@code 7d}. */
+/**
+ * Durations as policy documents write them: a whole number and a unit, e.g. {@code 500ms}, {@code
+ * 30s}, {@code 15m}, {@code 8h}, {@code 7d}.
+ */
 public final class DurationText {
 
   /** The accepted syntax, also in the JSON Schema. */
@@ -23,7 +26,9 @@ public final class DurationText {
     Matcher m = SYNTAX.matcher(text);
     if (!m.matches()) {
       throw new IllegalArgumentException(
-          "\"" + text + "\" is not a duration; write a whole number and a unit (ms, s, m, h, d), e.g. 15m");
+          "\""
+              + text
+              + "\" is not a duration; write a whole number and a unit (ms, s, m, h, d), e.g. 15m");
     }
     long amount = Long.parseLong(text.substring(0, m.start(1)));
     return switch (m.group(1)) {

@@ -10,17 +10,19 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The evaluator's answer to one request: effect, granted TTL, the rules that matched and why.
- * The explanation is rendered on demand from these facts, so deciding stays allocation-light.
+ * The evaluator's answer to one request: effect, granted TTL, the rules that matched and why. The
+ * explanation is rendered on demand from these facts, so deciding stays allocation-light.
  *
  * @param effect allow or deny
  * @param reason why, in one word
  * @param grantedTtlMs how long consent is granted, in ms; always 0 for a deny
  * @param requestedTtlMs what was asked for
  * @param matched every rule that matched, in document order
- * @param deciding the rules that determined the outcome: the matching denies, or the allows whose TTL
- *     cap set the granted TTL (empty when the requested TTL was granted as asked or nothing matched)
- * @param failure what went wrong when the reason is {@link Reason#EVALUATION_FAILED} or {@link Reason#NO_POLICY}
+ * @param deciding the rules that determined the outcome: the matching denies, or the allows whose
+ *     TTL cap set the granted TTL (empty when the requested TTL was granted as asked or nothing
+ *     matched)
+ * @param failure what went wrong when the reason is {@link Reason#EVALUATION_FAILED} or {@link
+ *     Reason#NO_POLICY}
  * @param policy the policy that decided: set, version and digest, or null when there was none
  * @param zone the policy's time zone, for the explanation
  */
@@ -48,7 +50,10 @@ public record PolicyDecision(
     /** No policy is loaded: fail closed. */
     NO_POLICY;
 
-    /** The lowercase spelling in API responses, suites and audit entries, e.g. {@code denied_by_rule}. */
+    /**
+     * The lowercase spelling in API responses, suites and audit entries, e.g. {@code
+     * denied_by_rule}.
+     */
     @Override
     public String wire() {
       return name().toLowerCase(Locale.ROOT);
@@ -78,7 +83,15 @@ public record PolicyDecision(
   /** A fail-closed deny without a policy. */
   public static PolicyDecision noPolicy(long requestedTtlMs, String why) {
     return new PolicyDecision(
-        Effect.DENY, Reason.NO_POLICY, 0, requestedTtlMs, List.of(), List.of(), why, null, ZoneId.of("UTC"));
+        Effect.DENY,
+        Reason.NO_POLICY,
+        0,
+        requestedTtlMs,
+        List.of(),
+        List.of(),
+        why,
+        null,
+        ZoneId.of("UTC"));
   }
 
   /** The ids of the matched rules, in document order. */
@@ -111,8 +124,11 @@ public record PolicyDecision(
     String requested = DurationText.formatMillis(requestedTtlMs);
     switch (reason) {
       case ALLOWED -> {
-        text.append("ALLOW for ").append(DurationText.formatMillis(grantedTtlMs))
-            .append(" (requested ").append(requested).append(")");
+        text.append("ALLOW for ")
+            .append(DurationText.formatMillis(grantedTtlMs))
+            .append(" (requested ")
+            .append(requested)
+            .append(")");
         if (deciding.isEmpty() && grantedTtlMs < requestedTtlMs) {
           text.append(": capped by the policy's max_ttl.");
         } else if (deciding.isEmpty()) {
@@ -122,7 +138,8 @@ public record PolicyDecision(
         }
       }
       case DENIED_BY_RULE ->
-          text.append("DENY: denied by ").append(String.join(", ", decidingRuleIds()))
+          text.append("DENY: denied by ")
+              .append(String.join(", ", decidingRuleIds()))
               .append(" (deny overrides allow).");
       case NO_MATCHING_RULE -> text.append("DENY: no rule matches (default deny).");
       case EVALUATION_FAILED -> text.append("DENY: ").append(failure).append(" (fail closed).");
@@ -133,7 +150,9 @@ public record PolicyDecision(
       if (policy.version() > 0) {
         text.append(" v").append(policy.version());
       }
-      text.append(" (sha256:").append(policy.digest(), 0, Math.min(12, policy.digest().length())).append(").");
+      text.append(" (sha256:")
+          .append(policy.digest(), 0, Math.min(12, policy.digest().length()))
+          .append(").");
     }
     for (Rule rule : matched) {
       text.append("\n- ").append(rule.id()).append(" (").append(rule.effect().wire());

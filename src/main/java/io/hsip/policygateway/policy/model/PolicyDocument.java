@@ -7,7 +7,8 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A consent policy document, as parsed and checked against {@code policies/schema/policy.schema.json}.
+ * A consent policy document, as parsed and checked against {@code
+ * policies/schema/policy.schema.json}.
  *
  * @param policySet the policy set this document belongs to (its versions share the name)
  * @param description what the policy is for

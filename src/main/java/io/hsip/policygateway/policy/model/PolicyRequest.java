@@ -48,7 +48,8 @@ public record PolicyRequest(
   /** Refuses impossible requests. */
   public PolicyRequest {
     if (requestedTtlMs <= 0) {
-      throw new IllegalArgumentException("requested TTL must be positive, was " + requestedTtlMs + " ms");
+      throw new IllegalArgumentException(
+          "requested TTL must be positive, was " + requestedTtlMs + " ms");
     }
   }
 }

@@ -55,7 +55,8 @@ public record Rule(
       @Nullable Integer minReputation,
       @Nullable Integer maxReputation) {
     /** Matches every requester. */
-    public static final RequesterMatch ANY = new RequesterMatch(Set.of(), null, Set.of(), Set.of(), null, null);
+    public static final RequesterMatch ANY =
+        new RequesterMatch(Set.of(), null, Set.of(), Set.of(), null, null);
   }
 
   /**
@@ -101,32 +102,38 @@ public record Rule(
   /**
    * A weekly window in the document's time zone. {@code from} is inclusive and {@code until}
    * exclusive; when {@code until} is not after {@code from} the window wraps past midnight (night
-   * hours). Days name the day a window opens: for a wrapping window the hours after midnight belong to
-   * the previous day's window (with {@code days: [fri]}, 22:00-06:00 is Friday 22:00 to Saturday 06:00).
+   * hours). Days name the day a window opens: for a wrapping window the hours after midnight belong
+   * to the previous day's window (with {@code days: [fri]}, 22:00-06:00 is Friday 22:00 to Saturday
+   * 06:00).
    *
    * @param days days that match (empty: every day)
    * @param from start of the daily window, or null for midnight
    * @param until end of the daily window, or null for the end of the day
    */
-  public record TimeWindow(Set<Weekday> days, @Nullable LocalTime from, @Nullable LocalTime until) {}
+  public record TimeWindow(
+      Set<Weekday> days, @Nullable LocalTime from, @Nullable LocalTime until) {}
 
   /**
    * A declared rate limit: at most {@code requests} decisions per {@code per} and {@code key}.
    *
    * @param requests how many
    * @param per in which period
-   * @param key what is counted: each asking peer, or each pair of asking peer and target ({@code requester_target})
+   * @param key what is counted: each asking peer, or each pair of asking peer and target ({@code
+   *     requester_target})
    */
   public record RateLimit(int requests, Duration per, String key) {}
 
-  /** The conditions of this rule as short phrases, for explanations ("requester is a member", …). */
+  /**
+   * The conditions of this rule as short phrases, for explanations ("requester is a member", …).
+   */
   public List<String> describeConditions(String zone) {
     List<String> out = new ArrayList<>();
     if (!requester.peerIds().isEmpty()) {
       out.add("requester is one of " + sorted(requester.peerIds()));
     }
     if (requester.kind() != null) {
-      out.add("requester is " + (requester.kind() == RequesterKind.MEMBER ? "a member" : "external"));
+      out.add(
+          "requester is " + (requester.kind() == RequesterKind.MEMBER ? "a member" : "external"));
     }
     if (!requester.groupsAny().isEmpty()) {
       out.add("requester in any of groups " + sorted(requester.groupsAny()));
@@ -168,7 +175,8 @@ public record Rule(
     if (time != null) {
       StringBuilder when = new StringBuilder("time is ");
       if (!time.days().isEmpty()) {
-        when.append(time.days().stream().sorted().map(Weekday::wire).collect(Collectors.joining(",")));
+        when.append(
+            time.days().stream().sorted().map(Weekday::wire).collect(Collectors.joining(",")));
         when.append(' ');
       }
       when.append(time.from() == null ? "00:00" : time.from().toString())

@@ -1,4 +1,7 @@
-/** The consent policy language as data: documents, rules, requests and decisions. No framework, no I/O. */
+/**
+ * The consent policy language as data: documents, rules, requests and decisions. No framework, no
+ * I/O.
+ */
 @NullMarked
 package io.hsip.policygateway.policy.model;
 

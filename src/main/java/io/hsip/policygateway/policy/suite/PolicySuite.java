@@ -8,9 +8,9 @@ import io.hsip.policygateway.policy.compile.CompiledPolicy;
 import io.hsip.policygateway.policy.compile.Finding;
 import io.hsip.policygateway.policy.compile.PolicyCompiler;
 import io.hsip.policygateway.policy.compile.YamlTree;
-import io.hsip.policygateway.policy.model.PolicyDecision;
 import io.hsip.policygateway.policy.model.DurationText;
 import io.hsip.policygateway.policy.model.Effect;
+import io.hsip.policygateway.policy.model.PolicyDecision;
 import io.hsip.policygateway.policy.model.PolicyRequest;
 import io.hsip.policygateway.policy.model.RequesterKind;
 import java.io.IOException;
@@ -66,7 +66,12 @@ public record PolicySuite(String name, Path file, Path policyFile, List<Case> ca
    * @param reason expected reason, or null to not check
    */
   public record Case(
-      String name, int line, PolicyRequest request, Effect effect, @Nullable Long ttlMs, @Nullable Set<String> rules,
+      String name,
+      int line,
+      PolicyRequest request,
+      Effect effect,
+      @Nullable Long ttlMs,
+      @Nullable Set<String> rules,
       PolicyDecision.@Nullable Reason reason) {}
 
   /**
@@ -93,7 +98,8 @@ public record PolicySuite(String name, Path file, Path policyFile, List<Case> ca
   public record Result(PolicySuite suite, List<Finding> policyFindings, List<CaseResult> results) {
     /** Whether the policy compiled and every case passed. */
     public boolean passed() {
-      return policyFindings.stream().noneMatch(Finding::isError) && results.stream().allMatch(CaseResult::passed);
+      return policyFindings.stream().noneMatch(Finding::isError)
+          && results.stream().allMatch(CaseResult::passed);
     }
 
     /** How many cases failed. */
@@ -136,16 +142,21 @@ public record PolicySuite(String name, Path file, Path policyFile, List<Case> ca
       return List.of(fileOrDirectory);
     }
     try (var files = Files.list(fileOrDirectory)) {
-      List<Path> suites = files
-          .filter(p -> p.getFileName().toString().endsWith(".yaml") || p.getFileName().toString().endsWith(".yml"))
-          .sorted()
-          .toList();
+      List<Path> suites =
+          files
+              .filter(
+                  p ->
+                      p.getFileName().toString().endsWith(".yaml")
+                          || p.getFileName().toString().endsWith(".yml"))
+              .sorted()
+              .toList();
       if (suites.isEmpty()) {
         throw new SuiteException(fileOrDirectory + " holds no *.yaml suites");
       }
       return suites;
     } catch (IOException e) {
-      throw new SuiteException("cannot list " + fileOrDirectory + ": " + e.getClass().getSimpleName());
+      throw new SuiteException(
+          "cannot list " + fileOrDirectory + ": " + e.getClass().getSimpleName());
     }
   }
 
@@ -157,7 +168,8 @@ public record PolicySuite(String name, Path file, Path policyFile, List<Case> ca
     } catch (NoSuchFileException e) {
       throw new SuiteException(file + ": policy " + policyFile + " does not exist");
     } catch (IOException e) {
-      throw new SuiteException(file + ": cannot read policy " + policyFile + ": " + e.getClass().getSimpleName());
+      throw new SuiteException(
+          file + ": cannot read policy " + policyFile + ": " + e.getClass().getSimpleName());
     }
     Compilation compilation = compiler.compile(policy);
     CompiledPolicy compiled = compilation.policy();
@@ -177,11 +189,18 @@ public record PolicySuite(String name, Path file, Path policyFile, List<Case> ca
       failures.add("expected " + c.effect().wire() + " but got " + decision.effect().wire());
     }
     if (c.ttlMs() != null && decision.grantedTtlMs() != c.ttlMs()) {
-      failures.add("expected TTL " + DurationText.formatMillis(c.ttlMs()) + " but got "
-          + DurationText.formatMillis(decision.grantedTtlMs()));
+      failures.add(
+          "expected TTL "
+              + DurationText.formatMillis(c.ttlMs())
+              + " but got "
+              + DurationText.formatMillis(decision.grantedTtlMs()));
     }
     if (c.rules() != null && !c.rules().equals(new TreeSet<>(decision.matchedRuleIds()))) {
-      failures.add("expected rules " + c.rules() + " but matched " + new TreeSet<>(decision.matchedRuleIds()));
+      failures.add(
+          "expected rules "
+              + c.rules()
+              + " but matched "
+              + new TreeSet<>(decision.matchedRuleIds()));
     }
     if (c.reason() != null && decision.reason() != c.reason()) {
       failures.add("expected reason " + c.reason().wire() + " but got " + decision.reason().wire());
@@ -225,18 +244,26 @@ public record PolicySuite(String name, Path file, Path policyFile, List<Case> ca
       PolicyRequest parsed;
       try {
         String kindText = text(requester, r + "/requester", "kind");
-        RequesterKind kind = RequesterKind.fromWire(kindText).orElseThrow(() -> new IllegalArgumentException(
-            "kind must be member or external, not \"" + kindText + "\""));
-        parsed = new PolicyRequest(
-            new PolicyRequest.Requester(
-                requester.path("peer_id").asText(DEFAULT_PEER), kind, strings(requester.path("groups")),
-                requester.path("reputation").asInt(0)),
-            new PolicyRequest.Target(
-                target.hasNonNull("member") ? target.path("member").asText() : null, strings(target.path("groups")),
-                target.hasNonNull("service") ? target.path("service").asText() : null),
-            text(request, r, "purpose"),
-            DurationText.parse(text(request, r, "ttl")).toMillis(),
-            OffsetDateTime.parse(text(request, r, "at")).toInstant().toEpochMilli());
+        RequesterKind kind =
+            RequesterKind.fromWire(kindText)
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "kind must be member or external, not \"" + kindText + "\""));
+        parsed =
+            new PolicyRequest(
+                new PolicyRequest.Requester(
+                    requester.path("peer_id").asText(DEFAULT_PEER),
+                    kind,
+                    strings(requester.path("groups")),
+                    requester.path("reputation").asInt(0)),
+                new PolicyRequest.Target(
+                    target.hasNonNull("member") ? target.path("member").asText() : null,
+                    strings(target.path("groups")),
+                    target.hasNonNull("service") ? target.path("service").asText() : null),
+                text(request, r, "purpose"),
+                DurationText.parse(text(request, r, "ttl")).toMillis(),
+                OffsetDateTime.parse(text(request, r, "at")).toInstant().toEpochMilli());
       } catch (IllegalArgumentException | DateTimeException e) {
         throw fail(r, e.getMessage());
       }
@@ -245,15 +272,28 @@ public record PolicySuite(String name, Path file, Path policyFile, List<Case> ca
       only(expect, x, Set.of("effect", "ttl", "rules", "reason"));
       try {
         String effectText = text(expect, x, "effect");
-        Effect effect = Effect.fromWire(effectText).orElseThrow(() -> new IllegalArgumentException(
-            "effect must be allow or deny, not \"" + effectText + "\""));
-        Long ttl = expect.hasNonNull("ttl") ? DurationText.parse(expect.path("ttl").asText()).toMillis() : null;
-        Set<String> rules = expect.has("rules") ? new TreeSet<>(strings(expect.path("rules"))) : null;
-        PolicyDecision.Reason reason = expect.hasNonNull("reason")
-            ? PolicyDecision.Reason.fromWire(expect.path("reason").asText()).orElseThrow(() -> new IllegalArgumentException(
-                "reason must be allowed, denied_by_rule, no_matching_rule, evaluation_failed or no_policy, not \""
-                    + expect.path("reason").asText() + "\""))
-            : null;
+        Effect effect =
+            Effect.fromWire(effectText)
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "effect must be allow or deny, not \"" + effectText + "\""));
+        Long ttl =
+            expect.hasNonNull("ttl")
+                ? DurationText.parse(expect.path("ttl").asText()).toMillis()
+                : null;
+        Set<String> rules =
+            expect.has("rules") ? new TreeSet<>(strings(expect.path("rules"))) : null;
+        PolicyDecision.Reason reason =
+            expect.hasNonNull("reason")
+                ? PolicyDecision.Reason.fromWire(expect.path("reason").asText())
+                    .orElseThrow(
+                        () ->
+                            new IllegalArgumentException(
+                                "reason must be allowed, denied_by_rule, no_matching_rule, evaluation_failed or no_policy, not \""
+                                    + expect.path("reason").asText()
+                                    + "\""))
+                : null;
         if (effect == Effect.DENY && ttl != null && ttl != 0) {
           throw fail(x + "/ttl", "a deny always has TTL 0");
         }
@@ -266,7 +306,9 @@ public record PolicySuite(String name, Path file, Path policyFile, List<Case> ca
     /** {@code defaults} overlaid by {@code request}; requester and target merge key by key. */
     private static JsonNode merge(JsonNode defaults, JsonNode request) {
       ObjectNode merged =
-          defaults.isObject() ? ((ObjectNode) defaults).deepCopy() : JsonNodeFactory.instance.objectNode();
+          defaults.isObject()
+              ? ((ObjectNode) defaults).deepCopy()
+              : JsonNodeFactory.instance.objectNode();
       if (!request.isObject()) {
         return merged;
       }
@@ -294,7 +336,9 @@ public record PolicySuite(String name, Path file, Path policyFile, List<Case> ca
       while (names.hasNext()) {
         String name = names.next();
         if (!allowed.contains(name)) {
-          throw fail(at + "/" + name, "unknown key \"" + name + "\"; expected one of " + new TreeSet<>(allowed));
+          throw fail(
+              at + "/" + name,
+              "unknown key \"" + name + "\"; expected one of " + new TreeSet<>(allowed));
         }
       }
     }

@@ -12,7 +12,10 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The records of the bundle format: one definition of the members, written canonically and read strictly. */
+/**
+ * The records of the bundle format: one definition of the members, written canonically and read
+ * strictly.
+ */
 class BundleFormatTest {
 
   private static byte[] utf8(String text) {
@@ -21,9 +24,12 @@ class BundleFormatTest {
 
   @Test
   void theFastEntryLineIsTheCanonicalEncodingOfTheRecord() {
-    byte[] entry = utf8("{\"action\":\"a\",\"kind\":\"admin-change\",\"schema\":1,\"seq\":7,\"x\":\"\u20ac\"}");
+    byte[] entry =
+        utf8(
+            "{\"action\":\"a\",\"kind\":\"admin-change\",\"schema\":1,\"seq\":7,\"x\":\"\u20ac\"}");
     byte[] fast = EntryLine.encode(entry, "ab".repeat(32), 42);
-    byte[] record = BundleFormat.encode(new EntryLine(CanonicalJson.parseObject(entry), "ab".repeat(32), 42));
+    byte[] record =
+        BundleFormat.encode(new EntryLine(CanonicalJson.parseObject(entry), "ab".repeat(32), 42));
     assertThat(new String(fast, StandardCharsets.UTF_8))
         .isEqualTo(new String(record, StandardCharsets.UTF_8) + "\n");
   }
@@ -32,29 +38,51 @@ class BundleFormatTest {
   void recordsAreWrittenInSnakeCaseWithNullsAndReadBack() {
     ProofFile proof = new ProofFile(0, null, 0, 0, List.of(), List.of(), null, null, null);
     byte[] bytes = BundleFormat.encode(proof);
-    assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("{\"anchor\":null,\"consistency_to_anchor\":[],"
-        + "\"end_leaf\":0,\"end_witness\":null,\"first_leaf\":0,\"frontier\":[],\"previous\":null,\"start_witness\":null,"
-        + "\"tree_size\":0}");
-    assertThat(BundleFormat.decode(CanonicalJson.parseObject(bytes), ProofFile.class)).isEqualTo(proof);
+    assertThat(new String(bytes, StandardCharsets.UTF_8))
+        .isEqualTo(
+            "{\"anchor\":null,\"consistency_to_anchor\":[],"
+                + "\"end_leaf\":0,\"end_witness\":null,\"first_leaf\":0,\"frontier\":[],\"previous\":null,\"start_witness\":null,"
+                + "\"tree_size\":0}");
+    assertThat(BundleFormat.decode(CanonicalJson.parseObject(bytes), ProofFile.class))
+        .isEqualTo(proof);
   }
 
   @Test
   void aCheckpointLineIsOneCanonicalJsonString() {
     byte[] line = BundleFormat.checkpointLine("origin\n1\nroot\n\n\u2014 sig\n");
-    assertThat(new String(line, StandardCharsets.UTF_8)).isEqualTo("\"origin\\n1\\nroot\\n\\n\u2014 sig\\n\"\n");
-    assertThat(Arrays.copyOf(line, line.length - 1)).isEqualTo(
-        CanonicalJson.encode(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.textNode("origin\n1\nroot\n\n\u2014 sig\n")));
+    assertThat(new String(line, StandardCharsets.UTF_8))
+        .isEqualTo("\"origin\\n1\\nroot\\n\\n\u2014 sig\\n\"\n");
+    assertThat(Arrays.copyOf(line, line.length - 1))
+        .isEqualTo(
+            CanonicalJson.encode(
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.textNode(
+                    "origin\n1\nroot\n\n\u2014 sig\n")));
   }
 
   @Test
   void readingRefusesMissingMistypedAndUnknownMembers() {
-    assertThatThrownBy(() -> BundleFormat.decode(CanonicalJson.parseObject(utf8("{\"origin\":\"o\",\"peer_id\":\"p\"}")),
-        KeyFile.class)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("public_key_hex");
-    assertThatThrownBy(() -> BundleFormat.decode(CanonicalJson.parseObject(
-        utf8("{\"origin\":\"o\",\"peer_id\":\"p\",\"public_key_hex\":\"k\",\"x\":1}")), KeyFile.class))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("x");
-    assertThatThrownBy(() -> BundleFormat.decode(CanonicalJson.parseObject(
-        utf8("{\"entry\":{},\"leaf_hash\":\"h\",\"leaf_index\":\"1\"}")), EntryLine.class))
+    assertThatThrownBy(
+            () ->
+                BundleFormat.decode(
+                    CanonicalJson.parseObject(utf8("{\"origin\":\"o\",\"peer_id\":\"p\"}")),
+                    KeyFile.class))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("public_key_hex");
+    assertThatThrownBy(
+            () ->
+                BundleFormat.decode(
+                    CanonicalJson.parseObject(
+                        utf8(
+                            "{\"origin\":\"o\",\"peer_id\":\"p\",\"public_key_hex\":\"k\",\"x\":1}")),
+                    KeyFile.class))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("x");
+    assertThatThrownBy(
+            () ->
+                BundleFormat.decode(
+                    CanonicalJson.parseObject(
+                        utf8("{\"entry\":{},\"leaf_hash\":\"h\",\"leaf_index\":\"1\"}")),
+                    EntryLine.class))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

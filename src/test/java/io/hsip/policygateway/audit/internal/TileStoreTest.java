@@ -47,7 +47,8 @@ class TileStoreTest {
     }
 
     try (Connection connection = db.dataSource().getConnection()) {
-      assertThat(LowerHex.encode(tiles.reader(connection).perfectNode(0, 5))).isEqualTo(LowerHex.encode(kept.get(5)));
+      assertThat(LowerHex.encode(tiles.reader(connection).perfectNode(0, 5)))
+          .isEqualTo(LowerHex.encode(kept.get(5)));
       assertThat(LowerHex.encode(tiles.reader(connection).perfectNode(3, 1)))
           .isEqualTo(LowerHex.encode(TreeHasher.perfectRoot(kept, 8, 8)));
     }

@@ -21,8 +21,11 @@ class ProblemMappersTest {
 
   @Test
   void unknownPathIs404Problem() {
-    given().when().get("/api/v1/no-such-thing")
-        .then().statusCode(404)
+    given()
+        .when()
+        .get("/api/v1/no-such-thing")
+        .then()
+        .statusCode(404)
         .contentType(startsWith(Problem.MEDIA_TYPE))
         .body("status", equalTo(404))
         .body("title", equalTo("Not Found"))
@@ -32,17 +35,24 @@ class ProblemMappersTest {
 
   @Test
   void wrongMethodIs405Problem() {
-    given().when().delete("/api/v1/identity")
-        .then().statusCode(405)
+    given()
+        .when()
+        .delete("/api/v1/identity")
+        .then()
+        .statusCode(405)
         .contentType(startsWith(Problem.MEDIA_TYPE))
         .body("title", equalTo("Method Not Allowed"));
   }
 
   @Test
   void malformedJsonIs400ProblemWithPosition() {
-    given().contentType(ContentType.JSON).body("{\"name\": \"x\", \"count\": }")
-        .when().post(PROBE)
-        .then().statusCode(400)
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"name\": \"x\", \"count\": }")
+        .when()
+        .post(PROBE)
+        .then()
+        .statusCode(400)
         .contentType(startsWith(Problem.MEDIA_TYPE))
         .body("title", equalTo("Malformed request body"))
         .body("detail", startsWith("The body is not valid JSON at line 1, column"))
@@ -51,27 +61,39 @@ class ProblemMappersTest {
 
   @Test
   void unknownFieldIs400Problem() {
-    given().contentType(ContentType.JSON).body("{\"name\":\"x\",\"count\":1,\"admin\":true}")
-        .when().post(PROBE)
-        .then().statusCode(400)
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"name\":\"x\",\"count\":1,\"admin\":true}")
+        .when()
+        .post(PROBE)
+        .then()
+        .statusCode(400)
         .contentType(startsWith(Problem.MEDIA_TYPE))
         .body("detail", equalTo("Unknown field `admin`."));
   }
 
   @Test
   void wrongTypeIs400Problem() {
-    given().contentType(ContentType.JSON).body("{\"name\":\"x\",\"count\":\"many\"}")
-        .when().post(PROBE)
-        .then().statusCode(400)
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"name\":\"x\",\"count\":\"many\"}")
+        .when()
+        .post(PROBE)
+        .then()
+        .statusCode(400)
         .contentType(startsWith(Problem.MEDIA_TYPE))
         .body("detail", startsWith("A field has the wrong type or format"));
   }
 
   @Test
   void constraintViolationsAre400ProblemWithFields() {
-    given().contentType(ContentType.JSON).body("{\"name\":\" \",\"count\":0}")
-        .when().post(PROBE)
-        .then().statusCode(400)
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"name\":\" \",\"count\":0}")
+        .when()
+        .post(PROBE)
+        .then()
+        .statusCode(400)
         .contentType(startsWith(Problem.MEDIA_TYPE))
         .body("title", equalTo("Invalid request"))
         .body("violations", hasSize(2))
@@ -81,26 +103,37 @@ class ProblemMappersTest {
 
   @Test
   void wrongMediaTypeIs415Problem() {
-    given().contentType(ContentType.TEXT).body("name=x")
-        .when().post(PROBE)
-        .then().statusCode(415)
+    given()
+        .contentType(ContentType.TEXT)
+        .body("name=x")
+        .when()
+        .post(PROBE)
+        .then()
+        .statusCode(415)
         .contentType(startsWith(Problem.MEDIA_TYPE));
   }
 
   @Test
   void bodyOverTheGlobalLimitIs413Problem() {
     String huge = "{\"name\":\"" + "x".repeat(2 * 1024 * 1024) + "\",\"count\":1}";
-    given().contentType(ContentType.JSON).body(huge)
-        .when().post(PROBE)
-        .then().statusCode(413)
+    given()
+        .contentType(ContentType.JSON)
+        .body(huge)
+        .when()
+        .post(PROBE)
+        .then()
+        .statusCode(413)
         .contentType(startsWith(Problem.MEDIA_TYPE))
         .body("title", equalTo("Request Entity Too Large"));
   }
 
   @Test
   void featureExceptionKeepsItsStatusAndType() {
-    given().when().get(PROBE + "/conflict")
-        .then().statusCode(409)
+    given()
+        .when()
+        .get(PROBE + "/conflict")
+        .then()
+        .statusCode(409)
         .contentType(startsWith(Problem.MEDIA_TYPE))
         .body("type", equalTo("https://hsip.io/problems/probe-conflict"))
         .body("title", equalTo("Probe conflict"))
@@ -109,12 +142,19 @@ class ProblemMappersTest {
 
   @Test
   void unexpectedErrorIs500WithoutInternals() {
-    given().when().get(PROBE + "/bug")
-        .then().statusCode(500)
+    given()
+        .when()
+        .get(PROBE + "/bug")
+        .then()
+        .statusCode(500)
         .contentType(startsWith(Problem.MEDIA_TYPE))
         .body("title", equalTo("Internal Server Error"))
         .body("error_id", matchesPattern("[0-9a-f-]{36}"))
-        .body(allOf(not(containsString("IllegalStateException")), not(containsString("com.example")),
-            not(containsString("at io.")), not(containsString("internal detail"))));
+        .body(
+            allOf(
+                not(containsString("IllegalStateException")),
+                not(containsString("com.example")),
+                not(containsString("at io.")),
+                not(containsString("internal detail"))));
   }
 }

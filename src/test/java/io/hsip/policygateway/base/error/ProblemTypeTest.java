@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class ProblemTypeTest {
 
-  private static final ProblemType CONFLICT = ProblemType.of(409, "thing-conflict", "Thing conflict");
+  private static final ProblemType CONFLICT =
+      ProblemType.of(409, "thing-conflict", "Thing conflict");
 
   @Test
   void exceptionCarriesStatusTypeTitleAndDetail() {

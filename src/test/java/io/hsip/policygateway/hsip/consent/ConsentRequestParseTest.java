@@ -9,9 +9,10 @@ import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 /**
- * Strict parsing of consent requests (docs/protocol.md#consent-request), one fixture per structural rule of {@link
- * ConsentRequest#parse} and of the strict JSON reader beneath it, plus the authenticity checks of {@link
- * ConsentValidator#verifySignature} on well-formed documents. Fixtures: {@code hsip/fixtures/consent_request/}.
+ * Strict parsing of consent requests (docs/protocol.md#consent-request), one fixture per structural
+ * rule of {@link ConsentRequest#parse} and of the strict JSON reader beneath it, plus the
+ * authenticity checks of {@link ConsentValidator#verifySignature} on well-formed documents.
+ * Fixtures: {@code hsip/fixtures/consent_request/}.
  */
 class ConsentRequestParseTest {
 
@@ -26,8 +27,10 @@ class ConsentRequestParseTest {
         .isExactlyInstanceOf(ConsentParseException.class);
   }
 
-  private static AbstractThrowableAssert<?, ? extends Throwable> assertRejected(String name, Reason reason) {
-    return assertThatThrownBy(() -> ConsentValidator.verifySignature(ConsentRequest.parse(fixture(name))))
+  private static AbstractThrowableAssert<?, ? extends Throwable> assertRejected(
+      String name, Reason reason) {
+    return assertThatThrownBy(
+            () -> ConsentValidator.verifySignature(ConsentRequest.parse(fixture(name))))
         .isExactlyInstanceOf(ConsentRejectedException.class)
         .satisfies(e -> assertThat(((ConsentRejectedException) e).reason()).isEqualTo(reason));
   }
@@ -87,7 +90,8 @@ class ConsentRequestParseTest {
 
   @Test
   void from_topLevelNotObject() {
-    assertParseFails("error_top_level_not_object.json").hasMessage("top-level JSON value must be an object");
+    assertParseFails("error_top_level_not_object.json")
+        .hasMessage("top-level JSON value must be an object");
   }
 
   @Test
@@ -97,22 +101,26 @@ class ConsentRequestParseTest {
 
   @Test
   void from_byteOrderMark() {
-    assertParseFails("error_byte_order_mark.json").hasMessage("JSON document starts with a byte order mark");
+    assertParseFails("error_byte_order_mark.json")
+        .hasMessage("JSON document starts with a byte order mark");
   }
 
   @Test
   void from_documentTooLarge() {
-    assertParseFails("error_document_too_large.json").hasMessage("JSON document larger than 65535 bytes");
+    assertParseFails("error_document_too_large.json")
+        .hasMessage("JSON document larger than 65535 bytes");
   }
 
   @Test
   void from_stringTooLong() {
-    assertParseFails("error_string_too_long.json").hasMessage("JSON document exceeds the reader's limits");
+    assertParseFails("error_string_too_long.json")
+        .hasMessage("JSON document exceeds the reader's limits");
   }
 
   @Test
   void from_numberTooLong() {
-    assertParseFails("error_number_too_long.json").hasMessage("JSON document exceeds the reader's limits");
+    assertParseFails("error_number_too_long.json")
+        .hasMessage("JSON document exceeds the reader's limits");
   }
 
   @Test
@@ -144,17 +152,20 @@ class ConsentRequestParseTest {
 
   @Test
   void from_tsNegative() {
-    assertParseFails("error_ts_negative.json").hasMessage("field `ts_ms` must be a non-negative integer");
+    assertParseFails("error_ts_negative.json")
+        .hasMessage("field `ts_ms` must be a non-negative integer");
   }
 
   @Test
   void from_expiresOutOfRange() {
-    assertParseFails("error_expires_out_of_range.json").hasMessage("field `expires_ms` is out of range");
+    assertParseFails("error_expires_out_of_range.json")
+        .hasMessage("field `expires_ms` is out of range");
   }
 
   @Test
   void from_purposeNotString() {
-    assertParseFails("error_purpose_not_string.json").hasMessage("field `purpose` must be a string");
+    assertParseFails("error_purpose_not_string.json")
+        .hasMessage("field `purpose` must be a string");
   }
 
   @Test
@@ -167,7 +178,8 @@ class ConsentRequestParseTest {
 
   @Test
   void from_unsupportedVersion() {
-    assertParseFails("error_unsupported_version.json").hasMessage("unsupported version 2 (expected 1)");
+    assertParseFails("error_unsupported_version.json")
+        .hasMessage("unsupported version 2 (expected 1)");
   }
 
   @Test
@@ -207,7 +219,8 @@ class ConsentRequestParseTest {
 
   @Test
   void from_purposeTooLong() {
-    assertParseFails("error_purpose_too_long.json").hasMessage("field `purpose` must be at most 256 characters");
+    assertParseFails("error_purpose_too_long.json")
+        .hasMessage("field `purpose` must be at most 256 characters");
   }
 
   @Test

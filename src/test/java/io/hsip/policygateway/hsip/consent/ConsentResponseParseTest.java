@@ -11,9 +11,10 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
- * Strict parsing of consent responses (docs/protocol.md#consent-response), one fixture per structural rule of {@link
- * ConsentResponse#parse}, plus the checks of {@link ConsentValidator#validateResponse} against the vectors'
- * request ({@code consent_request/valid_request.json}). Fixtures: {@code hsip/fixtures/consent_response/}.
+ * Strict parsing of consent responses (docs/protocol.md#consent-response), one fixture per
+ * structural rule of {@link ConsentResponse#parse}, plus the checks of {@link
+ * ConsentValidator#validateResponse} against the vectors' request ({@code
+ * consent_request/valid_request.json}). Fixtures: {@code hsip/fixtures/consent_response/}.
  */
 class ConsentResponseParseTest {
 
@@ -35,10 +36,14 @@ class ConsentResponseParseTest {
   }
 
   private static AbstractThrowableAssert<?, ? extends Throwable> assertRejected(
-      String name, @Nullable Ed25519PublicKey expectedResponder, @Nullable Long nowMs, Reason reason) {
+      String name,
+      @Nullable Ed25519PublicKey expectedResponder,
+      @Nullable Long nowMs,
+      Reason reason) {
     return assertThatThrownBy(
-            () -> ConsentValidator.validateResponse(
-                ConsentResponse.parse(fixture(name)), request(), expectedResponder, nowMs))
+            () ->
+                ConsentValidator.validateResponse(
+                    ConsentResponse.parse(fixture(name)), request(), expectedResponder, nowMs))
         .isExactlyInstanceOf(ConsentRejectedException.class)
         .satisfies(e -> assertThat(((ConsentRejectedException) e).reason()).isEqualTo(reason));
   }
@@ -52,9 +57,11 @@ class ConsentResponseParseTest {
     assertThat(response.decision()).isEqualTo(ConsentDecision.ALLOW);
     assertThat(response.ttlMs()).isEqualTo(TTL_MS);
     assertThat(response.tsMs()).isEqualTo(TS_MS);
-    assertThat(response.toPrettyJson()).isEqualTo(Fixtures.text(FORMAT, "valid_response_allow.json"));
+    assertThat(response.toPrettyJson())
+        .isEqualTo(Fixtures.text(FORMAT, "valid_response_allow.json"));
     VerifiedConsentResponse verified =
-        ConsentValidator.validateResponse(response, request(), Fixtures.RESPONDER.publicKey(), TS_MS + TTL_MS);
+        ConsentValidator.validateResponse(
+            response, request(), Fixtures.RESPONDER.publicKey(), TS_MS + TTL_MS);
     assertThat(verified.validUntilMs()).isEqualTo(TS_MS + TTL_MS);
     assertThat(verified.allowsAt(TS_MS + TTL_MS)).isTrue();
   }
@@ -67,7 +74,8 @@ class ConsentResponseParseTest {
     assertThat(response.ttlMs()).isZero();
     assertThat(response.toJson()).isEqualTo(Fixtures.text(FORMAT, "valid_response_deny.json"));
     VerifiedConsentResponse verified =
-        ConsentValidator.validateResponse(response, request(), Fixtures.RESPONDER.publicKey(), TS_MS);
+        ConsentValidator.validateResponse(
+            response, request(), Fixtures.RESPONDER.publicKey(), TS_MS);
     assertThat(verified.allowsAt(TS_MS)).isFalse();
   }
 
@@ -83,12 +91,14 @@ class ConsentResponseParseTest {
 
   @Test
   void from_topLevelNotObject() {
-    assertParseFails("error_top_level_not_object.json").hasMessage("top-level JSON value must be an object");
+    assertParseFails("error_top_level_not_object.json")
+        .hasMessage("top-level JSON value must be an object");
   }
 
   @Test
   void from_unsupportedVersion() {
-    assertParseFails("error_unsupported_version.json").hasMessage("unsupported version 0 (expected 1)");
+    assertParseFails("error_unsupported_version.json")
+        .hasMessage("unsupported version 0 (expected 1)");
   }
 
   @Test
@@ -111,7 +121,8 @@ class ConsentResponseParseTest {
 
   @Test
   void from_decisionUnknown() {
-    assertParseFails("error_decision_unknown.json").hasMessage("field `decision` must be \"allow\" or \"deny\"");
+    assertParseFails("error_decision_unknown.json")
+        .hasMessage("field `decision` must be \"allow\" or \"deny\"");
   }
 
   @Test
@@ -122,17 +133,20 @@ class ConsentResponseParseTest {
 
   @Test
   void from_decisionNotString() {
-    assertParseFails("error_decision_not_string.json").hasMessage("field `decision` must be a string");
+    assertParseFails("error_decision_not_string.json")
+        .hasMessage("field `decision` must be a string");
   }
 
   @Test
   void from_ttlNegative() {
-    assertParseFails("error_ttl_negative.json").hasMessage("field `ttl_ms` must be a non-negative integer");
+    assertParseFails("error_ttl_negative.json")
+        .hasMessage("field `ttl_ms` must be a non-negative integer");
   }
 
   @Test
   void from_ttlFractional() {
-    assertParseFails("error_ttl_fractional.json").hasMessage("field `ttl_ms` must be a non-negative integer");
+    assertParseFails("error_ttl_fractional.json")
+        .hasMessage("field `ttl_ms` must be a non-negative integer");
   }
 
   @Test
@@ -142,7 +156,8 @@ class ConsentResponseParseTest {
 
   @Test
   void from_sigUppercase() {
-    assertParseFails("error_sig_uppercase.json").hasMessage("field `sig_hex` must be 128 lowercase hex characters");
+    assertParseFails("error_sig_uppercase.json")
+        .hasMessage("field `sig_hex` must be 128 lowercase hex characters");
   }
 
   // --- well-formed, but not an acceptable answer (ConsentValidator.validateResponse) ---
@@ -173,8 +188,13 @@ class ConsentResponseParseTest {
 
   @Test
   void from_unexpectedResponder() {
-    assertRejected("valid_response_allow.json", Fixtures.REQUESTER.publicKey(), null, Reason.UNEXPECTED_RESPONDER)
-        .hasMessage("response was signed by DW3C3OQDGHS4Z6ZGMG4UWWSML3, expected I4MLJTQWUZ66GBMNYEP75Z2QSD");
+    assertRejected(
+            "valid_response_allow.json",
+            Fixtures.REQUESTER.publicKey(),
+            null,
+            Reason.UNEXPECTED_RESPONDER)
+        .hasMessage(
+            "response was signed by DW3C3OQDGHS4Z6ZGMG4UWWSML3, expected I4MLJTQWUZ66GBMNYEP75Z2QSD");
   }
 
   @Test

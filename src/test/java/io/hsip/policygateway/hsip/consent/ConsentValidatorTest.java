@@ -22,19 +22,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /**
- * The validator's rules beyond the reference (docs/protocol.md#freshness-expiry-and-replay): skew window,
- * absolute expiry, lifetime cap, replay guard consulted last and failing closed; and response validation.
+ * The validator's rules beyond the reference (docs/protocol.md#freshness-expiry-and-replay): skew
+ * window, absolute expiry, lifetime cap, replay guard consulted last and failing closed; and
+ * response validation.
  */
 class ConsentValidatorTest {
 
   private static final HexFormat HEX = HexFormat.of();
   private static final SigningKey REQUESTER =
-      SigningKey.fromSeed(HEX.parseHex("0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"));
+      SigningKey.fromSeed(
+          HEX.parseHex("0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"));
   private static final SigningKey RESPONDER =
-      SigningKey.fromSeed(HEX.parseHex("2122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f40"));
-  private static final String CID = ConsentRequest.contentId("some test content".getBytes(StandardCharsets.UTF_8));
+      SigningKey.fromSeed(
+          HEX.parseHex("2122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f40"));
+  private static final String CID =
+      ConsentRequest.contentId("some test content".getBytes(StandardCharsets.UTF_8));
+
   /** The vectors' base time. */
   private static final long NOW = 1_731_880_000_000L;
+
   private static final long SKEW = 60_000;
   private static final long LIFETIME = 86_400_000;
 
@@ -62,10 +68,13 @@ class ConsentValidatorTest {
   void validate_rejectsTsOneMillisecondBeyondSkew() {
     assertRejected(() -> validator.validate(request(NOW - SKEW - 1, NOW + 60_000), NOW))
         .hasMessage("ts_ms is more than 60000 ms in the past");
-    assertReason(() -> validator.validate(request(NOW - SKEW - 1, NOW + 60_000), NOW), Reason.STALE);
+    assertReason(
+        () -> validator.validate(request(NOW - SKEW - 1, NOW + 60_000), NOW), Reason.STALE);
     assertRejected(() -> validator.validate(request(NOW + SKEW + 1, NOW + SKEW + 60_000), NOW))
         .hasMessage("ts_ms is more than 60000 ms in the future");
-    assertReason(() -> validator.validate(request(NOW + SKEW + 1, NOW + SKEW + 60_000), NOW), Reason.FROM_FUTURE);
+    assertReason(
+        () -> validator.validate(request(NOW + SKEW + 1, NOW + SKEW + 60_000), NOW),
+        Reason.FROM_FUTURE);
     assertThat(guard.calls).isEmpty();
   }
 
@@ -73,10 +82,12 @@ class ConsentValidatorTest {
 
   @Test
   void validate_relativeLookingExpiryIsBeforeCreation() {
-    // consent_roundtrip.rs passes expires_ms = 60000 as if it were a duration; it is an absolute instant.
+    // consent_roundtrip.rs passes expires_ms = 60000 as if it were a duration; it is an absolute
+    // instant.
     ConsentRequest relative = request(NOW, 60_000);
     assertRejected(() -> validator.validate(relative, NOW))
-        .hasMessage("expires_ms is before ts_ms (expires_ms is an absolute Unix time in milliseconds)");
+        .hasMessage(
+            "expires_ms is before ts_ms (expires_ms is an absolute Unix time in milliseconds)");
     assertReason(() -> validator.validate(relative, NOW), Reason.EXPIRES_BEFORE_CREATION);
   }
 
@@ -85,7 +96,8 @@ class ConsentValidatorTest {
     // With ts_ms small enough to be fresh, expires_ms = 60000 is after ts_ms but long past.
     long now = 100_000;
     ConsentRequest relative = request(50_000, 60_000);
-    assertRejected(() -> validator.validate(relative, now)).hasMessage("request expired at expires_ms");
+    assertRejected(() -> validator.validate(relative, now))
+        .hasMessage("request expired at expires_ms");
     assertReason(() -> validator.validate(relative, now), Reason.EXPIRED);
     assertThat(guard.calls).isEmpty();
   }
@@ -94,7 +106,8 @@ class ConsentValidatorTest {
   void validate_expiryBoundary() throws ConsentRejectedException {
     validator.validate(request(NOW - 10, NOW), NOW);
     assertReason(() -> validator.validate(request(NOW - 10, NOW - 1), NOW), Reason.EXPIRED);
-    assertReason(() -> validator.validate(request(NOW, NOW - 1), NOW), Reason.EXPIRES_BEFORE_CREATION);
+    assertReason(
+        () -> validator.validate(request(NOW, NOW - 1), NOW), Reason.EXPIRES_BEFORE_CREATION);
     // expires_ms == ts_ms is a request valid for one instant.
     validator.validate(request(NOW, NOW), NOW);
   }
@@ -106,8 +119,10 @@ class ConsentValidatorTest {
     validator.validate(request(NOW, NOW + LIFETIME), NOW);
     assertRejected(() -> validator.validate(request(NOW, NOW + LIFETIME + 1), NOW))
         .hasMessage("expires_ms is more than 86400000 ms after ts_ms");
-    assertReason(() -> validator.validate(request(NOW, NOW + LIFETIME + 1), NOW), Reason.LIFETIME_TOO_LONG);
-    assertReason(() -> validator.validate(request(NOW, Long.MAX_VALUE), NOW), Reason.LIFETIME_TOO_LONG);
+    assertReason(
+        () -> validator.validate(request(NOW, NOW + LIFETIME + 1), NOW), Reason.LIFETIME_TOO_LONG);
+    assertReason(
+        () -> validator.validate(request(NOW, Long.MAX_VALUE), NOW), Reason.LIFETIME_TOO_LONG);
   }
 
   // ---- replay ----
@@ -118,11 +133,13 @@ class ConsentValidatorTest {
     VerifiedConsentRequest verified = validator.validate(request, NOW);
     assertThat(verified.request()).isEqualTo(request);
     assertThat(verified.requesterKey()).isEqualTo(REQUESTER.publicKey());
-    assertRejected(() -> validator.validate(request, NOW + 1)).hasMessage("nonce_hex was already used by this requester");
+    assertRejected(() -> validator.validate(request, NOW + 1))
+        .hasMessage("nonce_hex was already used by this requester");
     assertReason(() -> validator.validate(request, NOW + 2), Reason.REPLAYED);
     // The pair is (PeerID, nonce): another requester may use the same nonce.
     ConsentRequest other =
-        ConsentRequest.sign(RESPONDER, CID, "indexing", NOW + 60_000, NOW, HEX.parseHex(request.nonceHex()));
+        ConsentRequest.sign(
+            RESPONDER, CID, "indexing", NOW + 60_000, NOW, HEX.parseHex(request.nonceHex()));
     validator.validate(other, NOW);
   }
 
@@ -130,31 +147,51 @@ class ConsentValidatorTest {
   void validate_guardNotConsultedForInauthenticOrUntimelyRequests() {
     ConsentRequest good = request(NOW, NOW + 60_000);
     ConsentRequest tampered = withPurpose(good, "advertising");
-    assertRejected(() -> validator.validate(tampered, NOW)).hasMessage("request signature does not verify");
+    assertRejected(() -> validator.validate(tampered, NOW))
+        .hasMessage("request signature does not verify");
     assertReason(() -> validator.validate(tampered, NOW), Reason.BAD_SIGNATURE);
 
     ConsentRequest badSig = withSig(good, "00".repeat(64));
     assertReason(() -> validator.validate(badSig, NOW), Reason.BAD_SIGNATURE);
 
     ConsentRequest otherPeerId =
-        new ConsentRequest(1, RESPONDER.peerId().value(), good.requesterPubKeyHex(), good.contentCidHex(),
-            good.purpose(), good.expiresMs(), good.tsMs(), good.nonceHex(), good.sigHex());
+        new ConsentRequest(
+            1,
+            RESPONDER.peerId().value(),
+            good.requesterPubKeyHex(),
+            good.contentCidHex(),
+            good.purpose(),
+            good.expiresMs(),
+            good.tsMs(),
+            good.nonceHex(),
+            good.sigHex());
     assertRejected(() -> validator.validate(otherPeerId, NOW))
         .hasMessage("requester_peer_id does not match requester_pub_key_hex");
     assertReason(() -> validator.validate(otherPeerId, NOW), Reason.PEER_ID_MISMATCH);
 
     ConsentRequest weakKey =
-        new ConsentRequest(1, good.requesterPeerId(), "01" + "00".repeat(31), good.contentCidHex(),
-            good.purpose(), good.expiresMs(), good.tsMs(), good.nonceHex(), good.sigHex());
+        new ConsentRequest(
+            1,
+            good.requesterPeerId(),
+            "01" + "00".repeat(31),
+            good.contentCidHex(),
+            good.purpose(),
+            good.expiresMs(),
+            good.tsMs(),
+            good.nonceHex(),
+            good.sigHex());
     assertRejected(() -> validator.validate(weakKey, NOW))
         .hasMessage("requester public key is not a valid Ed25519 point of prime order");
     assertReason(() -> validator.validate(weakKey, NOW), Reason.INVALID_KEY);
 
     assertReason(() -> validator.validate(request(NOW - SKEW - 1, NOW + 1), NOW), Reason.STALE);
-    assertReason(() -> validator.validate(request(NOW + SKEW + 1, NOW + SKEW + 2), NOW), Reason.FROM_FUTURE);
+    assertReason(
+        () -> validator.validate(request(NOW + SKEW + 1, NOW + SKEW + 2), NOW), Reason.FROM_FUTURE);
     assertReason(() -> validator.validate(request(NOW - 10, NOW - 1), NOW), Reason.EXPIRED);
-    assertReason(() -> validator.validate(request(NOW, NOW - 1), NOW), Reason.EXPIRES_BEFORE_CREATION);
-    assertReason(() -> validator.validate(request(NOW, NOW + LIFETIME + 1), NOW), Reason.LIFETIME_TOO_LONG);
+    assertReason(
+        () -> validator.validate(request(NOW, NOW - 1), NOW), Reason.EXPIRES_BEFORE_CREATION);
+    assertReason(
+        () -> validator.validate(request(NOW, NOW + LIFETIME + 1), NOW), Reason.LIFETIME_TOO_LONG);
 
     assertThat(guard.calls).as("no rejected request may reach or burn the replay guard").isEmpty();
   }
@@ -176,12 +213,14 @@ class ConsentValidatorTest {
               throw new IllegalStateException("replica store unreachable");
             });
     ConsentRequest request = request(NOW, NOW + 60_000);
-    assertRejected(() -> failing.validate(request, NOW)).hasMessage("replay check unavailable; request refused");
+    assertRejected(() -> failing.validate(request, NOW))
+        .hasMessage("replay check unavailable; request refused");
     assertReason(() -> failing.validate(request, NOW), Reason.REPLAY_CHECK_UNAVAILABLE);
   }
 
   @Test
-  void validate_passesRetainUntilAsMinOfExpiryAndTsPlusSkewPlusSkew() throws ConsentRejectedException {
+  void validate_passesRetainUntilAsMinOfExpiryAndTsPlusSkewPlusSkew()
+      throws ConsentRejectedException {
     // expires before ts + skew: min is expires.
     validator.validate(request(NOW, NOW + 10_000), NOW);
     // expires after ts + skew: min is ts + skew.
@@ -212,7 +251,8 @@ class ConsentValidatorTest {
   // ---- InMemoryReplayGuard ----
 
   @Test
-  void inMemoryGuard_refusesWhenFullOfLivePairsAndPurgesExpiredOnes() throws ConsentRejectedException {
+  void inMemoryGuard_refusesWhenFullOfLivePairsAndPurgesExpiredOnes()
+      throws ConsentRejectedException {
     MutableClock clock = new MutableClock(NOW);
     InMemoryReplayGuard memory = new InMemoryReplayGuard(2, clock);
     ConsentValidator bounded = new ConsentValidator(ConsentValidator.Rules.DEFAULT, memory);
@@ -252,7 +292,8 @@ class ConsentValidatorTest {
     assertThat(memory.firstUse("P", "n", 3_000)).isTrue();
     assertThat(memory.firstUse("P", "n", 3_000)).isFalse();
     assertThat(memory.firstUse("Q", "n", 3_000)).isTrue();
-    assertThatThrownBy(() -> new InMemoryReplayGuard(0, clock)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new InMemoryReplayGuard(0, clock))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   // ---- validateResponse ----
@@ -267,9 +308,14 @@ class ConsentValidatorTest {
     assertThat(verified.allowsAt(NOW + 121_000)).isTrue();
     assertThat(verified.allowsAt(NOW + 121_001)).isFalse();
     assertThat(verified.responderKey()).isEqualTo(RESPONDER.publicKey());
-    assertRejected(() -> ConsentValidator.validateResponse(allow, request, RESPONDER.publicKey(), NOW + 121_001))
+    assertRejected(
+            () ->
+                ConsentValidator.validateResponse(
+                    allow, request, RESPONDER.publicKey(), NOW + 121_001))
         .hasMessage("consent ended at ts_ms + ttl_ms");
-    assertReason(() -> ConsentValidator.validateResponse(allow, request, RESPONDER.publicKey(), NOW + 121_001),
+    assertReason(
+        () ->
+            ConsentValidator.validateResponse(allow, request, RESPONDER.publicKey(), NOW + 121_001),
         Reason.CONSENT_ENDED);
     // Without a time the check is the reference's: authenticity and binding only.
     ConsentValidator.validateResponse(allow, request, null, null);
@@ -279,9 +325,12 @@ class ConsentValidatorTest {
   void validateResponse_rejectsUnexpectedResponder() {
     ConsentRequest request = request(NOW, NOW + 60_000);
     ConsentResponse allow = ConsentResponse.allow(RESPONDER, request, 120_000, NOW);
-    assertRejected(() -> ConsentValidator.validateResponse(allow, request, REQUESTER.publicKey(), NOW))
-        .hasMessage("response was signed by DW3C3OQDGHS4Z6ZGMG4UWWSML3, expected I4MLJTQWUZ66GBMNYEP75Z2QSD");
-    assertReason(() -> ConsentValidator.validateResponse(allow, request, REQUESTER.publicKey(), NOW),
+    assertRejected(
+            () -> ConsentValidator.validateResponse(allow, request, REQUESTER.publicKey(), NOW))
+        .hasMessage(
+            "response was signed by DW3C3OQDGHS4Z6ZGMG4UWWSML3, expected I4MLJTQWUZ66GBMNYEP75Z2QSD");
+    assertReason(
+        () -> ConsentValidator.validateResponse(allow, request, REQUESTER.publicKey(), NOW),
         Reason.UNEXPECTED_RESPONDER);
   }
 
@@ -289,10 +338,13 @@ class ConsentValidatorTest {
   void validateResponse_denyMustCarryZeroTtl() throws ConsentRejectedException {
     ConsentRequest request = request(NOW, NOW + 60_000);
     ConsentResponse badDeny =
-        ConsentResponse.signUnchecked(RESPONDER, request.hashHex(), ConsentDecision.DENY, 30_000, NOW);
-    assertRejected(() -> ConsentValidator.validateResponse(badDeny, request, RESPONDER.publicKey(), NOW))
+        ConsentResponse.signUnchecked(
+            RESPONDER, request.hashHex(), ConsentDecision.DENY, 30_000, NOW);
+    assertRejected(
+            () -> ConsentValidator.validateResponse(badDeny, request, RESPONDER.publicKey(), NOW))
         .hasMessage("deny must carry ttl_ms = 0");
-    assertReason(() -> ConsentValidator.validateResponse(badDeny, request, RESPONDER.publicKey(), NOW),
+    assertReason(
+        () -> ConsentValidator.validateResponse(badDeny, request, RESPONDER.publicKey(), NOW),
         Reason.DENY_WITH_TTL);
     ConsentResponse deny = ConsentResponse.deny(RESPONDER, request, NOW);
     VerifiedConsentResponse verified =
@@ -308,23 +360,48 @@ class ConsentValidatorTest {
     ConsentResponse allow = ConsentResponse.allow(RESPONDER, request, 120_000, NOW);
     assertRejected(() -> ConsentValidator.validateResponse(allow, other, null, null))
         .hasMessage("request_hash_hex does not match the request");
-    assertReason(() -> ConsentValidator.validateResponse(allow, other, null, null), Reason.WRONG_REQUEST);
+    assertReason(
+        () -> ConsentValidator.validateResponse(allow, other, null, null), Reason.WRONG_REQUEST);
 
     ConsentResponse longer =
-        new ConsentResponse(1, allow.requestHashHex(), allow.responderPeerId(), allow.responderPubKeyHex(),
-            allow.decision(), allow.ttlMs() + 1, allow.tsMs(), allow.sigHex());
+        new ConsentResponse(
+            1,
+            allow.requestHashHex(),
+            allow.responderPeerId(),
+            allow.responderPubKeyHex(),
+            allow.decision(),
+            allow.ttlMs() + 1,
+            allow.tsMs(),
+            allow.sigHex());
     assertRejected(() -> ConsentValidator.validateResponse(longer, request, null, null))
         .hasMessage("response signature does not verify");
-    assertReason(() -> ConsentValidator.validateResponse(longer, request, null, null), Reason.BAD_SIGNATURE);
+    assertReason(
+        () -> ConsentValidator.validateResponse(longer, request, null, null), Reason.BAD_SIGNATURE);
 
     ConsentResponse wrongId =
-        new ConsentResponse(1, allow.requestHashHex(), REQUESTER.peerId().value(), allow.responderPubKeyHex(),
-            allow.decision(), allow.ttlMs(), allow.tsMs(), allow.sigHex());
-    assertReason(() -> ConsentValidator.validateResponse(wrongId, request, null, null), Reason.PEER_ID_MISMATCH);
+        new ConsentResponse(
+            1,
+            allow.requestHashHex(),
+            REQUESTER.peerId().value(),
+            allow.responderPubKeyHex(),
+            allow.decision(),
+            allow.ttlMs(),
+            allow.tsMs(),
+            allow.sigHex());
+    assertReason(
+        () -> ConsentValidator.validateResponse(wrongId, request, null, null),
+        Reason.PEER_ID_MISMATCH);
 
     ConsentResponse weak =
-        new ConsentResponse(1, allow.requestHashHex(), allow.responderPeerId(), "ec" + "ff".repeat(30) + "7f",
-            allow.decision(), allow.ttlMs(), allow.tsMs(), allow.sigHex());
+        new ConsentResponse(
+            1,
+            allow.requestHashHex(),
+            allow.responderPeerId(),
+            "ec" + "ff".repeat(30) + "7f",
+            allow.decision(),
+            allow.ttlMs(),
+            allow.tsMs(),
+            allow.sigHex());
     assertRejected(() -> ConsentValidator.validateResponse(weak, request, null, null))
         .hasMessage("responder public key is not a valid Ed25519 point of prime order");
   }
@@ -340,13 +417,29 @@ class ConsentValidatorTest {
   }
 
   private static ConsentRequest withPurpose(ConsentRequest r, String purpose) {
-    return new ConsentRequest(r.version(), r.requesterPeerId(), r.requesterPubKeyHex(), r.contentCidHex(),
-        purpose, r.expiresMs(), r.tsMs(), r.nonceHex(), r.sigHex());
+    return new ConsentRequest(
+        r.version(),
+        r.requesterPeerId(),
+        r.requesterPubKeyHex(),
+        r.contentCidHex(),
+        purpose,
+        r.expiresMs(),
+        r.tsMs(),
+        r.nonceHex(),
+        r.sigHex());
   }
 
   private static ConsentRequest withSig(ConsentRequest r, String sigHex) {
-    return new ConsentRequest(r.version(), r.requesterPeerId(), r.requesterPubKeyHex(), r.contentCidHex(),
-        r.purpose(), r.expiresMs(), r.tsMs(), r.nonceHex(), sigHex);
+    return new ConsentRequest(
+        r.version(),
+        r.requesterPeerId(),
+        r.requesterPubKeyHex(),
+        r.contentCidHex(),
+        r.purpose(),
+        r.expiresMs(),
+        r.tsMs(),
+        r.nonceHex(),
+        sigHex);
   }
 
   private static AbstractThrowableAssert<?, ? extends Throwable> assertRejected(Executable call) {

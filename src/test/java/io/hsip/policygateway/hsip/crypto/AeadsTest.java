@@ -13,7 +13,10 @@ import java.util.HexFormat;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** ChaCha20-Poly1305 through {@link Aeads}: the RFC 8439 §2.8.2 vector, and nothing released on a bad tag. */
+/**
+ * ChaCha20-Poly1305 through {@link Aeads}: the RFC 8439 §2.8.2 vector, and nothing released on a
+ * bad tag.
+ */
 class AeadsTest {
 
   private static final HexFormat HEX = HexFormat.of();
@@ -26,7 +29,8 @@ class AeadsTest {
   @BeforeAll
   static void load() throws IOException {
     JsonNode v;
-    try (InputStream in = AeadsTest.class.getResourceAsStream("/hsip/vectors/rfc8439-chacha20-poly1305.json")) {
+    try (InputStream in =
+        AeadsTest.class.getResourceAsStream("/hsip/vectors/rfc8439-chacha20-poly1305.json")) {
       v = new ObjectMapper().readTree(in);
     }
     key = HEX.parseHex(v.get("key_hex").textValue());

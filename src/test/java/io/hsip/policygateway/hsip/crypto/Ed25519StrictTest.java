@@ -26,16 +26,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Strict Ed25519 (docs/protocol.md#lenient-ed25519): every hostile key and signature here is computed in the test
- * with independent {@link Edwards25519} arithmetic, never mocked, and each is shown to be accepted by
- * some weaker verifier before it is shown to be rejected by ours.
+ * Strict Ed25519 (docs/protocol.md#lenient-ed25519): every hostile key and signature here is
+ * computed in the test with independent {@link Edwards25519} arithmetic, never mocked, and each is
+ * shown to be accepted by some weaker verifier before it is shown to be rejected by ours.
  */
 class Ed25519StrictTest {
 
   private static final HexFormat HEX = HexFormat.of();
+
   /** The vectors' requester seed (identity.requester). */
   private static final byte[] SEED = Vectors.hex("identity.requester.inputs.ed25519_seed_hex");
-  private static final String NOT_PRIME_ORDER = "public key is not a valid Ed25519 point of prime order";
+
+  private static final String NOT_PRIME_ORDER =
+      "public key is not a valid Ed25519 point of prime order";
   private static final String DOES_NOT_VERIFY = "signature does not verify";
   private static final List<byte[]> MESSAGES =
       List.of(
@@ -78,7 +81,8 @@ class Ed25519StrictTest {
     for (byte[] e : smallOrderEncodings()) {
       encodings.add(HEX.formatHex(e));
     }
-    // The well-known list (e.g. "Taming the many EdDSAs", Table 6): canonical encodings of the torsion.
+    // The well-known list (e.g. "Taming the many EdDSAs", Table 6): canonical encodings of the
+    // torsion.
     assertThat(encodings)
         .containsExactlyInAnyOrder(
             "0100000000000000000000000000000000000000000000000000000000000000",
@@ -167,9 +171,12 @@ class Ed25519StrictTest {
     for (byte[] m : MESSAGES) {
       byte[] valid = expanded.sign(m);
       publicKey.verify(m, valid);
-      byte[] malleated = Edwards25519.signature(Arrays.copyOf(valid, 32), Edwards25519.sOf(valid).add(Edwards25519.L));
+      byte[] malleated =
+          Edwards25519.signature(
+              Arrays.copyOf(valid, 32), Edwards25519.sOf(valid).add(Edwards25519.L));
       // The equation alone cannot tell S from S + L: only the range check can.
-      assertThat(Edwards25519.verifyLenientCofactorless(publicKey.toBytes(), m, malleated)).isTrue();
+      assertThat(Edwards25519.verifyLenientCofactorless(publicKey.toBytes(), m, malleated))
+          .isTrue();
       assertThatThrownBy(() -> publicKey.verify(m, malleated))
           .isInstanceOf(InvalidSignatureException.class)
           .hasMessage(DOES_NOT_VERIFY);
@@ -182,9 +189,15 @@ class Ed25519StrictTest {
     byte[] m = MESSAGES.get(1);
     byte[] valid = expanded.sign(m);
     for (BigInteger s :
-        List.of(Edwards25519.L, Edwards25519.L.add(BigInteger.ONE), BigInteger.TWO.pow(253), BigInteger.TWO.pow(256).subtract(BigInteger.ONE))) {
+        List.of(
+            Edwards25519.L,
+            Edwards25519.L.add(BigInteger.ONE),
+            BigInteger.TWO.pow(253),
+            BigInteger.TWO.pow(256).subtract(BigInteger.ONE))) {
       byte[] sig = Edwards25519.signature(Arrays.copyOf(valid, 32), s);
-      assertThatThrownBy(() -> publicKey.verify(m, sig)).as("S = %s", s).hasMessage(DOES_NOT_VERIFY);
+      assertThatThrownBy(() -> publicKey.verify(m, sig))
+          .as("S = %s", s)
+          .hasMessage(DOES_NOT_VERIFY);
     }
   }
 
@@ -217,7 +230,8 @@ class Ed25519StrictTest {
     }
     // Observation, kept as an assertion so a BouncyCastle upgrade that changes it is noticed:
     // BouncyCastle 1.87's Ed25519.verify is cofactored (it clears the cofactor 8 after its Straus
-    // multiplication), so on its own it accepts every one of these. Only our explicit check that R lies in
+    // multiplication), so on its own it accepts every one of these. Only our explicit check that R
+    // lies in
     // the prime-order subgroup rejects them.
     assertThat(bouncyCastleAccepted).isEqualTo(cases);
   }
@@ -226,7 +240,8 @@ class Ed25519StrictTest {
 
   @Test
   void verify_rejectsIdentityR() {
-    // R = O and S = k a satisfy [S]B = R + [k]A exactly: accepted by cofactorless and cofactored verifiers.
+    // R = O and S = k a satisfy [S]B = R + [k]A exactly: accepted by cofactorless and cofactored
+    // verifiers.
     for (byte[] m : MESSAGES) {
       byte[] forged = signatureWithR(Edwards25519.IDENTITY.encode(), m);
       assertThat(Edwards25519.verifyCofactorless(publicKey.toBytes(), m, forged)).isTrue();
@@ -264,18 +279,26 @@ class Ed25519StrictTest {
   void verify_rejectsEverySmallOrderR() {
     byte[] m = MESSAGES.get(2);
     for (byte[] r : smallOrderEncodings()) {
-      // S = k a: [8][S]B = [8][k]A = [8]R + [8][k]A because [8]R = O, so the cofactored check passes.
+      // S = k a: [8][S]B = [8][k]A = [8]R + [8][k]A because [8]R = O, so the cofactored check
+      // passes.
       byte[] forged = signatureWithR(r, m);
-      assertThat(Edwards25519.verifyCofactored(publicKey.toBytes(), m, forged)).as(HEX.formatHex(r)).isTrue();
-      assertThatThrownBy(() -> publicKey.verify(m, forged)).as(HEX.formatHex(r)).hasMessage(DOES_NOT_VERIFY);
-      assertThat(bouncyCastleVerify(publicKey.toBytes(), m, forged)).as("BouncyCastle alone, R = %s", HEX.formatHex(r)).isTrue();
+      assertThat(Edwards25519.verifyCofactored(publicKey.toBytes(), m, forged))
+          .as(HEX.formatHex(r))
+          .isTrue();
+      assertThatThrownBy(() -> publicKey.verify(m, forged))
+          .as(HEX.formatHex(r))
+          .hasMessage(DOES_NOT_VERIFY);
+      assertThat(bouncyCastleVerify(publicKey.toBytes(), m, forged))
+          .as("BouncyCastle alone, R = %s", HEX.formatHex(r))
+          .isTrue();
     }
   }
 
   // ---- (e) RFC 8032 ----
 
   @Test
-  void verify_rfc8032TestVectors1To3() throws IOException, InvalidKeyException, InvalidSignatureException {
+  void verify_rfc8032TestVectors1To3()
+      throws IOException, InvalidKeyException, InvalidSignatureException {
     JsonNode vectors;
     try (InputStream in = getClass().getResourceAsStream("/hsip/vectors/rfc8032-ed25519.json")) {
       vectors = new ObjectMapper().readTree(in).get("vectors");
@@ -286,13 +309,17 @@ class Ed25519StrictTest {
       byte[] message = HEX.parseHex(v.get("message_hex").textValue());
       byte[] signature = HEX.parseHex(v.get("signature_hex").textValue());
       SigningKey key = SigningKey.fromSeed(seed);
-      assertThat(key.publicKey().hex()).as(v.get("name").textValue()).isEqualTo(v.get("public_key_hex").textValue());
+      assertThat(key.publicKey().hex())
+          .as(v.get("name").textValue())
+          .isEqualTo(v.get("public_key_hex").textValue());
       assertThat(key.sign(message)).as(v.get("name").textValue()).isEqualTo(signature);
       assertThat(ExpandedKey.of(seed).sign(message)).isEqualTo(signature);
-      Ed25519PublicKey.create(HEX.parseHex(v.get("public_key_hex").textValue())).verify(message, signature);
+      Ed25519PublicKey.create(HEX.parseHex(v.get("public_key_hex").textValue()))
+          .verify(message, signature);
       byte[] flipped = signature.clone();
       flipped[5] ^= 0x01;
-      assertThatThrownBy(() -> key.publicKey().verify(message, flipped)).hasMessage(DOES_NOT_VERIFY);
+      assertThatThrownBy(() -> key.publicKey().verify(message, flipped))
+          .hasMessage(DOES_NOT_VERIFY);
     }
   }
 
@@ -310,8 +337,8 @@ class Ed25519StrictTest {
   }
 
   /**
-   * A signature with R' = R + T that satisfies the cofactored equation: R = [r]B from the RFC 8032 nonce,
-   * k' = SHA-512(R' || A || M) mod L and S' = r + k' a mod L, so [S']B = R' - T + [k']A.
+   * A signature with R' = R + T that satisfies the cofactored equation: R = [r]B from the RFC 8032
+   * nonce, k' = SHA-512(R' || A || M) mod L and S' = r + k' a mod L, so [S']B = R' - T + [k']A.
    */
   private static byte[] mixedOrderSignature(byte[] message, Point t) {
     BigInteger r = expanded.nonce(message);
@@ -321,13 +348,16 @@ class Ed25519StrictTest {
     return Edwards25519.signature(encodedR, expanded.response(r, k));
   }
 
-  /** A signature whose R encodes the identity (however spelled): S = k a, so [S]B = [k]A = O + [k]A. */
+  /**
+   * A signature whose R encodes the identity (however spelled): S = k a, so [S]B = [k]A = O + [k]A.
+   */
   private static byte[] signatureWithR(byte[] encodedR, byte[] message) {
     BigInteger k = Edwards25519.challenge(encodedR, expanded.publicPoint().encode(), message);
     return Edwards25519.signature(encodedR, expanded.response(BigInteger.ZERO, k));
   }
 
   private static boolean bouncyCastleVerify(byte[] pk, byte[] message, byte[] signature) {
-    return org.bouncycastle.math.ec.rfc8032.Ed25519.verify(signature, 0, pk, 0, message, 0, message.length);
+    return org.bouncycastle.math.ec.rfc8032.Ed25519.verify(
+        signature, 0, pk, 0, message, 0, message.length);
   }
 }

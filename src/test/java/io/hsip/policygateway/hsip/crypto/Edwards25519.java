@@ -7,9 +7,10 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A slow, obviously correct edwards25519 (RFC 8032 §5.1) in {@link BigInteger} affine coordinates: the
- * independent yardstick the strictness tests build hostile keys and signatures with. It shares no code
- * with BouncyCastle, so a test that passes here and fails there (or the reverse) tells the two apart.
+ * A slow, obviously correct edwards25519 (RFC 8032 §5.1) in {@link BigInteger} affine coordinates:
+ * the independent yardstick the strictness tests build hostile keys and signatures with. It shares
+ * no code with BouncyCastle, so a test that passes here and fails there (or the reverse) tells the
+ * two apart.
  *
  * <p>Test-only: nothing here is constant-time.
  */
@@ -48,7 +49,10 @@ final class Edwards25519 {
       BigInteger x3 =
           x.multiply(o.y).add(o.x.multiply(y)).multiply(BigInteger.ONE.add(t).modInverse(P)).mod(P);
       BigInteger y3 =
-          y.multiply(o.y).add(x.multiply(o.x)).multiply(BigInteger.ONE.subtract(t).mod(P).modInverse(P)).mod(P);
+          y.multiply(o.y)
+              .add(x.multiply(o.x))
+              .multiply(BigInteger.ONE.subtract(t).mod(P).modInverse(P))
+              .mod(P);
       return new Point(x3, y3);
     }
 
@@ -125,8 +129,8 @@ final class Edwards25519 {
   }
 
   /**
-   * Decoding as ref10-derived verifiers do it: y is reduced mod p and "-0" is read as 0. This is the
-   * laxness non-canonical encodings exploit.
+   * Decoding as ref10-derived verifiers do it: y is reduced mod p and "-0" is read as 0. This is
+   * the laxness non-canonical encodings exploit.
    */
   static @Nullable Point decodeLenient(byte[] encoded) {
     BigInteger y = yOf(encoded).mod(P);
@@ -197,8 +201,8 @@ final class Edwards25519 {
   }
 
   /**
-   * The cofactorless equation {@code [S]B = R + [k]A}, decoding R and A leniently and without the S &lt;
-   * L check: what a permissive ref10-style verifier accepts.
+   * The cofactorless equation {@code [S]B = R + [k]A}, decoding R and A leniently and without the S
+   * &lt; L check: what a permissive ref10-style verifier accepts.
    */
   static boolean verifyLenientCofactorless(byte[] publicKey, byte[] message, byte[] signature) {
     Point a = decodeLenient(publicKey);
@@ -226,8 +230,8 @@ final class Edwards25519 {
   }
 
   /**
-   * The cofactorless equation with strict decoding and S &lt; L (what {@code verify_strict} computes,
-   * minus its small-order checks).
+   * The cofactorless equation with strict decoding and S &lt; L (what {@code verify_strict}
+   * computes, minus its small-order checks).
    */
   static boolean verifyCofactorless(byte[] publicKey, byte[] message, byte[] signature) {
     Point a = decodeStrict(publicKey);

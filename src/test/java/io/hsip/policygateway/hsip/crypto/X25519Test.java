@@ -20,14 +20,16 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * X25519 refuses small-order peer values (the all-zero shared secret they force), and the handshake turns
- * that into an exact error on both sides. The small-order u-coordinates are derived in the test from the
- * edwards25519 torsion through the birational map {@code u = (1 + y) / (1 - y)}, not copied from a list.
+ * X25519 refuses small-order peer values (the all-zero shared secret they force), and the handshake
+ * turns that into an exact error on both sides. The small-order u-coordinates are derived in the
+ * test from the edwards25519 torsion through the birational map {@code u = (1 + y) / (1 - y)}, not
+ * copied from a list.
  */
 class X25519Test {
 
   private static final HexFormat HEX = HexFormat.of();
-  private static final String SMALL_ORDER = "peer X25519 value has small order (all-zero shared secret)";
+  private static final String SMALL_ORDER =
+      "peer X25519 value has small order (all-zero shared secret)";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   @Test
@@ -38,8 +40,10 @@ class X25519Test {
     }
     byte[] alice = HEX.parseHex(v.get("alice_private_hex").textValue());
     byte[] bob = HEX.parseHex(v.get("bob_private_hex").textValue());
-    assertThat(HEX.formatHex(X25519.publicValue(alice))).isEqualTo(v.get("alice_public_hex").textValue());
-    assertThat(HEX.formatHex(X25519.publicValue(bob))).isEqualTo(v.get("bob_public_hex").textValue());
+    assertThat(HEX.formatHex(X25519.publicValue(alice)))
+        .isEqualTo(v.get("alice_public_hex").textValue());
+    assertThat(HEX.formatHex(X25519.publicValue(bob)))
+        .isEqualTo(v.get("bob_public_hex").textValue());
     assertThat(HEX.formatHex(X25519.agree(alice, X25519.publicValue(bob))))
         .isEqualTo(v.get("shared_secret_hex").textValue());
     assertThat(HEX.formatHex(X25519.agree(bob, X25519.publicValue(alice))))
@@ -112,10 +116,10 @@ class X25519Test {
   }
 
   /**
-   * Every u that forces an all-zero secret: the images of the seven non-neutral edwards25519 torsion
-   * points (four distinct values: u = 0, u = 1 and two of order 8), u = p - 1 (order 4 on the twist), their
-   * non-canonical spellings u + p where that fits in 255 bits, and all of them with bit 255 set (RFC 7748
-   * masks it).
+   * Every u that forces an all-zero secret: the images of the seven non-neutral edwards25519
+   * torsion points (four distinct values: u = 0, u = 1 and two of order 8), u = p - 1 (order 4 on
+   * the twist), their non-canonical spellings u + p where that fits in 255 bits, and all of them
+   * with bit 255 set (RFC 7748 masks it).
    */
   private static List<byte[]> smallOrderValues() {
     BigInteger p = Edwards25519.P;
@@ -123,7 +127,8 @@ class X25519Test {
     Point t = Edwards25519.torsionGenerator();
     for (int k = 1; k < 8; k++) {
       BigInteger y = t.multiply(k).y();
-      us.add(BigInteger.ONE.add(y).multiply(BigInteger.ONE.subtract(y).mod(p).modInverse(p)).mod(p));
+      us.add(
+          BigInteger.ONE.add(y).multiply(BigInteger.ONE.subtract(y).mod(p).modInverse(p)).mod(p));
     }
     us.add(p.subtract(BigInteger.ONE));
     List<BigInteger> all = new ArrayList<>(us);

@@ -8,9 +8,9 @@ import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 /**
- * Strict parsing of JSON HELLO datagrams (docs/protocol.md#json-hello): one fixture per structural rule of {@link
- * Hello#parseDatagram}, and the checks of {@link Hello#verify}. Fixtures ({@code hsip/fixtures/hello/}) are
- * whole UDP datagrams ({@code "HSIP" 00 02} and compact JSON) as hex.
+ * Strict parsing of JSON HELLO datagrams (docs/protocol.md#json-hello): one fixture per structural
+ * rule of {@link Hello#parseDatagram}, and the checks of {@link Hello#verify}. Fixtures ({@code
+ * hsip/fixtures/hello/}) are whole UDP datagrams ({@code "HSIP" 00 02} and compact JSON) as hex.
  */
 class HelloParseTest {
 
@@ -27,7 +27,8 @@ class HelloParseTest {
         .isExactlyInstanceOf(HelloParseException.class);
   }
 
-  private static AbstractThrowableAssert<?, ? extends Throwable> assertVerifyFails(String name, long nowMs) {
+  private static AbstractThrowableAssert<?, ? extends Throwable> assertVerifyFails(
+      String name, long nowMs) {
     return assertThatThrownBy(() -> Hello.parseDatagram(datagram(name)).verify(nowMs, SKEW_MS))
         .isExactlyInstanceOf(HelloParseException.class);
   }
@@ -56,7 +57,8 @@ class HelloParseTest {
 
   @Test
   void from_shorterThanPrefix() {
-    assertParseFails("error_shorter_than_prefix.hex").hasMessage("datagram shorter than the 6-byte HSIP prefix");
+    assertParseFails("error_shorter_than_prefix.hex")
+        .hasMessage("datagram shorter than the 6-byte HSIP prefix");
   }
 
   @Test
@@ -66,7 +68,8 @@ class HelloParseTest {
 
   @Test
   void from_unsupportedVersion() {
-    assertParseFails("error_unsupported_version.hex").hasMessage("unsupported HSIP version 1 (expected 2)");
+    assertParseFails("error_unsupported_version.hex")
+        .hasMessage("unsupported HSIP version 1 (expected 2)");
   }
 
   // --- JSON ---
@@ -110,12 +113,14 @@ class HelloParseTest {
 
   @Test
   void from_capsNotArray() {
-    assertParseFails("error_caps_not_array.hex").hasMessage("field `caps` must be an array of strings");
+    assertParseFails("error_caps_not_array.hex")
+        .hasMessage("field `caps` must be an array of strings");
   }
 
   @Test
   void from_capsElementNotString() {
-    assertParseFails("error_caps_element_not_string.hex").hasMessage("field `caps` must be an array of strings");
+    assertParseFails("error_caps_element_not_string.hex")
+        .hasMessage("field `caps` must be an array of strings");
   }
 
   @Test
@@ -125,12 +130,14 @@ class HelloParseTest {
 
   @Test
   void from_capEmpty() {
-    assertParseFails("error_cap_empty.hex").hasMessage("field `caps`: a capability must be 1 to 64 characters");
+    assertParseFails("error_cap_empty.hex")
+        .hasMessage("field `caps`: a capability must be 1 to 64 characters");
   }
 
   @Test
   void from_capTooLong() {
-    assertParseFails("error_cap_too_long.hex").hasMessage("field `caps`: a capability must be 1 to 64 characters");
+    assertParseFails("error_cap_too_long.hex")
+        .hasMessage("field `caps`: a capability must be 1 to 64 characters");
   }
 
   @Test
@@ -141,12 +148,14 @@ class HelloParseTest {
 
   @Test
   void from_capUnpairedSurrogate() {
-    assertParseFails("error_cap_unpaired_surrogate.hex").hasMessage("field `caps[3]` contains an unpaired surrogate");
+    assertParseFails("error_cap_unpaired_surrogate.hex")
+        .hasMessage("field `caps[3]` contains an unpaired surrogate");
   }
 
   @Test
   void from_tsNegative() {
-    assertParseFails("error_ts_negative.hex").hasMessage("field `ts` must be a non-negative integer");
+    assertParseFails("error_ts_negative.hex")
+        .hasMessage("field `ts` must be a non-negative integer");
   }
 
   @Test
@@ -169,7 +178,8 @@ class HelloParseTest {
 
   @Test
   void from_sigWrongLength() {
-    assertParseFails("error_sig_wrong_length.hex").hasMessage("field `sig` must be 128 lowercase hex characters");
+    assertParseFails("error_sig_wrong_length.hex")
+        .hasMessage("field `sig` must be 128 lowercase hex characters");
   }
 
   // --- well-formed, but not authentic or not fresh (Hello.verify) ---
@@ -182,21 +192,25 @@ class HelloParseTest {
 
   @Test
   void from_verifyPeerIdMismatch() {
-    assertVerifyFails("error_verify_peer_id_mismatch.hex", TS).hasMessage("peer_id does not match pub_key_hex");
+    assertVerifyFails("error_verify_peer_id_mismatch.hex", TS)
+        .hasMessage("peer_id does not match pub_key_hex");
   }
 
   @Test
   void from_verifyBadSignature() {
-    assertVerifyFails("error_verify_bad_signature.hex", TS).hasMessage("HELLO signature does not verify");
+    assertVerifyFails("error_verify_bad_signature.hex", TS)
+        .hasMessage("HELLO signature does not verify");
   }
 
   @Test
   void from_stale() {
-    assertVerifyFails("valid_hello.hex", TS + SKEW_MS + 1).hasMessage("HELLO ts is more than 60000 ms from our clock");
+    assertVerifyFails("valid_hello.hex", TS + SKEW_MS + 1)
+        .hasMessage("HELLO ts is more than 60000 ms from our clock");
   }
 
   @Test
   void from_future() {
-    assertVerifyFails("valid_hello.hex", TS - SKEW_MS - 1).hasMessage("HELLO ts is more than 60000 ms from our clock");
+    assertVerifyFails("valid_hello.hex", TS - SKEW_MS - 1)
+        .hasMessage("HELLO ts is more than 60000 ms from our clock");
   }
 }

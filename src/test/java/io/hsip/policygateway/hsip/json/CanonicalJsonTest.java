@@ -10,22 +10,29 @@ import java.util.Random;
 import org.erdtman.jcs.JsonCanonicalizer;
 import org.junit.jupiter.api.Test;
 
-/** RFC 8785 canonical JSON: the RFC's own examples and an independent implementation agree with ours. */
+/**
+ * RFC 8785 canonical JSON: the RFC's own examples and an independent implementation agree with
+ * ours.
+ */
 class CanonicalJsonTest {
 
   private static String canonical(String json) {
-    return new String(CanonicalJson.encode(CanonicalJson.parseObject(json.getBytes(StandardCharsets.UTF_8))),
+    return new String(
+        CanonicalJson.encode(CanonicalJson.parseObject(json.getBytes(StandardCharsets.UTF_8))),
         StandardCharsets.UTF_8);
   }
 
   @Test
   void sortsMembersByUtf16CodeUnits() {
     // RFC 8785 §3.2.3: the sorting example.
-    String input = "{\"\\u20ac\":\"Euro Sign\",\"\\r\":\"Carriage Return\",\"\\ufb33\":\"Hebrew Letter Dalet With Dagesh\","
-        + "\"1\":\"One\",\"\\ud83d\\ude00\":\"Emoji: Grinning Face\",\"\\u0080\":\"Control\",\"\\u00f6\":\"Latin Small Letter O With Diaeresis\"}";
-    assertThat(canonical(input)).isEqualTo("{\"\\r\":\"Carriage Return\",\"1\":\"One\",\"\u0080\":\"Control\","
-        + "\"\u00f6\":\"Latin Small Letter O With Diaeresis\",\"\u20ac\":\"Euro Sign\","
-        + "\"\ud83d\ude00\":\"Emoji: Grinning Face\",\"\ufb33\":\"Hebrew Letter Dalet With Dagesh\"}");
+    String input =
+        "{\"\\u20ac\":\"Euro Sign\",\"\\r\":\"Carriage Return\",\"\\ufb33\":\"Hebrew Letter Dalet With Dagesh\","
+            + "\"1\":\"One\",\"\\ud83d\\ude00\":\"Emoji: Grinning Face\",\"\\u0080\":\"Control\",\"\\u00f6\":\"Latin Small Letter O With Diaeresis\"}";
+    assertThat(canonical(input))
+        .isEqualTo(
+            "{\"\\r\":\"Carriage Return\",\"1\":\"One\",\"\u0080\":\"Control\","
+                + "\"\u00f6\":\"Latin Small Letter O With Diaeresis\",\"\u20ac\":\"Euro Sign\","
+                + "\"\ud83d\ude00\":\"Emoji: Grinning Face\",\"\ufb33\":\"Hebrew Letter Dalet With Dagesh\"}");
   }
 
   @Test
@@ -37,7 +44,9 @@ class CanonicalJsonTest {
 
   @Test
   void literalsAndNestingFollowTheRfc() {
-    assertThat(canonical("{ \"b\" : [ true , false , null , 0 , -1 , 9007199254740991 ] , \"a\" : { \"z\":1 , \"y\":{} } }"))
+    assertThat(
+            canonical(
+                "{ \"b\" : [ true , false , null , 0 , -1 , 9007199254740991 ] , \"a\" : { \"z\":1 , \"y\":{} } }"))
         .isEqualTo("{\"a\":{\"y\":{},\"z\":1},\"b\":[true,false,null,0,-1,9007199254740991]}");
   }
 
@@ -47,10 +56,13 @@ class CanonicalJsonTest {
         .hasMessage("floating-point numbers are not supported in canonical audit JSON");
     assertThatThrownBy(() -> canonical("{\"n\":9007199254740992}"))
         .hasMessage("integer 9007199254740992 is outside the exact range of RFC 8785");
-    assertThatThrownBy(() -> canonical("{\"a\":1,\"a\":2}")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> canonical("{\"a\":1,\"a\":2}"))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> canonical("{\"a\":1} x")).isInstanceOf(IllegalArgumentException.class);
-    assertThat(CanonicalJson.isCanonical("{\"b\":1,\"a\":2}".getBytes(StandardCharsets.UTF_8))).isFalse();
-    assertThat(CanonicalJson.isCanonical("{\"a\":2,\"b\":1}".getBytes(StandardCharsets.UTF_8))).isTrue();
+    assertThat(CanonicalJson.isCanonical("{\"b\":1,\"a\":2}".getBytes(StandardCharsets.UTF_8)))
+        .isFalse();
+    assertThat(CanonicalJson.isCanonical("{\"a\":2,\"b\":1}".getBytes(StandardCharsets.UTF_8)))
+        .isTrue();
   }
 
   @Test
@@ -70,7 +82,8 @@ class CanonicalJsonTest {
       }
       byte[] ours = CanonicalJson.encode(node);
       byte[] theirs = new JsonCanonicalizer(node.toString()).getEncodedUTF8();
-      assertThat(new String(ours, StandardCharsets.UTF_8)).isEqualTo(new String(theirs, StandardCharsets.UTF_8));
+      assertThat(new String(ours, StandardCharsets.UTF_8))
+          .isEqualTo(new String(theirs, StandardCharsets.UTF_8));
       assertThat(CanonicalJson.isCanonical(ours)).isTrue();
     }
   }

@@ -25,7 +25,8 @@ class JsonStringsTest {
     assertThat(quote("a\ud800b\udc00", LoneSurrogates.KEEP)).isEqualTo("\"a\ud800b\udc00\"");
     assertThat(quote("a\ud800b\udc00", LoneSurrogates.ESCAPE)).isEqualTo("\"a\\ud800b\\udc00\"");
     assertThatThrownBy(() -> quote("a\udc00", LoneSurrogates.REFUSE))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("string contains an unpaired surrogate");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("string contains an unpaired surrogate");
   }
 
   @Test

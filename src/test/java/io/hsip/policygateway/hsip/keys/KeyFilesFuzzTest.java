@@ -18,13 +18,16 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.junit.jupiter.api.Test;
 
-/** Hostile key files (PEM/PKCS#8 damaged along its DER structure, keystore JSON): only {@link KeyFileException}. */
+/**
+ * Hostile key files (PEM/PKCS#8 damaged along its DER structure, keystore JSON): only {@link
+ * KeyFileException}.
+ */
 class KeyFilesFuzzTest implements HostileInputs.JsonFormat {
 
   /**
    * Found by the fuzzer: a PEM with an empty body decodes to zero DER bytes, {@code
-   * ASN1Primitive.fromByteArray} returns null, {@code PrivateKeyInfo.getInstance(null)} returns null, and
-   * {@code KeyFiles.parsePem} dereferences it: {@link NullPointerException} at {@code
+   * ASN1Primitive.fromByteArray} returns null, {@code PrivateKeyInfo.getInstance(null)} returns
+   * null, and {@code KeyFiles.parsePem} dereferences it: {@link NullPointerException} at {@code
    * info.getPrivateKeyAlgorithm()}.
    */
   @Test
@@ -38,9 +41,9 @@ class KeyFilesFuzzTest implements HostileInputs.JsonFormat {
   }
 
   /**
-   * Found by the fuzzer: PKCS#8 {@code SEQUENCE {INTEGER 0, SEQUENCE {OID 1.3.101.112}, OCTET STRING
-   * (empty)}}. {@code info.parsePrivateKey()} returns null for the empty OCTET STRING, {@code
-   * ASN1OctetString.getInstance(null)} returns null, and {@code .getOctets()} throws {@link
+   * Found by the fuzzer: PKCS#8 {@code SEQUENCE {INTEGER 0, SEQUENCE {OID 1.3.101.112}, OCTET
+   * STRING (empty)}}. {@code info.parsePrivateKey()} returns null for the empty OCTET STRING,
+   * {@code ASN1OctetString.getInstance(null)} returns null, and {@code .getOctets()} throws {@link
    * NullPointerException} in {@code KeyFiles.parsePem}.
    */
   @Test
@@ -53,10 +56,10 @@ class KeyFilesFuzzTest implements HostileInputs.JsonFormat {
   }
 
   /**
-   * Found by the fuzzer (seed 42): {@code KeyFiles.parsePem} requires the text to start with the BEGIN line
-   * and end with the END line, then takes {@code substring(27, length - 25)}; when the two lines overlap
-   * in their dashes ({@code -----BEGIN PRIVATE KEY-----END PRIVATE KEY-----}) the end index is below the
-   * start: {@link StringIndexOutOfBoundsException}.
+   * Found by the fuzzer (seed 42): {@code KeyFiles.parsePem} requires the text to start with the
+   * BEGIN line and end with the END line, then takes {@code substring(27, length - 25)}; when the
+   * two lines overlap in their dashes ({@code -----BEGIN PRIVATE KEY-----END PRIVATE KEY-----}) the
+   * end index is below the start: {@link StringIndexOutOfBoundsException}.
    */
   @Test
   void regression_keyFilesPemWithOverlappingArmourLines() {
@@ -68,9 +71,10 @@ class KeyFilesFuzzTest implements HostileInputs.JsonFormat {
   }
 
   /**
-   * Found by the fuzzer (seed 42): a v2 PKCS#8 key whose {@code [1] publicKey} BIT STRING has non-zero
-   * unused bits; {@code info.getPublicKeyData().getOctets()} in {@code KeyFiles.parsePem} (outside any
-   * try) throws {@link IllegalStateException} "attempt to get non-octet aligned data from BIT STRING".
+   * Found by the fuzzer (seed 42): a v2 PKCS#8 key whose {@code [1] publicKey} BIT STRING has
+   * non-zero unused bits; {@code info.getPublicKeyData().getOctets()} in {@code KeyFiles.parsePem}
+   * (outside any try) throws {@link IllegalStateException} "attempt to get non-octet aligned data
+   * from BIT STRING".
    */
   @Test
   void regression_keyFilesPkcs8PublicKeyBitStringNotOctetAligned() {
@@ -100,26 +104,34 @@ class KeyFilesFuzzTest implements HostileInputs.JsonFormat {
     Generator json = Generators.json(jsonSeeds);
     Generator bytes = Generators.bytes(List.of(utf8(KeyFiles.toPem(requester)), jsonSeeds.get(0)));
     Generator generator =
-        r -> switch (r.nextInt(10)) {
-          case 0, 1, 2, 3 -> Generators.pem(r, Generators.mutateDer(r, derSeeds.get(r.nextInt(2))));
-          case 4, 5, 6 -> json.next(r);
-          default -> bytes.next(r);
-        };
-    return List.of(new Target("KeyFiles.parse+detect", generator, List.of(KeyFileException.class),
-        input -> {
-          consume(KeyFiles.detect(input));
-          consume(KeyFiles.parse(input).publicKey());
-        }));
+        r ->
+            switch (r.nextInt(10)) {
+              case 0, 1, 2, 3 ->
+                  Generators.pem(r, Generators.mutateDer(r, derSeeds.get(r.nextInt(2))));
+              case 4, 5, 6 -> json.next(r);
+              default -> bytes.next(r);
+            };
+    return List.of(
+        new Target(
+            "KeyFiles.parse+detect",
+            generator,
+            List.of(KeyFileException.class),
+            input -> {
+              consume(KeyFiles.detect(input));
+              consume(KeyFiles.parse(input).publicKey());
+            }));
   }
 
   /** PKCS#8 DER of a key, v1 (as OpenSSL writes it) or v2 with the public key. */
   private static byte[] pkcs8(SigningKey key, boolean withPublicKey) {
     try {
-      AlgorithmIdentifier ed25519 = new AlgorithmIdentifier(new ASN1ObjectIdentifier("1.3.101.112"));
+      AlgorithmIdentifier ed25519 =
+          new AlgorithmIdentifier(new ASN1ObjectIdentifier("1.3.101.112"));
       DEROctetString seed = new DEROctetString(key.exportSeed());
-      PrivateKeyInfo info = withPublicKey
-          ? new PrivateKeyInfo(ed25519, seed, null, key.publicKey().toBytes())
-          : new PrivateKeyInfo(ed25519, seed);
+      PrivateKeyInfo info =
+          withPublicKey
+              ? new PrivateKeyInfo(ed25519, seed, null, key.publicKey().toBytes())
+              : new PrivateKeyInfo(ed25519, seed);
       return info.getEncoded();
     } catch (IOException e) {
       throw new IllegalStateException(e);

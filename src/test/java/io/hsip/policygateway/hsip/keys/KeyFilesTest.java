@@ -17,11 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Strict reading of Ed25519 key files (docs/protocol.md#key-files): PKCS#8 PEM (RFC 8410), hsip-core {@code
- * keystore.json}, hsip-auth {@code id_auth.json} and {@code key-export} {@code id.json}. One fixture per
- * rule of {@link KeyFiles#read}; every valid fixture holds the requester's key (seed {@code 01..20}).
- * Fixtures: {@code hsip/fixtures/key_file/}. Also the owner-only, no-overwrite behaviour of {@link
- * KeyFiles#writeSecret}.
+ * Strict reading of Ed25519 key files (docs/protocol.md#key-files): PKCS#8 PEM (RFC 8410),
+ * hsip-core {@code keystore.json}, hsip-auth {@code id_auth.json} and {@code key-export} {@code
+ * id.json}. One fixture per rule of {@link KeyFiles#read}; every valid fixture holds the
+ * requester's key (seed {@code 01..20}). Fixtures: {@code hsip/fixtures/key_file/}. Also the
+ * owner-only, no-overwrite behaviour of {@link KeyFiles#writeSecret}.
  */
 class KeyFilesTest {
 
@@ -43,7 +43,9 @@ class KeyFilesTest {
   }
 
   private static void assumePosix() {
-    assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "POSIX file system");
+    assumeTrue(
+        FileSystems.getDefault().supportedFileAttributeViews().contains("posix"),
+        "POSIX file system");
   }
 
   // --- valid files ---
@@ -51,8 +53,10 @@ class KeyFilesTest {
   @Test
   void from_validPkcs8() throws Exception {
     assertRequester(read("valid_pkcs8.pem"));
-    assertThat(KeyFiles.toPem(Fixtures.REQUESTER)).isEqualTo(Fixtures.text(FORMAT, "valid_pkcs8.pem"));
-    assertThat(KeyFiles.detect(Fixtures.bytes(FORMAT, "valid_pkcs8.pem"))).isEqualTo(KeyFileFormat.PKCS8_PEM);
+    assertThat(KeyFiles.toPem(Fixtures.REQUESTER))
+        .isEqualTo(Fixtures.text(FORMAT, "valid_pkcs8.pem"));
+    assertThat(KeyFiles.detect(Fixtures.bytes(FORMAT, "valid_pkcs8.pem")))
+        .isEqualTo(KeyFileFormat.PKCS8_PEM);
   }
 
   @Test
@@ -63,15 +67,19 @@ class KeyFilesTest {
   @Test
   void from_validKeystore() throws Exception {
     assertRequester(read("valid_keystore.json"));
-    assertThat(KeyFiles.toCoreKeystoreJson(Fixtures.REQUESTER)).isEqualTo(Fixtures.text(FORMAT, "valid_keystore.json"));
-    assertThat(KeyFiles.detect(Fixtures.bytes(FORMAT, "valid_keystore.json"))).isEqualTo(KeyFileFormat.CORE_KEYSTORE);
+    assertThat(KeyFiles.toCoreKeystoreJson(Fixtures.REQUESTER))
+        .isEqualTo(Fixtures.text(FORMAT, "valid_keystore.json"));
+    assertThat(KeyFiles.detect(Fixtures.bytes(FORMAT, "valid_keystore.json")))
+        .isEqualTo(KeyFileFormat.CORE_KEYSTORE);
   }
 
   @Test
   void from_validIdAuth() throws Exception {
     assertRequester(read("valid_id_auth.json"));
-    assertThat(KeyFiles.toAuthIdJson(Fixtures.REQUESTER)).isEqualTo(Fixtures.text(FORMAT, "valid_id_auth.json"));
-    assertThat(KeyFiles.detect(Fixtures.bytes(FORMAT, "valid_id_auth.json"))).isEqualTo(KeyFileFormat.AUTH_ID);
+    assertThat(KeyFiles.toAuthIdJson(Fixtures.REQUESTER))
+        .isEqualTo(Fixtures.text(FORMAT, "valid_id_auth.json"));
+    assertThat(KeyFiles.detect(Fixtures.bytes(FORMAT, "valid_id_auth.json")))
+        .isEqualTo(KeyFileFormat.AUTH_ID);
   }
 
   @Test
@@ -82,8 +90,10 @@ class KeyFilesTest {
   @Test
   void from_validId() throws Exception {
     assertRequester(read("valid_id.json"));
-    assertThat(KeyFiles.toExportIdJson(Fixtures.REQUESTER)).isEqualTo(Fixtures.text(FORMAT, "valid_id.json"));
-    assertThat(KeyFiles.detect(Fixtures.bytes(FORMAT, "valid_id.json"))).isEqualTo(KeyFileFormat.EXPORT_ID);
+    assertThat(KeyFiles.toExportIdJson(Fixtures.REQUESTER))
+        .isEqualTo(Fixtures.text(FORMAT, "valid_id.json"));
+    assertThat(KeyFiles.detect(Fixtures.bytes(FORMAT, "valid_id.json")))
+        .isEqualTo(KeyFileFormat.EXPORT_ID);
   }
 
   // --- files ---
@@ -116,7 +126,8 @@ class KeyFilesTest {
   void from_unrecognisedFormat() {
     assertReadFails("error_unrecognised_format.txt")
         .hasMessage("unrecognised key file: expected PKCS#8 PEM or an HSIP JSON key file");
-    assertThatThrownBy(() -> KeyFiles.detect(Fixtures.bytes(FORMAT, "error_unrecognised_format.txt")))
+    assertThatThrownBy(
+            () -> KeyFiles.detect(Fixtures.bytes(FORMAT, "error_unrecognised_format.txt")))
         .isExactlyInstanceOf(KeyFileException.class)
         .hasMessage("unrecognised key file: expected PKCS#8 PEM or an HSIP JSON key file");
   }
@@ -125,17 +136,20 @@ class KeyFilesTest {
 
   @Test
   void from_wrongLabel() {
-    assertReadFails("error_wrong_label.pem").hasMessage("PEM must start with -----BEGIN PRIVATE KEY-----");
+    assertReadFails("error_wrong_label.pem")
+        .hasMessage("PEM must start with -----BEGIN PRIVATE KEY-----");
   }
 
   @Test
   void from_wrongEndLabel() {
-    assertReadFails("error_wrong_end_label.pem").hasMessage("PEM must end with -----END PRIVATE KEY-----");
+    assertReadFails("error_wrong_end_label.pem")
+        .hasMessage("PEM must end with -----END PRIVATE KEY-----");
   }
 
   @Test
   void from_twoBlocks() {
-    assertReadFails("error_two_blocks.pem").hasMessage("PEM must contain exactly one PRIVATE KEY block");
+    assertReadFails("error_two_blocks.pem")
+        .hasMessage("PEM must contain exactly one PRIVATE KEY block");
   }
 
   @Test
@@ -145,7 +159,8 @@ class KeyFilesTest {
 
   @Test
   void from_emptyBody() {
-    assertReadFails("error_empty_body.pem").hasMessage("PEM body is not a DER PKCS#8 PrivateKeyInfo");
+    assertReadFails("error_empty_body.pem")
+        .hasMessage("PEM body is not a DER PKCS#8 PrivateKeyInfo");
   }
 
   @Test
@@ -155,17 +170,20 @@ class KeyFilesTest {
 
   @Test
   void from_berLongFormLength() {
-    assertReadFails("error_ber_long_form_length.pem").hasMessage("PEM body is not a DER PKCS#8 PrivateKeyInfo");
+    assertReadFails("error_ber_long_form_length.pem")
+        .hasMessage("PEM body is not a DER PKCS#8 PrivateKeyInfo");
   }
 
   @Test
   void from_trailingDataAfterDer() {
-    assertReadFails("error_trailing_data_after_der.pem").hasMessage("PEM body is not a DER PKCS#8 PrivateKeyInfo");
+    assertReadFails("error_trailing_data_after_der.pem")
+        .hasMessage("PEM body is not a DER PKCS#8 PrivateKeyInfo");
   }
 
   @Test
   void from_v1WithPublicKey() {
-    assertReadFails("error_v1_with_public_key.pem").hasMessage("PEM body is not a DER PKCS#8 PrivateKeyInfo");
+    assertReadFails("error_v1_with_public_key.pem")
+        .hasMessage("PEM body is not a DER PKCS#8 PrivateKeyInfo");
   }
 
   @Test
@@ -176,7 +194,8 @@ class KeyFilesTest {
 
   @Test
   void from_parametersPresent() {
-    assertReadFails("error_parameters_present.pem").hasMessage("PKCS#8 Ed25519 algorithm must not have parameters");
+    assertReadFails("error_parameters_present.pem")
+        .hasMessage("PKCS#8 Ed25519 algorithm must not have parameters");
   }
 
   @Test
@@ -187,22 +206,26 @@ class KeyFilesTest {
 
   @Test
   void from_privateKeyEmpty() {
-    assertReadFails("error_private_key_empty.pem").hasMessage("PKCS#8 private key is not a DER OCTET STRING");
+    assertReadFails("error_private_key_empty.pem")
+        .hasMessage("PKCS#8 private key is not a DER OCTET STRING");
   }
 
   @Test
   void from_privateKeyBerLength() {
-    assertReadFails("error_private_key_ber_length.pem").hasMessage("PKCS#8 private key is not a DER OCTET STRING");
+    assertReadFails("error_private_key_ber_length.pem")
+        .hasMessage("PKCS#8 private key is not a DER OCTET STRING");
   }
 
   @Test
   void from_31ByteKey() {
-    assertReadFails("error_31_byte_key.pem").hasMessage("PKCS#8 Ed25519 private key must be 32 bytes, got 31");
+    assertReadFails("error_31_byte_key.pem")
+        .hasMessage("PKCS#8 Ed25519 private key must be 32 bytes, got 31");
   }
 
   @Test
   void from_publicKeyMismatch() {
-    assertReadFails("error_public_key_mismatch.pem").hasMessage("PKCS#8 public key does not match the private key");
+    assertReadFails("error_public_key_mismatch.pem")
+        .hasMessage("PKCS#8 public key does not match the private key");
   }
 
   @Test
@@ -220,13 +243,15 @@ class KeyFilesTest {
 
   @Test
   void from_noSecret() {
-    assertReadFails("error_no_secret.json").hasMessage("JSON key file has neither `priv_hex` nor `sk_hex`");
+    assertReadFails("error_no_secret.json")
+        .hasMessage("JSON key file has neither `priv_hex` nor `sk_hex`");
   }
 
   @Test
   void from_encryptedExport() {
     assertReadFails("error_encrypted_export.json")
-        .hasMessage("encrypted key exports (id.enc.json) are not supported; decrypt with the reference CLI first");
+        .hasMessage(
+            "encrypted key exports (id.enc.json) are not supported; decrypt with the reference CLI first");
   }
 
   @Test
@@ -243,7 +268,8 @@ class KeyFilesTest {
 
   @Test
   void from_idAuthVkMismatch() {
-    assertReadFails("error_id_auth_vk_mismatch.json").hasMessage("`vk_hex` does not match the public key of `sk_hex`");
+    assertReadFails("error_id_auth_vk_mismatch.json")
+        .hasMessage("`vk_hex` does not match the public key of `sk_hex`");
   }
 
   @Test
@@ -254,7 +280,8 @@ class KeyFilesTest {
 
   @Test
   void from_idAuthSkNotString() {
-    assertReadFails("error_id_auth_sk_not_string.json").hasMessage("field `sk_hex` must be a string");
+    assertReadFails("error_id_auth_sk_not_string.json")
+        .hasMessage("field `sk_hex` must be a string");
   }
 
   @Test
@@ -277,8 +304,10 @@ class KeyFilesTest {
 
     KeyFiles.writeSecret(file, KeyFiles.toPem(Fixtures.REQUESTER), false);
 
-    assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-    assertThat(Files.readString(file, StandardCharsets.UTF_8)).isEqualTo(Fixtures.text(FORMAT, "valid_pkcs8.pem"));
+    assertThat(Files.getPosixFilePermissions(file))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.readString(file, StandardCharsets.UTF_8))
+        .isEqualTo(Fixtures.text(FORMAT, "valid_pkcs8.pem"));
     assertRequester(KeyFiles.read(file));
     try (Stream<Path> entries = Files.list(file.getParent())) {
       assertThat(entries).containsExactly(file);
@@ -290,7 +319,9 @@ class KeyFilesTest {
     Path file = temp.resolve("keystore.json");
     KeyFiles.writeSecret(file, KeyFiles.toCoreKeystoreJson(Fixtures.REQUESTER), false);
 
-    assertThatThrownBy(() -> KeyFiles.writeSecret(file, KeyFiles.toCoreKeystoreJson(Fixtures.RESPONDER), false))
+    assertThatThrownBy(
+            () ->
+                KeyFiles.writeSecret(file, KeyFiles.toCoreKeystoreJson(Fixtures.RESPONDER), false))
         .isExactlyInstanceOf(FileAlreadyExistsException.class)
         .hasMessage(file.toAbsolutePath() + ": refusing to overwrite a key file");
     assertRequester(KeyFiles.read(file));
@@ -308,7 +339,8 @@ class KeyFilesTest {
     KeyFiles.writeSecret(file, KeyFiles.toAuthIdJson(Fixtures.REQUESTER), true);
 
     assertRequester(KeyFiles.read(file));
-    assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.getPosixFilePermissions(file))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
     try (Stream<Path> entries = Files.list(temp)) {
       assertThat(entries).containsExactly(file);
     }

@@ -40,9 +40,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The consent exchange over real UDP sockets on 127.0.0.1: our initiator against our responder, a raw
- * socket replaying the reference initiator's vector bytes, and hostile datagrams that must be dropped,
- * counted and survived.
+ * The consent exchange over real UDP sockets on 127.0.0.1: our initiator against our responder, a
+ * raw socket replaying the reference initiator's vector bytes, and hostile datagrams that must be
+ * dropped, counted and survived.
  */
 class UdpConsentExchangeTest {
 
@@ -50,10 +50,13 @@ class UdpConsentExchangeTest {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final SigningKey REQUESTER = Vectors.key("requester");
   private static final SigningKey RESPONDER = Vectors.key("responder");
+
   /** The vectors' base time; the vector request has ts_ms = NOW. */
   private static final long NOW = Vectors.number("consent.request.inputs.ts_ms");
+
   /** How long the vector request is valid for. */
   private static final long LIFETIME = Vectors.number("consent.request.inputs.expires_ms") - NOW;
+
   private static final long TTL = Vectors.number("consent.response_allow.inputs.ttl_ms");
   private static final Duration WAIT = Duration.ofSeconds(5);
 
@@ -112,7 +115,10 @@ class UdpConsentExchangeTest {
     ConsentRequest stale =
         ConsentRequest.sign(REQUESTER, cid(), purpose(), NOW + LIFETIME, NOW - 60_001, nonce());
     ConsentResponse response = initiator().exchange(stale);
-    assertThat(ConsentValidator.validateResponse(response, stale, RESPONDER.publicKey(), NOW).response().decision())
+    assertThat(
+            ConsentValidator.validateResponse(response, stale, RESPONDER.publicKey(), NOW)
+                .response()
+                .decision())
         .isEqualTo(ConsentDecision.DENY);
     assertThat(response.ttlMs()).isZero();
     assertThat(rejections).containsExactly(ConsentRejectedException.Reason.STALE);
@@ -128,7 +134,8 @@ class UdpConsentExchangeTest {
     byte[] vectorFrame = Vectors.hex(requestFrame + "udp_datagram_hex");
     byte[] initiatorSecret = Vectors.hex("session_cli_dialect.inputs.initiator_x25519_secret_hex");
     byte[] initiatorPrefix = Vectors.hex("session_cli_dialect.inputs.initiator_tx_prefix_hex");
-    ConsentRequest vectorRequest = ConsentRequest.parse(Vectors.utf8("consent.request.json_compact"));
+    ConsentRequest vectorRequest =
+        ConsentRequest.parse(Vectors.utf8("consent.request.json_compact"));
 
     try (DatagramSocket socket = rawSocket()) {
       send(socket, e1);
@@ -136,18 +143,21 @@ class UdpConsentExchangeTest {
       assertThat(e2).hasSize(Handshake.MESSAGE_LENGTH);
       assertThat(e2[0]).isEqualTo(Handshake.E2);
       // Our responder's ephemeral is random, so its E2 is not the vector's.
-      assertThat(HEX.formatHex(e2)).isNotEqualTo(Vectors.text("session_cli_dialect.E2_udp_datagram_hex"));
+      assertThat(HEX.formatHex(e2))
+          .isNotEqualTo(Vectors.text("session_cli_dialect.E2_udp_datagram_hex"));
       Handshake.Initiator reference = Handshake.Initiator.withEphemeral(initiatorSecret);
       assertThat(reference.e1()).isEqualTo(e1);
       SessionKey key = reference.finish(e2);
 
       // The vector's CONTROL datagram is sealed under the vector's session key (responder ephemeral
-      // 61..80), which this responder never used: it must be dropped as unauthenticated, unanswered.
+      // 61..80), which this responder never used: it must be dropped as unauthenticated,
+      // unanswered.
       send(socket, vectorFrame);
       await(responder.stats()::dropped, 1);
       assertNoDatagram(socket);
 
-      // What the reference initiator does with the E2 it actually got: the vector plaintext, sealed with
+      // What the reference initiator does with the E2 it actually got: the vector plaintext, sealed
+      // with
       // the vector prefix at counter 0 under the derived key. Header and length equal the vector's.
       SealedSession referenceSession = SealedSession.withTxPrefix(key, initiatorPrefix);
       byte[] plaintext = Vectors.hex(requestFrame + "plaintext_hex");
@@ -162,13 +172,15 @@ class UdpConsentExchangeTest {
       assertThat(reply[0]).isEqualTo(SealedSession.FRAME_TAG);
       assertThat(Arrays.copyOfRange(reply, 1, 5)).isNotEqualTo(initiatorPrefix);
       assertThat(Arrays.copyOfRange(reply, 5, 13)).isEqualTo(new byte[8]);
-      ConsentResponse response = ConsentResponse.parse(referenceSession.open(reply, FrameType.CONTROL));
+      ConsentResponse response =
+          ConsentResponse.parse(referenceSession.open(reply, FrameType.CONTROL));
       VerifiedConsentResponse verified =
           ConsentValidator.validateResponse(response, vectorRequest, RESPONDER.publicKey(), NOW);
       assertThat(verified.response().decision()).isEqualTo(ConsentDecision.ALLOW);
       assertThat(verified.response().requestHashHex())
           .isEqualTo(Vectors.text("consent.request_hash.request_hash_hex"));
-      assertThat(verified.response().responderPeerId()).isEqualTo(Vectors.text("identity.responder.peer_id"));
+      assertThat(verified.response().responderPeerId())
+          .isEqualTo(Vectors.text("identity.responder.peer_id"));
       assertThat(verified.response().tsMs()).isEqualTo(NOW);
     }
     UdpConsentResponder.Stats stats = responder.stats();
@@ -180,10 +192,10 @@ class UdpConsentExchangeTest {
   }
 
   /**
-   * The whole vector exchange byte for byte: a responder whose ephemeral key and nonce prefix are the
-   * vector's (drawn from a scripted random source) answers the reference initiator's exact E1 and CONTROL
-   * datagrams with exactly the vector's E2 and CONTROL response datagrams, which the vector session key
-   * decrypts and the vector keys verify.
+   * The whole vector exchange byte for byte: a responder whose ephemeral key and nonce prefix are
+   * the vector's (drawn from a scripted random source) answers the reference initiator's exact E1
+   * and CONTROL datagrams with exactly the vector's E2 and CONTROL response datagrams, which the
+   * vector session key decrypts and the vector keys verify.
    */
   @Test
   void referenceInitiator_exactVectorExchangeIsReproducedByteForByte() throws Exception {
@@ -193,38 +205,55 @@ class UdpConsentExchangeTest {
     long responseTtl = Vectors.number("consent.response_allow.inputs.ttl_ms");
     Clock atResponse = Clock.fixed(Instant.ofEpochMilli(responseTs), ZoneOffset.UTC);
     ConsentValidator validator =
-        new ConsentValidator(ConsentValidator.Rules.DEFAULT, new InMemoryReplayGuard(10, atResponse));
-    UdpConsentResponder.Handler handler = (request, from) -> {
-      try {
-        validator.validate(request, atResponse.millis());
-        return ConsentResponse.allow(RESPONDER, request, responseTtl, atResponse.millis());
-      } catch (ConsentRejectedException e) {
-        rejections.add(e.reason());
-        return ConsentResponse.deny(RESPONDER, request, atResponse.millis());
-      }
-    };
-    responder = UdpConsentResponder.start(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), handler, executor,
-        UdpConsentResponder.Limits.DEFAULT, atResponse, new ScriptedRandom(responderSecret, responderPrefix));
+        new ConsentValidator(
+            ConsentValidator.Rules.DEFAULT, new InMemoryReplayGuard(10, atResponse));
+    UdpConsentResponder.Handler handler =
+        (request, from) -> {
+          try {
+            validator.validate(request, atResponse.millis());
+            return ConsentResponse.allow(RESPONDER, request, responseTtl, atResponse.millis());
+          } catch (ConsentRejectedException e) {
+            rejections.add(e.reason());
+            return ConsentResponse.deny(RESPONDER, request, atResponse.millis());
+          }
+        };
+    responder =
+        UdpConsentResponder.start(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            handler,
+            executor,
+            UdpConsentResponder.Limits.DEFAULT,
+            atResponse,
+            new ScriptedRandom(responderSecret, responderPrefix));
 
     try (DatagramSocket socket = rawSocket()) {
       send(socket, Vectors.hex("session_cli_dialect.E1_udp_datagram_hex"));
-      assertThat(HEX.formatHex(receive(socket))).isEqualTo(Vectors.text("session_cli_dialect.E2_udp_datagram_hex"));
+      assertThat(HEX.formatHex(receive(socket)))
+          .isEqualTo(Vectors.text("session_cli_dialect.E2_udp_datagram_hex"));
 
-      send(socket, Vectors.hex("session_cli_dialect.frames.control_request_initiator_to_responder.udp_datagram_hex"));
+      send(
+          socket,
+          Vectors.hex(
+              "session_cli_dialect.frames.control_request_initiator_to_responder.udp_datagram_hex"));
       byte[] reply = receive(socket);
       assertThat(HEX.formatHex(reply))
-          .isEqualTo(Vectors.text("session_cli_dialect.frames.control_response_responder_to_initiator.udp_datagram_hex"));
+          .isEqualTo(
+              Vectors.text(
+                  "session_cli_dialect.frames.control_response_responder_to_initiator.udp_datagram_hex"));
 
       // Decrypt with the vector session key, independently of the responder's state.
-      byte[] plaintext = io.hsip.policygateway.hsip.crypto.Aeads
-          .chaCha20Poly1305(Vectors.hex("session_cli_dialect.session_key_hex"))
-          .open(Arrays.copyOfRange(reply, 1, SealedSession.HEADER_LENGTH),
-              Arrays.copyOfRange(reply, SealedSession.HEADER_LENGTH, reply.length),
-              FrameType.CONTROL.aadText().getBytes(StandardCharsets.US_ASCII));
-      ConsentRequest vectorRequest = ConsentRequest.parse(Vectors.utf8("consent.request.json_compact"));
-      VerifiedConsentResponse verified = ConsentValidator.validateResponse(
-          ConsentResponse.parse(plaintext), vectorRequest, RESPONDER.publicKey(), responseTs);
+      byte[] plaintext =
+          io.hsip.policygateway.hsip.crypto.Aeads.chaCha20Poly1305(
+                  Vectors.hex("session_cli_dialect.session_key_hex"))
+              .open(
+                  Arrays.copyOfRange(reply, 1, SealedSession.HEADER_LENGTH),
+                  Arrays.copyOfRange(reply, SealedSession.HEADER_LENGTH, reply.length),
+                  FrameType.CONTROL.aadText().getBytes(StandardCharsets.US_ASCII));
+      ConsentRequest vectorRequest =
+          ConsentRequest.parse(Vectors.utf8("consent.request.json_compact"));
+      VerifiedConsentResponse verified =
+          ConsentValidator.validateResponse(
+              ConsentResponse.parse(plaintext), vectorRequest, RESPONDER.publicKey(), responseTs);
       assertThat(verified.validUntilMs()).isEqualTo(responseTs + responseTtl);
     }
     assertThat(rejections).isEmpty();
@@ -258,7 +287,8 @@ class UdpConsentExchangeTest {
     responder = start(validatingHandler());
     UdpConsentResponder.Stats stats = responder.stats();
     int maxBytes = UdpConsentResponder.Limits.DEFAULT.maxDatagramBytes();
-    try (DatagramSocket a = rawSocket(); DatagramSocket b = rawSocket()) {
+    try (DatagramSocket a = rawSocket();
+        DatagramSocket b = rawSocket()) {
       // From an address without a session.
       send(a, garbage(0x42, 100));
       send(a, new byte[0]);
@@ -295,7 +325,8 @@ class UdpConsentExchangeTest {
 
       // A valid frame of a's session sent from another address is not opened there.
       ConsentRequest request = freshRequest();
-      byte[] frame = session.seal(FrameType.CONTROL, request.toJson().getBytes(StandardCharsets.UTF_8));
+      byte[] frame =
+          session.seal(FrameType.CONTROL, request.toJson().getBytes(StandardCharsets.UTF_8));
       send(b, frame);
       await(stats::dropped, before + 6);
       assertNoDatagram(b);
@@ -303,7 +334,10 @@ class UdpConsentExchangeTest {
       // a's session is intact: the same frame from a is answered.
       send(a, frame);
       ConsentResponse response = ConsentResponse.parse(session.open(receive(a), FrameType.CONTROL));
-      assertThat(ConsentValidator.validateResponse(response, request, RESPONDER.publicKey(), NOW).response().decision())
+      assertThat(
+              ConsentValidator.validateResponse(response, request, RESPONDER.publicKey(), NOW)
+                  .response()
+                  .decision())
           .isEqualTo(ConsentDecision.ALLOW);
     }
     // And the responder keeps serving new peers.
@@ -350,14 +384,20 @@ class UdpConsentExchangeTest {
       SealedSession session = SealedSession.initiator(handshake.finish(receive(a)), RANDOM);
       // Any peer can complete a handshake and seal this; StrictJson once let Jackson's
       // NumberFormatException ("Exponent overflow") escape on it, which ended the receive thread.
-      send(a, session.seal(FrameType.CONTROL, "{\"version\":1e-2147483649}".getBytes(StandardCharsets.UTF_8)));
+      send(
+          a,
+          session.seal(
+              FrameType.CONTROL, "{\"version\":1e-2147483649}".getBytes(StandardCharsets.UTF_8)));
       await(responder.stats()::dropped, 1);
       assertNoDatagram(a);
       // The same session still works.
       ConsentRequest request = freshRequest();
       send(a, session.seal(FrameType.CONTROL, request.toJson().getBytes(StandardCharsets.UTF_8)));
       ConsentResponse response = ConsentResponse.parse(session.open(receive(a), FrameType.CONTROL));
-      assertThat(ConsentValidator.validateResponse(response, request, RESPONDER.publicKey(), NOW).response().decision())
+      assertThat(
+              ConsentValidator.validateResponse(response, request, RESPONDER.publicKey(), NOW)
+                  .response()
+                  .decision())
           .isEqualTo(ConsentDecision.ALLOW);
     }
     assertThat(initiator().exchange(freshRequest()).decision()).isEqualTo(ConsentDecision.ALLOW);
@@ -373,7 +413,8 @@ class UdpConsentExchangeTest {
               }
               return ConsentResponse.allow(RESPONDER, request, TTL, NOW);
             });
-    ConsentRequest exploding = ConsentRequest.sign(REQUESTER, cid(), "explode", NOW + LIFETIME, NOW, nonce());
+    ConsentRequest exploding =
+        ConsentRequest.sign(REQUESTER, cid(), "explode", NOW + LIFETIME, NOW, nonce());
     UdpConsentInitiator impatient =
         new UdpConsentInitiator(responder.localAddress(), Duration.ofMillis(500), 1, RANDOM);
     assertThatThrownBy(() -> impatient.exchange(exploding))
@@ -387,10 +428,17 @@ class UdpConsentExchangeTest {
   void initiator_givesUpWithoutAnE2() throws Exception {
     try (DatagramSocket silent = rawSocket()) {
       UdpConsentInitiator initiator =
-          new UdpConsentInitiator((InetSocketAddress) silent.getLocalSocketAddress(), Duration.ofMillis(200), 2, RANDOM);
+          new UdpConsentInitiator(
+              (InetSocketAddress) silent.getLocalSocketAddress(),
+              Duration.ofMillis(200),
+              2,
+              RANDOM);
       assertThatThrownBy(() -> initiator.exchange(freshRequest()))
           .isInstanceOf(ConsentExchangeException.class)
-          .hasMessage("no handshake answer (E2) from " + silent.getLocalSocketAddress() + " after 2 attempts");
+          .hasMessage(
+              "no handshake answer (E2) from "
+                  + silent.getLocalSocketAddress()
+                  + " after 2 attempts");
       // It sent E1 twice, identical.
       byte[] first = receive(silent);
       assertThat(receive(silent)).isEqualTo(first);
@@ -409,7 +457,10 @@ class UdpConsentExchangeTest {
         Clock.systemUTC());
   }
 
-  /** Validates with the fixed clock, answers allow or (on any rejection) deny, signed by the responder. */
+  /**
+   * Validates with the fixed clock, answers allow or (on any rejection) deny, signed by the
+   * responder.
+   */
   private UdpConsentResponder.Handler validatingHandler() {
     ConsentValidator validator =
         new ConsentValidator(ConsentValidator.Rules.DEFAULT, new InMemoryReplayGuard(1_000, clock));
@@ -457,7 +508,8 @@ class UdpConsentExchangeTest {
   }
 
   private static DatagramSocket rawSocket() throws IOException {
-    DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    DatagramSocket socket =
+        new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     socket.setSoTimeout(Math.toIntExact(WAIT.toMillis()));
     return socket;
   }
@@ -473,7 +525,10 @@ class UdpConsentExchangeTest {
     return Arrays.copyOf(packet.getData(), packet.getLength());
   }
 
-  /** Nothing arrives within 300 ms (the responder answers loopback datagrams within a millisecond or so). */
+  /**
+   * Nothing arrives within 300 ms (the responder answers loopback datagrams within a millisecond or
+   * so).
+   */
   private static void assertNoDatagram(DatagramSocket socket) throws IOException {
     int previous = socket.getSoTimeout();
     socket.setSoTimeout(300);

@@ -32,9 +32,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * One host cannot starve the responder: per-host session and handshake limits, requests in flight per
- * session, and an unauthenticated E1 sent from a peer's address cannot take over its established session.
- * "Hosts" are distinct loopback addresses (127.0.0.1 and 127.0.0.2), real UDP sockets throughout.
+ * One host cannot starve the responder: per-host session and handshake limits, requests in flight
+ * per session, and an unauthenticated E1 sent from a peer's address cannot take over its
+ * established session. "Hosts" are distinct loopback addresses (127.0.0.1 and 127.0.0.2), real UDP
+ * sockets throughout.
  */
 class UdpConsentResponderLimitsTest {
 
@@ -59,9 +60,11 @@ class UdpConsentResponderLimitsTest {
 
   @Test
   void limitsMustBePositive() {
-    assertThatThrownBy(() -> new UdpConsentResponder.Limits(0, 1, 1, 1, 1, 1, Duration.ofSeconds(1), 1))
+    assertThatThrownBy(
+            () -> new UdpConsentResponder.Limits(0, 1, 1, 1, 1, 1, Duration.ofSeconds(1), 1))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new UdpConsentResponder.Limits(1, 1, 1, 0.0, 1, 1, Duration.ofSeconds(1), 1))
+    assertThatThrownBy(
+            () -> new UdpConsentResponder.Limits(1, 1, 1, 0.0, 1, 1, Duration.ofSeconds(1), 1))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new UdpConsentResponder.Limits(1, 1, 1, 1, 1, 1, Duration.ZERO, 1))
         .isInstanceOf(IllegalArgumentException.class);
@@ -69,7 +72,9 @@ class UdpConsentResponderLimitsTest {
 
   @Test
   void oneHostWithManyPortsGetsOnlyItsShareOfSessions() throws Exception {
-    start(new UdpConsentResponder.Limits(100, 5, 1000, 1000, 64, 4, Duration.ofSeconds(60), 8192), allowing());
+    start(
+        new UdpConsentResponder.Limits(100, 5, 1000, 1000, 64, 4, Duration.ofSeconds(60), 8192),
+        allowing());
     int answered = 0;
     for (int i = 0; i < 20; i++) {
       DatagramSocket port = socket(OTHER_HOST);
@@ -86,7 +91,9 @@ class UdpConsentResponderLimitsTest {
 
   @Test
   void handshakesPerHostAreRateLimited() throws Exception {
-    start(new UdpConsentResponder.Limits(100, 100, 3, 0.001, 64, 4, Duration.ofSeconds(60), 8192), allowing());
+    start(
+        new UdpConsentResponder.Limits(100, 100, 3, 0.001, 64, 4, Duration.ofSeconds(60), 8192),
+        allowing());
     int answered = 0;
     for (int i = 0; i < 10; i++) {
       DatagramSocket port = socket(OTHER_HOST);
@@ -102,17 +109,20 @@ class UdpConsentResponderLimitsTest {
   void oneSessionCannotQueueUnboundedWork() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger decided = new AtomicInteger();
-    start(UdpConsentResponder.Limits.DEFAULT, (request, from) -> {
-      decided.incrementAndGet();
-      await(release);
-      return ConsentResponse.allow(RESPONDER, request, 1000, request.tsMs());
-    });
+    start(
+        UdpConsentResponder.Limits.DEFAULT,
+        (request, from) -> {
+          decided.incrementAndGet();
+          await(release);
+          return ConsentResponse.allow(RESPONDER, request, 1000, request.tsMs());
+        });
     DatagramSocket peer = socket(HONEST_HOST);
     SealedSession session = handshake(peer, Handshake.Initiator.start(RANDOM));
     for (int i = 0; i < 10; i++) {
       send(peer, session.seal(FrameType.CONTROL, json(request())));
     }
-    // The refusals can be counted before the worker threads have picked up the admitted requests: wait for both.
+    // The refusals can be counted before the worker threads have picked up the admitted requests:
+    // wait for both.
     int inFlight = UdpConsentResponder.Limits.DEFAULT.maxRequestsInFlightPerSession();
     awaitCount(responder.stats()::refused, 10 - inFlight);
     awaitCount(decided::get, inFlight);
@@ -131,7 +141,8 @@ class UdpConsentResponderLimitsTest {
     send(peer, original.seal(FrameType.CONTROL, json(request())));
     assertThat(receiveOrNull(peer, 2000)).isNotNull();
 
-    // Someone puts the peer's address on a fresh E1 (here: the same socket, as a spoofer would appear).
+    // Someone puts the peer's address on a fresh E1 (here: the same socket, as a spoofer would
+    // appear).
     Handshake.Initiator intruder = Handshake.Initiator.start(RANDOM);
     send(peer, intruder.e1());
     byte[] intruderE2 = receiveOrNull(peer, 2000);
@@ -155,9 +166,11 @@ class UdpConsentResponderLimitsTest {
 
   // ---- helpers ----
 
-  private void start(UdpConsentResponder.Limits limits, UdpConsentResponder.Handler handler) throws IOException {
-    responder = UdpConsentResponder.start(new InetSocketAddress(HONEST_HOST, 0), handler, executor, limits,
-        Clock.systemUTC());
+  private void start(UdpConsentResponder.Limits limits, UdpConsentResponder.Handler handler)
+      throws IOException {
+    responder =
+        UdpConsentResponder.start(
+            new InetSocketAddress(HONEST_HOST, 0), handler, executor, limits, Clock.systemUTC());
   }
 
   private static UdpConsentResponder.Handler allowing() {
@@ -179,7 +192,8 @@ class UdpConsentResponderLimitsTest {
     return request.toJson().getBytes(StandardCharsets.UTF_8);
   }
 
-  private SealedSession handshake(DatagramSocket peer, Handshake.Initiator initiator) throws Exception {
+  private SealedSession handshake(DatagramSocket peer, Handshake.Initiator initiator)
+      throws Exception {
     send(peer, initiator.e1());
     byte[] e2 = receiveOrNull(peer, 2000);
     assertThat(e2).isNotNull();

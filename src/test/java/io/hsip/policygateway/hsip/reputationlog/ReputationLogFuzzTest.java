@@ -18,7 +18,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Hostile reputation events and log files: parsing and verification raise only {@link ReputationLogException}. */
+/**
+ * Hostile reputation events and log files: parsing and verification raise only {@link
+ * ReputationLogException}.
+ */
 class ReputationLogFuzzTest implements HostileInputs.JsonFormat {
 
   @Override
@@ -27,9 +30,9 @@ class ReputationLogFuzzTest implements HostileInputs.JsonFormat {
   }
 
   /**
-   * Found by reading the code, confirmed here: {@code ReputationEvent.parse} accepts {@code ts} matching
-   * {@code [0-9]{1,20}s}, but {@code unixSeconds()} is {@code Long.parseLong} of up to 20 digits, which
-   * throws {@link NumberFormatException} above 9223372036854775807.
+   * Found by reading the code, confirmed here: {@code ReputationEvent.parse} accepts {@code ts}
+   * matching {@code [0-9]{1,20}s}, but {@code unixSeconds()} is {@code Long.parseLong} of up to 20
+   * digits, which throws {@link NumberFormatException} above 9223372036854775807.
    */
   @Test
   void regression_reputationEventTsBeyondLong() throws IOException {
@@ -41,8 +44,12 @@ class ReputationLogFuzzTest implements HostileInputs.JsonFormat {
 
   private static Target eventTarget() {
     List<byte[]> seeds =
-        List.of(Vectors.utf8("reputation_log.event1_line"), Vectors.utf8("reputation_log.event2_line"));
-    return new Target("ReputationEvent.parse", Generators.json(seeds), List.of(ReputationLogException.class),
+        List.of(
+            Vectors.utf8("reputation_log.event1_line"), Vectors.utf8("reputation_log.event2_line"));
+    return new Target(
+        "ReputationEvent.parse",
+        Generators.json(seeds),
+        List.of(ReputationLogException.class),
         input -> {
           ReputationEvent event = ReputationEvent.parse(new String(input, StandardCharsets.UTF_8));
           consume(event.signedBytes(), event.toLine());
@@ -52,9 +59,12 @@ class ReputationLogFuzzTest implements HostileInputs.JsonFormat {
 
   private static Target logTarget() {
     List<byte[]> lines =
-        List.of(Vectors.utf8("reputation_log.event1_line"), Vectors.utf8("reputation_log.event2_line"));
+        List.of(
+            Vectors.utf8("reputation_log.event1_line"), Vectors.utf8("reputation_log.event2_line"));
     Generator line = Generators.json(lines);
-    byte[][] separators = {utf8("\n"), utf8("\r\n"), utf8("\n\n"), utf8(" \t\n"), utf8("\r"), new byte[0]};
+    byte[][] separators = {
+      utf8("\n"), utf8("\r\n"), utf8("\n\n"), utf8(" \t\n"), utf8("\r"), new byte[0]
+    };
     Generator generator =
         r -> {
           ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -64,12 +74,18 @@ class ReputationLogFuzzTest implements HostileInputs.JsonFormat {
             out.writeBytes(next);
             out.writeBytes(separators[r.nextInt(separators.length)]);
           }
-          return r.nextInt(5) == 0 ? Generators.mutate(r, out.toByteArray(), lines) : out.toByteArray();
+          return r.nextInt(5) == 0
+              ? Generators.mutate(r, out.toByteArray(), lines)
+              : out.toByteArray();
         };
     SigningKey responder = Vectors.key("responder");
-    Map<String, Ed25519PublicKey> actors = Map.of(responder.peerId().value(), responder.publicKey());
+    Map<String, Ed25519PublicKey> actors =
+        Map.of(responder.peerId().value(), responder.publicKey());
     String subject = Vectors.key("requester").peerId().value();
-    return new Target("ReputationLog.parse+verify", generator, List.of(ReputationLogException.class),
+    return new Target(
+        "ReputationLog.parse+verify",
+        generator,
+        List.of(ReputationLogException.class),
         input -> {
           ReputationLog log = ReputationLog.parse(new String(input, StandardCharsets.UTF_8));
           consume(log.score(subject), log.nextPrevHash(), log.lines().size());

@@ -14,8 +14,8 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Hostile handshake messages and sealed frames: only {@link HandshakeException} and {@link FrameException}
- * escape, and no forged frame ever authenticates.
+ * Hostile handshake messages and sealed frames: only {@link HandshakeException} and {@link
+ * FrameException} escape, and no forged frame ever authenticates.
  */
 class HandshakeAndFrameFuzzTest implements HostileInputs.Format {
 
@@ -28,10 +28,15 @@ class HandshakeAndFrameFuzzTest implements HostileInputs.Format {
     byte[] e1 = Vectors.hex("session_cli_dialect.E1_udp_datagram_hex");
     byte[] secret = Vectors.hex("session_cli_dialect.inputs.responder_x25519_secret_hex");
     SecureRandom random = new SecureRandom();
-    return new Target("Handshake.respond", Generators.binary(List.of(e1)), List.of(HandshakeException.class),
+    return new Target(
+        "Handshake.respond",
+        Generators.binary(List.of(e1)),
+        List.of(HandshakeException.class),
         input -> {
           Handshake.Response response =
-              input.length % 2 == 0 ? Handshake.respond(input, secret) : Handshake.respond(input, random);
+              input.length % 2 == 0
+                  ? Handshake.respond(input, secret)
+                  : Handshake.respond(input, random);
           consume(response.e2(), response.key());
         });
   }
@@ -39,28 +44,44 @@ class HandshakeAndFrameFuzzTest implements HostileInputs.Format {
   private static Target initiatorFinishTarget() {
     byte[] e2 = Vectors.hex("session_cli_dialect.E2_udp_datagram_hex");
     Handshake.Initiator initiator =
-        Handshake.Initiator.withEphemeral(Vectors.hex("session_cli_dialect.inputs.initiator_x25519_secret_hex"));
-    return new Target("Handshake.Initiator.finish", Generators.binary(List.of(e2)), List.of(HandshakeException.class),
+        Handshake.Initiator.withEphemeral(
+            Vectors.hex("session_cli_dialect.inputs.initiator_x25519_secret_hex"));
+    return new Target(
+        "Handshake.Initiator.finish",
+        Generators.binary(List.of(e2)),
+        List.of(HandshakeException.class),
         input -> consume(initiator.finish(input)));
   }
 
   private static Target sealedSessionTarget() throws HandshakeException {
     List<byte[]> seeds = new ArrayList<>();
-    for (String name : List.of("control_request_initiator_to_responder", "data_initiator_second_frame",
-        "ping_initiator_third_frame", "control_response_responder_to_initiator")) {
+    for (String name :
+        List.of(
+            "control_request_initiator_to_responder",
+            "data_initiator_second_frame",
+            "ping_initiator_third_frame",
+            "control_response_responder_to_initiator")) {
       seeds.add(Vectors.hex("session_cli_dialect.frames." + name + ".udp_datagram_hex"));
     }
-    SessionKey key = Handshake.respond(Vectors.hex("session_cli_dialect.E1_udp_datagram_hex"),
-        Vectors.hex("session_cli_dialect.inputs.responder_x25519_secret_hex")).key();
+    SessionKey key =
+        Handshake.respond(
+                Vectors.hex("session_cli_dialect.E1_udp_datagram_hex"),
+                Vectors.hex("session_cli_dialect.inputs.responder_x25519_secret_hex"))
+            .key();
     // The responder's end of the vector session: it may open each genuine initiator frame once.
-    SealedSession receiver = SealedSession.withTxPrefix(key, Vectors.hex("session_cli_dialect.inputs.responder_tx_prefix_hex"));
+    SealedSession receiver =
+        SealedSession.withTxPrefix(
+            key, Vectors.hex("session_cli_dialect.inputs.responder_tx_prefix_hex"));
     Generator bytes = Generators.binary(seeds);
     List<FrameType> types = List.of(FrameType.CONTROL, FrameType.DATA, FrameType.PING);
     FrameType[] chosen = {FrameType.CONTROL};
-    return new Target("SealedSession.open", r -> {
+    return new Target(
+        "SealedSession.open",
+        r -> {
           chosen[0] = types.get(r.nextInt(types.size()));
           return bytes.next(r);
-        }, List.of(FrameException.class),
+        },
+        List.of(FrameException.class),
         input -> {
           FrameType type = chosen[0];
           byte[] plaintext = receiver.open(input, type);
@@ -70,7 +91,8 @@ class HandshakeAndFrameFuzzTest implements HostileInputs.Format {
             genuine |= MessageDigest.isEqual(seed, input);
           }
           if (!genuine) {
-            throw new AssertionError("a forged frame authenticated, plaintext " + HexFormat.of().formatHex(plaintext));
+            throw new AssertionError(
+                "a forged frame authenticated, plaintext " + HexFormat.of().formatHex(plaintext));
           }
         });
   }

@@ -12,14 +12,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Strict parsing of the CLI-dialect handshake and sealed frames
- * (docs/protocol.md#sealed-sessions-cli-dialect): one fixture per rule of {@link Handshake} (E1/E2) and
- * {@link SealedSession#open}. Fixtures ({@code hsip/fixtures/session/}) are datagrams as hex, one per line; a
- * frame fixture of several lines is opened in order by one receiving session, and only its last frame may
- * fail.
+ * (docs/protocol.md#sealed-sessions-cli-dialect): one fixture per rule of {@link Handshake} (E1/E2)
+ * and {@link SealedSession#open}. Fixtures ({@code hsip/fixtures/session/}) are datagrams as hex,
+ * one per line; a frame fixture of several lines is opened in order by one receiving session, and
+ * only its last frame may fail.
  *
- * <p>Keys and prefixes are the vectors' ({@code session_cli_dialect}): X25519 secrets {@code 41..60}
- * (initiator) and {@code 61..80} (responder); the initiator sends with prefix {@code a1b2c3d4} and the
- * receiving responder sends with {@code c0ffee01}. Every frame is a DATA frame carrying {@code "hello hsip"}.
+ * <p>Keys and prefixes are the vectors' ({@code session_cli_dialect}): X25519 secrets {@code
+ * 41..60} (initiator) and {@code 61..80} (responder); the initiator sends with prefix {@code
+ * a1b2c3d4} and the receiving responder sends with {@code c0ffee01}. Every frame is a DATA frame
+ * carrying {@code "hello hsip"}.
  */
 class HandshakeAndFrameParseTest {
 
@@ -53,7 +54,8 @@ class HandshakeAndFrameParseTest {
   }
 
   private static AbstractThrowableAssert<?, ? extends Throwable> assertOpenFails(String name) {
-    return assertThatThrownBy(() -> openAll(receiver(), name)).isExactlyInstanceOf(FrameException.class);
+    return assertThatThrownBy(() -> openAll(receiver(), name))
+        .isExactlyInstanceOf(FrameException.class);
   }
 
   private static AbstractThrowableAssert<?, ? extends Throwable> assertRespondFails(String name) {
@@ -62,7 +64,8 @@ class HandshakeAndFrameParseTest {
   }
 
   private static AbstractThrowableAssert<?, ? extends Throwable> assertFinishFails(String name) {
-    return assertThatThrownBy(() -> Handshake.Initiator.withEphemeral(INITIATOR_SECRET).finish(datagram(name)))
+    return assertThatThrownBy(
+            () -> Handshake.Initiator.withEphemeral(INITIATOR_SECRET).finish(datagram(name)))
         .isExactlyInstanceOf(HandshakeException.class);
   }
 
@@ -70,23 +73,31 @@ class HandshakeAndFrameParseTest {
 
   @Test
   void from_validE1() throws Exception {
-    assertThat(Handshake.Initiator.withEphemeral(INITIATOR_SECRET).e1()).isEqualTo(datagram("valid_e1.hex"));
-    assertThat(Handshake.respond(datagram("valid_e1.hex"), RESPONDER_SECRET).e2()).isEqualTo(datagram("valid_e2.hex"));
+    assertThat(Handshake.Initiator.withEphemeral(INITIATOR_SECRET).e1())
+        .isEqualTo(datagram("valid_e1.hex"));
+    assertThat(Handshake.respond(datagram("valid_e1.hex"), RESPONDER_SECRET).e2())
+        .isEqualTo(datagram("valid_e2.hex"));
   }
 
   @Test
   void from_validE1TrailingBytes() throws Exception {
-    SessionKey key = Handshake.respond(datagram("valid_e1_trailing_bytes.hex"), RESPONDER_SECRET).key();
+    SessionKey key =
+        Handshake.respond(datagram("valid_e1_trailing_bytes.hex"), RESPONDER_SECRET).key();
 
-    assertThat(SealedSession.withTxPrefix(key, RESPONDER_PREFIX).open(datagram("valid_data_frame.hex"), FrameType.DATA))
+    assertThat(
+            SealedSession.withTxPrefix(key, RESPONDER_PREFIX)
+                .open(datagram("valid_data_frame.hex"), FrameType.DATA))
         .isEqualTo(PLAINTEXT);
   }
 
   @Test
   void from_validE2() throws Exception {
-    SessionKey key = Handshake.Initiator.withEphemeral(INITIATOR_SECRET).finish(datagram("valid_e2.hex"));
+    SessionKey key =
+        Handshake.Initiator.withEphemeral(INITIATOR_SECRET).finish(datagram("valid_e2.hex"));
 
-    assertThat(SealedSession.withTxPrefix(key, RESPONDER_PREFIX).open(datagram("valid_data_frame.hex"), FrameType.DATA))
+    assertThat(
+            SealedSession.withTxPrefix(key, RESPONDER_PREFIX)
+                .open(datagram("valid_data_frame.hex"), FrameType.DATA))
         .isEqualTo(PLAINTEXT);
   }
 
@@ -157,7 +168,8 @@ class HandshakeAndFrameParseTest {
 
   @Test
   void from_framePrefixDiffers() {
-    assertOpenFails("error_frame_prefix_differs.hex").hasMessage("nonce prefix differs from the peer's");
+    assertOpenFails("error_frame_prefix_differs.hex")
+        .hasMessage("nonce prefix differs from the peer's");
   }
 
   @Test

@@ -18,9 +18,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Sealed frames (docs/protocol.md#frames), hardened as docs/protocol.md#replay-state-advanced-before-authentication
- * and #one-key-for-both-directions describe: a 64-frame replay window, receive state that only authenticated
- * frames can change, and a responder prefix that never equals the initiator's.
+ * Sealed frames (docs/protocol.md#frames), hardened as
+ * docs/protocol.md#replay-state-advanced-before-authentication and #one-key-for-both-directions
+ * describe: a 64-frame replay window, receive state that only authenticated frames can change, and
+ * a responder prefix that never equals the initiator's.
  */
 class SealedSessionTest {
 
@@ -74,9 +75,12 @@ class SealedSessionTest {
         .hasMessage("counter too old (outside the replay window)");
     assertThatThrownBy(() -> receiver.open(frames.get(0), FrameType.DATA))
         .hasMessage("counter too old (outside the replay window)");
-    assertThatThrownBy(() -> receiver.open(frames.get(7), FrameType.DATA)).hasMessage("replayed counter");
-    assertThatThrownBy(() -> receiver.open(frames.get(70), FrameType.DATA)).hasMessage("replayed counter");
-    // A jump of 64 or more clears the window: everything before the new highest - 63 is now too old.
+    assertThatThrownBy(() -> receiver.open(frames.get(7), FrameType.DATA))
+        .hasMessage("replayed counter");
+    assertThatThrownBy(() -> receiver.open(frames.get(70), FrameType.DATA))
+        .hasMessage("replayed counter");
+    // A jump of 64 or more clears the window: everything before the new highest - 63 is now too
+    // old.
     receiver.open(frames.get(199), FrameType.DATA);
     receiver.open(frames.get(136), FrameType.DATA);
     assertThatThrownBy(() -> receiver.open(frames.get(135), FrameType.DATA))
@@ -85,7 +89,8 @@ class SealedSessionTest {
         .hasMessage("counter too old (outside the replay window)");
     // A small jump shifts the window and keeps what it already holds.
     receiver.open(frames.get(150), FrameType.DATA);
-    assertThatThrownBy(() -> receiver.open(frames.get(136), FrameType.DATA)).hasMessage("replayed counter");
+    assertThatThrownBy(() -> receiver.open(frames.get(136), FrameType.DATA))
+        .hasMessage("replayed counter");
   }
 
   @Test
@@ -123,10 +128,13 @@ class SealedSessionTest {
     receiver.open(frames.get(1), FrameType.DATA);
     byte[] next = frames.get(2);
     for (byte[] forged : forgeries(next)) {
-      assertThatThrownBy(() -> receiver.open(forged, FrameType.DATA)).as(HEX.formatHex(forged)).isInstanceOf(FrameException.class);
+      assertThatThrownBy(() -> receiver.open(forged, FrameType.DATA))
+          .as(HEX.formatHex(forged))
+          .isInstanceOf(FrameException.class);
     }
     // After a forged counter of 2^64 - 1 the reference would wrap to 0 and reopen every replay.
-    assertThatThrownBy(() -> receiver.open(frames.get(1), FrameType.DATA)).hasMessage("replayed counter");
+    assertThatThrownBy(() -> receiver.open(frames.get(1), FrameType.DATA))
+        .hasMessage("replayed counter");
     // The real peer carries on, including a frame that arrives out of order.
     receiver.open(frames.get(3), FrameType.DATA);
     assertThat(receiver.open(next, FrameType.DATA)).isEqualTo(payload(2));
@@ -141,7 +149,8 @@ class SealedSessionTest {
     SealedSession receiver = SealedSession.responder(responderKey, RANDOM);
     List<byte[]> frames = seal(sender, 3);
     receiver.open(frames.get(0), FrameType.DATA);
-    // A genuine frame of this key from another sender (another prefix) after the peer's prefix is pinned.
+    // A genuine frame of this key from another sender (another prefix) after the peer's prefix is
+    // pinned.
     SealedSession intruder = SealedSession.initiator(initiatorKey, RANDOM);
     byte[] other = intruder.seal(FrameType.DATA, payload(9));
     assertThatThrownBy(() -> receiver.open(other, FrameType.DATA))
@@ -159,10 +168,12 @@ class SealedSessionTest {
     assertThatThrownBy(() -> receiver.open(data, FrameType.CONTROL))
         .isInstanceOf(FrameException.class)
         .hasMessage("authentication failed");
-    assertThatThrownBy(() -> receiver.open(data, FrameType.PING)).hasMessage("authentication failed");
+    assertThatThrownBy(() -> receiver.open(data, FrameType.PING))
+        .hasMessage("authentication failed");
     assertThat(receiver.open(data, FrameType.DATA)).isEqualTo(payload(0));
     byte[] ping = sender.seal(FrameType.PING, payload(1));
-    assertThatThrownBy(() -> receiver.open(ping, FrameType.DATA)).hasMessage("authentication failed");
+    assertThatThrownBy(() -> receiver.open(ping, FrameType.DATA))
+        .hasMessage("authentication failed");
     assertThat(receiver.open(ping, FrameType.PING)).isEqualTo(payload(1));
   }
 
@@ -181,7 +192,8 @@ class SealedSessionTest {
   // ---- prefixes ----
 
   @Test
-  void responder_picksAPrefixOtherThanTheInitiatorsEvenWhenItsRandomCollides() throws FrameException {
+  void responder_picksAPrefixOtherThanTheInitiatorsEvenWhenItsRandomCollides()
+      throws FrameException {
     for (int session = 0; session < 2_000; session++) {
       byte[] initiatorPrefix = new byte[SealedSession.PREFIX_LENGTH];
       RANDOM.nextBytes(initiatorPrefix);
@@ -195,7 +207,8 @@ class SealedSessionTest {
       assertThat(random.draws).isEqualTo(3);
       assertThat(initiator.open(reply, FrameType.CONTROL)).isEqualTo(payload(session));
       // The prefix is fixed once drawn.
-      assertThat(prefixOf(responder.seal(FrameType.CONTROL, payload(0)))).isEqualTo(prefixOf(reply));
+      assertThat(prefixOf(responder.seal(FrameType.CONTROL, payload(0))))
+          .isEqualTo(prefixOf(reply));
     }
   }
 
@@ -259,8 +272,9 @@ class SealedSessionTest {
   }
 
   /**
-   * Unauthentic variants of a real frame: a flipped tag bit, a flipped ciphertext bit, a foreign prefix,
-   * a huge counter (2^64 - 1 and 2^63), a counter far ahead, and random bytes with the real header.
+   * Unauthentic variants of a real frame: a flipped tag bit, a flipped ciphertext bit, a foreign
+   * prefix, a huge counter (2^64 - 1 and 2^63), a counter far ahead, and random bytes with the real
+   * header.
    */
   private static List<byte[]> forgeries(byte[] real) {
     List<byte[]> out = new ArrayList<>();

@@ -23,11 +23,15 @@ class CapabilityTokenFuzzTest implements HostileInputs.JsonFormat {
     List<byte[]> seeds = List.of(utf8(pretty), utf8(compact));
     long expires = Vectors.number("tokens.capability_token_cli.inputs.expires_at_ms");
     SigningKey responder = Vectors.key("responder");
-    return List.of(new Target("CapabilityToken.parse+verify", Generators.json(seeds), List.of(TokenException.class),
-        input -> {
-          CapabilityToken token = CapabilityToken.parse(input);
-          consume(token.signedBytes(), token.toPrettyJson());
-          token.verify(responder.publicKey(), expires);
-        }));
+    return List.of(
+        new Target(
+            "CapabilityToken.parse+verify",
+            Generators.json(seeds),
+            List.of(TokenException.class),
+            input -> {
+              CapabilityToken token = CapabilityToken.parse(input);
+              consume(token.signedBytes(), token.toPrettyJson());
+              token.verify(responder.publicKey(), expires);
+            }));
   }
 }

@@ -9,9 +9,10 @@ import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 /**
- * Strict parsing of the CLI capability token (docs/protocol.md#capability-tokens): one fixture per structural rule of
- * {@link CapabilityToken#parse}, and the checks of {@link CapabilityToken#verify}. The vectors' token is
- * issued by the responder to the requester. Fixtures: {@code hsip/fixtures/capability_token/}.
+ * Strict parsing of the CLI capability token (docs/protocol.md#capability-tokens): one fixture per
+ * structural rule of {@link CapabilityToken#parse}, and the checks of {@link
+ * CapabilityToken#verify}. The vectors' token is issued by the responder to the requester.
+ * Fixtures: {@code hsip/fixtures/capability_token/}.
  */
 class CapabilityTokenParseTest {
 
@@ -23,12 +24,14 @@ class CapabilityTokenParseTest {
   }
 
   private static AbstractThrowableAssert<?, ? extends Throwable> assertParseFails(String name) {
-    return assertThatThrownBy(() -> CapabilityToken.parse(fixture(name))).isExactlyInstanceOf(TokenException.class);
+    return assertThatThrownBy(() -> CapabilityToken.parse(fixture(name)))
+        .isExactlyInstanceOf(TokenException.class);
   }
 
   private static AbstractThrowableAssert<?, ? extends Throwable> assertVerifyFails(
       String name, io.hsip.policygateway.hsip.keys.SigningKey issuer, long nowMs) {
-    return assertThatThrownBy(() -> CapabilityToken.parse(fixture(name)).verify(issuer.publicKey(), nowMs))
+    return assertThatThrownBy(
+            () -> CapabilityToken.parse(fixture(name)).verify(issuer.publicKey(), nowMs))
         .isExactlyInstanceOf(TokenException.class);
   }
 
@@ -58,7 +61,8 @@ class CapabilityTokenParseTest {
   void from_validSig0xPrefix() throws Exception {
     CapabilityToken token = CapabilityToken.parse(fixture("valid_token_sig_0x_prefix.json"));
 
-    assertThat(token.sigHex()).isEqualTo(CapabilityToken.parse(fixture("valid_token.json")).sigHex());
+    assertThat(token.sigHex())
+        .isEqualTo(CapabilityToken.parse(fixture("valid_token.json")).sigHex());
     token.verify(Fixtures.RESPONDER.publicKey(), EXPIRES_AT_MS);
   }
 
@@ -70,12 +74,14 @@ class CapabilityTokenParseTest {
 
   @Test
   void from_issuerPeerDiffers() {
-    assertParseFails("error_issuer_peer_differs.json").hasMessage("field `issuer_peer` differs from `issuer`");
+    assertParseFails("error_issuer_peer_differs.json")
+        .hasMessage("field `issuer_peer` differs from `issuer`");
   }
 
   @Test
   void from_issuerPeerNotString() {
-    assertParseFails("error_issuer_peer_not_string.json").hasMessage("field `issuer_peer` must be a string");
+    assertParseFails("error_issuer_peer_not_string.json")
+        .hasMessage("field `issuer_peer` must be a string");
   }
 
   @Test
@@ -114,7 +120,8 @@ class CapabilityTokenParseTest {
 
   @Test
   void from_sigUppercase() {
-    assertParseFails("error_sig_uppercase.json").hasMessage("field `sig_hex` must be 128 lowercase hex characters");
+    assertParseFails("error_sig_uppercase.json")
+        .hasMessage("field `sig_hex` must be 128 lowercase hex characters");
   }
 
   @Test
@@ -144,7 +151,8 @@ class CapabilityTokenParseTest {
 
   @Test
   void from_expired() {
-    assertVerifyFails("valid_token.json", Fixtures.RESPONDER, EXPIRES_AT_MS + 1).hasMessage("token expired");
+    assertVerifyFails("valid_token.json", Fixtures.RESPONDER, EXPIRES_AT_MS + 1)
+        .hasMessage("token expired");
   }
 
   @Test

@@ -19,7 +19,17 @@ class LocalJwtFuzzTest implements HostileInputs.JsonFormat {
     String aud = Vectors.text("tokens.local_jwt_eddsa.inputs.aud");
     long iat = Vectors.number("tokens.local_jwt_eddsa.inputs.iat");
     SigningKey responder = Vectors.key("responder");
-    return List.of(new Target("LocalJwt.verify", Generators.jwt(token, responder), List.of(TokenException.class),
-        input -> consume(LocalJwt.verify(new String(input, StandardCharsets.UTF_8), responder.publicKey(), aud, iat))));
+    return List.of(
+        new Target(
+            "LocalJwt.verify",
+            Generators.jwt(token, responder),
+            List.of(TokenException.class),
+            input ->
+                consume(
+                    LocalJwt.verify(
+                        new String(input, StandardCharsets.UTF_8),
+                        responder.publicKey(),
+                        aud,
+                        iat))));
   }
 }

@@ -9,9 +9,10 @@ import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 /**
- * Strict verification of the device-local EdDSA JWT (docs/protocol.md#device-local-jwt) against the pinned device key
- * (the vectors' responder), audience {@code app.example}: one fixture per rule of {@link LocalJwt#verify}.
- * Fixtures ({@code hsip/fixtures/local_jwt/}) hold the token text exactly, without a trailing newline.
+ * Strict verification of the device-local EdDSA JWT (docs/protocol.md#device-local-jwt) against the
+ * pinned device key (the vectors' responder), audience {@code app.example}: one fixture per rule of
+ * {@link LocalJwt#verify}. Fixtures ({@code hsip/fixtures/local_jwt/}) hold the token text exactly,
+ * without a trailing newline.
  */
 class LocalJwtTest {
 
@@ -24,7 +25,8 @@ class LocalJwtTest {
     return Fixtures.text(FORMAT, name);
   }
 
-  private static AbstractThrowableAssert<?, ? extends Throwable> assertVerifyFails(String name, long nowSeconds) {
+  private static AbstractThrowableAssert<?, ? extends Throwable> assertVerifyFails(
+      String name, long nowSeconds) {
     return assertThatThrownBy(
             () -> LocalJwt.verify(token(name), Fixtures.RESPONDER.publicKey(), AUD, nowSeconds))
         .isExactlyInstanceOf(TokenException.class);
@@ -36,16 +38,21 @@ class LocalJwtTest {
 
   @Test
   void from_valid() throws Exception {
-    LocalJwt jwt = LocalJwt.verify(token("valid_token.jwt"), Fixtures.RESPONDER.publicKey(), AUD, IAT);
+    LocalJwt jwt =
+        LocalJwt.verify(token("valid_token.jwt"), Fixtures.RESPONDER.publicKey(), AUD, IAT);
 
-    assertThat(jwt).isEqualTo(new LocalJwt(Fixtures.RESPONDER.publicKey().hex(), AUD, IAT, EXP, List.of("login")));
+    assertThat(jwt)
+        .isEqualTo(
+            new LocalJwt(Fixtures.RESPONDER.publicKey().hex(), AUD, IAT, EXP, List.of("login")));
     assertThat(LocalJwt.issue(Fixtures.RESPONDER, AUD, List.of("login"), IAT, EXP - IAT))
         .isEqualTo(token("valid_token.jwt"));
   }
 
   @Test
   void from_validAtExpiry() throws Exception {
-    assertThat(LocalJwt.verify(token("valid_token.jwt"), Fixtures.RESPONDER.publicKey(), AUD, EXP).exp())
+    assertThat(
+            LocalJwt.verify(token("valid_token.jwt"), Fixtures.RESPONDER.publicKey(), AUD, EXP)
+                .exp())
         .isEqualTo(EXP);
   }
 
@@ -58,12 +65,14 @@ class LocalJwtTest {
 
   @Test
   void from_twoParts() {
-    assertVerifyFails("error_two_parts.jwt").hasMessage("token must have three dot-separated parts");
+    assertVerifyFails("error_two_parts.jwt")
+        .hasMessage("token must have three dot-separated parts");
   }
 
   @Test
   void from_fourParts() {
-    assertVerifyFails("error_four_parts.jwt").hasMessage("token must have three dot-separated parts");
+    assertVerifyFails("error_four_parts.jwt")
+        .hasMessage("token must have three dot-separated parts");
   }
 
   @Test
@@ -73,19 +82,22 @@ class LocalJwtTest {
 
   @Test
   void from_headerPadded() {
-    assertVerifyFails("error_header_padded.jwt").hasMessage("token header must be unpadded base64url");
+    assertVerifyFails("error_header_padded.jwt")
+        .hasMessage("token header must be unpadded base64url");
   }
 
   @Test
   void from_headerNotBase64url() {
-    assertVerifyFails("error_header_not_base64url.jwt").hasMessage("token header is not valid base64url");
+    assertVerifyFails("error_header_not_base64url.jwt")
+        .hasMessage("token header is not valid base64url");
   }
 
   // --- header ---
 
   @Test
   void from_headerNotJson() {
-    assertVerifyFails("error_header_not_json.jwt").hasMessage("token header: malformed JSON at line 1, column 1");
+    assertVerifyFails("error_header_not_json.jwt")
+        .hasMessage("token header: malformed JSON at line 1, column 1");
   }
 
   @Test
@@ -105,36 +117,42 @@ class LocalJwtTest {
 
   @Test
   void from_kidOtherKey() {
-    assertVerifyFails("error_kid_other_key.jwt").hasMessage("header `kid` is not the pinned device key");
+    assertVerifyFails("error_kid_other_key.jwt")
+        .hasMessage("header `kid` is not the pinned device key");
   }
 
   // --- signature ---
 
   @Test
   void from_signatureNotBase64url() {
-    assertVerifyFails("error_signature_not_base64url.jwt").hasMessage("token signature is not valid base64url");
+    assertVerifyFails("error_signature_not_base64url.jwt")
+        .hasMessage("token signature is not valid base64url");
   }
 
   @Test
   void from_signatureNotCanonical() {
-    assertVerifyFails("error_signature_not_canonical.jwt").hasMessage("token signature is not canonical base64url");
+    assertVerifyFails("error_signature_not_canonical.jwt")
+        .hasMessage("token signature is not canonical base64url");
   }
 
   @Test
   void from_signatureWrongLength() {
-    assertVerifyFails("error_signature_wrong_length.jwt").hasMessage("token signature must be 64 bytes");
+    assertVerifyFails("error_signature_wrong_length.jwt")
+        .hasMessage("token signature must be 64 bytes");
   }
 
   @Test
   void from_signatureDoesNotVerify() {
-    assertVerifyFails("error_signature_does_not_verify.jwt").hasMessage("token signature does not verify");
+    assertVerifyFails("error_signature_does_not_verify.jwt")
+        .hasMessage("token signature does not verify");
   }
 
   // --- claims (signed correctly, so only the claim rule fails) ---
 
   @Test
   void from_claimsNotObject() {
-    assertVerifyFails("error_claims_not_object.jwt").hasMessage("token claims: top-level JSON value must be an object");
+    assertVerifyFails("error_claims_not_object.jwt")
+        .hasMessage("token claims: top-level JSON value must be an object");
   }
 
   @Test
@@ -154,7 +172,8 @@ class LocalJwtTest {
 
   @Test
   void from_expNegative() {
-    assertVerifyFails("error_exp_negative.jwt").hasMessage("token claims: field `exp` must be a non-negative integer");
+    assertVerifyFails("error_exp_negative.jwt")
+        .hasMessage("token claims: field `exp` must be a non-negative integer");
   }
 
   @Test

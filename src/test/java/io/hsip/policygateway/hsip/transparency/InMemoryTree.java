@@ -7,9 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * An independent, deliberately naive RFC 9162 reference for tests: MTH computed by the recursive definition
- * straight from the entries (no stored nodes, no shared code with {@link ProofBuilder} beyond SHA-256), and
- * a {@link NodeSource} answering perfect subtrees by brute force.
+ * An independent, deliberately naive RFC 9162 reference for tests: MTH computed by the recursive
+ * definition straight from the entries (no stored nodes, no shared code with {@link ProofBuilder}
+ * beyond SHA-256), and a {@link NodeSource} answering perfect subtrees by brute force.
  */
 final class InMemoryTree implements NodeSource {
 

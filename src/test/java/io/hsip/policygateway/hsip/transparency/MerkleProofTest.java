@@ -10,17 +10,25 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * RFC 9162 roots and proofs against an independent brute-force reference, the Certificate Transparency test
- * vectors, and the RFC's properties: every honest proof verifies, and any change to a proof, leaf, index,
- * size or root is rejected.
+ * RFC 9162 roots and proofs against an independent brute-force reference, the Certificate
+ * Transparency test vectors, and the RFC's properties: every honest proof verifies, and any change
+ * to a proof, leaf, index, size or root is rejected.
  */
 class MerkleProofTest {
 
   private static final int MAX = 40;
 
   /** The CT reference inputs (RFC 6962 test data, as in Go's and Trillian's merkle tests). */
-  private static final String[] CT_LEAVES = {"", "00", "10", "2021", "3031", "40414243", "5051525354555657",
-      "606162636465666768696a6b6c6d6e6f"};
+  private static final String[] CT_LEAVES = {
+    "",
+    "00",
+    "10",
+    "2021",
+    "3031",
+    "40414243",
+    "5051525354555657",
+    "606162636465666768696a6b6c6d6e6f"
+  };
 
   /** Their roots for sizes 1 to 8. */
   private static final String[] CT_ROOTS = {
@@ -48,7 +56,9 @@ class MerkleProofTest {
       tree.entries.add(HexFormat.of().parseHex(leaf));
     }
     for (int n = 1; n <= 8; n++) {
-      assertThat(LowerHex.encode(new ProofBuilder(tree).root(n))).as("size %d", n).isEqualTo(CT_ROOTS[n - 1]);
+      assertThat(LowerHex.encode(new ProofBuilder(tree).root(n)))
+          .as("size %d", n)
+          .isEqualTo(CT_ROOTS[n - 1]);
       assertThat(LowerHex.encode(tree.mth(0, n))).isEqualTo(CT_ROOTS[n - 1]);
     }
   }
@@ -85,24 +95,35 @@ class MerkleProofTest {
         InclusionProofVerifier.verify(i, n, tree.leafHash(i), path, root);
         final int index = i;
         final int size = n;
-        assertThatThrownBy(() -> InclusionProofVerifier.verify(index, size, InMemoryTree.flip(tree.leafHash(index)), path, root))
+        assertThatThrownBy(
+                () ->
+                    InclusionProofVerifier.verify(
+                        index, size, InMemoryTree.flip(tree.leafHash(index)), path, root))
             .isInstanceOf(ProofException.class);
-        assertThatThrownBy(() -> InclusionProofVerifier.verify(index, size, tree.leafHash(index), path, InMemoryTree.flip(root)))
+        assertThatThrownBy(
+                () ->
+                    InclusionProofVerifier.verify(
+                        index, size, tree.leafHash(index), path, InMemoryTree.flip(root)))
             .isInstanceOf(ProofException.class);
         for (int j = 0; j < path.size(); j++) {
           List<byte[]> bad = new ArrayList<>(path);
           bad.set(j, InMemoryTree.flip(bad.get(j)));
-          assertThatThrownBy(() -> InclusionProofVerifier.verify(index, size, tree.leafHash(index), bad, root))
+          assertThatThrownBy(
+                  () -> InclusionProofVerifier.verify(index, size, tree.leafHash(index), bad, root))
               .isInstanceOf(ProofException.class);
         }
         if (n > 1) {
           int other = (i + 1) % n;
-          assertThatThrownBy(() -> InclusionProofVerifier.verify(other, size, tree.leafHash(index), path, root))
+          assertThatThrownBy(
+                  () ->
+                      InclusionProofVerifier.verify(other, size, tree.leafHash(index), path, root))
               .isInstanceOf(ProofException.class);
         }
         List<byte[]> longer = new ArrayList<>(path);
         longer.add(root);
-        assertThatThrownBy(() -> InclusionProofVerifier.verify(index, size, tree.leafHash(index), longer, root))
+        assertThatThrownBy(
+                () ->
+                    InclusionProofVerifier.verify(index, size, tree.leafHash(index), longer, root))
             .isInstanceOf(ProofException.class);
       }
     }
@@ -121,9 +142,15 @@ class MerkleProofTest {
         final int a = m;
         final int b = n;
         if (m < n) {
-          assertThatThrownBy(() -> ConsistencyProofVerifier.verify(a, b, InMemoryTree.flip(first), second, proof))
+          assertThatThrownBy(
+                  () ->
+                      ConsistencyProofVerifier.verify(
+                          a, b, InMemoryTree.flip(first), second, proof))
               .isInstanceOf(ProofException.class);
-          assertThatThrownBy(() -> ConsistencyProofVerifier.verify(a, b, first, InMemoryTree.flip(second), proof))
+          assertThatThrownBy(
+                  () ->
+                      ConsistencyProofVerifier.verify(
+                          a, b, first, InMemoryTree.flip(second), proof))
               .isInstanceOf(ProofException.class);
           for (int j = 0; j < proof.size(); j++) {
             List<byte[]> bad = new ArrayList<>(proof);
@@ -145,10 +172,13 @@ class MerkleProofTest {
     InMemoryTree forked = InMemoryTree.ofSize(10);
     forked.entries.set(3, "rewritten".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     List<byte[]> proof = new ProofBuilder(forked).consistency(6, 10);
-    assertThatThrownBy(() -> ConsistencyProofVerifier.verify(6, 10, honest.mth(0, 6), forked.mth(0, 10), proof))
+    assertThatThrownBy(
+            () ->
+                ConsistencyProofVerifier.verify(6, 10, honest.mth(0, 6), forked.mth(0, 10), proof))
         .isInstanceOf(ProofException.class)
-        .hasMessage("consistency proof from tree size 6 to 10 does not lead to the first root "
-            + LowerHex.encode(honest.mth(0, 6)));
+        .hasMessage(
+            "consistency proof from tree size 6 to 10 does not lead to the first root "
+                + LowerHex.encode(honest.mth(0, 6)));
   }
 
   @Test
@@ -158,11 +188,14 @@ class MerkleProofTest {
     byte[] root = tree.mth(0, 5);
     assertThatThrownBy(() -> InclusionProofVerifier.verify(5, 5, tree.leafHash(2), path, root))
         .hasMessage("leaf index 5 is not below tree size 5");
-    assertThatThrownBy(() -> InclusionProofVerifier.verify(2, 5, tree.leafHash(2), path.subList(0, 1), root))
-        .hasMessage("inclusion proof of leaf 2 in tree size 5 has 1 hashes, fewer than the path length");
+    assertThatThrownBy(
+            () -> InclusionProofVerifier.verify(2, 5, tree.leafHash(2), path.subList(0, 1), root))
+        .hasMessage(
+            "inclusion proof of leaf 2 in tree size 5 has 1 hashes, fewer than the path length");
     assertThatThrownBy(() -> InclusionProofVerifier.verify(2, 5, tree.leafHash(3), path, root))
         .hasMessageStartingWith("inclusion proof of leaf 2 leads to root ")
-        .hasMessageEndingWith(", not the checkpoint root " + LowerHex.encode(root) + " of tree size 5");
+        .hasMessageEndingWith(
+            ", not the checkpoint root " + LowerHex.encode(root) + " of tree size 5");
     assertThatThrownBy(() -> ConsistencyProofVerifier.verify(3, 5, tree.mth(0, 3), root, List.of()))
         .hasMessage("consistency proof from tree size 3 to 5 is empty");
     assertThatThrownBy(() -> ConsistencyProofVerifier.verify(5, 3, root, root, List.of()))

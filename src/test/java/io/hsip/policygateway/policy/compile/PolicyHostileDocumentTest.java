@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Hostile documents are refused with a clear error, quickly and without exhausting memory: every test
- * has a hard timeout, and the limits (PolicyLimits.DEFAULTS) bound what any document can cost.
+ * Hostile documents are refused with a clear error, quickly and without exhausting memory: every
+ * test has a hard timeout, and the limits (PolicyLimits.DEFAULTS) bound what any document can cost.
  */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class PolicyHostileDocumentTest {
@@ -32,10 +32,14 @@ class PolicyHostileDocumentTest {
   void aHugeDocumentIsRefusedBeforeItIsParsed() {
     byte[] huge = ("# " + "x".repeat(600 * 1024) + "\n").getBytes(StandardCharsets.UTF_8);
     Compilation c = compiler.compile(huge);
-    assertThat(c.errors()).singleElement().satisfies(f -> {
-      assertThat(f.code()).isEqualTo("limit");
-      assertThat(f.message()).isEqualTo("the document is " + huge.length + " bytes; the limit is 524288");
-    });
+    assertThat(c.errors())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.code()).isEqualTo("limit");
+              assertThat(f.message())
+                  .isEqualTo("the document is " + huge.length + " bytes; the limit is 524288");
+            });
   }
 
   @Test
@@ -53,12 +57,14 @@ class PolicyHostileDocumentTest {
     for (int i = 0; i < 200; i++) {
       doc.append("  ".repeat(i)).append("k").append(i).append(":\n");
     }
-    assertThat(onlyError(doc.toString()).message()).isEqualTo("the document nests deeper than 32 levels");
+    assertThat(onlyError(doc.toString()).message())
+        .isEqualTo("the document nests deeper than 32 levels");
   }
 
   @Test
   void billionLaughsIsRefusedByCountingWhatAliasesRepeat() {
-    StringBuilder doc = new StringBuilder("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    StringBuilder doc =
+        new StringBuilder("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
     for (int i = 1; i < 10; i++) {
       doc.append("a").append(i).append(": &a").append(i).append(" [");
       for (int j = 0; j < 9; j++) {
@@ -68,7 +74,8 @@ class PolicyHostileDocumentTest {
     }
     long start = System.nanoTime();
     Finding f = onlyError(doc.toString());
-    assertThat(f.message()).isEqualTo("the document has more than 100000 values (aliases count in full)");
+    assertThat(f.message())
+        .isEqualTo("the document has more than 100000 values (aliases count in full)");
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2000);
   }
 
@@ -78,22 +85,37 @@ class PolicyHostileDocumentTest {
     for (int i = 0; i < 150; i++) {
       doc.append("  - *x\n");
     }
-    assertThat(onlyError(doc.toString()).message()).isEqualTo("the document uses more than 100 aliases");
+    assertThat(onlyError(doc.toString()).message())
+        .isEqualTo("the document uses more than 100 aliases");
   }
 
   @Test
   void longKeysOverManyValuesCostNoMoreThanTheDocument() {
     // A 200,000-character key over 60,000 values: pointer strings built per value would need 12 GB.
     // (Explicit "? key" syntax, since implicit keys are limited to 1,024 characters.)
-    String doc = "? " + "k".repeat(200_000) + "\n: ? " + "x".repeat(100_000) + "\n  : [" + "0,".repeat(59_999) + "0]\n";
+    String doc =
+        "? "
+            + "k".repeat(200_000)
+            + "\n: ? "
+            + "x".repeat(100_000)
+            + "\n  : ["
+            + "0,".repeat(59_999)
+            + "0]\n";
     Compilation c = compiler.compile(doc);
-    assertThat(c.errors()).filteredOn(f -> f.message().startsWith("unknown field ")).singleElement().satisfies(f -> {
-      assertThat(f.code()).isEqualTo("schema");
-      assertThat(f.line()).isEqualTo(2); // where the key's value starts
-      assertThat(f.column()).isEqualTo(3);
-      // The message names the key by its start, not all 200,000 characters of it.
-      assertThat(f.message()).startsWith("unknown field kkkk").contains("…(200000 characters)").hasSizeLessThan(300);
-    });
+    assertThat(c.errors())
+        .filteredOn(f -> f.message().startsWith("unknown field "))
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.code()).isEqualTo("schema");
+              assertThat(f.line()).isEqualTo(2); // where the key's value starts
+              assertThat(f.column()).isEqualTo(3);
+              // The message names the key by its start, not all 200,000 characters of it.
+              assertThat(f.message())
+                  .startsWith("unknown field kkkk")
+                  .contains("…(200000 characters)")
+                  .hasSizeLessThan(300);
+            });
   }
 
   @Test
@@ -103,7 +125,10 @@ class PolicyHostileDocumentTest {
     for (int depth = 0; depth < 31; depth++) {
       String indent = "  ".repeat(depth);
       doc.append(indent).append("list").append(": [").append("1,".repeat(199)).append("1]\n");
-      doc.append(indent).append("? ").append(Character.toString('a' + depth % 26).repeat(15_000)).append('\n');
+      doc.append(indent)
+          .append("? ")
+          .append(Character.toString('a' + depth % 26).repeat(15_000))
+          .append('\n');
       doc.append(indent).append(":\n");
     }
     doc.append("  ".repeat(31)).append("end: 1\n");
@@ -114,30 +139,38 @@ class PolicyHostileDocumentTest {
 
   @Test
   void complexAndNullKeysAreRefusedWithAClearMessage() {
-    assertThat(onlyError("? [a, b]\n: x\n")).satisfies(f -> {
-      assertThat(f.code()).isEqualTo("yaml");
-      assertThat(f.message()).isEqualTo("invalid YAML: mapping keys must be strings, not sequences");
-      assertThat(f.line()).isEqualTo(1);
-      assertThat(f.column()).isEqualTo(3);
-    });
+    assertThat(onlyError("? [a, b]\n: x\n"))
+        .satisfies(
+            f -> {
+              assertThat(f.code()).isEqualTo("yaml");
+              assertThat(f.message())
+                  .isEqualTo("invalid YAML: mapping keys must be strings, not sequences");
+              assertThat(f.line()).isEqualTo(1);
+              assertThat(f.column()).isEqualTo(3);
+            });
     assertThat(onlyError("rules:\n  ? {a: 1}\n  : y\n").message())
         .isEqualTo("invalid YAML: mapping keys must be strings, not mappings");
     assertThat(onlyError("? - a\n  - b\n: x\n").message())
         .isEqualTo("invalid YAML: mapping keys must be strings, not sequences");
-    assertThat(onlyError("~: x\n").message()).isEqualTo("invalid YAML: mapping keys must be strings, not null");
-    assertThat(onlyError("null: x\n").message()).isEqualTo("invalid YAML: mapping keys must be strings, not null");
-    assertThat(onlyError("? \n: x\n").message()).isEqualTo("invalid YAML: mapping keys must be strings, not null");
+    assertThat(onlyError("~: x\n").message())
+        .isEqualTo("invalid YAML: mapping keys must be strings, not null");
+    assertThat(onlyError("null: x\n").message())
+        .isEqualTo("invalid YAML: mapping keys must be strings, not null");
+    assertThat(onlyError("? \n: x\n").message())
+        .isEqualTo("invalid YAML: mapping keys must be strings, not null");
     assertThat(onlyError("a: 1\n? !!null ''\n: x\n").message())
         .isEqualTo("invalid YAML: mapping keys must be strings, not null");
     // A quoted "null" is a string, and only the schema has something to say about it.
     assertThat(compiler.compile("schema: hsip.io/policy/v1\n'null': x\n").errors())
-        .filteredOn(f -> f.pointer().equals("/null")).singleElement()
+        .filteredOn(f -> f.pointer().equals("/null"))
+        .singleElement()
         .satisfies(f -> assertThat(f.code()).isEqualTo("schema"));
   }
 
   @Test
   void recursiveAliasesAreRefused() {
-    assertThat(onlyError("a: &a [*a]\n").message()).isEqualTo("alias *a refers to no complete anchored value");
+    assertThat(onlyError("a: &a [*a]\n").message())
+        .isEqualTo("alias *a refers to no complete anchored value");
   }
 
   @Test
@@ -147,7 +180,9 @@ class PolicyHostileDocumentTest {
       rules.append("- {id: r").append(i).append(", effect: deny}\n");
     }
     Compilation c = compiler.compile(PolicyDocs.small("s", "8h", rules.toString()));
-    assertThat(c.errors()).extracting(Finding::message).containsExactly("rules must list at most 5000 entries; it lists 5002");
+    assertThat(c.errors())
+        .extracting(Finding::message)
+        .containsExactly("rules must list at most 5000 entries; it lists 5002");
   }
 
   @Heavy
@@ -156,9 +191,19 @@ class PolicyHostileDocumentTest {
   void theLargestAllowedPolicyCompilesAndLintsInBoundedTime() {
     // 5,000 rules need more than the default 512 KiB; the rule limit is what bounds the lints.
     PolicyLimits d = PolicyLimits.DEFAULTS;
-    PolicyCompiler roomy = new PolicyCompiler(new PolicyLimits(1024 * 1024, d.maxDepth(), d.maxNodes(), d.maxAliases(),
-        d.maxRules(), d.maxConditionLength(), d.maxConditionNodes(), d.maxConditionParseDepth(),
-        d.maxComprehensionNesting(), d.maxConditionIterations()));
+    PolicyCompiler roomy =
+        new PolicyCompiler(
+            new PolicyLimits(
+                1024 * 1024,
+                d.maxDepth(),
+                d.maxNodes(),
+                d.maxAliases(),
+                d.maxRules(),
+                d.maxConditionLength(),
+                d.maxConditionNodes(),
+                d.maxConditionParseDepth(),
+                d.maxComprehensionNesting(),
+                d.maxConditionIterations()));
     String document = io.hsip.policygateway.policy.ScaledPolicy.document(5000);
     long start = System.nanoTime();
     Compilation c = roomy.compile(document);
@@ -169,11 +214,17 @@ class PolicyHostileDocumentTest {
   }
 
   private Finding celError(String condition) {
-    Compilation c = compiler.compile(PolicyDocs.small("s", "8h", """
+    Compilation c =
+        compiler.compile(
+            PolicyDocs.small(
+                "s",
+                "8h",
+                """
         - id: hostile
           effect: allow
           condition: '%s'
-        """.formatted(condition)));
+        """
+                    .formatted(condition)));
     assertThat(c.errors()).isNotEmpty();
     assertThat(c.errors()).allSatisfy(f -> assertThat(f.code()).isEqualTo("cel"));
     return c.errors().getFirst();
@@ -187,7 +238,8 @@ class PolicyHostileDocumentTest {
 
   @Test
   void aDeeplyNestedConditionIsRefused() {
-    assertThat(celError("(".repeat(300) + "true" + ")".repeat(300)).message()).contains("recursion");
+    assertThat(celError("(".repeat(300) + "true" + ")".repeat(300)).message())
+        .contains("recursion");
   }
 
   @Test
@@ -201,25 +253,44 @@ class PolicyHostileDocumentTest {
 
   @Test
   void nestedComprehensionsAreRefused() {
-    assertThat(celError("requester.groups.all(a, requester.groups.all(b, target.groups.exists(c, a + b == c)))").message())
+    assertThat(
+            celError(
+                    "requester.groups.all(a, requester.groups.all(b, target.groups.exists(c, a + b == c)))")
+                .message())
         .isEqualTo("CEL: macros such as exists() and all() nest 3 deep; at most 1 allowed");
   }
 
   @Test
   void evaluationCostIsBoundedAndFailsClosed() {
-    CompiledPolicy policy = compiler.compile(PolicyDocs.small("s", "8h", """
+    CompiledPolicy policy =
+        compiler
+            .compile(
+                PolicyDocs.small(
+                    "s",
+                    "8h",
+                    """
         - id: costly
           effect: allow
           purpose: {exact: [cost]}
           condition: requester.groups.exists(g, g.size() > 1000)
-        """)).orThrow();
+        """))
+            .orThrow();
     Set<String> manyGroups = new java.util.HashSet<>();
     for (int i = 0; i < 5000; i++) {
       manyGroups.add("g" + i);
     }
     long start = System.nanoTime();
-    PolicyDecision d = policy.evaluate(PolicyDocs.request(RequesterKind.MEMBER, manyGroups, 50, "chat", Set.of(), "cost",
-        60_000, "2026-03-04T10:00:00+01:00"));
+    PolicyDecision d =
+        policy.evaluate(
+            PolicyDocs.request(
+                RequesterKind.MEMBER,
+                manyGroups,
+                50,
+                "chat",
+                Set.of(),
+                "cost",
+                60_000,
+                "2026-03-04T10:00:00+01:00"));
     assertThat(d.reason()).isEqualTo(PolicyDecision.Reason.EVALUATION_FAILED);
     assertThat(d.failure()).contains("Iteration budget exceeded: 1000");
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(1000);

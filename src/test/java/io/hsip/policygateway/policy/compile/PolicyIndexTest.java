@@ -6,8 +6,8 @@ import io.hsip.policygateway.policy.ScaledPolicy;
 import io.hsip.policygateway.policy.compile.internal.CelConditions;
 import io.hsip.policygateway.policy.compile.internal.CompiledRule;
 import io.hsip.policygateway.policy.compile.internal.RequestFacts;
-import io.hsip.policygateway.policy.model.PolicyDecision;
 import io.hsip.policygateway.policy.model.Effect;
+import io.hsip.policygateway.policy.model.PolicyDecision;
 import io.hsip.policygateway.policy.model.PolicyRequest;
 import io.hsip.policygateway.policy.model.Rule;
 import java.util.ArrayList;
@@ -40,7 +40,11 @@ class PolicyIndexTest {
     List<CompiledRule> all = new ArrayList<>();
     for (int i = 0; i < policy.document().rules().size(); i++) {
       Rule rule = policy.document().rules().get(i);
-      all.add(new CompiledRule(rule, i, rule.condition() == null ? null : cel.compile(rule.condition()).condition()));
+      all.add(
+          new CompiledRule(
+              rule,
+              i,
+              rule.condition() == null ? null : cel.compile(rule.condition()).condition()));
     }
     Map<Effect, Integer> effects = new EnumMap<>(Effect.class);
     for (PolicyRequest request : ScaledPolicy.requests(5000)) {

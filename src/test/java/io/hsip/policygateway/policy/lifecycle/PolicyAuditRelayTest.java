@@ -17,7 +17,10 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Every policy change reaches the tamper-evident audit log as an admin-change entry with its SSO actor. */
+/**
+ * Every policy change reaches the tamper-evident audit log as an admin-change entry with its SSO
+ * actor.
+ */
 @QuarkusTest
 class PolicyAuditRelayTest {
 
@@ -28,20 +31,32 @@ class PolicyAuditRelayTest {
   void publishAndRollbackBecomeAuditEntriesWithActorAndEventId() throws Exception {
     String set = "relay-" + UUID.randomUUID().toString().substring(0, 8);
     String actor = "relay." + set;
-    PolicyDraft draft = lifecycle.createDraft(actor, PolicyDocs.small(set, "8h", "").getBytes(StandardCharsets.UTF_8)).draft();
-    PolicyVersion v1 = ((PolicyLifecycle.Publication.Published) lifecycle.publishDraft(actor, draft.id, 1)).version();
-    PolicyDraft second = lifecycle.createDraft(actor, PolicyDocs.small(set, "4h", "").getBytes(StandardCharsets.UTF_8)).draft();
+    PolicyDraft draft =
+        lifecycle
+            .createDraft(actor, PolicyDocs.small(set, "8h", "").getBytes(StandardCharsets.UTF_8))
+            .draft();
+    PolicyVersion v1 =
+        ((PolicyLifecycle.Publication.Published) lifecycle.publishDraft(actor, draft.id, 1))
+            .version();
+    PolicyDraft second =
+        lifecycle
+            .createDraft(actor, PolicyDocs.small(set, "4h", "").getBytes(StandardCharsets.UTF_8))
+            .draft();
     lifecycle.publishDraft(actor, second.id, 1);
     lifecycle.rollback("other." + set, set, 1);
 
-    List<PolicyAdminEvent> events = QuarkusTransaction.requiringNew()
-        .call(() -> PolicyAdminEvent.<PolicyAdminEvent>list("policySet = ?1 order by id", set));
-    assertThat(events).extracting(e -> e.action)
+    List<PolicyAdminEvent> events =
+        QuarkusTransaction.requiringNew()
+            .call(() -> PolicyAdminEvent.<PolicyAdminEvent>list("policySet = ?1 order by id", set));
+    assertThat(events)
+        .extracting(e -> e.action)
         .containsExactly("draft.create", "publish", "draft.create", "publish", "rollback");
 
     List<Map<String, Object>> entries = awaitEntries(actor, 4);
-    assertThat(entries).extracting(e -> e.get("action"))
-        .containsExactly("policy.publish", "policy.draft.create", "policy.publish", "policy.draft.create");
+    assertThat(entries)
+        .extracting(e -> e.get("action"))
+        .containsExactly(
+            "policy.publish", "policy.draft.create", "policy.publish", "policy.draft.create");
     Map<String, Object> publish = entries.get(2);
     PolicyAdminEvent publishEvent = events.get(1);
     assertThat(publish.get("kind")).isEqualTo("admin-change");
@@ -53,9 +68,12 @@ class PolicyAuditRelayTest {
         .containsEntry("policy_event_id", publishEvent.id.toString())
         .containsEntry("policy_set", set)
         .containsEntry("version", "1")
-        .containsEntry("details_sha256", Sha256.hex(publishEvent.details.getBytes(StandardCharsets.UTF_8)));
+        .containsEntry(
+            "details_sha256", Sha256.hex(publishEvent.details.getBytes(StandardCharsets.UTF_8)));
 
-    assertThat(awaitEntries("other." + set, 1)).extracting(e -> e.get("action")).containsExactly("policy.rollback");
+    assertThat(awaitEntries("other." + set, 1))
+        .extracting(e -> e.get("action"))
+        .containsExactly("policy.rollback");
   }
 
   @Test
@@ -75,7 +93,9 @@ class PolicyAuditRelayTest {
     String emojiAtTheCut = "r".repeat(252) + "\uD83D\uDE00" + "tail".repeat(20);
     String cut = PolicyAuditRelay.clean(emojiAtTheCut);
     assertThat(cut).hasSizeLessThanOrEqualTo(256).endsWith("...");
-    assertThat(cut.codePoints().noneMatch(cp -> Character.isBmpCodePoint(cp) && Character.isSurrogate((char) cp)))
+    assertThat(
+            cut.codePoints()
+                .noneMatch(cp -> Character.isBmpCodePoint(cp) && Character.isSurrogate((char) cp)))
         .isTrue();
     assertThat(PolicyAuditRelay.clean("a\uD800b\u0000c\nd")).isEqualTo("a\uFFFDb\uFFFDc\uFFFDd");
     assertThat(PolicyAuditRelay.clean("")).isEqualTo("\"\"");
@@ -98,8 +118,11 @@ class PolicyAuditRelayTest {
         .containsEntry("details_sha256", Sha256.hex("not json".getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** Audit entries of {@code actor}, newest first, once at least {@code count} have been relayed. */
-  private List<Map<String, Object>> awaitEntries(String actor, int count) throws InterruptedException {
+  /**
+   * Audit entries of {@code actor}, newest first, once at least {@code count} have been relayed.
+   */
+  private List<Map<String, Object>> awaitEntries(String actor, int count)
+      throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     List<Map<String, Object>> entries = List.of();
     while (System.nanoTime() < deadline) {
@@ -114,9 +137,16 @@ class PolicyAuditRelayTest {
   }
 
   private static List<Map<String, Object>> entries(String actor) {
-    JsonPath page = given().auth().oauth2(TestTokens.auditor())
-        .when().get("/api/v1/audit/entries?kind=admin-change&actor=" + actor)
-        .then().statusCode(200).extract().jsonPath();
+    JsonPath page =
+        given()
+            .auth()
+            .oauth2(TestTokens.auditor())
+            .when()
+            .get("/api/v1/audit/entries?kind=admin-change&actor=" + actor)
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
     return page.getList("entries.entry");
   }
 }

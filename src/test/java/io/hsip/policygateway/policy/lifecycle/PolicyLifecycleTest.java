@@ -1,15 +1,15 @@
 package io.hsip.policygateway.policy.lifecycle;
 
-import io.hsip.policygateway.base.error.ProblemException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hsip.policygateway.base.error.ProblemException;
 import io.hsip.policygateway.hsip.Sha256;
 import io.hsip.policygateway.policy.PolicyDocs;
 import io.hsip.policygateway.policy.compile.Finding;
 import io.hsip.policygateway.policy.compile.PolicyDiff;
-import io.hsip.policygateway.policy.model.PolicyDecision;
 import io.hsip.policygateway.policy.model.Effect;
+import io.hsip.policygateway.policy.model.PolicyDecision;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -34,14 +34,22 @@ class PolicyLifecycleTest {
 
   private PolicyVersion publishNew(String document) {
     PolicyDraft draft = lifecycle.createDraft(ALICE, bytes(document)).draft();
-    PolicyVersion version = ((PolicyLifecycle.Publication.Published) lifecycle.publishDraft(ALICE, draft.id, draft.revision)).version();
+    PolicyVersion version =
+        ((PolicyLifecycle.Publication.Published)
+                lifecycle.publishDraft(ALICE, draft.id, draft.revision))
+            .version();
     assertThat(version).isNotNull();
     return version;
   }
 
   private static long lastEventId() {
-    return QuarkusTransaction.requiringNew().call(() -> PolicyAdminEvent.<PolicyAdminEvent>find("order by id desc")
-        .firstResultOptional().map(e -> e.id).orElse(0L));
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () ->
+                PolicyAdminEvent.<PolicyAdminEvent>find("order by id desc")
+                    .firstResultOptional()
+                    .map(e -> e.id)
+                    .orElse(0L));
   }
 
   private static List<PolicyAdminEvent> eventsAfter(long id, String set) {
@@ -59,7 +67,8 @@ class PolicyLifecycleTest {
     assertThat(v1.ruleCount).isEqualTo(1);
     assertThat(v1.approvedBy).isNull();
     // The draft was consumed.
-    assertThat(QuarkusTransaction.requiringNew().call(() -> PolicyDraft.count("policySet", set))).isZero();
+    assertThat(QuarkusTransaction.requiringNew().call(() -> PolicyDraft.count("policySet", set)))
+        .isZero();
 
     List<PolicyAdminEvent> events = eventsAfter(before, set);
     assertThat(events).extracting(e -> e.action).containsExactly("draft.create", "publish");
@@ -75,15 +84,23 @@ class PolicyLifecycleTest {
   @Test
   void aVersionWithNonPrintableCharactersIsStoredInACanonicalFormThatLoadsBack() {
     String set = PolicyDocs.uniqueSet();
-    PolicyVersion v1 = publishNew(PolicyDocs.small(set, "8h", """
+    PolicyVersion v1 =
+        publishNew(
+            PolicyDocs.small(
+                set,
+                "8h",
+                """
         - id: awkward
           effect: deny
           purpose: {exact: [never]}
           description: "del\\x7fnel\\Nc1\\x9bls\\u2028ps\\u2029nul\\0non\\uffffend"
         """));
-    // The C1 control and U+FFFF would be refused raw by the reader, so they are escaped; the rest stay RFC 8785.
-    assertThat(v1.canonical).contains("\"del\u007fnel\u0085c1\\u009bls\u2028ps\u2029nul\\u0000non\\uffffend\"");
-    // Replicas and simulation load the stored canonical form, so it must compile to the same policy.
+    // The C1 control and U+FFFF would be refused raw by the reader, so they are escaped; the rest
+    // stay RFC 8785.
+    assertThat(v1.canonical)
+        .contains("\"del\u007fnel\u0085c1\\u009bls\u2028ps\u2029nul\\u0000non\\uffffend\"");
+    // Replicas and simulation load the stored canonical form, so it must compile to the same
+    // policy.
     PolicyDecision d = lifecycle.simulate(set, 1, PolicyDocs.memberChat("chat", 60_000));
     assertThat(d.effect()).isEqualTo(Effect.ALLOW);
     assertThat(d.policy().digest()).isEqualTo(v1.digest);
@@ -93,17 +110,22 @@ class PolicyLifecycleTest {
   void publishedVersionsAreImmutableInTheDatabase() {
     String set = PolicyDocs.uniqueSet();
     publishNew(PolicyDocs.small(set, "8h", ""));
-    for (String sql : List.of(
-        "UPDATE policy_version SET source = 'tampered' WHERE policy_set = '" + set + "'",
-        "UPDATE policy_version SET digest = repeat('0', 64) WHERE policy_set = '" + set + "'",
-        "DELETE FROM policy_version WHERE policy_set = '" + set + "'",
-        "TRUNCATE policy_version CASCADE")) {
-      assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(sql).executeUpdate()))
+    for (String sql :
+        List.of(
+            "UPDATE policy_version SET source = 'tampered' WHERE policy_set = '" + set + "'",
+            "UPDATE policy_version SET digest = repeat('0', 64) WHERE policy_set = '" + set + "'",
+            "DELETE FROM policy_version WHERE policy_set = '" + set + "'",
+            "TRUNCATE policy_version CASCADE")) {
+      assertThatThrownBy(
+              () ->
+                  QuarkusTransaction.requiringNew()
+                      .run(() -> em.createNativeQuery(sql).executeUpdate()))
           .as(sql)
           .rootCause()
           .hasMessageContaining("published policy versions are immutable");
     }
-    PolicyVersion stored = QuarkusTransaction.requiringNew().call(() -> PolicyVersion.find(set, 1).orElseThrow());
+    PolicyVersion stored =
+        QuarkusTransaction.requiringNew().call(() -> PolicyVersion.find(set, 1).orElseThrow());
     assertThat(stored.source).contains("policy_set: " + set);
   }
 
@@ -111,12 +133,30 @@ class PolicyLifecycleTest {
   void adminEventsAreAppendOnly() {
     String set = PolicyDocs.uniqueSet();
     publishNew(PolicyDocs.small(set, "8h", ""));
-    assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
-            "UPDATE policy_admin_event SET actor = 'mallory' WHERE policy_set = '" + set + "'").executeUpdate()))
-        .rootCause().hasMessageContaining("policy admin events are append-only");
-    assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
-            "DELETE FROM policy_admin_event WHERE policy_set = '" + set + "'").executeUpdate()))
-        .rootCause().hasMessageContaining("policy admin events are append-only");
+    assertThatThrownBy(
+            () ->
+                QuarkusTransaction.requiringNew()
+                    .run(
+                        () ->
+                            em.createNativeQuery(
+                                    "UPDATE policy_admin_event SET actor = 'mallory' WHERE policy_set = '"
+                                        + set
+                                        + "'")
+                                .executeUpdate()))
+        .rootCause()
+        .hasMessageContaining("policy admin events are append-only");
+    assertThatThrownBy(
+            () ->
+                QuarkusTransaction.requiringNew()
+                    .run(
+                        () ->
+                            em.createNativeQuery(
+                                    "DELETE FROM policy_admin_event WHERE policy_set = '"
+                                        + set
+                                        + "'")
+                                .executeUpdate()))
+        .rootCause()
+        .hasMessageContaining("policy admin events are append-only");
   }
 
   @Test
@@ -128,27 +168,36 @@ class PolicyLifecycleTest {
     assertThat(v2.digest).isNotEqualTo(v1.digest);
 
     long before = lastEventId();
-    PolicyVersion v3 = ((PolicyLifecycle.Publication.Published) lifecycle.rollback("bob.admin", set, 1)).version();
+    PolicyVersion v3 =
+        ((PolicyLifecycle.Publication.Published) lifecycle.rollback("bob.admin", set, 1)).version();
     assertThat(v3).isNotNull();
     assertThat(v3.version()).isEqualTo(3);
     assertThat(v3.digest).isEqualTo(v1.digest);
     assertThat(v3.source).isEqualTo(v1.source);
     assertThat(v3.rolledBackFrom).isEqualTo(1);
     assertThat(v3.publishedBy).isEqualTo("bob.admin");
-    assertThat(QuarkusTransaction.requiringNew().call(() -> PolicyVersion.latest(set).orElseThrow().version()))
+    assertThat(
+            QuarkusTransaction.requiringNew()
+                .call(() -> PolicyVersion.latest(set).orElseThrow().version()))
         .isEqualTo(3);
-    assertThat(eventsAfter(before, set)).singleElement().satisfies(e -> {
-      assertThat(e.action).isEqualTo("rollback");
-      assertThat(e.actor).isEqualTo("bob.admin");
-      assertThat(e.version).isEqualTo(3);
-      assertThat(e.detailsTree().path("rollback_to").asInt()).isEqualTo(1);
-    });
+    assertThat(eventsAfter(before, set))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.action).isEqualTo("rollback");
+              assertThat(e.actor).isEqualTo("bob.admin");
+              assertThat(e.version).isEqualTo(3);
+              assertThat(e.detailsTree().path("rollback_to").asInt()).isEqualTo(1);
+            });
 
     // Rolling back to what is already in force changes nothing.
     assertThatThrownBy(() -> lifecycle.rollback(ALICE, set, 1))
         .isInstanceOf(ProblemException.class)
         .hasFieldOrPropertyWithValue("problemType", PolicyProblems.CONFLICT)
-        .hasMessage("the document is identical to version 3 of " + set + ", which is in force; there is nothing to publish");
+        .hasMessage(
+            "the document is identical to version 3 of "
+                + set
+                + ", which is in force; there is nothing to publish");
     assertThatThrownBy(() -> lifecycle.rollback(ALICE, set, 9))
         .isInstanceOf(ProblemException.class)
         .hasFieldOrPropertyWithValue("problemType", PolicyProblems.NOT_FOUND)
@@ -159,12 +208,18 @@ class PolicyLifecycleTest {
   void publishingTheVersionInForceAgainIsAConflict() {
     String set = PolicyDocs.uniqueSet();
     publishNew(PolicyDocs.small(set, "8h", ""));
-    PolicyDraft same = lifecycle.createDraft(ALICE, bytes("# only a comment differs\n" + PolicyDocs.small(set, "8h", "")))
-        .draft();
+    PolicyDraft same =
+        lifecycle
+            .createDraft(
+                ALICE, bytes("# only a comment differs\n" + PolicyDocs.small(set, "8h", "")))
+            .draft();
     assertThatThrownBy(() -> lifecycle.publishDraft(ALICE, same.id, 1))
         .isInstanceOf(ProblemException.class)
         .hasFieldOrPropertyWithValue("problemType", PolicyProblems.CONFLICT)
-        .hasMessage("the document is identical to version 1 of " + set + ", which is in force; there is nothing to publish");
+        .hasMessage(
+            "the document is identical to version 1 of "
+                + set
+                + ", which is in force; there is nothing to publish");
     // The failed publish rolled back: the draft is still there.
     PolicyDraft kept = QuarkusTransaction.requiringNew().call(() -> PolicyDraft.findById(same.id));
     assertThat(kept).isNotNull();
@@ -174,28 +229,46 @@ class PolicyLifecycleTest {
   void theDiffBetweenAnyTwoVersionsIsRuleLevel() {
     String set = PolicyDocs.uniqueSet();
     publishNew(PolicyDocs.small(set, "8h", ""));
-    publishNew(PolicyDocs.small(set, "8h", """
+    publishNew(
+        PolicyDocs.small(
+            set,
+            "8h",
+            """
         - id: support-tickets
           effect: allow
           purpose: {prefixes: [support.]}
         """));
-    publishNew(PolicyDocs.small(set, "2h", """
+    publishNew(
+        PolicyDocs.small(
+            set,
+            "2h",
+            """
         - id: support-tickets
           effect: allow
           purpose: {prefixes: [support.]}
           ttl_cap: 30m
         """));
     PolicyDiff oneToThree = lifecycle.diff(set, 1, 3);
-    assertThat(oneToThree.added()).extracting(PolicyDiff.RuleChange::ruleId).containsExactly("support-tickets");
-    assertThat(oneToThree.changed()).singleElement().satisfies(c -> {
-      assertThat(c.ruleId()).isEqualTo("members-chat");
-      assertThat(c.fields()).extracting(PolicyDiff.FieldChange::pointer).containsExactly("/ttl_cap");
-    });
+    assertThat(oneToThree.added())
+        .extracting(PolicyDiff.RuleChange::ruleId)
+        .containsExactly("support-tickets");
+    assertThat(oneToThree.changed())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.ruleId()).isEqualTo("members-chat");
+              assertThat(c.fields())
+                  .extracting(PolicyDiff.FieldChange::pointer)
+                  .containsExactly("/ttl_cap");
+            });
     PolicyDiff threeToTwo = lifecycle.diff(set, 3, 2);
-    assertThat(threeToTwo.changed()).extracting(PolicyDiff.RuleChange::ruleId)
+    assertThat(threeToTwo.changed())
+        .extracting(PolicyDiff.RuleChange::ruleId)
         .containsExactly("members-chat", "support-tickets");
     assertThat(lifecycle.diff(set, 2, 2).isEmpty()).isTrue();
-    assertThatThrownBy(() -> lifecycle.diff("no-such-set-" + UUID.randomUUID().toString().substring(0, 8), 1, 2))
+    assertThatThrownBy(
+            () ->
+                lifecycle.diff("no-such-set-" + UUID.randomUUID().toString().substring(0, 8), 1, 2))
         .isInstanceOf(ProblemException.class)
         .hasFieldOrPropertyWithValue("problemType", PolicyProblems.NOT_FOUND)
         .hasMessageStartingWith("there is no policy set no-such-set-");
@@ -206,25 +279,37 @@ class PolicyLifecycleTest {
     String set = PolicyDocs.uniqueSet();
     PolicyVersion v1 = publishNew(PolicyDocs.small(set, "8h", ""));
     long before = lastEventId();
-    String broken = PolicyDocs.small(set, "8h", """
+    String broken =
+        PolicyDocs.small(
+            set,
+            "8h",
+            """
         - id: typo
           effect: allow
           requester: {groups_any: [finanse]}
           condition: requester.reputation > "high"
         """);
     assertThatThrownBy(() -> lifecycle.importDocument(ALICE, bytes(broken), true))
-        .isInstanceOfSatisfying(InvalidPolicyException.class, e -> {
-          assertThat(e.errors()).extracting(Finding::code, Finding::line, Finding::ruleId).containsExactly(
-              org.assertj.core.groups.Tuple.tuple("unknown-group", 15, "typo"),
-              org.assertj.core.groups.Tuple.tuple("cel", 16, "typo"));
-          assertThat(e.violations()).first().satisfies(v -> {
-            assertThat(v.field()).isEqualTo("/rules/1/requester/groups_any/0");
-            assertThat(v.rule()).isEqualTo("typo");
-            assertThat(v.line()).isEqualTo(15);
-            assertThat(v.column()).isEqualTo(30);
-          });
-        });
-    PolicyVersion latest = QuarkusTransaction.requiringNew().call(() -> PolicyVersion.latest(set).orElseThrow());
+        .isInstanceOfSatisfying(
+            InvalidPolicyException.class,
+            e -> {
+              assertThat(e.errors())
+                  .extracting(Finding::code, Finding::line, Finding::ruleId)
+                  .containsExactly(
+                      org.assertj.core.groups.Tuple.tuple("unknown-group", 15, "typo"),
+                      org.assertj.core.groups.Tuple.tuple("cel", 16, "typo"));
+              assertThat(e.violations())
+                  .first()
+                  .satisfies(
+                      v -> {
+                        assertThat(v.field()).isEqualTo("/rules/1/requester/groups_any/0");
+                        assertThat(v.rule()).isEqualTo("typo");
+                        assertThat(v.line()).isEqualTo(15);
+                        assertThat(v.column()).isEqualTo(30);
+                      });
+            });
+    PolicyVersion latest =
+        QuarkusTransaction.requiringNew().call(() -> PolicyVersion.latest(set).orElseThrow());
     assertThat(latest.version()).isEqualTo(1);
     assertThat(latest.digest).isEqualTo(v1.digest);
     assertThat(eventsAfter(before, set)).isEmpty();
@@ -234,23 +319,39 @@ class PolicyLifecycleTest {
   void draftsUpdateWithOptimisticRevisionsAndEveryChangeIsAnEvent() {
     String set = PolicyDocs.uniqueSet();
     long before = lastEventId();
-    PolicyDraft draft = lifecycle.createDraft(ALICE, bytes(PolicyDocs.small(set, "8h", ""))).draft();
+    PolicyDraft draft =
+        lifecycle.createDraft(ALICE, bytes(PolicyDocs.small(set, "8h", ""))).draft();
     assertThat(draft.revision).isEqualTo(1);
-    PolicyDraft updated = lifecycle.updateDraft("bob.admin", draft.id, 1, bytes(PolicyDocs.small(set, "4h", ""))).draft();
+    PolicyDraft updated =
+        lifecycle
+            .updateDraft("bob.admin", draft.id, 1, bytes(PolicyDocs.small(set, "4h", "")))
+            .draft();
     assertThat(updated.revision).isEqualTo(2);
     assertThat(updated.updatedBy).isEqualTo("bob.admin");
-    assertThatThrownBy(() -> lifecycle.updateDraft(ALICE, draft.id, 1, bytes(PolicyDocs.small(set, "2h", ""))))
+    assertThatThrownBy(
+            () -> lifecycle.updateDraft(ALICE, draft.id, 1, bytes(PolicyDocs.small(set, "2h", ""))))
         .isInstanceOf(ProblemException.class)
         .hasFieldOrPropertyWithValue("problemType", PolicyProblems.STALE_DRAFT)
-        .hasMessage("draft " + draft.id + " is at revision 2, not 1; reload it and apply your change again");
-    assertThatThrownBy(() -> lifecycle.updateDraft(ALICE, draft.id, null, bytes(PolicyDocs.small("other-set", "2h", ""))))
+        .hasMessage(
+            "draft "
+                + draft.id
+                + " is at revision 2, not 1; reload it and apply your change again");
+    assertThatThrownBy(
+            () ->
+                lifecycle.updateDraft(
+                    ALICE, draft.id, null, bytes(PolicyDocs.small("other-set", "2h", ""))))
         .isInstanceOf(ProblemException.class)
         .hasFieldOrPropertyWithValue("problemType", PolicyProblems.CONFLICT);
     lifecycle.deleteDraft(ALICE, draft.id, null);
-    assertThatThrownBy(() -> lifecycle.draft(draft.id)).isInstanceOf(ProblemException.class)
+    assertThatThrownBy(() -> lifecycle.draft(draft.id))
+        .isInstanceOf(ProblemException.class)
         .hasFieldOrPropertyWithValue("problemType", PolicyProblems.NOT_FOUND);
-    assertThat(eventsAfter(before, set)).extracting(e -> e.action + " by " + e.actor)
-        .containsExactly("draft.create by alice.admin", "draft.update by bob.admin", "draft.delete by alice.admin");
+    assertThat(eventsAfter(before, set))
+        .extracting(e -> e.action + " by " + e.actor)
+        .containsExactly(
+            "draft.create by alice.admin",
+            "draft.update by bob.admin",
+            "draft.delete by alice.admin");
   }
 
   @Test
@@ -273,11 +374,15 @@ class PolicyLifecycleTest {
     long before = lastEventId();
     publishNew(PolicyDocs.small(set, "8h", ""));
     publishNew(PolicyDocs.small(set, "4h", ""));
-    List<PolicyAdminEvent> firstPage = QuarkusTransaction.requiringNew().call(() -> PolicyAdminEvent.after(set, before, 3));
+    List<PolicyAdminEvent> firstPage =
+        QuarkusTransaction.requiringNew().call(() -> PolicyAdminEvent.after(set, before, 3));
     assertThat(firstPage).hasSize(3);
     List<PolicyAdminEvent> secondPage =
-        QuarkusTransaction.requiringNew().call(() -> PolicyAdminEvent.after(set, firstPage.getLast().id, 3));
+        QuarkusTransaction.requiringNew()
+            .call(() -> PolicyAdminEvent.after(set, firstPage.getLast().id, 3));
     assertThat(secondPage).hasSize(1);
-    assertThat(firstPage.getFirst().id).isLessThan(firstPage.getLast().id).isLessThan(secondPage.getFirst().id);
+    assertThat(firstPage.getFirst().id)
+        .isLessThan(firstPage.getLast().id)
+        .isLessThan(secondPage.getFirst().id);
   }
 }

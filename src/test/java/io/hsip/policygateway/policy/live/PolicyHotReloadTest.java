@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Hot reload on the real PostgreSQL: two independent "instances" (each a reloader with its own
  * connection and compiler, as on two replicas) see a publication within a second via LISTEN/NOTIFY;
- * a lost connection is replaced; the periodic check catches what NOTIFY missed; and the service's own
- * live policy follows the configured set.
+ * a lost connection is replaced; the periodic check catches what NOTIFY missed; and the service's
+ * own live policy follows the configured set.
  */
 @QuarkusTest
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -44,8 +44,11 @@ class PolicyHotReloadTest {
   @Inject PolicyLifecycle lifecycle;
   @Inject LivePolicy live;
 
-  @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url;
-  @ConfigProperty(name = "quarkus.datasource.username") String user;
+  @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+  String url;
+
+  @ConfigProperty(name = "quarkus.datasource.username")
+  String user;
 
   private Connection connect(String applicationName) throws SQLException {
     Properties props = new Properties();
@@ -56,9 +59,15 @@ class PolicyHotReloadTest {
     return c;
   }
 
-  private PolicyReloader reloader(String name, String set, Duration poll, ConcurrentHashMap<Integer, Long> loadedAt) {
-    return new PolicyReloader(name, () -> connect("reloader-" + name), set, new PolicyCompiler(PolicyLimits.DEFAULTS),
-        new PolicyReloader.Timing(poll, Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofSeconds(15)),
+  private PolicyReloader reloader(
+      String name, String set, Duration poll, ConcurrentHashMap<Integer, Long> loadedAt) {
+    return new PolicyReloader(
+        name,
+        () -> connect("reloader-" + name),
+        set,
+        new PolicyCompiler(PolicyLimits.DEFAULTS),
+        new PolicyReloader.Timing(
+            poll, Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofSeconds(15)),
         p -> loadedAt.putIfAbsent(p.version(), System.nanoTime()));
   }
 
@@ -69,7 +78,8 @@ class PolicyHotReloadTest {
     assertThat(imported).isNotInstanceOf(PolicyLifecycle.Imported.SavedAsDraft.class);
   }
 
-  private static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
+  private static void await(String what, Duration limit, BooleanSupplier condition)
+      throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -91,27 +101,39 @@ class PolicyHotReloadTest {
     ConcurrentHashMap<Integer, Long> a = new ConcurrentHashMap<>();
     ConcurrentHashMap<Integer, Long> b = new ConcurrentHashMap<>();
     // No periodic check (an hour): only the notification can deliver version 2 in time.
-    try (PolicyReloader first = reloader("a", set, NEVER, a); PolicyReloader second = reloader("b", set, NEVER, b)) {
+    try (PolicyReloader first = reloader("a", set, NEVER, a);
+        PolicyReloader second = reloader("b", set, NEVER, b)) {
       first.start();
       second.start();
-      await("initial load", Duration.ofSeconds(10), () -> version(first) == 1 && version(second) == 1);
+      await(
+          "initial load",
+          Duration.ofSeconds(10),
+          () -> version(first) == 1 && version(second) == 1);
 
       for (int round = 2; round <= 4; round++) {
         long start = System.nanoTime();
         publish(PolicyDocs.small(set, round + "h", ""));
         long committed = System.nanoTime();
         int expected = round;
-        await("version " + round + " on both instances", Duration.ofSeconds(5),
+        await(
+            "version " + round + " on both instances",
+            Duration.ofSeconds(5),
             () -> a.containsKey(expected) && b.containsKey(expected));
         long delayA = TimeUnit.NANOSECONDS.toMillis(a.get(expected) - start);
         long delayB = TimeUnit.NANOSECONDS.toMillis(b.get(expected) - start);
-        Log.infof("hot reload: v%d published in %d ms, live on instance a after %d ms and b after %d ms (from the"
-            + " start of the publish call)", expected, TimeUnit.NANOSECONDS.toMillis(committed - start), delayA, delayB);
+        Log.infof(
+            "hot reload: v%d published in %d ms, live on instance a after %d ms and b after %d ms (from the"
+                + " start of the publish call)",
+            expected, TimeUnit.NANOSECONDS.toMillis(committed - start), delayA, delayB);
         assertThat(delayA).as("instance a delay (ms)").isLessThan(1000);
         assertThat(delayB).as("instance b delay (ms)").isLessThan(1000);
       }
       assertThat(first.current().digest()).isEqualTo(second.current().digest());
-      assertThat(first.current().evaluate(PolicyDocs.memberChat("chat", TimeUnit.HOURS.toMillis(9))).grantedTtlMs())
+      assertThat(
+              first
+                  .current()
+                  .evaluate(PolicyDocs.memberChat("chat", TimeUnit.HOURS.toMillis(9)))
+                  .grantedTtlMs())
           .isEqualTo(TimeUnit.HOURS.toMillis(4));
     }
   }
@@ -126,17 +148,23 @@ class PolicyHotReloadTest {
       reloader.start();
       await("initial load", Duration.ofSeconds(10), () -> version(reloader) == 1);
       try (Statement kill = admin.createStatement()) {
-        kill.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'reloader-victim'");
+        kill.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'reloader-victim'");
       }
       // Give it time to notice and come back (reconnect delay 100 ms), then publish.
-      await("reconnected", Duration.ofSeconds(10), () -> {
-        try (Statement q = admin.createStatement();
-            var rs = q.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'reloader-victim'")) {
-          return rs.next() && rs.getInt(1) == 1;
-        } catch (SQLException e) {
-          return false;
-        }
-      });
+      await(
+          "reconnected",
+          Duration.ofSeconds(10),
+          () -> {
+            try (Statement q = admin.createStatement();
+                var rs =
+                    q.executeQuery(
+                        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'reloader-victim'")) {
+              return rs.next() && rs.getInt(1) == 1;
+            } catch (SQLException e) {
+              return false;
+            }
+          });
       Thread.sleep(200);
       publish(PolicyDocs.small(set, "2h", ""));
       await("version 2 after reconnecting", Duration.ofSeconds(5), () -> version(reloader) == 2);
@@ -150,24 +178,33 @@ class PolicyHotReloadTest {
     ConcurrentHashMap<Integer, Long> loaded = new ConcurrentHashMap<>();
     AtomicInteger opened = new AtomicInteger();
     try (FreezingProxy proxy = new FreezingProxy(java.net.URI.create(url.substring(5)))) {
-      // The first connection goes through a proxy that will stop passing bytes without closing anything,
+      // The first connection goes through a proxy that will stop passing bytes without closing
+      // anything,
       // as a partition or a vanished primary does; later ones go straight to the database.
-      PolicyReloader.ConnectionSource source = () -> {
-        String via = opened.getAndIncrement() == 0 ? proxy.jdbcUrl(url) : url;
-        Properties props = new Properties();
-        props.setProperty("user", user);
-        props.setProperty("ApplicationName", "reloader-frozen");
-        return DriverManager.getConnection(via, props);
-      };
+      PolicyReloader.ConnectionSource source =
+          () -> {
+            String via = opened.getAndIncrement() == 0 ? proxy.jdbcUrl(url) : url;
+            Properties props = new Properties();
+            props.setProperty("user", user);
+            props.setProperty("ApplicationName", "reloader-frozen");
+            return DriverManager.getConnection(via, props);
+          };
       // No periodic check (an hour): only the heartbeat can find out that the connection is dead.
-      try (PolicyReloader reloader = new PolicyReloader("frozen", source, set, new PolicyCompiler(PolicyLimits.DEFAULTS),
-          new PolicyReloader.Timing(NEVER, Duration.ofMillis(100), Duration.ofMillis(300), Duration.ofMillis(700)),
-          p -> loaded.putIfAbsent(p.version(), System.nanoTime()))) {
+      try (PolicyReloader reloader =
+          new PolicyReloader(
+              "frozen",
+              source,
+              set,
+              new PolicyCompiler(PolicyLimits.DEFAULTS),
+              new PolicyReloader.Timing(
+                  NEVER, Duration.ofMillis(100), Duration.ofMillis(300), Duration.ofMillis(700)),
+              p -> loaded.putIfAbsent(p.version(), System.nanoTime()))) {
         reloader.start();
         await("initial load", Duration.ofSeconds(10), () -> version(reloader) == 1);
         proxy.freeze();
         publish(PolicyDocs.small(set, "2h", ""));
-        await("version 2 on a new connection", Duration.ofSeconds(10), () -> version(reloader) == 2);
+        await(
+            "version 2 on a new connection", Duration.ofSeconds(10), () -> version(reloader) == 2);
         assertThat(opened.get()).isGreaterThanOrEqualTo(2);
       }
     }
@@ -175,26 +212,33 @@ class PolicyHotReloadTest {
 
   /** A TCP proxy to the database that can stop forwarding while keeping every socket open. */
   private static final class FreezingProxy implements AutoCloseable {
-    private final java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-    private final java.util.List<java.net.Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.net.ServerSocket server =
+        new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+    private final java.util.List<java.net.Socket> sockets =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean frozen;
 
     FreezingProxy(java.net.URI database) throws java.io.IOException {
       java.net.URI target = database;
-      Thread.ofPlatform().daemon().start(() -> {
-        while (!server.isClosed()) {
-          try {
-            java.net.Socket client = server.accept();
-            java.net.Socket upstream = new java.net.Socket(target.getHost(), target.getPort() < 0 ? 5432 : target.getPort());
-            sockets.add(client);
-            sockets.add(upstream);
-            pump(client, upstream);
-            pump(upstream, client);
-          } catch (java.io.IOException e) {
-            return;
-          }
-        }
-      });
+      Thread.ofPlatform()
+          .daemon()
+          .start(
+              () -> {
+                while (!server.isClosed()) {
+                  try {
+                    java.net.Socket client = server.accept();
+                    java.net.Socket upstream =
+                        new java.net.Socket(
+                            target.getHost(), target.getPort() < 0 ? 5432 : target.getPort());
+                    sockets.add(client);
+                    sockets.add(upstream);
+                    pump(client, upstream);
+                    pump(upstream, client);
+                  } catch (java.io.IOException e) {
+                    return;
+                  }
+                }
+              });
     }
 
     String jdbcUrl(String direct) {
@@ -206,20 +250,23 @@ class PolicyHotReloadTest {
     }
 
     private void pump(java.net.Socket from, java.net.Socket to) {
-      Thread.ofPlatform().daemon().start(() -> {
-        byte[] buffer = new byte[8192];
-        try {
-          int n;
-          while ((n = from.getInputStream().read(buffer)) >= 0) {
-            if (!frozen) {
-              to.getOutputStream().write(buffer, 0, n);
-              to.getOutputStream().flush();
-            }
-          }
-        } catch (java.io.IOException e) {
-          // A socket closed: the test is over.
-        }
-      });
+      Thread.ofPlatform()
+          .daemon()
+          .start(
+              () -> {
+                byte[] buffer = new byte[8192];
+                try {
+                  int n;
+                  while ((n = from.getInputStream().read(buffer)) >= 0) {
+                    if (!frozen) {
+                      to.getOutputStream().write(buffer, 0, n);
+                      to.getOutputStream().flush();
+                    }
+                  }
+                } catch (java.io.IOException e) {
+                  // A socket closed: the test is over.
+                }
+              });
     }
 
     @Override
@@ -236,25 +283,45 @@ class PolicyHotReloadTest {
     String set = PolicyDocs.uniqueSet();
     publish(PolicyDocs.small(set, "8h", ""));
     // A connection on which LISTEN silently does nothing: notifications never arrive.
-    PolicyReloader.ConnectionSource deaf = () -> {
-      Connection real = connect("reloader-deaf");
-      return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
-          (proxy, method, args) -> {
-            if (method.getName().equals("createStatement") && (args == null || args.length == 0)) {
-              Statement statement = real.createStatement();
-              return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Statement.class},
-                  (p, m, a) -> m.getName().equals("execute") && a != null && String.valueOf(a[0]).startsWith("LISTEN")
-                      ? false : m.invoke(statement, a));
-            }
-            if (method.getName().equals("unwrap")) {
-              return real.unwrap((Class<?>) args[0]);
-            }
-            return method.invoke(real, args);
-          });
-    };
-    try (PolicyReloader reloader = new PolicyReloader("deaf", deaf, set, new PolicyCompiler(PolicyLimits.DEFAULTS),
-        new PolicyReloader.Timing(Duration.ofMillis(300), Duration.ofMillis(100), Duration.ofSeconds(10),
-            Duration.ofSeconds(15)), p -> { })) {
+    PolicyReloader.ConnectionSource deaf =
+        () -> {
+          Connection real = connect("reloader-deaf");
+          return (Connection)
+              Proxy.newProxyInstance(
+                  getClass().getClassLoader(),
+                  new Class<?>[] {Connection.class},
+                  (proxy, method, args) -> {
+                    if (method.getName().equals("createStatement")
+                        && (args == null || args.length == 0)) {
+                      Statement statement = real.createStatement();
+                      return Proxy.newProxyInstance(
+                          getClass().getClassLoader(),
+                          new Class<?>[] {Statement.class},
+                          (p, m, a) ->
+                              m.getName().equals("execute")
+                                      && a != null
+                                      && String.valueOf(a[0]).startsWith("LISTEN")
+                                  ? false
+                                  : m.invoke(statement, a));
+                    }
+                    if (method.getName().equals("unwrap")) {
+                      return real.unwrap((Class<?>) args[0]);
+                    }
+                    return method.invoke(real, args);
+                  });
+        };
+    try (PolicyReloader reloader =
+        new PolicyReloader(
+            "deaf",
+            deaf,
+            set,
+            new PolicyCompiler(PolicyLimits.DEFAULTS),
+            new PolicyReloader.Timing(
+                Duration.ofMillis(300),
+                Duration.ofMillis(100),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(15)),
+            p -> {})) {
       reloader.start();
       await("initial load", Duration.ofSeconds(10), () -> version(reloader) == 1);
       publish(PolicyDocs.small(set, "2h", ""));
@@ -264,14 +331,23 @@ class PolicyHotReloadTest {
 
   @Test
   void theServicesLivePolicyFollowsTheConfiguredSet() throws Exception {
-    // The live set is "acme" in tests; publishing the example organisation (idempotently) makes it live.
+    // The live set is "acme" in tests; publishing the example organisation (idempotently) makes it
+    // live.
     publish(PolicyDocs.example());
-    int latest = QuarkusTransaction.requiringNew().call(() -> PolicyVersion.latest("acme").orElseThrow().version());
-    await("acme v" + latest + " live", Duration.ofSeconds(2),
+    int latest =
+        QuarkusTransaction.requiringNew()
+            .call(() -> PolicyVersion.latest("acme").orElseThrow().version());
+    await(
+        "acme v" + latest + " live",
+        Duration.ofSeconds(2),
         () -> live.current().map(p -> p.version() == latest).orElse(false));
     assertThat(live.decide(PolicyDocs.memberChat("chat", 60_000)).effect()).isEqualTo(Effect.ALLOW);
-    assertThat(live.decide(PolicyDocs.memberChat("mining", 60_000)).effect()).isEqualTo(Effect.DENY);
-    io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200)
+    assertThat(live.decide(PolicyDocs.memberChat("mining", 60_000)).effect())
+        .isEqualTo(Effect.DENY);
+    io.restassured.RestAssured.given()
+        .get("/q/metrics")
+        .then()
+        .statusCode(200)
         .body(org.hamcrest.Matchers.containsString("hsip_policy_live_version " + latest + ".0"));
   }
 }

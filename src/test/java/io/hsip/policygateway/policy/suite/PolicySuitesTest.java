@@ -24,18 +24,32 @@ class PolicySuitesTest {
   Stream<DynamicTest> everyCaseOfEverySuitePasses() throws Exception {
     List<Path> files = PolicySuite.find(SUITES);
     assertThat(files).hasSizeGreaterThanOrEqualTo(4);
-    return files.stream().flatMap(file -> {
-      PolicySuite.Result result;
-      try {
-        result = PolicySuite.load(file).run(compiler);
-      } catch (PolicySuite.SuiteException e) {
-        throw new AssertionError(e.getMessage(), e);
-      }
-      assertThat(result.policyFindings()).as("findings of " + result.suite().policyFile()).isEmpty();
-      return result.results().stream().map(r -> DynamicTest.dynamicTest(
-          file.getFileName() + ":" + r.testCase().line() + " " + r.testCase().name(),
-          () -> assertThat(r.failures()).as(r.decision().explanation()).isEmpty()));
-    });
+    return files.stream()
+        .flatMap(
+            file -> {
+              PolicySuite.Result result;
+              try {
+                result = PolicySuite.load(file).run(compiler);
+              } catch (PolicySuite.SuiteException e) {
+                throw new AssertionError(e.getMessage(), e);
+              }
+              assertThat(result.policyFindings())
+                  .as("findings of " + result.suite().policyFile())
+                  .isEmpty();
+              return result.results().stream()
+                  .map(
+                      r ->
+                          DynamicTest.dynamicTest(
+                              file.getFileName()
+                                  + ":"
+                                  + r.testCase().line()
+                                  + " "
+                                  + r.testCase().name(),
+                              () ->
+                                  assertThat(r.failures())
+                                      .as(r.decision().explanation())
+                                      .isEmpty()));
+            });
   }
 
   @Test
@@ -49,7 +63,9 @@ class PolicySuitesTest {
 
   @Test
   void aFailingCaseReportsEachUnmetExpectation(@TempDir Path dir) throws Exception {
-    Files.writeString(dir.resolve("wrong.yaml"), """
+    Files.writeString(
+        dir.resolve("wrong.yaml"),
+        """
         suite: wrong on purpose
         policy: %s
         cases:
@@ -61,19 +77,23 @@ class PolicySuitesTest {
               ttl: 2h
               at: "2026-03-04T10:00:00+01:00"
             expect: {effect: allow, ttl: 7d, rules: [allow-legal-hold], reason: denied_by_rule}
-        """.formatted(Path.of("policies/example-org.yaml").toAbsolutePath()));
+        """
+            .formatted(Path.of("policies/example-org.yaml").toAbsolutePath()));
     PolicySuite.Result result = PolicySuite.load(dir.resolve("wrong.yaml")).run(compiler);
     assertThat(result.passed()).isFalse();
-    assertThat(result.results().getFirst().failures()).containsExactly(
-        "expected TTL 7d but got 2h",
-        "expected rules [allow-legal-hold] but matched [allow-internal-chat]",
-        "expected reason denied_by_rule but got allowed");
+    assertThat(result.results().getFirst().failures())
+        .containsExactly(
+            "expected TTL 7d but got 2h",
+            "expected rules [allow-legal-hold] but matched [allow-internal-chat]",
+            "expected reason denied_by_rule but got allowed");
   }
 
   @Test
   void aMalformedSuiteNamesTheFileLineAndProblem(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("bad.yaml");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         suite: bad
         policy: ../example-org.yaml
         cases:
@@ -83,6 +103,7 @@ class PolicySuitesTest {
         """);
     assertThatThrownBy(() -> PolicySuite.load(file))
         .isInstanceOf(PolicySuite.SuiteException.class)
-        .hasMessage(file + ":6:21: unknown key \"efect\"; expected one of [effect, reason, rules, ttl]");
+        .hasMessage(
+            file + ":6:21: unknown key \"efect\"; expected one of [effect, reason, rules, ttl]");
   }
 }

@@ -26,15 +26,17 @@ import org.jspecify.annotations.Nullable;
  * hard limits on expression size, parse depth, node count, regular expressions and evaluation cost.
  *
  * <p>Variables: {@code requester.peer_id}, {@code requester.kind} ({@code "member"} or {@code
- * "external"}), {@code requester.groups} (sorted), {@code requester.reputation}, {@code target.member} ({@code ""}
- * when none), {@code target.groups} (sorted), {@code target.service} ({@code ""} when none), {@code purpose},
- * {@code requested_ttl_ms}, and the local time in the policy's zone: {@code time.hour}, {@code
- * time.minute}, {@code time.weekday} ({@code "mon"} … {@code "sun"}).
+ * "external"}), {@code requester.groups} (sorted), {@code requester.reputation}, {@code
+ * target.member} ({@code ""} when none), {@code target.groups} (sorted), {@code target.service}
+ * ({@code ""} when none), {@code purpose}, {@code requested_ttl_ms}, and the local time in the
+ * policy's zone: {@code time.hour}, {@code time.minute}, {@code time.weekday} ({@code "mon"} …
+ * {@code "sun"}).
  */
 public final class CelConditions {
 
   /** Names of the CEL variables, shared with the activation the evaluator builds. */
   public static final String REQUESTER_PEER_ID = "requester.peer_id";
+
   public static final String REQUESTER_KIND = "requester.kind";
   public static final String REQUESTER_GROUPS = "requester.groups";
   public static final String REQUESTER_REPUTATION = "requester.reputation";
@@ -58,7 +60,12 @@ public final class CelConditions {
    * @param maxRegexProgramSize largest compiled regular expression
    */
   public record Limits(
-      int maxLength, int maxNodes, int maxParseDepth, int maxComprehensionNesting, int maxIterations, int maxRegexProgramSize) {}
+      int maxLength,
+      int maxNodes,
+      int maxParseDepth,
+      int maxComprehensionNesting,
+      int maxIterations,
+      int maxRegexProgramSize) {}
 
   /**
    * A problem with a condition, positioned inside the expression.
@@ -152,7 +159,8 @@ public final class CelConditions {
   /** Parses, type-checks and plans {@code expression}; never throws for a bad expression. */
   public Compiled compile(String expression) {
     if (expression.codePointCount(0, expression.length()) > limits.maxLength()) {
-      return failed(new Issue(1, 1, "the condition is longer than " + limits.maxLength() + " characters"));
+      return failed(
+          new Issue(1, 1, "the condition is longer than " + limits.maxLength() + " characters"));
     }
     CelAbstractSyntaxTree ast;
     try {
@@ -170,8 +178,14 @@ public final class CelConditions {
     int nesting = comprehensionNesting(ast);
     if (nesting > limits.maxComprehensionNesting()) {
       return failed(
-          new Issue(1, 1, "macros such as exists() and all() nest " + nesting + " deep; at most "
-              + limits.maxComprehensionNesting() + " allowed"));
+          new Issue(
+              1,
+              1,
+              "macros such as exists() and all() nest "
+                  + nesting
+                  + " deep; at most "
+                  + limits.maxComprehensionNesting()
+                  + " allowed"));
     }
     try {
       return new Compiled(new Condition(runtime.createProgram(ast)), List.of());
@@ -187,12 +201,16 @@ public final class CelConditions {
   private static int comprehensionNesting(CelAbstractSyntaxTree ast) {
     int deepest = 0;
     List<CelNavigableExpr> comprehensions =
-        CelNavigableAst.fromAst(ast).getRoot().allNodes()
+        CelNavigableAst.fromAst(ast)
+            .getRoot()
+            .allNodes()
             .filter(n -> n.getKind() == CelExpr.ExprKind.Kind.COMPREHENSION)
             .toList();
     for (CelNavigableExpr node : comprehensions) {
       int depth = 0;
-      for (CelNavigableExpr at = node; at != null; at = at.parent().orElse(null)) { // walks to the root
+      for (CelNavigableExpr at = node;
+          at != null;
+          at = at.parent().orElse(null)) { // walks to the root
         if (at.getKind() == CelExpr.ExprKind.Kind.COMPREHENSION) {
           depth++;
         }

@@ -35,7 +35,10 @@ public final class CompiledRule {
   private final int untilMinute;
   private final CelConditions.@Nullable Condition condition;
 
-  /** Compiles {@code rule}, the {@code index}-th of its document, with its compiled CEL condition if any. */
+  /**
+   * Compiles {@code rule}, the {@code index}-th of its document, with its compiled CEL condition if
+   * any.
+   */
   public CompiledRule(Rule rule, int index, CelConditions.@Nullable Condition condition) {
     this.rule = rule;
     this.index = index;
@@ -54,8 +57,12 @@ public final class CompiledRule {
     this.purposeExact = rule.purpose().exact();
     this.purposePrefixes = rule.purpose().prefixes().toArray(String[]::new);
     this.anyPurpose = rule.purpose().isAny();
-    this.ttlAtLeastMs = rule.requestedTtl().atLeast() == null ? 0 : rule.requestedTtl().atLeast().toMillis();
-    this.ttlAtMostMs = rule.requestedTtl().atMost() == null ? Long.MAX_VALUE : rule.requestedTtl().atMost().toMillis();
+    this.ttlAtLeastMs =
+        rule.requestedTtl().atLeast() == null ? 0 : rule.requestedTtl().atLeast().toMillis();
+    this.ttlAtMostMs =
+        rule.requestedTtl().atMost() == null
+            ? Long.MAX_VALUE
+            : rule.requestedTtl().atMost().toMillis();
     Rule.TimeWindow time = rule.time();
     this.timed = time != null;
     int mask = 0;
@@ -65,9 +72,14 @@ public final class CompiledRule {
       }
     }
     this.dayMask = mask == 0 ? 0x7f : mask;
-    this.fromMinute = time == null || time.from() == null ? 0 : time.from().getHour() * 60 + time.from().getMinute();
+    this.fromMinute =
+        time == null || time.from() == null
+            ? 0
+            : time.from().getHour() * 60 + time.from().getMinute();
     this.untilMinute =
-        time == null || time.until() == null ? 24 * 60 : time.until().getHour() * 60 + time.until().getMinute();
+        time == null || time.until() == null
+            ? 24 * 60
+            : time.until().getHour() * 60 + time.until().getMinute();
     this.condition = condition;
   }
 
@@ -120,7 +132,8 @@ public final class CompiledRule {
     if (!services.isEmpty() && (target.service() == null || !services.contains(target.service()))) {
       return false;
     }
-    if (!targetMembers.isEmpty() && (target.member() == null || !targetMembers.contains(target.member()))) {
+    if (!targetMembers.isEmpty()
+        && (target.member() == null || !targetMembers.contains(target.member()))) {
       return false;
     }
     if (groupsAny.length > 0 && !anyIn(groupsAny, requester.groups())) {

@@ -10,9 +10,9 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One request as the rules see it: the request plus what is derived from it lazily (local time in the
- * policy's zone, the CEL activation), so each is computed at most once per decision and only if a
- * candidate rule needs it.
+ * One request as the rules see it: the request plus what is derived from it lazily (local time in
+ * the policy's zone, the CEL activation), so each is computed at most once per decision and only if
+ * a candidate rule needs it.
  */
 public final class RequestFacts {
 
@@ -74,7 +74,8 @@ public final class RequestFacts {
       vars.put(CelConditions.REQUESTER_REPUTATION, (long) r.requester().reputation());
       vars.put(CelConditions.TARGET_MEMBER, r.target().member() == null ? "" : r.target().member());
       vars.put(CelConditions.TARGET_GROUPS, sorted(r.target().groups()));
-      vars.put(CelConditions.TARGET_SERVICE, r.target().service() == null ? "" : r.target().service());
+      vars.put(
+          CelConditions.TARGET_SERVICE, r.target().service() == null ? "" : r.target().service());
       vars.put(CelConditions.PURPOSE, r.purpose());
       vars.put(CelConditions.REQUESTED_TTL_MS, r.requestedTtlMs());
       vars.put(CelConditions.TIME_HOUR, (long) (minuteOfDay() / 60));

@@ -11,9 +11,10 @@ import java.util.TreeSet;
 
 /**
  * Finds the rules that can match a request without scanning them all. Each rule is filed under its
- * most selective attribute (exact purpose, purpose prefix, target member, requester PeerID, service,
- * target group, requester group, in that order); rules constrained by none of them are always
- * candidates. Candidates come back as a bit set in document order, so evaluation is deterministic.
+ * most selective attribute (exact purpose, purpose prefix, target member, requester PeerID,
+ * service, target group, requester group, in that order); rules constrained by none of them are
+ * always candidates. Candidates come back as a bit set in document order, so evaluation is
+ * deterministic.
  */
 public final class RuleIndex {
 
@@ -65,8 +66,9 @@ public final class RuleIndex {
     }
     this.byPurpose = freeze(purpose);
     this.byPurposePrefix = freeze(prefix);
-    this.prefixLengths = new TreeSet<>(prefix.keySet().stream().map(String::length).toList())
-        .stream().mapToInt(Integer::intValue).toArray();
+    this.prefixLengths =
+        new TreeSet<>(prefix.keySet().stream().map(String::length).toList())
+            .stream().mapToInt(Integer::intValue).toArray();
     this.byTargetMember = freeze(member);
     this.byRequesterPeer = freeze(peer);
     this.byService = freeze(service);
@@ -80,7 +82,10 @@ public final class RuleIndex {
     return (ruleCount + 63) >>> 6;
   }
 
-  /** Sets the bit of every rule that may match {@code request} in {@code bits} (cleared by the caller). */
+  /**
+   * Sets the bit of every rule that may match {@code request} in {@code bits} (cleared by the
+   * caller).
+   */
   public void candidates(PolicyRequest request, long[] bits) {
     String purpose = request.purpose();
     mark(bits, byPurpose.getOrDefault(purpose, NONE));
@@ -125,7 +130,8 @@ public final class RuleIndex {
 
   private static Map<String, int[]> freeze(Map<String, List<Integer>> index) {
     Map<String, int[]> frozen = new HashMap<>();
-    index.forEach((key, rules) -> frozen.put(key, rules.stream().mapToInt(Integer::intValue).toArray()));
+    index.forEach(
+        (key, rules) -> frozen.put(key, rules.stream().mapToInt(Integer::intValue).toArray()));
     return Map.copyOf(frozen);
   }
 }

@@ -1,4 +1,7 @@
-/** Implementation details of the policy compiler: the YAML event reader, rule indexes, CEL glue. Not for other features. */
+/**
+ * Implementation details of the policy compiler: the YAML event reader, rule indexes, CEL glue. Not
+ * for other features.
+ */
 @NullMarked
 package io.hsip.policygateway.policy.compile.internal;
 

@@ -8,7 +8,8 @@ import jakarta.ws.rs.Path;
 import java.util.List;
 
 /** Fixture: a resource that only calls the service and returns its records. */
-// Never deployed (the build profile does not exist): ArchUnit reads the class file, Quarkus skips it.
+// Never deployed (the build profile does not exist): ArchUnit reads the class file, Quarkus skips
+// it.
 @IfBuildProfile("arch-fixture")
 @Path("/archfixture/accounts")
 public class AccountResource {

@@ -6,7 +6,8 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 
 /** Fixture: a resource that calls an internal storage class. */
-// Never deployed (the build profile does not exist): ArchUnit reads the class file, Quarkus skips it.
+// Never deployed (the build profile does not exist): ArchUnit reads the class file, Quarkus skips
+// it.
 @IfBuildProfile("arch-fixture")
 @Path("/archfixture/internal")
 public class InternalResource {

@@ -6,7 +6,8 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 
 /** Fixture: a resource that queries through JPA. */
-// Never deployed (the build profile does not exist): ArchUnit reads the class file, Quarkus skips it.
+// Never deployed (the build profile does not exist): ArchUnit reads the class file, Quarkus skips
+// it.
 @IfBuildProfile("arch-fixture")
 @Path("/archfixture/jpa")
 public class JpaResource {
@@ -14,6 +15,8 @@ public class JpaResource {
 
   @GET
   public long count() {
-    return entityManager.createQuery("select count(a) from Account a", Long.class).getSingleResult();
+    return entityManager
+        .createQuery("select count(a) from Account a", Long.class)
+        .getSingleResult();
   }
 }
