@@ -5,11 +5,13 @@ import io.hsip.policygateway.audit.internal.EntryWriter;
 import io.hsip.policygateway.telemetry.AuditMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -28,6 +30,12 @@ import java.util.concurrent.TimeoutException;
 @ApplicationScoped
 @Startup
 public class AuditLog {
+
+  /**
+   * The action of an entry that voids an earlier one: {@code details.voids_seq} names it, and its
+   * caller answered as if it had not been recorded (see {@link #append}).
+   */
+  public static final String VOID_ACTION = "audit.void";
 
   private final AgroalDataSource dataSource;
   private final Clock clock;
@@ -94,25 +102,85 @@ public class AuditLog {
    * Appends {@code entry} and waits until it is committed.
    *
    * @return the sequence number the entry was committed under
+   *     <p>If it cannot wait any longer, the entry is withdrawn when no writer holds it yet (it is
+   *     then never written); otherwise it may still commit, and an {@link #VOID_ACTION} entry
+   *     follows it, so the log never claims an outcome the caller did not act on.
    * @throws AuditAppendException if the entry could not be made durable within {@code
    *     audit.append.timeout}
    */
   public long append(AuditEntry entry) {
-    CompletableFuture<Long> done = writer.submit(entry);
+    return awaitDurable(writer, entry, config.append().timeout(), failures::increment);
+  }
+
+  /**
+   * Submits {@code entry} to {@code writer} and waits for its commit. A caller that gives up
+   * (timeout, interrupt) fails closed, so the log must not end up saying otherwise: an entry still
+   * queued is withdrawn and never written; one a writer already holds may still commit, and if it
+   * does, an {@code audit.void} entry is appended that names its sequence number and says its
+   * caller acted as if it had not been recorded.
+   */
+  static long awaitDurable(
+      EntryWriter writer, AuditEntry entry, Duration timeout, Runnable countFailure) {
+    EntryWriter.Append done = writer.submit(entry);
     try {
-      return done.get(config.append().timeout().toMillis(), TimeUnit.MILLISECONDS);
+      return done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw new AuditAppendException("The audit entry could not be made durable.", e.getCause());
     } catch (TimeoutException e) {
-      // The entry may still commit later; the caller must not rely on it, so this counts as a
-      // failure.
-      failures.increment();
+      giveUp(writer, entry, done, countFailure);
       throw new AuditAppendException("The audit entry was not committed in time.", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      failures.increment();
+      giveUp(writer, entry, done, countFailure);
       throw new AuditAppendException("Interrupted while waiting for the audit commit.", e);
     }
+  }
+
+  private static void giveUp(
+      EntryWriter writer, AuditEntry entry, EntryWriter.Append done, Runnable countFailure) {
+    countFailure.run();
+    if (done.withdraw()) {
+      return;
+    }
+    done.thenAccept(
+        seq ->
+            writer
+                .submit(voiding(entry, seq))
+                .whenComplete(
+                    (voidSeq, failure) -> {
+                      if (failure != null) {
+                        // The log now holds an entry its caller did not act on, with nothing to
+                        // say so: the one case an auditor must hear about from the operators.
+                        countFailure.run();
+                        Log.errorf(
+                            failure,
+                            "Audit entry %d was committed after its caller had failed closed,"
+                                + " and the entry voiding it could not be written",
+                            seq);
+                      }
+                    }));
+  }
+
+  /**
+   * The entry that records that the entry at {@code seq} was committed only after its caller had
+   * given up and failed closed (denied the decision, refused the change): what was answered is the
+   * fail-closed result, not the entry's outcome.
+   */
+  static AuditEntry voiding(AuditEntry late, long seq) {
+    AuditEntry.Builder voiding =
+        AuditEntry.builder(late.kind(), late.actor(), VOID_ACTION)
+            .subject(late.subjectPeerId())
+            .outcome("void")
+            .detail("voids_seq", Long.toString(seq))
+            .detail("voided_action", late.action())
+            .detail("reason", "committed after its caller had failed closed");
+    if (late.outcome() != null) {
+      voiding.detail("voided_outcome", late.outcome());
+    }
+    if (late.traceId() != null) {
+      voiding.trace(late.traceId(), late.spanId());
+    }
+    return voiding.build();
   }
 
   /**

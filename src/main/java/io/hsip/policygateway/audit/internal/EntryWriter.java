@@ -20,6 +20,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -56,7 +57,40 @@ public final class EntryWriter implements AutoCloseable {
     }
   }
 
-  private record Pending(AuditEntry entry, CompletableFuture<Long> done) {}
+  /**
+   * The future of one submitted entry. Until a writer thread claims it for a batch, its caller may
+   * {@linkplain #withdraw() withdraw} it, and then it is never written; once claimed, it is written
+   * or fails like any other entry. The claim and the withdrawal are one atomic step, so an entry is
+   * either written or withdrawn, never both and never neither.
+   */
+  public static final class Append extends CompletableFuture<Long> {
+    private static final int QUEUED = 0;
+    private static final int CLAIMED = 1;
+    private static final int WITHDRAWN = 2;
+
+    private final AtomicInteger state = new AtomicInteger(QUEUED);
+
+    /**
+     * Takes the entry back if no writer has claimed it yet; it then completes exceptionally and is
+     * never written.
+     *
+     * @return true if withdrawn (never written); false if a writer had already claimed it, so it
+     *     may still commit, or it has already completed
+     */
+    public boolean withdraw() {
+      if (!state.compareAndSet(QUEUED, WITHDRAWN)) {
+        return false;
+      }
+      completeExceptionally(new AppendFailedException("withdrawn before it was written", null));
+      return true;
+    }
+
+    private boolean claim() {
+      return state.compareAndSet(QUEUED, CLAIMED);
+    }
+  }
+
+  private record Pending(AuditEntry entry, Append done) {}
 
   private record Row(Pending pending, long seq, @Nullable String pseudonym, byte[] body) {}
 
@@ -134,10 +168,11 @@ public final class EntryWriter implements AutoCloseable {
 
   /**
    * Queues {@code entry}; the future completes with its sequence number once it is committed, or
-   * exceptionally with an {@link AppendFailedException}.
+   * exceptionally with an {@link AppendFailedException}. Until a writer claims it, the caller may
+   * {@linkplain Append#withdraw() withdraw} it.
    */
-  public CompletableFuture<Long> submit(AuditEntry entry) {
-    CompletableFuture<Long> done = new CompletableFuture<>();
+  public Append submit(AuditEntry entry) {
+    Append done = new Append();
     boolean queued;
     boolean wasOpen;
     // The check and the offer are one step against close(): an entry is either queued while the
@@ -197,7 +232,11 @@ public final class EntryWriter implements AutoCloseable {
         }
         batch.add(first);
         queue.drainTo(batch, maxBatch - 1);
-        write(batch);
+        // What its caller withdrew (it gave up waiting and failed closed) must never be written.
+        batch.removeIf(p -> !p.done().claim());
+        if (!batch.isEmpty()) {
+          write(batch);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -342,9 +381,15 @@ public final class EntryWriter implements AutoCloseable {
     if (batch.isEmpty()) {
       return;
     }
+    int failed = 0;
     for (Pending p : batch) {
-      p.done().completeExceptionally(cause);
+      // A withdrawn entry was already completed (and counted) by its caller.
+      if (p.done().completeExceptionally(cause)) {
+        failed++;
+      }
     }
-    listener.failed(batch.size(), cause);
+    if (failed > 0) {
+      listener.failed(failed, cause);
+    }
   }
 }
