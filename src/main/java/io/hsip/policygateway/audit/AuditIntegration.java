@@ -117,8 +117,7 @@ public class AuditIntegration {
   void appended(int count) {
     long before = sinceLastRound.getAndAdd(count);
     // The first entries after a round wake the loop at once (an idle log is checkpointed promptly);
-    // the loop's
-    // minimum checkpoint interval keeps a loaded log from signing every round.
+    // the loop's minimum checkpoint interval keeps a loaded log from signing every round.
     if (before == 0 || before + count >= config.integration().everyEntries()) {
       wake.release();
     }
@@ -145,8 +144,7 @@ public class AuditIntegration {
         backoff = 0;
         if (pending > 0 && running) {
           // Not due yet (or another replica integrates): look again once the interval has passed,
-          // rather than
-          // on every append.
+          // rather than on every append.
           stopping.tryAcquire(
               config.integration().minCheckpointInterval().toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -165,8 +163,8 @@ public class AuditIntegration {
           lastProblem = String.valueOf(e.getMessage());
         }
         // A failed round rolled back work on up to a full batch; retrying at once (appends wake the
-        // loop) would
-        // repeat that work continuously. Back off, doubling up to a minute, until a round succeeds.
+        // loop) would repeat that work continuously. Back off, doubling up to a minute, until a
+        // round succeeds.
         backoff = backoff == 0 ? Math.max(interval, 1_000) : Math.min(backoff * 2, MAX_BACKOFF_MS);
         try {
           stopping.tryAcquire(backoff, TimeUnit.MILLISECONDS);

@@ -236,8 +236,7 @@ final class ConsentCommand {
     public Integer call() throws CliException {
       if (time.atMs != null) {
         // An answer is signed now, so the request must be valid now: checking it at another time
-        // would sign
-        // an allow for a stale or expired request.
+        // would sign an allow for a stale or expired request.
         throw new CliException(2, "--at cannot be used with respond");
       }
       SigningKey responder = CliFiles.readKey(key);

@@ -369,8 +369,7 @@ class AuditAppendTest {
   void integrationNumbersLeavesInSeqOrderSkippingGapsAndLateCommits() throws Exception {
     List<Long> first = log.append(5);
     // A rolled-back transaction burns sequence values, and a writer that stops leaves the rest of
-    // its block
-    // unused: gaps the integrator never waits for.
+    // its block unused: gaps the integrator never waits for.
     long burned;
     try (Connection c = log.db.dataSource().getConnection();
         Statement s = c.createStatement()) {

@@ -85,8 +85,7 @@ class AuditCheckpointTest {
 
     assertThat(second.orElseThrow().timeMs()).isGreaterThanOrEqualTo(first);
     // While the clock is behind the latest checkpoint, the rate limit counts from this process's
-    // own last
-    // signature: no checkpoint every round, and none stalled until the clock catches up.
+    // own last signature: no checkpoint every round, and none stalled until the clock catches up.
     log.append(1);
     assertThat(integrator.integrateIfDue(MIN_INTERVAL)).isEmpty();
     Thread.sleep(MIN_INTERVAL.toMillis() + 100);

@@ -34,8 +34,7 @@ class AuditExportMillionTest {
         new AuditFixture(AuditDatabase.create("audit_million"), Fixtures.RESPONDER)) {
       long t0 = System.nanoTime();
       // Entries as the writer stores them (canonical schema 1), generated in the database for
-      // speed: the writer's
-      // own throughput is the benchmark's business.
+      // speed: the writer's own throughput is the benchmark's business.
       log.db.execute(
           """
           INSERT INTO audit_entry (seq, recorded_at, kind, actor, outcome, policy_version, trace_id, body)

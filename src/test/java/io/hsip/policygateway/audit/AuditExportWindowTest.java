@@ -66,8 +66,7 @@ class AuditExportWindowTest {
   @Test
   void anInWindowEntryIntegratedAfterALaterRecordedOneIsNotDropped() throws IOException {
     // Two writers (two replicas, or two batches in flight) stamp their batches out of seq order:
-    // leaf 0 is
-    // recorded at t+10, leaf 1 at t+5. The window [t, t+10) holds leaf 1 only.
+    // leaf 0 is recorded at t+10, leaf 1 at t+5. The window [t, t+10) holds leaf 1 only.
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
     appendAt(t.plusMillis(10), "late-stamp");
     appendAt(t.plusMillis(5), "in-window");
@@ -110,9 +109,8 @@ class AuditExportWindowTest {
   @Test
   void aRangeWhoseEndWitnessLiesBeforeTheWindowDoesNotVerify() throws IOException {
     // A dishonest operator holds the key and re-signs an honest bundle's manifest for a later
-    // window, claiming
-    // it is empty, while an entry of that window (leaf 3) exists. The range ends at leaf 2,
-    // recorded before it.
+    // window, claiming it is empty, while an entry of that window (leaf 3) exists. The range ends
+    // at leaf 2, recorded before it.
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
     appendAt(t.plusMillis(6), "in-first-window");
     appendAt(t, "before");

@@ -265,9 +265,8 @@ class AuditResourceTest {
   @Test
   void theExportStreamsABundleThatVerifiesOfflineAndACsv() throws Exception {
     // The previous export to prove consistency with: a checkpoint signed in this run. (The test
-    // database outlives
-    // runs, and `mvn clean` regenerates the test signing key; checkpoints of an older key verify
-    // only with it.)
+    // database outlives runs, and `mvn clean` regenerates the test signing key; checkpoints of an
+    // older key verify only with it.)
     append("before-export", 1);
     long previous = integration.integrateNow().orElseThrow().treeSize();
     Instant from = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(1);

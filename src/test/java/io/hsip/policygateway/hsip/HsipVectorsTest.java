@@ -219,10 +219,8 @@ class HsipVectorsTest {
                               .publicKey())
                       .isEqualTo(key.publicKey())));
       // The vector lists id_auth.json keys in insertion order although its own rule (and the
-      // reference,
-      // which writes a serde_json::json! map without preserve_order) sorts them. We write sorted
-      // keys and
-      // read either order; the content must agree.
+      // reference, which writes a serde_json::json! map without preserve_order) sorts them. We
+      // write sorted keys and read either order; the content must agree.
       out.add(
           check(
               who + ".hsip_auth_id_auth_json parses to the key",

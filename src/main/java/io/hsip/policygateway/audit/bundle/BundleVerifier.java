@@ -654,8 +654,7 @@ public final class BundleVerifier {
                 + "): the log was truncated or rolled back");
       } else {
         // Not a fork: this bundle simply carries no proof from that size (the gateway's default is
-        // its last
-        // export, which may be another one). Nothing is proved either, so it cannot pass.
+        // its last export, which may be another one). Nothing is proved either, so it cannot pass.
         report.problem(
             theirsText
                 + " cannot be checked: this bundle proves consistency from "

@@ -101,8 +101,8 @@ public final class BundleWriter {
       integrator.integratePending(true);
     } catch (AuditStorageException | TreeInconsistencyException e) {
       // A damaged tree stops integration; the export must still show the auditor what is signed.
-      // The entries
-      // left pending are counted in the manifest ("complete": false) and the verifier reports them.
+      // The entries left pending are counted in the manifest ("complete": false) and the verifier
+      // reports them.
     }
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
@@ -137,8 +137,7 @@ public final class BundleWriter {
     }
     long first = firstLeafAtOrAfter(connection, request.from(), 0, size);
     // The range ends at a leaf recorded at or after the window's end (the end witness), found past
-    // the last leaf
-    // recorded in the window; or at the tree's end.
+    // the last leaf recorded in the window; or at the tree's end.
     long end =
         firstLeafAtOrAfter(
             connection,

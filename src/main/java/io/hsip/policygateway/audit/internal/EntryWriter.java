@@ -176,8 +176,7 @@ public final class EntryWriter implements AutoCloseable {
     boolean queued;
     boolean wasOpen;
     // The check and the offer are one step against close(): an entry is either queued while the
-    // writer still
-    // drains the queue, or refused; never queued after the writer has gone.
+    // writer still drains the queue, or refused; never queued after the writer has gone.
     synchronized (lifecycle) {
       wasOpen = open;
       queued = wasOpen && queue.offer(new Pending(entry, done));
@@ -256,8 +255,8 @@ public final class EntryWriter implements AutoCloseable {
     Instant time = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     try (Connection connection = dataSource.getConnection()) {
       // One INSERT, committed on its own: a single round trip and a single WAL flush per batch.
-      // Subject keys
-      // are created by a separate statement; a key whose entries then fail to commit is harmless.
+      // Subject keys are created by a separate statement; a key whose entries then fail to commit
+      // is harmless.
       connection.setAutoCommit(true);
       Set<String> peerIds = subjects(batch);
       Map<String, SubjectKey> keys =

@@ -176,8 +176,7 @@ public final class TreeIntegrator {
       return Optional.empty();
     }
     // A checkpoint handed out and then lost in a crash would later look like a fork: commit it
-    // durably even
-    // where the server default is synchronous_commit = off.
+    // durably even where the server default is synchronous_commit = off.
     try (Statement durable = connection.createStatement()) {
       durable.execute("SELECT " + EntryWriter.DURABLE_COMMIT);
     }
@@ -231,8 +230,7 @@ public final class TreeIntegrator {
       }
     }
     // Checkpoint times never go back, even if the clock steps back: verifiers reject a checkpoint
-    // signed before
-    // the one it follows.
+    // signed before the one it follows.
     long timeMs = latest == null ? clock.millis() : Math.max(clock.millis(), latest.timeMs());
     Instant now = Instant.ofEpochMilli(timeMs);
     Checkpoint checkpoint = Checkpoint.create(origin, newSize, root, timeMs);
@@ -261,10 +259,8 @@ public final class TreeIntegrator {
       return true;
     }
     // The clock is behind the latest checkpoint (it stepped back, or the replica that signed it
-    // runs ahead):
-    // measure from when this process first saw that checkpoint instead, so that checkpoints neither
-    // stall until
-    // the clock catches up nor come every round.
+    // runs ahead): measure from when this process first saw that checkpoint instead, so that
+    // checkpoints neither stall until the clock catches up nor come every round.
     if (elapsed < 0) {
       long now = System.nanoTime();
       if (latest.treeSize() != seenSize) {

@@ -67,8 +67,7 @@ public final class ConsentValidator {
   public VerifiedConsentRequest validate(ConsentRequest request, long nowMs)
       throws ConsentRejectedException {
     // The time rules need no crypto: checking them first keeps a flood of stale or expired requests
-    // from
-    // costing a signature verification each. The replay guard still comes after the signature.
+    // from costing a signature verification each. The replay guard still comes after the signature.
     long skew = rules.clockSkew().toMillis();
     if (request.tsMs() < nowMs - skew) {
       throw new ConsentRejectedException(
@@ -93,8 +92,7 @@ public final class ConsentValidator {
     }
     Ed25519PublicKey key = verifySignature(request);
     // Past min(expires, ts + skew) no replica accepts the request anyway; one more skew covers
-    // replicas
-    // whose clocks run behind ours.
+    // replicas whose clocks run behind ours.
     long retainUntil = Math.min(request.expiresMs(), request.tsMs() + skew) + skew;
     boolean first;
     try {

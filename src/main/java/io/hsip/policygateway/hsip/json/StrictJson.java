@@ -131,8 +131,8 @@ public final class StrictJson {
       case VALUE_STRING -> nodes.textNode(parser.getText());
       case VALUE_NUMBER_INT -> nodes.numberNode(parser.getBigIntegerValue());
       // No HSIP field is fractional and callers reject any with a typed message, so the value need
-      // not be
-      // exact; a double also copes with exponents such as 1e31880000000, which BigDecimal refuses.
+      // not be exact; a double also copes with exponents such as 1e31880000000, which BigDecimal
+      // refuses.
       case VALUE_NUMBER_FLOAT -> nodes.numberNode(parser.getDoubleValue());
       case VALUE_TRUE -> nodes.booleanNode(true);
       case VALUE_FALSE -> nodes.booleanNode(false);

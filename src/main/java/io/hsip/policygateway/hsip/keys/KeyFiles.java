@@ -306,8 +306,7 @@ public final class KeyFiles {
       throws KeyFileException {
     String secretHex = json.string(secretField);
     // hsip-auth reads the first 32 bytes of sk_hex, so a 64-byte (seed || public) value is accepted
-    // too;
-    // its second half is a stated public key and must be the right one.
+    // too; its second half is a stated public key and must be the right one.
     byte[] secret = LowerHex.decode(secretHex, 32);
     byte[] keypair = secret == null ? LowerHex.decode(secretHex, 64) : null;
     if (secret == null && keypair == null) {
@@ -334,8 +333,8 @@ public final class KeyFiles {
 
   private static byte[] readBounded(Path path) throws KeyFileException {
     // Read at most one byte past the limit: Files.size says nothing about a file that grows
-    // meanwhile, a
-    // FIFO or a device such as /dev/zero, and readAllBytes would then read without bound.
+    // meanwhile, a FIFO or a device such as /dev/zero, and readAllBytes would then read without
+    // bound.
     try (InputStream in = Files.newInputStream(path)) {
       byte[] content = in.readNBytes(MAX_FILE_BYTES + 1);
       if (content.length > MAX_FILE_BYTES) {

@@ -96,10 +96,8 @@ public final class UdpConsentInitiator {
           return handshake.finish(datagram);
         } catch (HandshakeException e) {
           // Not an E2: keep waiting. (A well-formed E2 from someone who can spoof the responder's
-          // address
-          // is accepted: the handshake is unauthenticated, so the exchange then times out or the
-          // response's
-          // signature check fails; the caller must pin the responder key.)
+          // address is accepted: the handshake is unauthenticated, so the exchange then times out
+          // or the response's signature check fails; the caller must pin the responder key.)
         }
       }
     }

@@ -311,8 +311,7 @@ public final class UdpConsentResponder implements AutoCloseable {
           return;
         }
         // A transient receive error on UDP (e.g. ICMP port unreachable surfaced late): keep
-        // serving, but
-        // do not spin if the error persists.
+        // serving, but do not spin if the error persists.
         pause();
         continue;
       }
@@ -334,8 +333,8 @@ public final class UdpConsentResponder implements AutoCloseable {
         }
       } catch (RuntimeException e) {
         // This thread is the only receiver: a parser that throws unchecked on some peer's bytes (a
-        // bug, but
-        // one a peer can trigger at will) must cost that datagram, not the whole responder.
+        // bug, but one a peer can trigger at will) must cost that datagram, not the whole
+        // responder.
         stats.dropped.incrementAndGet();
       }
     }
@@ -352,8 +351,7 @@ public final class UdpConsentResponder implements AutoCloseable {
   private void onE1(byte[] datagram, InetSocketAddress from) {
     if (!Handshake.isE1(datagram, datagram.length)) {
       // Checked before the retransmission test: a prefix of the stored E1 (even the lone 0xE1 byte)
-      // must
-      // not be answered with the 33-byte E2.
+      // must not be answered with the 33-byte E2.
       stats.dropped.incrementAndGet();
       return;
     }
@@ -366,8 +364,7 @@ public final class UdpConsentResponder implements AutoCloseable {
       PeerSession same = entry == null ? null : sameHandshake(entry, e1);
       if (same != null) {
         // A retransmitted E1: answer with the same E2 so the initiator's key still matches ours.
-        // Costs no
-        // key agreement, so it draws nothing from the host's allowance.
+        // Costs no key agreement, so it draws nothing from the host's allowance.
         send(same.e2, from);
         return;
       }

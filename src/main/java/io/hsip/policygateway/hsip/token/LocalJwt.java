@@ -134,8 +134,7 @@ public record LocalJwt(String kid, String aud, long iat, long exp, List<String> 
       throw new TokenException("token " + what + " is not valid base64url");
     }
     // The JDK decoder ignores non-zero bits after the last byte, so several texts would decode to
-    // one
-    // signature; accept only the canonical text, or the token string is malleable.
+    // one signature; accept only the canonical text, or the token string is malleable.
     if (!B64URL.encodeToString(bytes).equals(part)) {
       throw new TokenException("token " + what + " is not canonical base64url");
     }

@@ -457,10 +457,8 @@ public final class PolicyCompiler {
     private void lint(PolicyDocument document) {
       List<Rule> rules = document.rules();
       // Only a rule whose purpose matcher covers another's can cover it, so candidates come from
-      // the
-      // rules with a broad purpose (any, or prefixes) and those naming the same exact purpose: this
-      // keeps
-      // linting near-linear for large policies instead of comparing every pair.
+      // the rules with a broad purpose (any, or prefixes) and those naming the same exact purpose:
+      // this keeps linting near-linear for large policies instead of comparing every pair.
       List<Integer> anyPurpose = new ArrayList<>();
       List<Integer> broad = new ArrayList<>();
       Map<String, List<Integer>> byExact = new HashMap<>();

@@ -231,8 +231,7 @@ class Ed25519StrictTest {
     // Observation, kept as an assertion so a BouncyCastle upgrade that changes it is noticed:
     // BouncyCastle 1.87's Ed25519.verify is cofactored (it clears the cofactor 8 after its Straus
     // multiplication), so on its own it accepts every one of these. Only our explicit check that R
-    // lies in
-    // the prime-order subgroup rejects them.
+    // lies in the prime-order subgroup rejects them.
     assertThat(bouncyCastleAccepted).isEqualTo(cases);
   }
 

@@ -157,8 +157,8 @@ class UdpConsentExchangeTest {
       assertNoDatagram(socket);
 
       // What the reference initiator does with the E2 it actually got: the vector plaintext, sealed
-      // with
-      // the vector prefix at counter 0 under the derived key. Header and length equal the vector's.
+      // with the vector prefix at counter 0 under the derived key. Header and length equal the
+      // vector's.
       SealedSession referenceSession = SealedSession.withTxPrefix(key, initiatorPrefix);
       byte[] plaintext = Vectors.hex(requestFrame + "plaintext_hex");
       byte[] frame = referenceSession.seal(FrameType.CONTROL, plaintext);

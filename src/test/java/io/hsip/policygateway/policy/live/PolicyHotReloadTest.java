@@ -179,8 +179,8 @@ class PolicyHotReloadTest {
     AtomicInteger opened = new AtomicInteger();
     try (FreezingProxy proxy = new FreezingProxy(java.net.URI.create(url.substring(5)))) {
       // The first connection goes through a proxy that will stop passing bytes without closing
-      // anything,
-      // as a partition or a vanished primary does; later ones go straight to the database.
+      // anything, as a partition or a vanished primary does; later ones go straight to the
+      // database.
       PolicyReloader.ConnectionSource source =
           () -> {
             String via = opened.getAndIncrement() == 0 ? proxy.jdbcUrl(url) : url;
