@@ -14,7 +14,9 @@ public final class ConsistencyProofVerifier {
 
   /**
    * Checks that the tree of {@code first} leaves with root {@code firstRoot} is a prefix of the
-   * tree of {@code second} leaves with root {@code secondRoot}.
+   * tree of {@code second} leaves with root {@code secondRoot}. Every root and proof hash must be
+   * 32 bytes. From tree size 0 the proof must be empty and {@code firstRoot} must be the empty-tree
+   * root {@code SHA-256()}; such a proof says nothing about {@code secondRoot}.
    *
    * @throws ProofException naming the first thing that does not hold
    */
@@ -25,7 +27,22 @@ public final class ConsistencyProofVerifier {
     if (first < 0 || second < first) {
       throw new ProofException(what + ": tree size " + second + " is smaller than " + first);
     }
+    Hashes.require(firstRoot, what, "first root");
+    Hashes.require(secondRoot, what, "second root");
     Hashes.requireAll(proof, what);
+    // Every tree extends the empty tree, so the proof from size 0 is empty and says nothing about
+    // the second root; only the first root can be wrong, and for size 0 it is fixed. The reference
+    // (transparency-dev/merkle) refuses size 0 outright; we answer it, because the audit bundle
+    // verifier asks it whenever an exported range ends at leaf 0 or the previous export covered an
+    // empty log, and there the honest answer is yes.
+    if (first == 0 && !Sha256.equal(firstRoot, TreeHasher.emptyRoot())) {
+      throw new ProofException(
+          what
+              + ": the first root "
+              + LowerHex.encode(firstRoot)
+              + " is not the empty-tree root "
+              + LowerHex.encode(TreeHasher.emptyRoot()));
+    }
     if (first == second) {
       if (!proof.isEmpty()) {
         throw new ProofException(

@@ -11,7 +11,8 @@ public final class InclusionProofVerifier {
 
   /**
    * Checks that the leaf with hash {@code leafHash} sits at {@code index} in the tree of {@code
-   * size} leaves whose root is {@code root}.
+   * size} leaves whose root is {@code root}. The leaf hash, the root and every path hash must be 32
+   * bytes.
    *
    * @throws ProofException naming the first thing that does not hold
    */
@@ -20,7 +21,10 @@ public final class InclusionProofVerifier {
     if (index < 0 || index >= size) {
       throw new ProofException("leaf index " + index + " is not below tree size " + size);
     }
-    Hashes.requireAll(path, "inclusion proof");
+    String what = "inclusion proof of leaf " + index + " in tree size " + size;
+    Hashes.require(leafHash, what, "leaf hash");
+    Hashes.require(root, what, "root");
+    Hashes.requireAll(path, what);
     byte[] computed = rootFromPath(index, size, leafHash, path);
     if (!Sha256.equal(computed, root)) {
       throw new ProofException(

@@ -182,6 +182,36 @@ class MerkleProofTest {
   }
 
   @Test
+  void fromTheEmptyTree_onlyTheEmptyRootAndAnEmptyProof() throws ProofException {
+    InMemoryTree tree = InMemoryTree.ofSize(5);
+    byte[] empty = TreeHasher.emptyRoot();
+    byte[] root = tree.mth(0, 5);
+    ConsistencyProofVerifier.verify(0, 0, empty, empty, List.of());
+    ConsistencyProofVerifier.verify(0, 5, empty, root, List.of());
+    assertThatThrownBy(() -> ConsistencyProofVerifier.verify(0, 5, root, root, List.of()))
+        .isInstanceOf(ProofException.class)
+        .hasMessage(
+            "consistency proof from tree size 0 to 5: the first root "
+                + LowerHex.encode(root)
+                + " is not the empty-tree root"
+                + " e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    assertThatThrownBy(() -> ConsistencyProofVerifier.verify(0, 0, root, root, List.of()))
+        .hasMessageStartingWith("consistency proof from tree size 0 to 0: the first root ");
+    assertThatThrownBy(() -> ConsistencyProofVerifier.verify(0, 0, empty, root, List.of()))
+        .hasMessage(
+            "consistency proof from tree size 0 to 0: equal sizes but different roots "
+                + LowerHex.encode(empty)
+                + " and "
+                + LowerHex.encode(root));
+    assertThatThrownBy(() -> ConsistencyProofVerifier.verify(0, 5, empty, root, List.of(root)))
+        .hasMessage(
+            "consistency proof from tree size 0 to 5 must be empty from the empty tree, has 1"
+                + " hashes");
+    assertThatThrownBy(() -> ConsistencyProofVerifier.verify(0, 5, empty, new byte[0], List.of()))
+        .hasMessage("consistency proof from tree size 0 to 5: second root is 0 bytes, not 32");
+  }
+
+  @Test
   void messagesAreExact() {
     InMemoryTree tree = InMemoryTree.ofSize(5);
     List<byte[]> path = new ProofBuilder(tree).inclusion(2, 5);
@@ -200,6 +230,21 @@ class MerkleProofTest {
         .hasMessage("consistency proof from tree size 3 to 5 is empty");
     assertThatThrownBy(() -> ConsistencyProofVerifier.verify(5, 3, root, root, List.of()))
         .hasMessage("consistency proof from tree size 5 to 3: tree size 3 is smaller than 5");
+    byte[] short31 = java.util.Arrays.copyOf(root, 31);
+    assertThatThrownBy(() -> InclusionProofVerifier.verify(2, 5, short31, path, root))
+        .hasMessage("inclusion proof of leaf 2 in tree size 5: leaf hash is 31 bytes, not 32");
+    assertThatThrownBy(() -> InclusionProofVerifier.verify(2, 5, tree.leafHash(2), path, short31))
+        .hasMessage("inclusion proof of leaf 2 in tree size 5: root is 31 bytes, not 32");
+    List<byte[]> badPath = new ArrayList<>(path);
+    badPath.set(1, new byte[33]);
+    assertThatThrownBy(() -> InclusionProofVerifier.verify(2, 5, tree.leafHash(2), badPath, root))
+        .hasMessage("inclusion proof of leaf 2 in tree size 5: hash 1 is 33 bytes, not 32");
+    List<byte[]> consistency = new ProofBuilder(tree).consistency(3, 5);
+    assertThatThrownBy(() -> ConsistencyProofVerifier.verify(3, 5, short31, root, consistency))
+        .hasMessage("consistency proof from tree size 3 to 5: first root is 31 bytes, not 32");
+    assertThatThrownBy(
+            () -> ConsistencyProofVerifier.verify(3, 5, tree.mth(0, 3), short31, consistency))
+        .hasMessage("consistency proof from tree size 3 to 5: second root is 31 bytes, not 32");
     assertThatThrownBy(() -> CompactRange.of(5, List.of(root)))
         .hasMessage("a frontier of tree size 5 has 2 hashes, not 1");
   }
