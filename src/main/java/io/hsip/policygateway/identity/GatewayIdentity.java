@@ -23,6 +23,7 @@ import java.security.SecureRandom;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The gateway's own Ed25519 identity: the key that signs consent responses and audit checkpoints.
@@ -66,7 +67,7 @@ public class GatewayIdentity {
   void load() {
     Optional<Path> file = config.signingKeyFile();
     if (file.isEmpty()) {
-      fail("no signing key file configured (identity.signing-key-file)");
+      fail(null, "no signing key file configured (identity.signing-key-file)");
       return;
     }
     Path path = file.get();
@@ -75,8 +76,9 @@ public class GatewayIdentity {
         // Every replica would mint its own unpinned key: consent answers and checkpoints signed by
         // strangers.
         fail(
-            "identity.generate-if-missing is for development and tests only; mount a key file at "
-                + path);
+            path,
+            "identity.generate-if-missing is for development and tests only; mount a key file at"
+                + " identity.signing-key-file");
         return;
       }
       generate(path);
@@ -84,7 +86,7 @@ public class GatewayIdentity {
     try {
       byte[] content = readKeyFile(path);
       if (KeyFiles.detect(content) != KeyFileFormat.PKCS8_PEM) {
-        fail("signing key file " + path + " must be PKCS#8 PEM (BEGIN PRIVATE KEY)");
+        fail(path, "signing key file must be PKCS#8 PEM (BEGIN PRIVATE KEY)");
         return;
       }
       SigningKey loaded = KeyFiles.parse(content);
@@ -93,7 +95,7 @@ public class GatewayIdentity {
       problem = "";
       Log.infof("Gateway identity loaded from %s: PeerID %s", path, loaded.peerId());
     } catch (KeyFileException e) {
-      fail(e.getMessage());
+      fail(path, e.getMessage());
     }
   }
 
@@ -111,7 +113,10 @@ public class GatewayIdentity {
     return key.map(SigningKey::publicKey);
   }
 
-  /** Why no key is loaded; empty when one is. */
+  /**
+   * Why no key is loaded; empty when one is. Readiness shows it to anyone who can reach the
+   * management port, so it never names the key file's path (only the operator log line does).
+   */
   public String problem() {
     return problem;
   }
@@ -125,21 +130,21 @@ public class GatewayIdentity {
               + " its own key file and keep identity.generate-if-missing=false.",
           path.toAbsolutePath(), generated.peerId());
     } catch (IOException e) {
-      fail("cannot write a generated signing key to " + path + ": " + reason(e));
+      fail(path, "cannot write a generated signing key: " + reason(e));
     }
   }
 
   private static byte[] readKeyFile(Path path) throws KeyFileException {
     if (!Files.isRegularFile(path)) {
-      throw new KeyFileException("signing key file " + path + " does not exist or is not a file");
+      throw new KeyFileException("signing key file does not exist or is not a file");
     }
     try {
       if (Files.size(path) > KeyFiles.MAX_FILE_BYTES) {
-        throw new KeyFileException("signing key file " + path + " is too large to be a key");
+        throw new KeyFileException("signing key file is too large to be a key");
       }
       return Files.readAllBytes(path);
     } catch (IOException e) {
-      throw new KeyFileException("cannot read signing key file " + path + ": " + reason(e));
+      throw new KeyFileException("cannot read signing key file: " + reason(e));
     }
   }
 
@@ -170,10 +175,12 @@ public class GatewayIdentity {
     return "I/O error";
   }
 
-  private void fail(String reason) {
+  private void fail(@Nullable Path path, String reason) {
     key = Optional.empty();
     problem = reason;
     Log.errorf(
-        "No gateway signing key: %s. Readiness is DOWN and consent requests are denied.", reason);
+        "No gateway signing key (identity.signing-key-file=%s): %s. Readiness is DOWN and consent"
+            + " requests are denied.",
+        path, reason);
   }
 }

@@ -28,6 +28,7 @@ import io.hsip.policygateway.hsip.reputationlog.Evidence;
 import io.hsip.policygateway.hsip.reputationlog.ReputationEvent;
 import io.hsip.policygateway.hsip.reputationlog.ReputationEventType;
 import io.hsip.policygateway.hsip.reputationlog.ReputationLog;
+import io.hsip.policygateway.hsip.reputationlog.VerifiedReputationLog;
 import io.hsip.policygateway.hsip.session.FrameType;
 import io.hsip.policygateway.hsip.session.Handshake;
 import io.hsip.policygateway.hsip.session.SealedSession;
@@ -851,8 +852,9 @@ class HsipVectorsTest {
         check(
             "file parses, verifies and scores",
             () -> {
-              ReputationLog log = ReputationLog.parse(file);
-              log.verify(Map.of(actor.peerId().value(), actor.publicKey()));
+              VerifiedReputationLog log =
+                  ReputationLog.parse(file)
+                      .verify(Map.of(actor.peerId().value(), actor.publicKey()));
               assertThat(log.score(subject)).isEqualTo(l(r, "score_for_subject"));
               assertThat(log.lines())
                   .extracting(line -> line.event().toLine())

@@ -39,8 +39,16 @@ class MissingSigningKeyTest {
         .body("checks.find { it.name == 'gateway signing key' }.status", equalTo("DOWN"))
         .body(
             "checks.find { it.name == 'gateway signing key' }.data.reason",
-            equalTo(
-                "signing key file target/no-such-dir/missing-key.pem does not exist or is not a file"));
+            equalTo("signing key file does not exist or is not a file"));
+  }
+
+  @Test
+  void readinessNamesNoFilePath() {
+    String ready =
+        given().when().get("/q/health/ready").then().statusCode(503).extract().asString();
+    org.assertj.core.api.Assertions.assertThat(ready)
+        .doesNotContain("missing-key.pem")
+        .doesNotContain("no-such-dir");
   }
 
   @Test

@@ -15,7 +15,8 @@ import java.util.Map;
  * <p>{@link #verify} checks what the reference's score never does
  * (docs/protocol.md#unverified-reputation): the hash chain, every signature (strictly, with a key
  * per actor, so logs with several actors verify), and that each stored weight is the one the table
- * gives. Scores should only be taken from a verified log.
+ * gives. Only the {@link VerifiedReputationLog} it returns has a score, so an unverified log cannot
+ * be scored.
  */
 public final class ReputationLog {
 
@@ -75,8 +76,10 @@ public final class ReputationLog {
    * Verifies chain, signatures and weights.
    *
    * @param actorKeys the trusted key of every actor allowed to write this log, by PeerID
+   * @return the log, now one that may be scored
    */
-  public void verify(Map<String, Ed25519PublicKey> actorKeys) throws ReputationLogException {
+  public VerifiedReputationLog verify(Map<String, Ed25519PublicKey> actorKeys)
+      throws ReputationLogException {
     String expectedPrev = ReputationEvent.GENESIS_HASH;
     for (Line line : lines) {
       ReputationEvent event = line.event();
@@ -115,17 +118,7 @@ public final class ReputationLog {
       }
       expectedPrev = hashOfLine(line.text());
     }
-  }
-
-  /** The reference's score: the sum of stored weights of events about {@code subjectPeerId}. */
-  public long score(String subjectPeerId) {
-    long score = 0;
-    for (Line line : lines) {
-      if (line.event().subjectPeerId().equals(subjectPeerId)) {
-        score += line.event().weight();
-      }
-    }
-    return score;
+    return new VerifiedReputationLog(this);
   }
 
   /**

@@ -195,7 +195,7 @@ public class PolicyResource {
               schema = @Schema(implementation = DraftView.class)))
   @APIResponse(
       responseCode = "412",
-      description = "The draft changed meanwhile",
+      description = "The draft changed meanwhile, or If-Match is a weak ETag (which never matches)",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   @APIResponse(
       responseCode = "428",
@@ -227,7 +227,7 @@ public class PolicyResource {
   @APIResponse(responseCode = "204", description = "Deleted")
   @APIResponse(
       responseCode = "412",
-      description = "The draft changed",
+      description = "The draft changed, or If-Match is a weak ETag (which never matches)",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   @APIResponse(
       responseCode = "428",
@@ -271,7 +271,7 @@ public class PolicyResource {
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   @APIResponse(
       responseCode = "412",
-      description = "The draft changed meanwhile",
+      description = "The draft changed meanwhile, or If-Match is a weak ETag (which never matches)",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   @APIResponse(
       responseCode = "428",
@@ -567,7 +567,10 @@ public class PolicyResource {
   private static Integer revision(String ifMatch) {
     String tag = ifMatch.strip();
     if (tag.startsWith("W/")) {
-      tag = tag.substring(2);
+      // Accepting it would let a client that holds only a weak validator overwrite a draft.
+      throw PolicyProblems.WEAK_ETAG.exception(
+          "If-Match uses the strong comparison, so a weak ETag (W/\"...\") never matches;"
+              + " send the draft's ETag as it is, e.g. \"1\"");
     }
     if (tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"")) {
       tag = tag.substring(1, tag.length() - 1);

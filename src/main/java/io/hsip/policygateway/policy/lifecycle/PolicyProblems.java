@@ -35,6 +35,13 @@ public final class PolicyProblems {
   public static final ProblemType IF_MATCH_REQUIRED =
       ProblemType.of(428, "if-match-required", "If-Match required");
 
+  /**
+   * A weak ETag in {@code If-Match}: If-Match compares strongly (RFC 9110 §13.1.1), so it matches
+   * no draft.
+   */
+  public static final ProblemType WEAK_ETAG =
+      ProblemType.of(412, "weak-etag", "Weak ETag in If-Match");
+
   /** An admin tried to approve a publication they requested or edited, in four-eyes mode. */
   public static final ProblemType FOUR_EYES = ProblemType.of(403, "four-eyes", "Four-eyes rule");
 

@@ -40,8 +40,7 @@ class ReputationLogParseTest {
 
   @Test
   void from_valid() throws Exception {
-    ReputationLog log = ReputationLog.parse(log("valid_log.log"));
-    log.verify(TRUSTED);
+    VerifiedReputationLog log = ReputationLog.parse(log("valid_log.log")).verify(TRUSTED);
 
     assertThat(log.lines()).extracting(ReputationLog.Line::number).containsExactly(1, 2);
     assertThat(log.lines())
@@ -80,6 +79,16 @@ class ReputationLogParseTest {
                 Fixtures.RESPONDER.publicKey(),
                 REQUESTER,
                 Fixtures.REQUESTER.publicKey()));
+  }
+
+  @Test
+  void score_onlyOnAVerifiedLog() throws Exception {
+    assertThat(ReputationLog.class.getMethods())
+        .extracting(java.lang.reflect.Method::getName)
+        .doesNotContain("score");
+    assertThat(ReputationLog.class.getMethod("verify", Map.class).getReturnType())
+        .isEqualTo(VerifiedReputationLog.class);
+    assertThat(VerifiedReputationLog.class.getConstructors()).isEmpty();
   }
 
   // --- line and JSON rules ---

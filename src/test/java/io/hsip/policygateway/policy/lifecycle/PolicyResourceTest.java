@@ -277,6 +277,35 @@ class PolicyResourceTest {
   }
 
   @Test
+  void weakETagsNeverMatch() {
+    // RFC 9110 13.1.1: If-Match compares strongly, so W/"1" matches no draft, not even revision 1.
+    String set = PolicyDocs.uniqueSet();
+    String id = createDraft(PolicyDocs.small(set, "8h", ""));
+    problem(
+            admin()
+                .contentType(YAML)
+                .header("If-Match", "W/\"1\"")
+                .body(yaml(PolicyDocs.small(set, "4h", "")))
+                .put(API + "/drafts/" + id)
+                .then(),
+            412)
+        .body("type", equalTo("https://hsip.io/problems/weak-etag"))
+        .body("title", equalTo("Weak ETag in If-Match"))
+        .body(
+            "detail",
+            equalTo(
+                "If-Match uses the strong comparison, so a weak ETag (W/\"...\") never matches;"
+                    + " send the draft's ETag as it is, e.g. \"1\""));
+    problem(admin().header("If-Match", "W/\"1\"").delete(API + "/drafts/" + id).then(), 412)
+        .body("type", equalTo("https://hsip.io/problems/weak-etag"));
+    problem(
+            admin().header("If-Match", "W/\"1\"").post(API + "/drafts/" + id + "/publish").then(),
+            412)
+        .body("type", equalTo("https://hsip.io/problems/weak-etag"));
+    viewer().get(API + "/drafts/" + id).then().statusCode(200).body("revision", equalTo(1));
+  }
+
+  @Test
   void writesNeedTheAdminRole() {
     String set = PolicyDocs.uniqueSet();
     problem(
