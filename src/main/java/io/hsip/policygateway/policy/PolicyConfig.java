@@ -17,8 +17,11 @@ public interface PolicyConfig {
   @WithDefault("acme")
   String liveSet();
 
-  /** Publishing and rollback need a second admin's approval. */
-  @WithDefault("false")
+  /**
+   * Publishing and rollback need a second admin's approval: a person who is neither the requester
+   * nor an editor, told apart by token subject. On unless a profile turns it off (dev and test do).
+   */
+  @WithDefault("true")
   boolean fourEyes();
 
   /**

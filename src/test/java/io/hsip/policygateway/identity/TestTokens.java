@@ -50,6 +50,37 @@ public final class TestTokens {
     return bearer("victor.viewer", Roles.VIEWER);
   }
 
+  /**
+   * A person's token whose stable subject ({@code sub}) and display name ({@code
+   * preferred_username}) differ, as in Keycloak (no {@code upn}).
+   */
+  public static String person(String subject, String name, String... roles) {
+    return Jwt.issuer(ISSUER)
+        .audience(AUDIENCE)
+        .subject(subject)
+        .claim("preferred_username", name)
+        .claim("azp", AUDIENCE)
+        .groups(Set.of(roles))
+        .expiresAt(Instant.now().plus(Duration.ofMinutes(5)))
+        .sign(TRUSTED);
+  }
+
+  /**
+   * A Keycloak service-account token: the client's credentials grant, with the {@code
+   * service-account-} user name and the {@code client_id} claim.
+   */
+  public static String serviceAccount(String clientId, String... roles) {
+    return Jwt.issuer(ISSUER)
+        .audience(AUDIENCE)
+        .subject("sa-" + clientId)
+        .claim("preferred_username", "service-account-" + clientId)
+        .claim("azp", clientId)
+        .claim("client_id", clientId)
+        .groups(Set.of(roles))
+        .expiresAt(Instant.now().plus(Duration.ofMinutes(5)))
+        .sign(TRUSTED);
+  }
+
   /** A token that expired a minute ago. */
   public static String expired(String user, String... roles) {
     return sign(TRUSTED, ISSUER, user, Set.of(roles), Instant.now().minus(Duration.ofMinutes(1)));

@@ -13,8 +13,10 @@ import io.hsip.policygateway.policy.catalog.SimulationView;
 import io.hsip.policygateway.policy.catalog.ValidationView;
 import io.hsip.policygateway.policy.catalog.VersionView;
 import io.hsip.policygateway.policy.compile.PolicyDiff;
+import io.hsip.policygateway.policy.lifecycle.Actor;
 import io.hsip.policygateway.policy.lifecycle.PolicyLifecycle;
 import io.hsip.policygateway.policy.lifecycle.PolicyProblems;
+import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -42,6 +44,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -463,7 +466,7 @@ public class PolicyResource {
               schema = @Schema(implementation = VersionView.class)))
   @APIResponse(
       responseCode = "403",
-      description = "The requester cannot approve their own publication",
+      description = "The requester, an editor of the draft, or a service account cannot approve it",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   @APIResponse(
       responseCode = "409",
@@ -502,8 +505,29 @@ public class PolicyResource {
   // --- HTTP translation
   // ---------------------------------------------------------------------------
 
-  private String actor() {
-    return identity.getPrincipal().getName();
+  /**
+   * The caller as the lifecycle knows them: the token's {@code sub} (compared by four-eyes) and the
+   * principal name (shown to people).
+   *
+   * <p>A token counts as a service account's, which may change policies but never approve them, if
+   * its {@code preferred_username} starts with {@code service-account-} (how Keycloak names the
+   * user behind a client's credentials grant), or it carries the {@code client_id} (or older {@code
+   * clientId}) claim that Keycloak adds to service-account tokens only. {@code azp} is not a sign:
+   * people's tokens carry it too. A token without a {@code sub} is refused outright: there is
+   * nothing stable to compare.
+   */
+  private Actor actor() {
+    if (!(identity.getPrincipal() instanceof JsonWebToken token)
+        || token.getSubject() == null
+        || token.getSubject().isBlank()) {
+      throw new ForbiddenException("policy changes need a bearer token with a subject (sub)");
+    }
+    String username = token.getClaim("preferred_username");
+    boolean serviceAccount =
+        (username != null && username.startsWith("service-account-"))
+            || token.containsClaim("client_id")
+            || token.containsClaim("clientId");
+    return new Actor(token.getSubject(), identity.getPrincipal().getName(), serviceAccount);
   }
 
   private static Response publication(PolicyLifecycle.Publication publication) {

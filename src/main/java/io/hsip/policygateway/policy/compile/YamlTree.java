@@ -128,6 +128,9 @@ public final class YamlTree {
 
   private static final int NO_PARENT = 0;
 
+  /** Longest integer or float literal: any 64-bit integer, with room for a sign and a base. */
+  static final int MAX_NUMBER_CHARS = 40;
+
   /** A value's place: the collection holding it (numbered from 1, root: 0) and its key or index. */
   private record Slot(int parent, String segment) {}
 
@@ -359,6 +362,17 @@ public final class YamlTree {
       }
       if (resolved.equals(Tag.BOOL)) {
         return NODES.booleanNode(value.equalsIgnoreCase("true"));
+      }
+      if ((resolved.equals(Tag.INT) || resolved.equals(Tag.FLOAT))
+          && value.length() > MAX_NUMBER_CHARS) {
+        // BigInteger and Double parsing of a 500,000-digit literal costs seconds of CPU; no value
+        // a policy needs is that long, so refuse it before parsing.
+        throw error(
+            "a number of "
+                + value.length()
+                + " characters is too long; numbers have at most "
+                + MAX_NUMBER_CHARS,
+            event);
       }
       if (resolved.equals(Tag.INT)) {
         return integer(value, event);

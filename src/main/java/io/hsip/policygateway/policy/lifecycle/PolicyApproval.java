@@ -98,8 +98,16 @@ public class PolicyApproval extends PanacheEntityBase {
   @Column(name = "base_version", updatable = false)
   public @Nullable Integer baseVersion;
 
+  /** The requester's display name. */
   @Column(name = "requested_by", nullable = false, updatable = false)
   public String requestedBy;
+
+  /**
+   * The requester's subject ({@link Actor#subject()}); null for a request made before subjects were
+   * recorded.
+   */
+  @Column(name = "requested_by_subject", updatable = false)
+  public @Nullable String requestedBySubject;
 
   /**
    * Who wrote what is to be published (the draft's editors, and the requester); none may approve
@@ -109,11 +117,23 @@ public class PolicyApproval extends PanacheEntityBase {
   @JdbcTypeCode(SqlTypes.ARRAY)
   public String[] authors;
 
+  /**
+   * The subjects of {@link #authors}; four-eyes compares these. Null when the draft was saved
+   * before subjects were recorded: then {@link #authors} (names) are compared instead.
+   */
+  @Column(name = "author_subjects", updatable = false)
+  @JdbcTypeCode(SqlTypes.ARRAY)
+  public String @Nullable [] authorSubjects;
+
   @Column(name = "requested_at", nullable = false, updatable = false)
   public Instant requestedAt;
 
   @Column(name = "decided_by")
   public @Nullable String decidedBy;
+
+  /** The subject of who decided. */
+  @Column(name = "decided_by_subject")
+  public @Nullable String decidedBySubject;
 
   @Column(name = "decided_at")
   public @Nullable Instant decidedAt;
@@ -123,6 +143,20 @@ public class PolicyApproval extends PanacheEntityBase {
 
   /** The version the approval published. */
   @Column public @Nullable Integer version;
+
+  /** Whether {@code actor} requested it: by subject, or by name for a request without one. */
+  boolean requestedBy(Actor actor) {
+    return requestedBySubject == null
+        ? requestedBy.equals(actor.name())
+        : requestedBySubject.equals(actor.subject());
+  }
+
+  /** Whether {@code actor} wrote what it publishes: by subject, or by name for an older draft. */
+  boolean writtenBy(Actor actor) {
+    return authorSubjects == null
+        ? List.of(authors).contains(actor.name())
+        : List.of(authorSubjects).contains(actor.subject());
+  }
 
   /** Requests with this status, oldest first. */
   public static List<PolicyApproval> withStatus(Status status) {

@@ -49,7 +49,7 @@ public class PolicyBootstrap {
       return;
     }
     PolicyLifecycle.Imported imported =
-        lifecycle.importDocument("system:bootstrap", document, true);
+        lifecycle.importDocument(Actor.system("system:bootstrap"), document, true);
     boolean waiting =
         imported instanceof PolicyLifecycle.Imported.Publishing p
             && p.publication() instanceof PolicyLifecycle.Publication.AwaitingApproval;

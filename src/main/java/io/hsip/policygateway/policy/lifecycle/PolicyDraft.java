@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.UUID;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
+import org.jspecify.annotations.Nullable;
 
 /** A policy document being edited. Always valid: a draft that does not compile is never saved. */
 @Entity
@@ -55,13 +56,30 @@ public class PolicyDraft extends PanacheEntityBase {
   @JdbcTypeCode(SqlTypes.ARRAY)
   public String[] editors;
 
-  /** Records {@code actor} as an editor, once. */
-  void editedBy(String actor) {
-    if (!List.of(editors).contains(actor)) {
-      String[] more = java.util.Arrays.copyOf(editors, editors.length + 1);
-      more[editors.length] = actor;
-      editors = more;
+  /**
+   * The subjects ({@link Actor#subject()}) of everyone who created or updated the document, in
+   * order of their first edit; four-eyes compares these. Null for a draft saved before subjects
+   * were recorded, whose approval falls back to {@link #editors}.
+   */
+  @Column(name = "editor_subjects")
+  @JdbcTypeCode(SqlTypes.ARRAY)
+  public String @Nullable [] editorSubjects;
+
+  /** Records {@code actor} as an editor, once (by name for people, by subject for four-eyes). */
+  void editedBy(Actor actor) {
+    editors = once(editors, actor.name());
+    if (editorSubjects != null) {
+      editorSubjects = once(editorSubjects, actor.subject());
     }
+  }
+
+  private static String[] once(String[] values, String value) {
+    if (List.of(values).contains(value)) {
+      return values;
+    }
+    String[] more = java.util.Arrays.copyOf(values, values.length + 1);
+    more[values.length] = value;
+    return more;
   }
 
   /** Every draft, the most recently edited first. */

@@ -112,11 +112,11 @@ public class PolicyLifecycle {
 
   /** Saves a new draft; a document with errors is refused with all of them. */
   @Transactional
-  public SavedDraft createDraft(String actor, byte[] document) {
+  public SavedDraft createDraft(Actor actor, byte[] document) {
     return createDraft(actor, document, PolicyAdminEvent.Action.DRAFT_CREATE);
   }
 
-  private SavedDraft createDraft(String actor, byte[] document, PolicyAdminEvent.Action action) {
+  private SavedDraft createDraft(Actor actor, byte[] document, PolicyAdminEvent.Action action) {
     Compilation compilation = compileOrReject(document);
     CompiledPolicy policy = compilation.orThrow();
     lockAdminWrites();
@@ -127,15 +127,16 @@ public class PolicyLifecycle {
     draft.source = new String(document, StandardCharsets.UTF_8);
     draft.digest = policy.digest();
     draft.revision = 1;
-    draft.createdBy = actor;
+    draft.createdBy = actor.name();
     draft.createdAt = now;
-    draft.updatedBy = actor;
+    draft.updatedBy = actor.name();
     draft.updatedAt = now;
-    draft.editors = new String[] {actor};
+    draft.editors = new String[] {actor.name()};
+    draft.editorSubjects = new String[] {actor.subject()};
     draft.persist();
     PolicyAdminEvent.record(
         now,
-        actor,
+        actor.name(),
         action,
         draft.policySet,
         null,
@@ -157,7 +158,7 @@ public class PolicyLifecycle {
    */
   @Transactional
   public SavedDraft updateDraft(
-      String actor, UUID id, @Nullable Integer expectedRevision, byte[] document) {
+      Actor actor, UUID id, @Nullable Integer expectedRevision, byte[] document) {
     Compilation compilation = compileOrReject(document);
     CompiledPolicy policy = compilation.orThrow();
     lockAdminWrites();
@@ -185,12 +186,12 @@ public class PolicyLifecycle {
     draft.source = new String(document, StandardCharsets.UTF_8);
     draft.digest = policy.digest();
     draft.revision++;
-    draft.updatedBy = actor;
+    draft.updatedBy = actor.name();
     draft.updatedAt = now();
     draft.editedBy(actor);
     PolicyAdminEvent.record(
         draft.updatedAt,
-        actor,
+        actor.name(),
         PolicyAdminEvent.Action.DRAFT_UPDATE,
         draft.policySet,
         null,
@@ -206,7 +207,7 @@ public class PolicyLifecycle {
    *     check
    */
   @Transactional
-  public void deleteDraft(String actor, UUID id, @Nullable Integer expectedRevision) {
+  public void deleteDraft(Actor actor, UUID id, @Nullable Integer expectedRevision) {
     lockAdminWrites();
     PolicyDraft draft = draft(id);
     if (expectedRevision != null && expectedRevision != draft.revision) {
@@ -222,7 +223,7 @@ public class PolicyLifecycle {
     draft.delete();
     PolicyAdminEvent.record(
         now(),
-        actor,
+        actor.name(),
         PolicyAdminEvent.Action.DRAFT_DELETE,
         draft.policySet,
         null,
@@ -250,7 +251,7 @@ public class PolicyLifecycle {
    *     check
    */
   @Transactional
-  public Publication publishDraft(String actor, UUID id, @Nullable Integer expectedRevision) {
+  public Publication publishDraft(Actor actor, UUID id, @Nullable Integer expectedRevision) {
     lockAdminWrites();
     PolicyDraft draft = draft(id);
     if (expectedRevision != null && expectedRevision != draft.revision) {
@@ -272,7 +273,7 @@ public class PolicyLifecycle {
             draft.source,
             policy,
             null,
-            List.of(draft.editors),
+            draft,
             Map.of("draft_id", id.toString()));
     draft.delete();
     return publication;
@@ -309,7 +310,7 @@ public class PolicyLifecycle {
    * re-apply.
    */
   @Transactional
-  public Imported importDocument(String actor, byte[] document, boolean publish) {
+  public Imported importDocument(Actor actor, byte[] document, boolean publish) {
     CompiledPolicy policy = compileOrReject(document).orThrow();
     lockAdminWrites();
     PolicyVersion latest = PolicyVersion.latest(policy.document().policySet()).orElse(null);
@@ -328,7 +329,7 @@ public class PolicyLifecycle {
             draft.source,
             policy,
             null,
-            List.of(draft.editors),
+            draft,
             Map.of("draft_id", draft.id.toString(), "imported", true));
     draft.delete();
     return new Imported.Publishing(publication);
@@ -336,38 +337,40 @@ public class PolicyLifecycle {
 
   /** Publishes an earlier version again as the next version (or submits that for approval). */
   @Transactional
-  public Publication rollback(String actor, String policySet, int toVersion) {
+  public Publication rollback(Actor actor, String policySet, int toVersion) {
     lockAdminWrites();
     PolicyVersion target = version(policySet, toVersion);
     CompiledPolicy policy = compiled(target);
     return publish(
-        actor,
-        policySet,
-        target.source,
-        policy,
-        toVersion,
-        List.of(),
-        Map.of("rollback_to", toVersion));
+        actor, policySet, target.source, policy, toVersion, null, Map.of("rollback_to", toVersion));
   }
 
   /**
-   * Approves a pending publication; the approver must be neither its requester nor an editor of its
-   * draft.
+   * Approves a pending publication. The approver must be a person (not a service account) and
+   * neither its requester nor an editor of its draft, compared by subject (see {@link Actor}); a
+   * request recorded before subjects were stored is compared by name, as it was then.
    */
   @Transactional
-  public PolicyVersion approve(String actor, UUID approvalId) {
+  public PolicyVersion approve(Actor actor, UUID approvalId) {
     lockAdminWrites();
     PolicyApproval approval = pendingApproval(approvalId);
-    if (approval.requestedBy.equals(actor)) {
+    if (actor.serviceAccount()) {
       throw PolicyProblems.FOUR_EYES.exception(
           "four-eyes mode: "
-              + actor
+              + actor.name()
+              + " is a service account and cannot approve a publication; a person with the admin"
+              + " role must");
+    }
+    if (approval.requestedBy(actor)) {
+      throw PolicyProblems.FOUR_EYES.exception(
+          "four-eyes mode: "
+              + actor.name()
               + " requested this publication and cannot approve it; another admin must");
     }
-    if (List.of(approval.authors).contains(actor)) {
+    if (approval.writtenBy(actor)) {
       throw PolicyProblems.FOUR_EYES.exception(
           "four-eyes mode: "
-              + actor
+              + actor.name()
               + " edited the draft of this publication and cannot approve it; an admin who"
               + " did not write it must");
     }
@@ -392,15 +395,17 @@ public class PolicyLifecycle {
             approval.source,
             policy,
             approval.requestedBy,
+            approval.requestedBySubject,
             actor,
             approval.rollbackOf);
     approval.status = PolicyApproval.Status.APPROVED;
-    approval.decidedBy = actor;
+    approval.decidedBy = actor.name();
+    approval.decidedBySubject = actor.subject();
     approval.decidedAt = version.publishedAt;
     approval.version = version.version();
     PolicyAdminEvent.record(
         version.publishedAt,
-        actor,
+        actor.name(),
         PolicyAdminEvent.Action.APPROVE,
         version.policySet(),
         version.version(),
@@ -420,16 +425,17 @@ public class PolicyLifecycle {
    * withdrawing).
    */
   @Transactional
-  public PolicyApproval reject(String actor, UUID approvalId, String reason) {
+  public PolicyApproval reject(Actor actor, UUID approvalId, String reason) {
     lockAdminWrites();
     PolicyApproval approval = pendingApproval(approvalId);
     approval.status = PolicyApproval.Status.REJECTED;
-    approval.decidedBy = actor;
+    approval.decidedBy = actor.name();
+    approval.decidedBySubject = actor.subject();
     approval.decidedAt = now();
     approval.reason = reason;
     PolicyAdminEvent.record(
         approval.decidedAt,
-        actor,
+        actor.name(),
         PolicyAdminEvent.Action.REJECT,
         approval.policySet,
         null,
@@ -465,12 +471,12 @@ public class PolicyLifecycle {
   }
 
   private Publication publish(
-      String actor,
+      Actor actor,
       String policySet,
       String source,
       CompiledPolicy policy,
       @Nullable Integer rollbackOf,
-      List<String> editors,
+      @Nullable PolicyDraft draft,
       Map<String, Object> details) {
     PolicyVersion latest = PolicyVersion.latest(policySet).orElse(null);
     if (latest != null && latest.digest.equals(policy.digest())) {
@@ -497,16 +503,20 @@ public class PolicyLifecycle {
       approval.digest = policy.digest();
       approval.rollbackOf = rollbackOf;
       approval.baseVersion = latest == null ? null : latest.version();
-      approval.requestedBy = actor;
-      java.util.LinkedHashSet<String> authors = new java.util.LinkedHashSet<>(editors);
-      authors.add(actor);
-      approval.authors = authors.toArray(String[]::new);
+      approval.requestedBy = actor.name();
+      approval.requestedBySubject = actor.subject();
+      approval.authors = withOne(draft == null ? null : draft.editors, actor.name());
+      // A draft saved before subjects were recorded has none: its approval falls back to names.
+      approval.authorSubjects =
+          draft != null && draft.editorSubjects == null
+              ? null
+              : withOne(draft == null ? null : draft.editorSubjects, actor.subject());
       approval.requestedAt = now();
       approval.persist();
       facts.put("approval_id", approval.id.toString());
       PolicyAdminEvent.record(
           approval.requestedAt,
-          actor,
+          actor.name(),
           rollbackOf == null
               ? PolicyAdminEvent.Action.PUBLISH_REQUEST
               : PolicyAdminEvent.Action.ROLLBACK_REQUEST,
@@ -516,10 +526,11 @@ public class PolicyLifecycle {
           facts);
       return new Publication.AwaitingApproval(approval);
     }
-    PolicyVersion version = insertVersion(policySet, source, policy, actor, null, rollbackOf);
+    PolicyVersion version =
+        insertVersion(policySet, source, policy, actor.name(), actor.subject(), null, rollbackOf);
     PolicyAdminEvent.record(
         version.publishedAt,
-        actor,
+        actor.name(),
         rollbackOf == null ? PolicyAdminEvent.Action.PUBLISH : PolicyAdminEvent.Action.ROLLBACK,
         policySet,
         version.version(),
@@ -533,7 +544,8 @@ public class PolicyLifecycle {
       String source,
       CompiledPolicy policy,
       String publisher,
-      @Nullable String approver,
+      @Nullable String publisherSubject,
+      @Nullable Actor approver,
       @Nullable Integer rollbackOf) {
     verifyRoundTrip(policy);
     int next = PolicyVersion.latest(policySet).map(PolicyVersion::version).orElse(0) + 1;
@@ -544,8 +556,10 @@ public class PolicyLifecycle {
     version.canonical = policy.canonicalJson();
     version.ruleCount = policy.document().rules().size();
     version.publishedBy = publisher;
+    version.publishedBySubject = publisherSubject;
     version.publishedAt = now();
-    version.approvedBy = approver;
+    version.approvedBy = approver == null ? null : approver.name();
+    version.approvedBySubject = approver == null ? null : approver.subject();
     version.rolledBackFrom = rollbackOf;
     version.persist();
     return version;
@@ -628,6 +642,14 @@ public class PolicyLifecycle {
       compiledVersions.put(key, policy);
     }
     return policy;
+  }
+
+  /** {@code values} (in order, possibly none) with {@code one} added at the end unless present. */
+  private static String[] withOne(String @Nullable [] values, String one) {
+    java.util.LinkedHashSet<String> all =
+        new java.util.LinkedHashSet<>(values == null ? List.of() : List.of(values));
+    all.add(one);
+    return all.toArray(String[]::new);
   }
 
   /** Now, at the database's precision (microseconds), so what we return is what is stored. */

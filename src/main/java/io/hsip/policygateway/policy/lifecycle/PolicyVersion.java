@@ -56,12 +56,20 @@ public class PolicyVersion extends PanacheEntityBase {
   @Column(name = "published_by", nullable = false)
   public String publishedBy;
 
+  /** The publisher's subject; null for versions published before subjects were recorded. */
+  @Column(name = "published_by_subject")
+  public @Nullable String publishedBySubject;
+
   @Column(name = "published_at", nullable = false)
   public Instant publishedAt;
 
   /** The second admin in four-eyes mode, or null. */
   @Column(name = "approved_by")
   public @Nullable String approvedBy;
+
+  /** The approver's subject, or null. */
+  @Column(name = "approved_by_subject")
+  public @Nullable String approvedBySubject;
 
   /** The version this one re-publishes, for a rollback, or null. */
   @Column(name = "rolled_back_from")

@@ -43,6 +43,23 @@ class PolicyHostileDocumentTest {
   }
 
   @Test
+  void aHugeIntegerIsRefusedBeforeItIsParsedAsANumber() {
+    String doc = "policy_set: acme\nversion: " + "9".repeat(500_000) + "\n";
+    Finding f = onlyError(doc);
+    assertThat(f.message())
+        .isEqualTo("a number of 500000 characters is too long; numbers have at most 40");
+    assertThat(f.line()).isEqualTo(2);
+    assertThat(f.column()).isEqualTo(10);
+  }
+
+  @Test
+  void aHugeFloatIsRefusedToo() {
+    String doc = "policy_set: acme\nversion: 0." + "1".repeat(500_000) + "\n";
+    assertThat(onlyError(doc).message())
+        .isEqualTo("a number of 500002 characters is too long; numbers have at most 40");
+  }
+
+  @Test
   void deepFlowNestingIsRefusedAtTheLimit() {
     String deep = "a: " + "[".repeat(100_000) + "]".repeat(100_000) + "\n";
     Finding f = onlyError(deep);

@@ -33,17 +33,22 @@ class PolicyAuditRelayTest {
     String actor = "relay." + set;
     PolicyDraft draft =
         lifecycle
-            .createDraft(actor, PolicyDocs.small(set, "8h", "").getBytes(StandardCharsets.UTF_8))
+            .createDraft(
+                Actor.person(actor, actor),
+                PolicyDocs.small(set, "8h", "").getBytes(StandardCharsets.UTF_8))
             .draft();
     PolicyVersion v1 =
-        ((PolicyLifecycle.Publication.Published) lifecycle.publishDraft(actor, draft.id, 1))
+        ((PolicyLifecycle.Publication.Published)
+                lifecycle.publishDraft(Actor.person(actor, actor), draft.id, 1))
             .version();
     PolicyDraft second =
         lifecycle
-            .createDraft(actor, PolicyDocs.small(set, "4h", "").getBytes(StandardCharsets.UTF_8))
+            .createDraft(
+                Actor.person(actor, actor),
+                PolicyDocs.small(set, "4h", "").getBytes(StandardCharsets.UTF_8))
             .draft();
-    lifecycle.publishDraft(actor, second.id, 1);
-    lifecycle.rollback("other." + set, set, 1);
+    lifecycle.publishDraft(Actor.person(actor, actor), second.id, 1);
+    lifecycle.rollback(Actor.person("other." + set, "other." + set), set, 1);
 
     List<PolicyAdminEvent> events =
         QuarkusTransaction.requiringNew()
@@ -80,7 +85,9 @@ class PolicyAuditRelayTest {
   void relayingAgainNeverDuplicatesAnEvent() throws Exception {
     String set = "relay-" + UUID.randomUUID().toString().substring(0, 8);
     String actor = "relay." + set;
-    lifecycle.createDraft(actor, PolicyDocs.small(set, "8h", "").getBytes(StandardCharsets.UTF_8));
+    lifecycle.createDraft(
+        Actor.person(actor, actor),
+        PolicyDocs.small(set, "8h", "").getBytes(StandardCharsets.UTF_8));
     assertThat(awaitEntries(actor, 1)).hasSize(1);
     for (int i = 0; i < 3; i++) {
       relay.relayPending();

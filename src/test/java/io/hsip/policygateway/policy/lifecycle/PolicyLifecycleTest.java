@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class PolicyLifecycleTest {
 
-  private static final String ALICE = "alice.admin";
+  private static final Actor ALICE = Actor.person("f3b1c2a4-alice", "alice.admin");
 
   @Inject PolicyLifecycle lifecycle;
   @Inject EntityManager em;
@@ -62,7 +62,8 @@ class PolicyLifecycleTest {
     long before = lastEventId();
     PolicyVersion v1 = publishNew(PolicyDocs.small(set, "8h", ""));
     assertThat(v1.version()).isEqualTo(1);
-    assertThat(v1.publishedBy).isEqualTo(ALICE);
+    assertThat(v1.publishedBy).isEqualTo(ALICE.name());
+    assertThat(v1.publishedBySubject).isEqualTo(ALICE.subject());
     assertThat(v1.digest).isEqualTo(Sha256.hex(v1.canonical.getBytes(StandardCharsets.UTF_8)));
     assertThat(v1.ruleCount).isEqualTo(1);
     assertThat(v1.approvedBy).isNull();
@@ -73,7 +74,7 @@ class PolicyLifecycleTest {
     List<PolicyAdminEvent> events = eventsAfter(before, set);
     assertThat(events).extracting(e -> e.action).containsExactly("draft.create", "publish");
     PolicyAdminEvent publish = events.get(1);
-    assertThat(publish.actor).isEqualTo(ALICE);
+    assertThat(publish.actor).isEqualTo(ALICE.name());
     assertThat(publish.version).isEqualTo(1);
     assertThat(publish.digest).isEqualTo(v1.digest);
     assertThat(publish.detailsTree().path("rule_count").asInt()).isEqualTo(1);
@@ -169,7 +170,9 @@ class PolicyLifecycleTest {
 
     long before = lastEventId();
     PolicyVersion v3 =
-        ((PolicyLifecycle.Publication.Published) lifecycle.rollback("bob.admin", set, 1)).version();
+        ((PolicyLifecycle.Publication.Published)
+                lifecycle.rollback(Actor.person("bob.admin", "bob.admin"), set, 1))
+            .version();
     assertThat(v3).isNotNull();
     assertThat(v3.version()).isEqualTo(3);
     assertThat(v3.digest).isEqualTo(v1.digest);
@@ -324,7 +327,11 @@ class PolicyLifecycleTest {
     assertThat(draft.revision).isEqualTo(1);
     PolicyDraft updated =
         lifecycle
-            .updateDraft("bob.admin", draft.id, 1, bytes(PolicyDocs.small(set, "4h", "")))
+            .updateDraft(
+                Actor.person("bob.admin", "bob.admin"),
+                draft.id,
+                1,
+                bytes(PolicyDocs.small(set, "4h", "")))
             .draft();
     assertThat(updated.revision).isEqualTo(2);
     assertThat(updated.updatedBy).isEqualTo("bob.admin");

@@ -6,6 +6,7 @@ import io.hsip.policygateway.policy.PolicyDocs;
 import io.hsip.policygateway.policy.compile.CompiledPolicy;
 import io.hsip.policygateway.policy.compile.PolicyCompiler;
 import io.hsip.policygateway.policy.compile.PolicyLimits;
+import io.hsip.policygateway.policy.lifecycle.Actor;
 import io.hsip.policygateway.policy.lifecycle.PolicyLifecycle;
 import io.hsip.policygateway.policy.lifecycle.PolicyVersion;
 import io.hsip.policygateway.policy.model.Effect;
@@ -73,7 +74,10 @@ class PolicyHotReloadTest {
 
   private void publish(String document) {
     PolicyLifecycle.Imported imported =
-        lifecycle.importDocument("alice.admin", document.getBytes(StandardCharsets.UTF_8), true);
+        lifecycle.importDocument(
+            Actor.person("alice.admin", "alice.admin"),
+            document.getBytes(StandardCharsets.UTF_8),
+            true);
     // Published, submitted, or already in force: anything but a mere draft.
     assertThat(imported).isNotInstanceOf(PolicyLifecycle.Imported.SavedAsDraft.class);
   }
