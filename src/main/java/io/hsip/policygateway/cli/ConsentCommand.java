@@ -80,7 +80,7 @@ final class ConsentCommand {
         new ConsentValidator(
             new ConsentValidator.Rules(
                 Duration.ofMillis(time.skewMs), Duration.ofMillis(time.maxLifetimeMs)),
-            new InMemoryReplayGuard(1, clock));
+            new InMemoryReplayGuard(1));
     try {
       validator.validate(request, time.now(clock));
     } catch (ConsentRejectedException e) {

@@ -39,11 +39,13 @@ public class ConsentNonce extends PanacheEntityBase {
   public Instant firstSeen;
 
   /**
-   * Records a use atomically across every replica; a row past its retention counts as free again.
+   * Records a use atomically across every replica; a row whose retention ended before {@code now}
+   * (the caller's clock, the one that judged the request fresh) counts as free again.
    *
    * @return whether this call was the first use
    */
-  public static boolean recordFirstUse(String peerId, String nonceHex, Instant retainUntil) {
+  public static boolean recordFirstUse(
+      String peerId, String nonceHex, Instant now, Instant retainUntil) {
     // One statement, so concurrent replicas race on the primary key and exactly one wins.
     int rows =
         getEntityManager()
@@ -53,8 +55,9 @@ public class ConsentNonce extends PanacheEntityBase {
                 VALUES (:peer, :nonce, :until)
                 ON CONFLICT (peer_id, nonce_hex) DO UPDATE
                   SET retain_until = EXCLUDED.retain_until, first_seen = now()
-                  WHERE consent_nonce.retain_until < now()
+                  WHERE consent_nonce.retain_until < :now
                 """)
+            .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
             .setParameter("peer", peerId)
             .setParameter("nonce", nonceHex)
             .setParameter("until", OffsetDateTime.ofInstant(retainUntil, ZoneOffset.UTC))
@@ -62,9 +65,9 @@ public class ConsentNonce extends PanacheEntityBase {
     return rows == 1;
   }
 
-  /** Deletes rows whose retention has ended by the database clock; returns how many. */
-  public static long purgeExpired() {
-    return delete("retainUntil < current_timestamp");
+  /** Deletes rows whose retention ended before {@code cutoff}; returns how many. */
+  public static long purgeExpired(Instant cutoff) {
+    return delete("retainUntil < ?1", cutoff);
   }
 
   @Override

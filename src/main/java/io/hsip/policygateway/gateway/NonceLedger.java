@@ -4,21 +4,42 @@ import io.hsip.policygateway.hsip.consent.ReplayGuard;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.time.Clock;
 import java.time.Instant;
 
 /**
  * The replay guard of every replica: used nonces live in PostgreSQL, so a request accepted on one
- * replica is a replay on all others. Retention is judged by the database clock, the one clock all
- * replicas share. A database failure propagates, and the validator then denies.
+ * replica is a replay on all others. A database failure propagates, and the validator then denies.
+ *
+ * <p>Retention is judged by the replica clock that judged the request fresh, never by the database
+ * clock: a database clock running ahead of the replica's by more than the skew would otherwise see
+ * a nonce as expired while the replica still accepts its request, and a replay would pass. The
+ * purge, which no request waits for, keeps one more skew of margin for replicas whose clocks run
+ * ahead of the others.
  */
 @ApplicationScoped
 public class NonceLedger implements ReplayGuard {
 
+  private final Clock clock;
+  private final GatewayConfig config;
+
+  @Inject
+  NonceLedger(GatewayConfig config) {
+    this(config, Clock.systemUTC());
+  }
+
+  NonceLedger(GatewayConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+  }
+
   @Override
   @Transactional
-  public boolean firstUse(String peerId, String nonceHex, long retainUntilMs) {
-    return ConsentNonce.recordFirstUse(peerId, nonceHex, Instant.ofEpochMilli(retainUntilMs));
+  public boolean firstUse(String peerId, String nonceHex, long nowMs, long retainUntilMs) {
+    return ConsentNonce.recordFirstUse(
+        peerId, nonceHex, Instant.ofEpochMilli(nowMs), Instant.ofEpochMilli(retainUntilMs));
   }
 
   /** Deletes nonces nobody can replay any more. Every replica may run it; it is idempotent. */
@@ -27,7 +48,7 @@ public class NonceLedger implements ReplayGuard {
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   @Transactional
   void purge() {
-    long purged = ConsentNonce.purgeExpired();
+    long purged = ConsentNonce.purgeExpired(clock.instant().minus(config.consent().clockSkew()));
     if (purged > 0) {
       Log.debugf("Purged %d expired consent nonces", purged);
     }

@@ -38,16 +38,20 @@ class NonceLedgerTest {
     return HexFormat.of().formatHex(bytes);
   }
 
+  private static long now() {
+    return System.currentTimeMillis();
+  }
+
   private static long inMinutes(int minutes) {
-    return System.currentTimeMillis() + minutes * 60_000L;
+    return now() + minutes * 60_000L;
   }
 
   @Test
   void firstUseWinsAndSecondIsReplay() {
     String nonce = nonce();
-    assertThat(ledger.firstUse(PEER, nonce, inMinutes(5))).isTrue();
-    assertThat(ledger.firstUse(PEER, nonce, inMinutes(5))).isFalse();
-    assertThat(ledger.firstUse("DW3C3OQDGHS4Z6ZGMG4UWWSML3", nonce, inMinutes(5)))
+    assertThat(ledger.firstUse(PEER, nonce, now(), inMinutes(5))).isTrue();
+    assertThat(ledger.firstUse(PEER, nonce, now(), inMinutes(5))).isFalse();
+    assertThat(ledger.firstUse("DW3C3OQDGHS4Z6ZGMG4UWWSML3", nonce, now(), inMinutes(5)))
         .as("nonces are per peer")
         .isTrue();
   }
@@ -55,17 +59,53 @@ class NonceLedgerTest {
   @Test
   void aRowPastItsRetentionIsFreeAgain() {
     String nonce = nonce();
-    assertThat(ledger.firstUse(PEER, nonce, inMinutes(-1))).isTrue();
-    assertThat(ledger.firstUse(PEER, nonce, inMinutes(5))).isTrue();
-    assertThat(ledger.firstUse(PEER, nonce, inMinutes(5))).isFalse();
+    assertThat(ledger.firstUse(PEER, nonce, now(), inMinutes(-1))).isTrue();
+    assertThat(ledger.firstUse(PEER, nonce, now(), inMinutes(5))).isTrue();
+    assertThat(ledger.firstUse(PEER, nonce, now(), inMinutes(5))).isFalse();
+  }
+
+  @Test
+  void aReplayIsRefusedWhenTheDatabaseClockRunsAheadOfTheReplicas() throws Exception {
+    // The replica's clock runs ten minutes behind the database's (equivalently, the database clock
+    // is ten minutes ahead): the request is fresh by the replica's clock, and its nonce is retained
+    // until two skews after its ts, which the database clock has long passed. Judged by the
+    // database
+    // clock the nonce would be free again and the replay accepted.
+    long replicaNow = now() - Duration.ofMinutes(10).toMillis();
+    SigningKey requester = SigningKey.generate(RANDOM);
+    byte[] n = new byte[12];
+    RANDOM.nextBytes(n);
+    ConsentRequest request =
+        ConsentRequest.sign(
+            requester, "ab".repeat(32), "indexing", replicaNow + 60_000, replicaNow, n);
+    validator.validate(request, replicaNow);
+    Assertions.assertThatThrownBy(() -> validator.validate(request, replicaNow + 1_000))
+        .isInstanceOf(ConsentRejectedException.class)
+        .extracting(e -> ((ConsentRejectedException) e).reason())
+        .isEqualTo(ConsentRejectedException.Reason.REPLAYED);
+  }
+
+  @Test
+  void thePurgeKeepsOneSkewOfMarginOnTheReplicaClock() {
+    String justExpired = nonce();
+    ledger.firstUse(PEER, justExpired, now(), now() - 1_000);
+    ledger.purge();
+    QuarkusTransaction.requiringNew()
+        .run(
+            () ->
+                assertThat(
+                        (ConsentNonce)
+                            ConsentNonce.findById(new ConsentNonce.Key(PEER, justExpired)))
+                    .as("a replica whose clock runs behind may still accept it for one skew")
+                    .isNotNull());
   }
 
   @Test
   void purgeDeletesOnlyExpiredRows() {
     String expired = nonce();
     String live = nonce();
-    ledger.firstUse(PEER, expired, inMinutes(-1));
-    ledger.firstUse(PEER, live, inMinutes(5));
+    ledger.firstUse(PEER, expired, now(), inMinutes(-2));
+    ledger.firstUse(PEER, live, now(), inMinutes(5));
     ledger.purge();
     QuarkusTransaction.requiringNew()
         .run(
@@ -83,7 +123,7 @@ class NonceLedgerTest {
     int contenders = 16;
     List<Callable<Boolean>> attempts = new ArrayList<>();
     for (int i = 0; i < contenders; i++) {
-      attempts.add(() -> ledger.firstUse(PEER, nonce, inMinutes(5)));
+      attempts.add(() -> ledger.firstUse(PEER, nonce, now(), inMinutes(5)));
     }
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
@@ -99,7 +139,8 @@ class NonceLedgerTest {
 
   @Test
   void malformedValuesAreRefusedByTheSchema() {
-    Assertions.assertThatThrownBy(() -> ledger.firstUse("not-a-peer-id", nonce(), inMinutes(5)))
+    Assertions.assertThatThrownBy(
+            () -> ledger.firstUse("not-a-peer-id", nonce(), now(), inMinutes(5)))
         .isInstanceOf(RuntimeException.class);
   }
 

@@ -96,7 +96,8 @@ public final class ConsentValidator {
     long retainUntil = Math.min(request.expiresMs(), request.tsMs() + skew) + skew;
     boolean first;
     try {
-      first = replayGuard.firstUse(request.requesterPeerId(), request.nonceHex(), retainUntil);
+      first =
+          replayGuard.firstUse(request.requesterPeerId(), request.nonceHex(), nowMs, retainUntil);
     } catch (RuntimeException e) {
       throw new ConsentRejectedException(
           Reason.REPLAY_CHECK_UNAVAILABLE, "replay check unavailable; request refused");

@@ -1,6 +1,5 @@
 package io.hsip.policygateway.hsip.consent;
 
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -13,21 +12,19 @@ public final class InMemoryReplayGuard implements ReplayGuard {
 
   private final Map<String, Long> retainUntil = new HashMap<>();
   private final int capacity;
-  private final Clock clock;
 
   /** A guard holding at most {@code capacity} live pairs. */
-  public InMemoryReplayGuard(int capacity, Clock clock) {
+  public InMemoryReplayGuard(int capacity) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be positive");
     }
     this.capacity = capacity;
-    this.clock = clock;
   }
 
   @Override
-  public synchronized boolean firstUse(String peerId, String nonceHex, long retainUntilMs) {
+  public synchronized boolean firstUse(
+      String peerId, String nonceHex, long now, long retainUntilMs) {
     String key = peerId + ':' + nonceHex;
-    long now = clock.millis();
     Long existing = retainUntil.get(key);
     if (existing != null && existing >= now) {
       return false;

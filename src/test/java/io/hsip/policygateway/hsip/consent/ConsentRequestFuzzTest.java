@@ -33,8 +33,7 @@ class ConsentRequestFuzzTest implements HostileInputs.JsonFormat {
             Vectors.utf8("consent.negative_cases.response_allow_against_other_request"));
     Clock clock = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
     ConsentValidator validator =
-        new ConsentValidator(
-            ConsentValidator.Rules.DEFAULT, new InMemoryReplayGuard(1_000_000, clock));
+        new ConsentValidator(ConsentValidator.Rules.DEFAULT, new InMemoryReplayGuard(1_000_000));
     SigningKey requester = Vectors.key("requester");
     ConsentRequest vectorRequest =
         ConsentRequest.parse(Vectors.utf8("consent.request.json_compact"));

@@ -6,11 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hsip.policygateway.hsip.consent.ConsentRejectedException.Reason;
 import io.hsip.policygateway.hsip.keys.SigningKey;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -209,7 +205,7 @@ class ConsentValidatorTest {
     ConsentValidator failing =
         new ConsentValidator(
             ConsentValidator.Rules.DEFAULT,
-            (peerId, nonce, retainUntil) -> {
+            (peerId, nonce, now, retainUntil) -> {
               throw new IllegalStateException("replica store unreachable");
             });
     ConsentRequest request = request(NOW, NOW + 60_000);
@@ -253,8 +249,7 @@ class ConsentValidatorTest {
   @Test
   void inMemoryGuard_refusesWhenFullOfLivePairsAndPurgesExpiredOnes()
       throws ConsentRejectedException {
-    MutableClock clock = new MutableClock(NOW);
-    InMemoryReplayGuard memory = new InMemoryReplayGuard(2, clock);
+    InMemoryReplayGuard memory = new InMemoryReplayGuard(2);
     ConsentValidator bounded = new ConsentValidator(ConsentValidator.Rules.DEFAULT, memory);
     ConsentRequest first = request(NOW, NOW + 10_000); // retained until NOW + 70 000
     ConsentRequest second = request(NOW, NOW + 60_000); // retained until NOW + 120 000
@@ -263,36 +258,31 @@ class ConsentValidatorTest {
     assertThat(memory.size()).isEqualTo(2);
 
     // Full of live pairs: a new pair is refused rather than an old one forgotten (fail closed).
-    ConsentRequest third = request(NOW, NOW + 60_000);
-    assertThatThrownBy(() -> memory.firstUse("X", "y", NOW))
+    ConsentRequest third = request(NOW + 40_000, NOW + 100_000);
+    assertThatThrownBy(() -> memory.firstUse("X", "y", NOW, NOW))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("replay guard is full");
-    assertReason(() -> bounded.validate(third, NOW), Reason.REPLAY_CHECK_UNAVAILABLE);
+    assertReason(() -> bounded.validate(third, NOW + 40_000), Reason.REPLAY_CHECK_UNAVAILABLE);
     // Replays of held pairs are still recognised as replays while full.
     assertReason(() -> bounded.validate(first, NOW), Reason.REPLAYED);
 
     // At the retention instant the pair is still held; one millisecond later it may be purged.
-    clock.set(NOW + 70_000);
-    assertReason(() -> bounded.validate(third, NOW + 10_000), Reason.REPLAY_CHECK_UNAVAILABLE);
-    clock.set(NOW + 70_001);
-    bounded.validate(third, NOW + 10_000);
+    assertReason(() -> bounded.validate(third, NOW + 70_000), Reason.REPLAY_CHECK_UNAVAILABLE);
+    bounded.validate(third, NOW + 70_001);
     assertThat(memory.size()).isEqualTo(2);
-    assertReason(() -> bounded.validate(second, NOW + 10_000), Reason.REPLAYED);
+    assertReason(() -> bounded.validate(third, NOW + 70_001), Reason.REPLAYED);
   }
 
   @Test
-  void inMemoryGuard_forgetsAPairOnlyAfterItsRetention() {
-    MutableClock clock = new MutableClock(1_000);
-    InMemoryReplayGuard memory = new InMemoryReplayGuard(10, clock);
-    assertThat(memory.firstUse("P", "n", 2_000)).isTrue();
-    assertThat(memory.firstUse("P", "n", 2_000)).isFalse();
-    clock.set(2_000);
-    assertThat(memory.firstUse("P", "n", 3_000)).isFalse();
-    clock.set(2_001);
-    assertThat(memory.firstUse("P", "n", 3_000)).isTrue();
-    assertThat(memory.firstUse("P", "n", 3_000)).isFalse();
-    assertThat(memory.firstUse("Q", "n", 3_000)).isTrue();
-    assertThatThrownBy(() -> new InMemoryReplayGuard(0, clock))
+  void inMemoryGuard_forgetsAPairOnlyAfterItsRetentionByTheCallersClock() {
+    InMemoryReplayGuard memory = new InMemoryReplayGuard(10);
+    assertThat(memory.firstUse("P", "n", 1_000, 2_000)).isTrue();
+    assertThat(memory.firstUse("P", "n", 1_000, 2_000)).isFalse();
+    assertThat(memory.firstUse("P", "n", 2_000, 3_000)).isFalse();
+    assertThat(memory.firstUse("P", "n", 2_001, 3_000)).isTrue();
+    assertThat(memory.firstUse("P", "n", 2_001, 3_000)).isFalse();
+    assertThat(memory.firstUse("Q", "n", 2_001, 3_000)).isTrue();
+    assertThatThrownBy(() -> new InMemoryReplayGuard(0))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -461,42 +451,9 @@ class ConsentValidatorTest {
     private final Set<String> seen = new HashSet<>();
 
     @Override
-    public boolean firstUse(String peerId, String nonceHex, long retainUntilMs) {
+    public boolean firstUse(String peerId, String nonceHex, long nowMs, long retainUntilMs) {
       calls.add(new Call(peerId, nonceHex, retainUntilMs));
       return seen.add(peerId + ':' + nonceHex);
-    }
-  }
-
-  /** A clock the test moves by hand. */
-  private static final class MutableClock extends Clock {
-    private long millis;
-
-    MutableClock(long millis) {
-      this.millis = millis;
-    }
-
-    void set(long millis) {
-      this.millis = millis;
-    }
-
-    @Override
-    public long millis() {
-      return millis;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
     }
   }
 }

@@ -205,8 +205,7 @@ class UdpConsentExchangeTest {
     long responseTtl = Vectors.number("consent.response_allow.inputs.ttl_ms");
     Clock atResponse = Clock.fixed(Instant.ofEpochMilli(responseTs), ZoneOffset.UTC);
     ConsentValidator validator =
-        new ConsentValidator(
-            ConsentValidator.Rules.DEFAULT, new InMemoryReplayGuard(10, atResponse));
+        new ConsentValidator(ConsentValidator.Rules.DEFAULT, new InMemoryReplayGuard(10));
     UdpConsentResponder.Handler handler =
         (request, from) -> {
           try {
@@ -463,7 +462,7 @@ class UdpConsentExchangeTest {
    */
   private UdpConsentResponder.Handler validatingHandler() {
     ConsentValidator validator =
-        new ConsentValidator(ConsentValidator.Rules.DEFAULT, new InMemoryReplayGuard(1_000, clock));
+        new ConsentValidator(ConsentValidator.Rules.DEFAULT, new InMemoryReplayGuard(1_000));
     return (request, from) -> {
       long now = clock.millis();
       try {
