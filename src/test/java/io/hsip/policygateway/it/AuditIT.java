@@ -6,11 +6,13 @@ import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.hsip.policygateway.identity.TestTokens;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import org.junit.jupiter.api.Test;
 
 /** The packaged jar serves the auditor API with its role checks. */
 @QuarkusIntegrationTest
+@WithTestResource(TestIssuerConfig.class)
 class AuditIT {
 
   @Test

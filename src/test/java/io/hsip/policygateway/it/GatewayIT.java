@@ -5,11 +5,13 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.startsWith;
 
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import org.junit.jupiter.api.Test;
 
 /** The packaged jar starts against the real PostgreSQL and is ready to serve. */
 @QuarkusIntegrationTest
+@WithTestResource(TestIssuerConfig.class)
 class GatewayIT {
 
   @Test

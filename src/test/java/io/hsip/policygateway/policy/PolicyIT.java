@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.hsip.policygateway.identity.TestTokens;
+import io.hsip.policygateway.it.TestIssuerConfig;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * the service.
  */
 @QuarkusIntegrationTest
+@WithTestResource(TestIssuerConfig.class)
 class PolicyIT {
 
   @Test
