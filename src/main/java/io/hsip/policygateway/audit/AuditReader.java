@@ -49,8 +49,8 @@ public class AuditReader {
   }
 
   /**
-   * A page of entries matching {@code query} (a subject PeerID is matched by its pseudonym), newest
-   * first.
+   * A page of entries matching {@code query} (a subject PeerID is matched by its pseudonym), by
+   * descending {@code seq} (see {@link EntryQuery} for why that is not a time order).
    */
   public EntryPage search(EntryQuery query) {
     String subject = null;

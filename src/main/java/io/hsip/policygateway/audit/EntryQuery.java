@@ -5,8 +5,11 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A search of audit entries: filters combine with AND, null means "any"; results come newest first,
- * a page at a time (keyset pagination on {@code seq}).
+ * A search of audit entries: filters combine with AND, null means "any"; results come by descending
+ * {@code seq}, a page at a time (keyset pagination on {@code seq}). That is the reverse append
+ * order of each replica, not a time order across replicas: replicas draw sequence numbers in
+ * blocks, so their numbers interleave by block (compliance/audit-verification.md, "What order a
+ * search returns").
  *
  * @param from recorded at or after
  * @param to recorded before

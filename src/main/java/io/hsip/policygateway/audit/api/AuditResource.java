@@ -63,9 +63,12 @@ public class AuditResource {
   @Path("/entries")
   @RunOnVirtualThread
   @Operation(
-      summary = "Search entries, newest first",
+      summary = "Search entries by descending sequence number",
       description =
-          "Filters combine with AND. Keyset pagination: pass next_before of a page as before.")
+          "Filters combine with AND. Keyset pagination: pass next_before of a page as before."
+              + " Descending seq is each replica's reverse append order, not a time order across"
+              + " replicas (replicas draw sequence numbers in blocks); every entry carries its"
+              + " time.")
   public EntryPage search(
       @Parameter(description = "recorded at or after (RFC 3339)") @QueryParam("from")
           @Nullable String from,
