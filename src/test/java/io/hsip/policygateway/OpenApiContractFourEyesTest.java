@@ -60,6 +60,16 @@ class OpenApiContractFourEyesTest {
             .extract()
             .path("id");
     alice().get(POLICIES + "/approvals").then().statusCode(200);
+    String next =
+        alice()
+            .get(POLICIES + "/approvals?limit=1")
+            .then()
+            .statusCode(200)
+            .extract()
+            .path("next_after");
+    if (next != null) {
+      alice().get(POLICIES + "/approvals?limit=1&after=" + next).then().statusCode(200);
+    }
     alice().get(POLICIES + "/approvals/" + first).then().statusCode(200);
     alice().post(POLICIES + "/approvals/" + first + "/approve").then().statusCode(403);
     bob().post(POLICIES + "/approvals/" + first + "/approve").then().statusCode(201);

@@ -150,6 +150,16 @@ class OpenApiContractTest {
         .post(POLICIES + "/validate")
         .then()
         .statusCode(400);
+    StringBuilder overlapping = new StringBuilder();
+    for (int i = 0; i < 4999; i++) {
+      overlapping.append("- {id: r").append(i).append(", effect: allow}\n");
+    }
+    admin()
+        .contentType(YAML)
+        .body(yaml(PolicyDocs.small(set, "8h", overlapping.toString())))
+        .post(POLICIES + "/validate")
+        .then()
+        .statusCode(422);
 
     String id =
         admin()
@@ -161,6 +171,18 @@ class OpenApiContractTest {
             .extract()
             .path("id");
     admin().get(POLICIES + "/drafts").then().statusCode(200);
+    String nextDrafts =
+        admin()
+            .get(POLICIES + "/drafts?limit=1")
+            .then()
+            .statusCode(200)
+            .extract()
+            .path("next_before");
+    if (nextDrafts != null) {
+      admin().get(POLICIES + "/drafts?limit=1&before=" + nextDrafts).then().statusCode(200);
+    }
+    admin().get(POLICIES + "/drafts?before=bogus").then().statusCode(400);
+    admin().get(POLICIES + "/drafts?limit=0").then().statusCode(400);
     admin().get(POLICIES + "/drafts/" + id).then().statusCode(200);
     admin()
         .header("If-Match", "\"1\"")
@@ -218,6 +240,13 @@ class OpenApiContractTest {
     String versions = POLICIES + "/sets/" + set + "/versions";
     admin().get(POLICIES + "/sets/" + set + "/export").then().statusCode(200);
     admin().get(versions).then().statusCode(200);
+    admin().get(versions + "?limit=1").then().statusCode(200);
+    admin().get(versions + "?limit=1&before=2").then().statusCode(200);
+    admin().get(versions + "?before=latest").then().statusCode(400);
+    admin()
+        .get(POLICIES + "/sets/no-such-set-" + UUID.randomUUID() + "/versions")
+        .then()
+        .statusCode(404);
     admin().get(versions + "/1").then().statusCode(200);
     admin().get(versions + "/1/export").then().statusCode(200);
     admin()
@@ -244,6 +273,8 @@ class OpenApiContractTest {
     // Four-eyes is off in this profile: the approval endpoints answer with their problems.
     String approval = POLICIES + "/approvals/" + UUID.randomUUID();
     admin().get(POLICIES + "/approvals?status=approved").then().statusCode(200);
+    admin().get(POLICIES + "/approvals?status=approved&limit=1").then().statusCode(200);
+    admin().get(POLICIES + "/approvals?after=bogus").then().statusCode(400);
     admin().get(approval).then().statusCode(404);
     admin().post(approval + "/approve").then().statusCode(404);
     admin()

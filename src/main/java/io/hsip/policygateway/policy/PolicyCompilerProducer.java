@@ -27,6 +27,7 @@ public class PolicyCompilerProducer {
             l.maxConditionNodes(),
             d.maxConditionParseDepth(),
             d.maxComprehensionNesting(),
-            l.maxConditionIterations()));
+            l.maxConditionIterations(),
+            l.maxCompileTime()));
   }
 }

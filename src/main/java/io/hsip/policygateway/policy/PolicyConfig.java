@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Configuration of consent policies: which set is enforced, four-eyes publishing, reload and
@@ -111,5 +112,46 @@ public interface PolicyConfig {
     /** Most CEL comprehension iterations per evaluation. */
     @WithDefault("1000")
     int maxConditionIterations();
+
+    /**
+     * Most CPU time one compilation of an uploaded document may spend (validate, drafts, import,
+     * publish, draft simulation); past it the request is refused with {@code 422
+     * policy-too-costly}. The example organisation compiles in a few tens of milliseconds; a
+     * document that needs seconds is an attack or a mistake. Published versions loaded for
+     * enforcement are exempt.
+     */
+    @WithDefault("2s")
+    Duration maxCompileTime();
+  }
+
+  /** Compilation as a shared resource: the cache of compiled documents and the concurrency cap. */
+  Compile compile();
+
+  /** How compilations are shared and rationed between requests. */
+  interface Compile {
+    /**
+     * Most compilations running at once on this replica; requests beyond wait for a slot. Unset:
+     * half the available processors, at least one, so that documents compiled in parallel never
+     * take every core from consent decisions.
+     */
+    OptionalInt maxConcurrent();
+
+    /**
+     * Longest wait for a compilation slot before the request is refused with {@code 503
+     * policy-compiler-busy}.
+     */
+    @WithDefault("2s")
+    Duration queueTimeout();
+
+    /** Most compiled documents kept (by content digest), so repeated checks compile once. */
+    @WithDefault("64")
+    int cacheEntries();
+
+    /**
+     * Most memory, in bytes, the kept documents may take, estimated from their size (a compiled
+     * document takes roughly ten times its text). Default 64 MiB.
+     */
+    @WithDefault("67108864")
+    long cacheBytes();
   }
 }

@@ -24,5 +24,14 @@ public final class PolicyMetrics {
   public static final String AUDIT_RELAY_UNRECORDABLE =
       Metrics.PREFIX + "policy.audit.relay.unrecordable";
 
+  /** Counter: policy documents compiled (what the cache of compiled documents did not save). */
+  public static final String COMPILATIONS = Metrics.PREFIX + "policy.compilations";
+
+  /**
+   * Counter: policy compilations refused, tagged {@code reason}: {@code budget} (over the CPU time
+   * limit) or {@code busy} (no compilation slot in time).
+   */
+  public static final String COMPILE_REFUSED = Metrics.PREFIX + "policy.compile.refused";
+
   private PolicyMetrics() {}
 }

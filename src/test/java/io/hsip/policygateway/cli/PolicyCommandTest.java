@@ -33,6 +33,29 @@ class PolicyCommandTest {
   }
 
   @Test
+  void validateRejectsADocumentTooCostlyToCompile() throws Exception {
+    // Every rule covers every other: 25 million lint comparisons, past the 2 s CPU budget.
+    StringBuilder doc =
+        new StringBuilder(
+            "schema: hsip.io/policy/v1\npolicy_set: costly\ntimezone: UTC\ngroups: []\nrules:\n");
+    for (int i = 0; i < 4999; i++) {
+      doc.append("  - {id: r").append(i).append(", effect: allow}\n");
+    }
+    Path costly = dir.resolve("costly.yaml");
+    Files.writeString(costly, doc);
+    assertThat(run("policy", "validate", costly.toString())).isEqualTo(1);
+    assertThat(out.toString())
+        .isEqualTo(
+            costly
+                + ":0:0: error [budget] the document is too costly to compile: it used more than"
+                + " 2000 ms of CPU time, the limit; split it, or give its rules fewer overlaps and"
+                + " conditions (at /)\n"
+                + "REJECTED: "
+                + costly
+                + " has 1 error(s)\n");
+  }
+
+  @Test
   void validateRejectsABrokenPolicyWithPreciseFindings() throws Exception {
     Path broken = dir.resolve("broken.yaml");
     Files.writeString(

@@ -2,7 +2,9 @@ package io.hsip.policygateway.policy.api;
 
 import io.hsip.policygateway.base.error.Problem;
 import io.hsip.policygateway.identity.Roles;
+import io.hsip.policygateway.policy.catalog.ApprovalPage;
 import io.hsip.policygateway.policy.catalog.ApprovalView;
+import io.hsip.policygateway.policy.catalog.DraftPage;
 import io.hsip.policygateway.policy.catalog.DraftView;
 import io.hsip.policygateway.policy.catalog.EventView;
 import io.hsip.policygateway.policy.catalog.LiveView;
@@ -11,6 +13,7 @@ import io.hsip.policygateway.policy.catalog.PolicyExport;
 import io.hsip.policygateway.policy.catalog.PolicySetView;
 import io.hsip.policygateway.policy.catalog.SimulationView;
 import io.hsip.policygateway.policy.catalog.ValidationView;
+import io.hsip.policygateway.policy.catalog.VersionPage;
 import io.hsip.policygateway.policy.catalog.VersionView;
 import io.hsip.policygateway.policy.compile.PolicyDiff;
 import io.hsip.policygateway.policy.lifecycle.Actor;
@@ -122,6 +125,14 @@ public class PolicyResource {
       responseCode = "413",
       description = "Larger than policy.limits.max-document-bytes",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "422",
+      description = "Too costly to compile: over policy.limits.max-compile-time of CPU",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "503",
+      description = "Every compilation slot busy for policy.compile.queue-timeout; retry later",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   public ValidationView validate(byte[] document) {
     return catalog.validate(document);
   }
@@ -132,9 +143,29 @@ public class PolicyResource {
   @GET
   @Path("/drafts")
   @RolesAllowed({Roles.ADMIN, Roles.VIEWER, Roles.AUDITOR})
-  @Operation(summary = "Every draft, most recently edited first (without documents)")
-  public List<DraftView> drafts() {
-    return catalog.drafts();
+  @Operation(
+      summary = "Drafts, most recently edited first (without documents), a page at a time",
+      description =
+          "Ordered by last edit, newest first, ties by id. Keyset pagination: pass next_before of a"
+              + " page as before (an opaque cursor); next_before is null on the last page. A draft"
+              + " edited while you page moves to the front.")
+  @APIResponse(
+      responseCode = "200",
+      description = "A page of drafts",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = DraftPage.class)))
+  @APIResponse(
+      responseCode = "400",
+      description = "limit out of range, or before not a cursor this API returned",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  public DraftPage drafts(
+      @Parameter(description = "the next_before of the previous page") @QueryParam("before")
+          @Nullable String before,
+      @Parameter(description = "page size, 1 to 1000") @QueryParam("limit") @DefaultValue("100")
+          int limit) {
+    return catalog.drafts(before, limit);
   }
 
   @POST
@@ -154,6 +185,14 @@ public class PolicyResource {
   @APIResponse(
       responseCode = "400",
       description = "Invalid document",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "422",
+      description = "Too costly to compile: over policy.limits.max-compile-time of CPU",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "503",
+      description = "Every compilation slot busy for policy.compile.queue-timeout; retry later",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   public Response createDraft(byte[] document) {
     return draftCreated(DraftView.from(lifecycle.createDraft(actor(), document)));
@@ -203,6 +242,14 @@ public class PolicyResource {
   @APIResponse(
       responseCode = "428",
       description = "If-Match missing",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "422",
+      description = "Too costly to compile: over policy.limits.max-compile-time of CPU",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "503",
+      description = "Every compilation slot busy for policy.compile.queue-timeout; retry later",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   public Response updateDraft(
       @PathParam("id") UUID id,
@@ -291,6 +338,21 @@ public class PolicyResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @RolesAllowed({Roles.ADMIN, Roles.VIEWER, Roles.AUDITOR})
   @Operation(summary = "Decide one request with a draft, with the explanation")
+  @APIResponse(
+      responseCode = "200",
+      description = "The decision",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = SimulationView.class)))
+  @APIResponse(
+      responseCode = "422",
+      description = "Too costly to compile: over policy.limits.max-compile-time of CPU",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "503",
+      description = "Every compilation slot busy for policy.compile.queue-timeout; retry later",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   public SimulationView simulateDraft(
       @PathParam("id") UUID id, @NotNull @Valid SimulationRequest request) {
     return catalog.simulateDraft(id, request.toPolicyRequest(clock.millis()));
@@ -328,6 +390,14 @@ public class PolicyResource {
           @Content(
               mediaType = MediaType.APPLICATION_JSON,
               schema = @Schema(implementation = ApprovalView.class)))
+  @APIResponse(
+      responseCode = "422",
+      description = "Too costly to compile: over policy.limits.max-compile-time of CPU",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "503",
+      description = "Every compilation slot busy for policy.compile.queue-timeout; retry later",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   public Response importDocument(
       @QueryParam("publish") @DefaultValue("false") boolean publish, byte[] document) {
     return switch (lifecycle.importDocument(actor(), document, publish)) {
@@ -365,9 +435,35 @@ public class PolicyResource {
   @GET
   @Path("/sets/{set}/versions")
   @RolesAllowed({Roles.ADMIN, Roles.VIEWER, Roles.AUDITOR})
-  @Operation(summary = "Every version of a set, newest first (without documents)")
-  public List<VersionView> versions(@PathParam("set") String set) {
-    return catalog.versions(set);
+  @Operation(
+      summary = "Versions of a set, newest first (without documents), a page at a time",
+      description =
+          "Ordered by version number, highest first. Keyset pagination: pass next_before of a page"
+              + " (a version number) as before; next_before is null on the last page.")
+  @APIResponse(
+      responseCode = "200",
+      description = "A page of versions",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = VersionPage.class)))
+  @APIResponse(
+      responseCode = "400",
+      description = "limit out of range, or before not a version number",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "404",
+      description = "No such policy set",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  public VersionPage versions(
+      @PathParam("set") String set,
+      @Parameter(
+              description = "only versions below this number: the next_before of the previous page")
+          @QueryParam("before")
+          @Nullable String before,
+      @Parameter(description = "page size, 1 to 1000") @QueryParam("limit") @DefaultValue("100")
+          int limit) {
+    return catalog.versions(set, before, limit);
   }
 
   @GET
@@ -438,11 +534,30 @@ public class PolicyResource {
   @GET
   @Path("/approvals")
   @RolesAllowed({Roles.ADMIN, Roles.VIEWER, Roles.AUDITOR})
-  @Operation(summary = "Approval requests with a status (default pending), oldest first")
-  public List<ApprovalView> approvals(
+  @Operation(
+      summary = "Approval requests with a status (default pending), oldest first, a page at a time",
+      description =
+          "Ordered by request time, oldest first, ties by id. Keyset pagination: pass next_after of"
+              + " a page as after (an opaque cursor); next_after is null on the last page.")
+  @APIResponse(
+      responseCode = "200",
+      description = "A page of approval requests",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = ApprovalPage.class)))
+  @APIResponse(
+      responseCode = "400",
+      description = "Unknown status, limit out of range, or after not a cursor this API returned",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  public ApprovalPage approvals(
       @QueryParam("status") @DefaultValue("pending") @Pattern(regexp = "pending|approved|rejected")
-          String status) {
-    return catalog.approvals(status);
+          String status,
+      @Parameter(description = "the next_after of the previous page") @QueryParam("after")
+          @Nullable String after,
+      @Parameter(description = "page size, 1 to 1000") @QueryParam("limit") @DefaultValue("100")
+          int limit) {
+    return catalog.approvals(status, after, limit);
   }
 
   @GET

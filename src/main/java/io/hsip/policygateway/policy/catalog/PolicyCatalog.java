@@ -26,6 +26,12 @@ import org.jspecify.annotations.Nullable;
 @ApplicationScoped
 public class PolicyCatalog {
 
+  /** The default page of a list. */
+  public static final int DEFAULT_LIMIT = 100;
+
+  /** The largest page of a list (as in the audit API). */
+  public static final int MAX_LIMIT = 1000;
+
   private final PolicyLifecycle lifecycle;
   private final LivePolicy live;
 
@@ -80,9 +86,27 @@ public class PolicyCatalog {
         FindingView.all(compilation.warnings()));
   }
 
-  /** Every draft, most recently edited first, without documents. */
-  public List<DraftView> drafts() {
-    return PolicyDraft.newestFirst().stream().map(DraftView::summary).toList();
+  /**
+   * A page of drafts, most recently edited first (ties by id), without documents.
+   *
+   * @param before the {@code nextBefore} of the previous page, or null for the first
+   * @param limit page size, 1 to {@value #MAX_LIMIT}
+   * @throws io.hsip.policygateway.base.error.ProblemException ({@link
+   *     PolicyProblems#INVALID_QUERY}) for a bad limit or cursor
+   */
+  public DraftPage drafts(@Nullable String before, int limit) {
+    requireLimit(limit);
+    PageCursor after = PageCursor.decode("before", before);
+    List<PolicyDraft> rows =
+        PolicyDraft.newestFirstAfter(
+            after == null ? null : after.at(), after == null ? null : after.id(), limit + 1);
+    List<PolicyDraft> page = rows.subList(0, Math.min(limit, rows.size()));
+    String next = null;
+    if (rows.size() > limit) {
+      PolicyDraft last = page.getLast();
+      next = new PageCursor(last.updatedAt, last.id).encode();
+    }
+    return new DraftPage(page.stream().map(DraftView::summary).toList(), next);
   }
 
   /**
@@ -94,15 +118,25 @@ public class PolicyCatalog {
   }
 
   /**
-   * Every version of a set, newest first, without documents. @throws
-   * io.hsip.policygateway.base.error.ProblemException if there is no such set
+   * A page of a set's versions, newest first, without documents.
+   *
+   * @param before the {@code nextBefore} of the previous page (a version number), or null for the
+   *     first
+   * @param limit page size, 1 to {@value #MAX_LIMIT}
+   * @throws io.hsip.policygateway.base.error.ProblemException ({@link PolicyProblems#NOT_FOUND}) if
+   *     there is no such set, ({@link PolicyProblems#INVALID_QUERY}) for a bad limit or cursor
    */
-  public List<VersionView> versions(String policySet) {
-    List<PolicyVersion> history = PolicyVersion.history(policySet);
-    if (history.isEmpty()) {
+  public VersionPage versions(String policySet, @Nullable String before, int limit) {
+    requireLimit(limit);
+    Integer older = versionCursor(before);
+    List<PolicyVersion> rows = PolicyVersion.historyBefore(policySet, older, limit + 1);
+    if (rows.isEmpty() && PolicyVersion.latest(policySet).isEmpty()) {
       throw PolicyProblems.NOT_FOUND.exception("there is no policy set " + policySet);
     }
-    return history.stream().map(VersionView::summary).toList();
+    List<PolicyVersion> page = rows.subList(0, Math.min(limit, rows.size()));
+    return new VersionPage(
+        page.stream().map(VersionView::summary).toList(),
+        rows.size() > limit ? page.getLast().version() : null);
   }
 
   /**
@@ -148,19 +182,34 @@ public class PolicyCatalog {
   }
 
   /**
-   * Approval requests with a status, oldest first.
+   * A page of approval requests with a status, oldest request first (ties by id).
    *
    * @param status pending, approved or rejected
+   * @param after the {@code nextAfter} of the previous page, or null for the first
+   * @param limit page size, 1 to {@value #MAX_LIMIT}
    * @throws IllegalArgumentException for any other status
+   * @throws io.hsip.policygateway.base.error.ProblemException ({@link
+   *     PolicyProblems#INVALID_QUERY}) for a bad limit or cursor
    */
-  public List<ApprovalView> approvals(String status) {
+  public ApprovalPage approvals(String status, @Nullable String after, int limit) {
     PolicyApproval.Status wanted =
         PolicyApproval.Status.fromWire(status)
             .orElseThrow(
                 () ->
                     new IllegalArgumentException(
                         "an approval status is pending, approved or rejected, not " + status));
-    return PolicyApproval.withStatus(wanted).stream().map(ApprovalView::from).toList();
+    requireLimit(limit);
+    PageCursor from = PageCursor.decode("after", after);
+    List<PolicyApproval> rows =
+        PolicyApproval.withStatusAfter(
+            wanted, from == null ? null : from.at(), from == null ? null : from.id(), limit + 1);
+    List<PolicyApproval> page = rows.subList(0, Math.min(limit, rows.size()));
+    String next = null;
+    if (rows.size() > limit) {
+      PolicyApproval last = page.getLast();
+      next = new PageCursor(last.requestedAt, last.id).encode();
+    }
+    return new ApprovalPage(page.stream().map(ApprovalView::from).toList(), next);
   }
 
   /**
@@ -178,5 +227,24 @@ public class PolicyCatalog {
             ? PolicyAdminEvent.after(after, limit)
             : PolicyAdminEvent.after(policySet, after, limit);
     return events.stream().map(EventView::from).toList();
+  }
+
+  private static void requireLimit(int limit) {
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw PolicyProblems.INVALID_QUERY.exception(
+          "`limit` must be between 1 and " + MAX_LIMIT + ", not " + limit);
+    }
+  }
+
+  /** A version number handed out as {@code next_before}; null for none. */
+  private static @Nullable Integer versionCursor(@Nullable String before) {
+    if (before == null) {
+      return null;
+    }
+    if (!before.matches("[1-9][0-9]{0,8}")) {
+      throw PolicyProblems.INVALID_QUERY.exception(
+          "`before` must be a version number (the next_before of the previous page)");
+    }
+    return Integer.parseInt(before);
   }
 }

@@ -21,6 +21,16 @@ public record Compilation(@Nullable CompiledPolicy policy, List<Finding> finding
     return policy != null;
   }
 
+  /**
+   * Whether the compilation was abandoned because it ran out of CPU time ({@link
+   * PolicyLimits#maxCompileTime()}); its one error says so.
+   */
+  public boolean overBudget() {
+    return policy == null
+        && findings.size() == 1
+        && findings.getFirst().code().equals(PolicyCompiler.BUDGET_CODE);
+  }
+
   /** The errors. */
   public List<Finding> errors() {
     return findings.stream().filter(Finding::isError).toList();

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,21 +33,61 @@ import org.jspecify.annotations.Nullable;
  * {@link PolicyLimits limits}, checks it against the published JSON Schema, resolves references
  * (groups, services, rule ids), type-checks CEL conditions, and lints (unreachable, shadowed and
  * redundant rules). Every finding carries the line, column, JSON pointer and rule id. Thread-safe.
+ *
+ * <p>An uploaded document may spend at most {@link PolicyLimits#maxCompileTime()} of CPU time; past
+ * that the compilation stops with a single {@value #BUDGET_CODE} error ({@link
+ * Compilation#overBudget()}). The other limits bound what reading and schema checking can cost; the
+ * budget bounds the rest (rules, CEL, lints), which grows with how the rules relate.
  */
 public final class PolicyCompiler {
 
+  /** The code of the one error of a compilation that ran out of CPU time. */
+  public static final String BUDGET_CODE = "budget";
+
   private final PolicyLimits limits;
   private final CelConditions cel;
+  private final LongAdder compilations = new LongAdder();
+
+  /**
+   * Compiled once by every new compiler, outside any budget, so that loading classes and parsing
+   * the schema (seconds on a cold, busy JVM) are not charged to the first upload's CPU budget.
+   */
+  private static final String WARM_UP =
+      """
+      schema: hsip.io/policy/v1
+      policy_set: warm-up
+      timezone: UTC
+      groups: [g]
+      services: [s]
+      rules:
+        - id: a
+          effect: allow
+          requester: {groups_any: [g]}
+          target: {services: [s]}
+          purpose: {exact: [p]}
+          condition: purpose == "p" && requester.groups.exists(x, x == "g")
+        - {id: b, effect: deny, purpose: {prefixes: [q]}}
+      """;
 
   /** A compiler with these limits. */
   public PolicyCompiler(PolicyLimits limits) {
     this.limits = limits;
     this.cel = new CelConditions(limits.cel());
+    compile(WARM_UP, true, CompileBudget.unlimited());
+    compilations.reset();
   }
 
   /** The limits in force. */
   public PolicyLimits limits() {
     return limits;
+  }
+
+  /**
+   * How many documents this compiler has read and compiled, whatever the outcome (those refused for
+   * their size before reading do not count): what a cache in front of it saves shows here.
+   */
+  public long compilations() {
+    return compilations.sum();
   }
 
   /** Compiles a UTF-8 document; too large or not UTF-8 is an error finding, not an exception. */
@@ -80,20 +121,41 @@ public final class PolicyCompiler {
     return compile(source);
   }
 
-  /** Compiles a document, with lints. */
+  /** Compiles a document, with lints, within {@link PolicyLimits#maxCompileTime()}. */
   public Compilation compile(String source) {
-    return compile(source, true);
+    return compile(source, true, CompileBudget.of(limits.maxCompileTime()));
   }
 
   /**
    * Compiles a stored, already-published document for enforcement: every check that can reject it
-   * still runs, but the lints (quadratic in the rule count, and advice for authors) are skipped.
+   * still runs, but the lints (quadratic in the rule count, and advice for authors) are skipped. No
+   * CPU budget applies: the version compiled within one when it was published, and a replica that
+   * refused it for being busy would deny every request.
    */
   public Compilation compileForEnforcement(String source) {
-    return compile(source, false);
+    return compile(source, false, CompileBudget.unlimited());
   }
 
-  private Compilation compile(String source, boolean lint) {
+  private Compilation compile(String source, boolean lint, CompileBudget budget) {
+    try {
+      return compileWithin(source, lint, budget);
+    } catch (CompileBudget.Exceeded e) {
+      return failed(
+          new Finding(
+              Finding.Severity.ERROR,
+              BUDGET_CODE,
+              "the document is too costly to compile: it used more than "
+                  + limits.maxCompileTime().toMillis()
+                  + " ms of CPU time, the limit; split it, or give its rules fewer overlaps and"
+                  + " conditions",
+              "",
+              0,
+              0,
+              null));
+    }
+  }
+
+  private Compilation compileWithin(String source, boolean lint, CompileBudget budget) {
     int bytes = StandardCharsets.UTF_8.encode(source).remaining();
     if (bytes > limits.maxBytes()) {
       return failed(
@@ -106,6 +168,7 @@ public final class PolicyCompiler {
               0,
               null));
     }
+    compilations.increment();
     YamlTree tree;
     try {
       tree = YamlTree.read(source, limits.yaml());
@@ -116,7 +179,8 @@ public final class PolicyCompiler {
           new Finding(
               Finding.Severity.ERROR, code, e.getMessage(), "", e.line(), e.column(), null));
     }
-    return new Run(tree, source, lint).compile();
+    budget.check();
+    return new Run(tree, source, lint, budget).compile();
   }
 
   private static Compilation failed(Finding finding) {
@@ -128,11 +192,13 @@ public final class PolicyCompiler {
     private final YamlTree tree;
     private final String[] lines;
     private final boolean lint;
+    private final CompileBudget budget;
     private final List<Finding> findings = new ArrayList<>();
 
-    Run(YamlTree tree, String source, boolean lint) {
+    Run(YamlTree tree, String source, boolean lint, CompileBudget budget) {
       this.tree = tree;
       this.lint = lint;
+      this.budget = budget;
       this.lines = source.split("\r?\n", -1);
     }
 
@@ -141,6 +207,7 @@ public final class PolicyCompiler {
       for (PolicySchema.Violation v : PolicySchema.validate(root)) {
         error("schema", v.message(), v.pointer());
       }
+      budget.check();
       if (!findings.isEmpty()) {
         return done(null);
       }
@@ -159,7 +226,9 @@ public final class PolicyCompiler {
       for (int i = 0; i < document.rules().size(); i++) {
         Rule rule = document.rules().get(i);
         CelConditions.Condition condition = null;
+        budget.step();
         if (rule.condition() != null) {
+          budget.check(); // a CEL compilation costs far more than a step
           condition = condition(rule.condition(), "/rules/" + i + "/condition");
         }
         compiled.add(new CompiledRule(rule, i, condition));
@@ -170,6 +239,7 @@ public final class PolicyCompiler {
       if (findings.stream().anyMatch(Finding::isError)) {
         return done(null);
       }
+      budget.check();
       String canonical = PolicyCanonicalForm.of(root);
       String digest = Sha256.hex(canonical.getBytes(StandardCharsets.UTF_8));
       return done(new CompiledPolicy(document, root, canonical, digest, compiled, 0));
@@ -210,6 +280,7 @@ public final class PolicyCompiler {
       Map<String, Integer> ids = new HashMap<>();
       JsonNode ruleNodes = root.path("rules");
       for (int i = 0; i < ruleNodes.size(); i++) {
+        budget.step();
         String at = "/rules/" + i;
         Rule rule = rule(ruleNodes.get(i), at, groups, services);
         Integer first = ids.putIfAbsent(rule.id(), i);
@@ -475,6 +546,7 @@ public final class PolicyCompiler {
         }
       }
       for (int i = 0; i < rules.size(); i++) {
+        budget.step();
         Rule rule = rules.get(i);
         String at = "/rules/" + i;
         @Nullable String contradiction = RuleCoverage.contradiction(rule);
@@ -498,6 +570,7 @@ public final class PolicyCompiler {
         @Nullable Rule shadowing = null;
         @Nullable Rule redundantWith = null;
         for (int j : candidates) {
+          budget.step();
           Rule other = rules.get(j);
           if (i == j || !RuleCoverage.covers(other, rule)) {
             continue;

@@ -1,6 +1,7 @@
 package io.hsip.policygateway.policy.compile;
 
 import io.hsip.policygateway.policy.compile.internal.CelConditions;
+import java.time.Duration;
 
 /**
  * Resource limits for reading and compiling one policy document. Hostile documents (huge, deeply
@@ -16,6 +17,8 @@ import io.hsip.policygateway.policy.compile.internal.CelConditions;
  * @param maxConditionParseDepth deepest CEL parse recursion
  * @param maxComprehensionNesting deepest nesting of CEL macros (exists, all, map, filter)
  * @param maxConditionIterations most CEL comprehension iterations per evaluation
+ * @param maxCompileTime most CPU time one compilation of an uploaded document may spend (reading,
+ *     schema, references, CEL and lints); published versions loaded for enforcement are exempt
  */
 public record PolicyLimits(
     int maxBytes,
@@ -27,11 +30,65 @@ public record PolicyLimits(
     int maxConditionNodes,
     int maxConditionParseDepth,
     int maxComprehensionNesting,
-    int maxConditionIterations) {
+    int maxConditionIterations,
+    Duration maxCompileTime) {
+
+  /** The default of {@link #maxCompileTime()}. */
+  public static final Duration DEFAULT_MAX_COMPILE_TIME = Duration.ofSeconds(2);
 
   /** The defaults, also those of {@code policy.limits.*}. */
   public static final PolicyLimits DEFAULTS =
-      new PolicyLimits(512 * 1024, 32, 100_000, 100, 5000, 1024, 200, 32, 1, 1000);
+      new PolicyLimits(
+          512 * 1024, 32, 100_000, 100, 5000, 1024, 200, 32, 1, 1000, DEFAULT_MAX_COMPILE_TIME);
+
+  /** Checks the compile time. */
+  public PolicyLimits {
+    if (!maxCompileTime.isPositive()) {
+      throw new IllegalArgumentException("the compile time limit must be positive");
+    }
+  }
+
+  /** These limits with the default compile time. */
+  public PolicyLimits(
+      int maxBytes,
+      int maxDepth,
+      int maxNodes,
+      int maxAliases,
+      int maxRules,
+      int maxConditionLength,
+      int maxConditionNodes,
+      int maxConditionParseDepth,
+      int maxComprehensionNesting,
+      int maxConditionIterations) {
+    this(
+        maxBytes,
+        maxDepth,
+        maxNodes,
+        maxAliases,
+        maxRules,
+        maxConditionLength,
+        maxConditionNodes,
+        maxConditionParseDepth,
+        maxComprehensionNesting,
+        maxConditionIterations,
+        DEFAULT_MAX_COMPILE_TIME);
+  }
+
+  /** These limits with another compile time. */
+  public PolicyLimits withMaxCompileTime(Duration limit) {
+    return new PolicyLimits(
+        maxBytes,
+        maxDepth,
+        maxNodes,
+        maxAliases,
+        maxRules,
+        maxConditionLength,
+        maxConditionNodes,
+        maxConditionParseDepth,
+        maxComprehensionNesting,
+        maxConditionIterations,
+        limit);
+  }
 
   YamlTree.Limits yaml() {
     return new YamlTree.Limits(maxBytes, maxDepth, maxNodes, maxAliases);

@@ -158,9 +158,24 @@ public class PolicyApproval extends PanacheEntityBase {
         : List.of(authorSubjects).contains(actor.subject());
   }
 
-  /** Requests with this status, oldest first. */
-  public static List<PolicyApproval> withStatus(Status status) {
-    return list("status = ?1 order by requestedAt, id", status);
+  /**
+   * Up to {@code limit} requests with this status, oldest first (ties by id), starting after the
+   * request made at {@code requestedAt} with id {@code id} (keyset pagination; from the start when
+   * {@code requestedAt} is null).
+   */
+  public static List<PolicyApproval> withStatusAfter(
+      Status status, @Nullable Instant requestedAt, @Nullable UUID id, int limit) {
+    if (requestedAt == null || id == null) {
+      return find("status = ?1 order by requestedAt, id", status).range(0, limit - 1).list();
+    }
+    return find(
+            "status = ?1 and (requestedAt > ?2 or (requestedAt = ?2 and id > ?3))"
+                + " order by requestedAt, id",
+            status,
+            requestedAt,
+            id)
+        .range(0, limit - 1)
+        .list();
   }
 
   /** How many requests for a set wait. */

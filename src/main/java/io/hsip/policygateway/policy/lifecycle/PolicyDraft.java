@@ -82,9 +82,22 @@ public class PolicyDraft extends PanacheEntityBase {
     return more;
   }
 
-  /** Every draft, the most recently edited first. */
-  public static List<PolicyDraft> newestFirst() {
-    return list("order by updatedAt desc, id");
+  /**
+   * Up to {@code limit} drafts, the most recently edited first (ties by id), starting after the
+   * draft that was edited at {@code updatedAt} and has id {@code id} (keyset pagination; from the
+   * start when {@code updatedAt} is null).
+   */
+  public static List<PolicyDraft> newestFirstAfter(
+      @Nullable Instant updatedAt, @Nullable UUID id, int limit) {
+    if (updatedAt == null || id == null) {
+      return find("order by updatedAt desc, id").range(0, limit - 1).list();
+    }
+    return find(
+            "updatedAt < ?1 or (updatedAt = ?1 and id > ?2) order by updatedAt desc, id",
+            updatedAt,
+            id)
+        .range(0, limit - 1)
+        .list();
   }
 
   @Override

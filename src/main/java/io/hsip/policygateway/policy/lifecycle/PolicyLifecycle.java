@@ -1,13 +1,19 @@
 package io.hsip.policygateway.policy.lifecycle;
 
+import io.hsip.policygateway.base.error.ProblemException;
 import io.hsip.policygateway.policy.PolicyConfig;
 import io.hsip.policygateway.policy.compile.Compilation;
 import io.hsip.policygateway.policy.compile.CompiledPolicy;
 import io.hsip.policygateway.policy.compile.Finding;
 import io.hsip.policygateway.policy.compile.PolicyCompiler;
 import io.hsip.policygateway.policy.compile.PolicyDiff;
+import io.hsip.policygateway.policy.live.LivePolicy;
 import io.hsip.policygateway.policy.model.PolicyDecision;
 import io.hsip.policygateway.policy.model.PolicyRequest;
+import io.hsip.policygateway.telemetry.PolicyMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.orm.panache.Panache;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -33,25 +39,38 @@ public class PolicyLifecycle {
   /** Advisory lock key of policy admin writes ("HSIP" + 1). */
   private static final long ADMIN_LOCK = 0x4853_4950_0000_0001L;
 
-  private static final int CACHE_SIZE = 16;
-
   private final PolicyConfig config;
   private final Clock clock;
   private final PolicyCompiler compiler;
-  private final Map<String, CompiledPolicy> compiledVersions =
-      new LinkedHashMap<>(CACHE_SIZE, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
+  private final LivePolicy live;
+  private final CompiledDocuments documents;
+  private final Counter overBudget;
+  private final Counter busy;
 
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, CompiledPolicy> eldest) {
-          return size() > CACHE_SIZE;
-        }
-      };
-
-  PolicyLifecycle(PolicyConfig config, Clock clock, PolicyCompiler compiler) {
+  PolicyLifecycle(
+      PolicyConfig config,
+      Clock clock,
+      PolicyCompiler compiler,
+      LivePolicy live,
+      MeterRegistry meters) {
     this.config = config;
     this.clock = clock;
     this.compiler = compiler;
+    this.live = live;
+    this.documents = new CompiledDocuments(compiler, config.compile());
+    FunctionCounter.builder(PolicyMetrics.COMPILATIONS, compiler, PolicyCompiler::compilations)
+        .description("Policy documents compiled (cache misses, enforcement loads included)")
+        .register(meters);
+    this.overBudget =
+        Counter.builder(PolicyMetrics.COMPILE_REFUSED)
+            .tag("reason", "budget")
+            .description("Policy compilations refused for their CPU time or for want of a slot")
+            .register(meters);
+    this.busy =
+        Counter.builder(PolicyMetrics.COMPILE_REFUSED)
+            .tag("reason", "busy")
+            .description("Policy compilations refused for their CPU time or for want of a slot")
+            .register(meters);
   }
 
   /**
@@ -87,13 +106,37 @@ public class PolicyLifecycle {
     return compiler.limits();
   }
 
-  /** Compiles an uploaded document without saving anything. */
+  /**
+   * Compiles an uploaded document without saving anything (or finds it compiled: documents are kept
+   * by content digest).
+   *
+   * @throws io.hsip.policygateway.base.error.ProblemException {@link PolicyProblems#TOO_COSTLY}
+   *     when it runs out of CPU time, {@link PolicyProblems#COMPILER_BUSY} when no compilation slot
+   *     frees up in time
+   */
   public Compilation validate(byte[] document) {
-    return compiler.compile(document);
+    return refuseCostly(compile(document));
+  }
+
+  private Compilation compile(byte[] document) {
+    try {
+      return documents.upload(document);
+    } catch (ProblemException e) {
+      busy.increment();
+      throw e;
+    }
+  }
+
+  private Compilation refuseCostly(Compilation compilation) {
+    if (compilation.overBudget()) {
+      overBudget.increment();
+      throw PolicyProblems.TOO_COSTLY.exception(compilation.errors().getFirst().message());
+    }
+    return compilation;
   }
 
   private Compilation compileOrReject(byte[] document) {
-    Compilation compilation = compiler.compile(document);
+    Compilation compilation = refuseCostly(compile(document));
     if (compilation.ok()) {
       return compilation;
     }
@@ -571,7 +614,7 @@ public class PolicyLifecycle {
    * rules).
    */
   private void verifyRoundTrip(CompiledPolicy policy) {
-    Compilation reloaded = compiler.compileForEnforcement(policy.canonicalJson());
+    Compilation reloaded = documents.roundTrip(policy);
     if (reloaded.ok()
         && reloaded.orThrow().digest().equals(policy.digest())
         && reloaded.orThrow().document().equals(policy.document())) {
@@ -626,22 +669,28 @@ public class PolicyLifecycle {
         .evaluate(request);
   }
 
+  /**
+   * A published version compiled: the live policy itself when it is that version (so it is never
+   * compiled again, nor displaced by the versions diffs and simulations ask for), else from the
+   * cache, keyed by the digest of its canonical form. Versions are immutable, so an entry never
+   * goes stale.
+   */
   private CompiledPolicy compiled(PolicyVersion version) {
-    String key = version.policySet() + "\u0000" + version.version();
-    synchronized (compiledVersions) {
-      CompiledPolicy cached = compiledVersions.get(key);
-      if (cached != null) {
-        return cached;
-      }
+    CompiledPolicy enforced = live.current().orElse(null);
+    if (enforced != null
+        && live.policySet().equals(version.policySet())
+        && enforced.version() == version.version()
+        && enforced.digest().equals(version.digest)) {
+      return enforced;
     }
-    // Versions are immutable, so a compiled version never goes stale; it is compiled outside the
-    // lock.
-    CompiledPolicy policy =
-        compiler.compileForEnforcement(version.canonical).orThrow().asVersion(version.version());
-    synchronized (compiledVersions) {
-      compiledVersions.put(key, policy);
+    Compilation compilation;
+    try {
+      compilation = documents.published(version.canonical);
+    } catch (ProblemException e) {
+      busy.increment();
+      throw e;
     }
-    return policy;
+    return compilation.orThrow().asVersion(version.version());
   }
 
   /** {@code values} (in order, possibly none) with {@code one} added at the end unless present. */

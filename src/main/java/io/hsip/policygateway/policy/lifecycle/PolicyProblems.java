@@ -42,6 +42,24 @@ public final class PolicyProblems {
   public static final ProblemType WEAK_ETAG =
       ProblemType.of(412, "weak-etag", "Weak ETag in If-Match");
 
+  /** A list request with a page size out of range or a cursor this API did not hand out. */
+  public static final ProblemType INVALID_QUERY =
+      ProblemType.of(400, "invalid-policy-query", "Invalid policy query");
+
+  /**
+   * A document whose compilation took longer than {@code policy.compile.budget}: refused rather
+   * than let one request hold a core.
+   */
+  public static final ProblemType TOO_COSTLY =
+      ProblemType.of(422, "policy-too-costly", "Policy document too costly to compile");
+
+  /**
+   * Every compilation slot ({@code policy.compile.max-concurrent}) stayed busy for longer than
+   * {@code policy.compile.queue-timeout}.
+   */
+  public static final ProblemType COMPILER_BUSY =
+      ProblemType.of(503, "policy-compiler-busy", "Policy compiler busy");
+
   /** An admin tried to approve a publication they requested or edited, in four-eyes mode. */
   public static final ProblemType FOUR_EYES = ProblemType.of(403, "four-eyes", "Four-eyes rule");
 

@@ -95,9 +95,20 @@ public class PolicyVersion extends PanacheEntityBase {
     return find("id.policySet = ?1 order by id.version desc", policySet).firstResultOptional();
   }
 
-  /** Every version of a set, newest first. */
-  public static List<PolicyVersion> history(String policySet) {
-    return list("id.policySet = ?1 order by id.version desc", policySet);
+  /**
+   * Up to {@code limit} versions of a set older than {@code before} (any if null), newest first
+   * (keyset pagination on the version number).
+   */
+  public static List<PolicyVersion> historyBefore(
+      String policySet, @Nullable Integer before, int limit) {
+    if (before == null) {
+      return find("id.policySet = ?1 order by id.version desc", policySet)
+          .range(0, limit - 1)
+          .list();
+    }
+    return find("id.policySet = ?1 and id.version < ?2 order by id.version desc", policySet, before)
+        .range(0, limit - 1)
+        .list();
   }
 
   /** The latest version of every set. */

@@ -220,7 +220,9 @@ class PolicyHostileDocumentTest {
                 d.maxConditionNodes(),
                 d.maxConditionParseDepth(),
                 d.maxComprehensionNesting(),
-                d.maxConditionIterations()));
+                d.maxConditionIterations(),
+                // The bound this test asserts, rather than the default budget for uploads.
+                java.time.Duration.ofSeconds(10)));
     String document = io.hsip.policygateway.policy.ScaledPolicy.document(5000);
     long start = System.nanoTime();
     Compilation c = roomy.compile(document);

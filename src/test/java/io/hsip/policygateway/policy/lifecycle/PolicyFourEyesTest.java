@@ -68,10 +68,10 @@ class PolicyFourEyesTest {
     given()
         .auth()
         .oauth2(TestTokens.viewer())
-        .get(API + "/approvals")
+        .get(API + "/approvals?limit=1000")
         .then()
         .statusCode(200)
-        .body("id", hasItem(approval));
+        .body("approvals.id", hasItem(approval));
     given()
         .auth()
         .oauth2(TestTokens.viewer())
@@ -259,10 +259,10 @@ class PolicyFourEyesTest {
     given()
         .auth()
         .oauth2(TestTokens.viewer())
-        .get(API + "/approvals")
+        .get(API + "/approvals?limit=1000")
         .then()
         .statusCode(200)
-        .body("id", hasItem(older))
-        .body("id", not(hasItem(newer)));
+        .body("approvals.id", hasItem(older))
+        .body("approvals.id", not(hasItem(newer)));
   }
 }

@@ -208,7 +208,7 @@ class PolicyResourceTest {
             .extract()
             .path("id");
 
-    viewer().get(API + "/drafts").then().statusCode(200).body("id", hasItem(id));
+    viewer().get(API + "/drafts").then().statusCode(200).body("drafts.id", hasItem(id));
     as(TestTokens.auditor())
         .get(API + "/drafts/" + id)
         .then()
@@ -392,8 +392,9 @@ class PolicyResourceTest {
         .get(API + "/sets/" + set + "/versions")
         .then()
         .statusCode(200)
-        .body("version", org.hamcrest.Matchers.contains(2, 1))
-        .body("document", everyItem(nullValue()));
+        .body("versions.version", org.hamcrest.Matchers.contains(2, 1))
+        .body("versions.document", everyItem(nullValue()))
+        .body("next_before", nullValue());
     String digest1 =
         viewer()
             .get(API + "/sets/" + set + "/versions/1")
@@ -506,7 +507,7 @@ class PolicyResourceTest {
         .get(API + "/sets/" + set + "/versions")
         .then()
         .statusCode(200)
-        .body("version", org.hamcrest.Matchers.contains(1));
+        .body("versions.version", org.hamcrest.Matchers.contains(1));
   }
 
   // --- simulate
