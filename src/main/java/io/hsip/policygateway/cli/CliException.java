@@ -21,6 +21,9 @@ final class CliException extends Exception {
   /** Exit code for an internal error (a bug). */
   static final int INTERNAL = 4;
 
+  /** Exit code for a database that could not be reached or refused the operation. */
+  static final int DATABASE = 5;
+
   private final int exitCode;
 
   CliException(int exitCode, String message) {

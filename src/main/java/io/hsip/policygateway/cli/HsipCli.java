@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  * {@code hsip}: key, consent and token utilities whose files interoperate with the reference CLI.
  *
  * <p>Exit codes: 0 success, 1 a document was checked and rejected, 2 usage error, 3 unreadable or
- * malformed input, 4 internal error.
+ * malformed input, 4 internal error, 5 the database could not be reached or refused the operation.
  */
 @Command(
     name = "hsip",
@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       TokenCommand.class,
       AuditCommand.class,
       PolicyCommand.class,
+      DbCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class HsipCli {

@@ -8,6 +8,7 @@ import io.agroal.api.AgroalDataSource;
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
 import io.agroal.api.security.NamePrincipal;
 import io.hsip.policygateway.Heavy;
+import io.hsip.policygateway.TestDatabase;
 import io.hsip.policygateway.audit.internal.EntryWriter;
 import io.hsip.policygateway.audit.internal.SubjectKeys;
 import io.hsip.policygateway.audit.internal.TreeIntegrator;
@@ -231,7 +232,9 @@ class AuditAppendTest {
         "CREATE FUNCTION test_record_mode() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
             + " INSERT INTO test_commit_mode VALUES (current_setting('synchronous_commit')); RETURN NULL; END $$",
         "CREATE TRIGGER test_record_mode AFTER INSERT ON audit_entry FOR EACH STATEMENT"
-            + " EXECUTE FUNCTION test_record_mode()");
+            + " EXECUTE FUNCTION test_record_mode()",
+        // The trigger runs as whoever inserts: the gateway's role.
+        "GRANT INSERT ON test_commit_mode TO " + TestDatabase.runtimeRole());
     String url =
         "jdbc:postgresql://127.0.0.1:5432/"
             + AuditDatabase.database()
@@ -250,9 +253,7 @@ class AuditAppendTest {
                                 cf ->
                                     cf.jdbcUrl(url)
                                         .principal(
-                                            new NamePrincipal(
-                                                System.getenv()
-                                                    .getOrDefault("HSIP_DB_USER", "hsip"))))));
+                                            new NamePrincipal(TestDatabase.runtimeRole())))));
     try (EntryWriter writer =
         new EntryWriter(relaxed, Clock.systemUTC(), 100, 100, AuditFixture.IGNORE)) {
       try (Connection c = relaxed.getConnection();

@@ -52,7 +52,8 @@ class AuditAppendTimeoutTest {
     AuditEntry held = AuditEntry.decision("I4MLJTQWUZ66GBMNYEP75Z2QSD", "allow").build();
     AuditEntry queued =
         AuditEntry.adminChange("alice.admin", "policy.publish").outcome("ok").build();
-    try (Connection lock = db.dataSource().getConnection()) {
+    // Only the owner may lock the table outright; the gateway's role may not.
+    try (Connection lock = db.ownerDataSource().getConnection()) {
       lock.setAutoCommit(false);
       try (Statement s = lock.createStatement()) {
         s.execute("LOCK TABLE audit_entry IN ACCESS EXCLUSIVE MODE");
@@ -112,7 +113,8 @@ class AuditAppendTimeoutTest {
   @Test
   void anEntryThatFailsAfterItsCallerGaveUpIsNotVoided() throws Exception {
     AuditEntry held = AuditEntry.adminChange("carol.admin", "policy.publish").build();
-    try (Connection lock = db.dataSource().getConnection()) {
+    // Only the owner may lock the table outright; the gateway's role may not.
+    try (Connection lock = db.ownerDataSource().getConnection()) {
       lock.setAutoCommit(false);
       try (Statement s = lock.createStatement()) {
         s.execute("LOCK TABLE audit_entry IN ACCESS EXCLUSIVE MODE");
@@ -122,7 +124,9 @@ class AuditAppendTimeoutTest {
       awaitInsertsWaitingOnTheLock(1);
       assertThat(caller.get(10, TimeUnit.SECONDS)).isInstanceOf(AuditAppendException.class);
       // The held INSERT now fails instead of committing: nothing was written, nothing to void.
-      try (Statement s = lock.createStatement()) {
+      // Cancelled by the writer's own role, which alone (short of a superuser) may signal it.
+      try (Connection writerRole = db.dataSource().getConnection();
+          Statement s = writerRole.createStatement()) {
         s.execute(
             "SELECT pg_cancel_backend(pid) FROM pg_stat_activity"
                 + " WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO audit_entry%'"
@@ -149,12 +153,20 @@ class AuditAppendTimeoutTest {
   }
 
   private void awaitInsertsWaitingOnTheLock(int count) throws InterruptedException {
+    // Asked as the writer's own role: only it (or a superuser) may read its sessions' queries.
     for (int i = 0; i < 200; i++) {
-      if (db.queryLong(
-              "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                  + " AND query LIKE '%INSERT INTO audit_entry%'")
-          >= count) {
-        return;
+      try (Connection c = db.dataSource().getConnection();
+          Statement s = c.createStatement();
+          ResultSet r =
+              s.executeQuery(
+                  "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                      + " AND query LIKE '%INSERT INTO audit_entry%'")) {
+        r.next();
+        if (r.getLong(1) >= count) {
+          return;
+        }
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
       }
       Thread.sleep(25);
     }
