@@ -168,7 +168,9 @@ class AuditEntryAuthenticationTest {
             actorEdited
                 + ": the entry's MAC does not verify (it was forged or altered after it was written)");
     assertThat(log.db.queryLong("SELECT max(tree_size) FROM audit_checkpoint")).isEqualTo(1);
-    assertThat(log.db.queryLong("SELECT count(*) FROM audit_entry WHERE outcome = 'allow' AND seq = " + bodyEdited))
+    assertThat(
+            log.db.queryLong(
+                "SELECT count(*) FROM audit_entry WHERE outcome = 'allow' AND seq = " + bodyEdited))
         .as("the edit took place")
         .isEqualTo(1);
   }
