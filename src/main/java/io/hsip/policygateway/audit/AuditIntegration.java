@@ -46,6 +46,7 @@ public class AuditIntegration {
   private final AtomicLong lag = new AtomicLong();
   private final Counter failures;
   private final Counter inconsistent;
+  private final Counter refused;
   private volatile boolean running = true;
   private @Nullable Thread loop;
 
@@ -57,6 +58,11 @@ public class AuditIntegration {
       MeterRegistry registry) {
     this.dataSource = dataSource;
     this.config = config;
+    this.refused =
+        Counter.builder(AuditMetrics.INTEGRATION_REFUSED)
+            .description(
+                "Entries refused before integration: forged, altered or moved rows (alert on any)")
+            .register(registry);
     this.integrator =
         new TreeIntegrator(
             dataSource,
@@ -64,7 +70,8 @@ public class AuditIntegration {
             identity::signingKey,
             config.origin(),
             clock,
-            config.integration().maxBatch());
+            config.integration().maxBatch(),
+            this::refused);
     this.failures =
         Counter.builder(AuditMetrics.INTEGRATION_FAILURES)
             .description("Integration rounds that failed (entries stay pending and are retried)")
@@ -112,6 +119,19 @@ public class AuditIntegration {
   /** Integrates everything pending now, waiting for the lock if another replica holds it. */
   public Optional<Checkpoint> integrateNow() {
     return integrator.integratePending(true);
+  }
+
+  /**
+   * A row was refused (once per row, across replicas): loud, because someone with database access
+   * wrote or changed an entry the gateway did not write. The reason names no secret.
+   */
+  private void refused(long seq, String reason) {
+    refused.increment();
+    Log.errorf(
+        "Audit entry seq %d REFUSED and not integrated: %s. Someone with database access wrote or"
+            + " changed it; readiness stays DOWN until it is investigated and removed"
+            + " (compliance/audit-verification.md).",
+        seq, reason);
   }
 
   void appended(int count) {

@@ -1,7 +1,9 @@
 package io.hsip.policygateway.audit;
 
 import io.agroal.api.AgroalDataSource;
+import io.hsip.policygateway.audit.internal.EntryMac;
 import io.hsip.policygateway.audit.internal.EntryWriter;
+import io.hsip.policygateway.identity.GatewayIdentity;
 import io.hsip.policygateway.telemetry.AuditMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,6 +43,7 @@ public class AuditLog {
   private final Clock clock;
   private final AuditConfig config;
   private final AuditIntegration integration;
+  private final GatewayIdentity identity;
   private final Counter appended;
   private final Counter failures;
   private EntryWriter writer;
@@ -50,8 +53,10 @@ public class AuditLog {
       Clock clock,
       AuditConfig config,
       AuditIntegration integration,
+      GatewayIdentity identity,
       MeterRegistry registry) {
     this.dataSource = dataSource;
+    this.identity = identity;
     this.clock = clock;
     this.config = config;
     this.integration = integration;
@@ -73,6 +78,9 @@ public class AuditLog {
     writer =
         new EntryWriter(
             dataSource,
+            // Entries are authenticated with a key derived from the signing key: without one, every
+            // append fails closed.
+            EntryMac.keys(identity::signingKey),
             clock,
             config.append().maxBatch(),
             config.append().queueCapacity(),

@@ -24,6 +24,12 @@ public final class AuditMetrics {
   public static final String INTEGRATION_INCONSISTENT =
       Metrics.PREFIX + "audit.integration.inconsistent";
 
+  /**
+   * Counter: entries refused before integration (MAC missing or wrong, columns disagreeing with the
+   * body, leaf index set outside the tree): forged or altered rows; alert on any.
+   */
+  public static final String INTEGRATION_REFUSED = Metrics.PREFIX + "audit.integration.refused";
+
   /** Gauge: committed entries not yet folded into the tree. */
   public static final String INTEGRATION_LAG = Metrics.PREFIX + "audit.integration.lag";
 

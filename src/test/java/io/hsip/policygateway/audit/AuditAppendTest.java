@@ -167,6 +167,7 @@ class AuditAppendTest {
     try (EntryWriter writer =
         new EntryWriter(
             broken,
+            log.macKey,
             Clock.systemUTC(),
             100,
             10,
@@ -255,7 +256,7 @@ class AuditAppendTest {
                                         .principal(
                                             new NamePrincipal(TestDatabase.runtimeRole())))));
     try (EntryWriter writer =
-        new EntryWriter(relaxed, Clock.systemUTC(), 100, 100, AuditFixture.IGNORE)) {
+        new EntryWriter(relaxed, log.macKey, Clock.systemUTC(), 100, 100, AuditFixture.IGNORE)) {
       try (Connection c = relaxed.getConnection();
           Statement s = c.createStatement();
           ResultSet r = s.executeQuery("SHOW synchronous_commit")) {
@@ -278,7 +279,8 @@ class AuditAppendTest {
     // The writer threads are gone (here: never started; in production: interrupted or not done in
     // time).
     EntryWriter writer =
-        new EntryWriter(log.db.dataSource(), Clock.systemUTC(), 10, 10, AuditFixture.IGNORE);
+        new EntryWriter(
+            log.db.dataSource(), log.macKey, Clock.systemUTC(), 10, 10, AuditFixture.IGNORE);
     CompletableFuture<Long> queued = writer.submit(AuditEntry.adminChange("a", "b").build());
     writer.close();
     assertThat(queued).isCompletedExceptionally();
@@ -294,7 +296,13 @@ class AuditAppendTest {
     for (int attempt = 0; attempt < 2; attempt++) {
       EntryWriter writer =
           new EntryWriter(
-              log.db.dataSource(), Clock.systemUTC(), 50, 100_000, 2, AuditFixture.IGNORE);
+              log.db.dataSource(),
+              log.macKey,
+              Clock.systemUTC(),
+              50,
+              100_000,
+              2,
+              AuditFixture.IGNORE);
       writer.start();
       List<CompletableFuture<Long>> futures =
           java.util.Collections.synchronizedList(new ArrayList<>());
@@ -346,6 +354,7 @@ class AuditAppendTest {
     EntryWriter writer =
         new EntryWriter(
             log.db.dataSource(),
+            log.macKey,
             Clock.systemUTC(),
             10,
             1,
@@ -385,7 +394,8 @@ class AuditAppendTest {
     }
     List<Long> second = new ArrayList<>();
     try (EntryWriter restarted =
-        new EntryWriter(log.db.dataSource(), Clock.systemUTC(), 100, 1000, AuditFixture.IGNORE)) {
+        new EntryWriter(
+            log.db.dataSource(), log.macKey, Clock.systemUTC(), 100, 1000, AuditFixture.IGNORE)) {
       restarted.start();
       for (int i = 0; i < 4; i++) {
         second.add(
@@ -396,13 +406,10 @@ class AuditAppendTest {
     // A late commit: a seq taken before the next round but committed after it.
     long late = log.db.queryLong("SELECT nextval('audit_entry_seq')");
     assertThat(log.integrateRound()).isEqualTo(9);
-    log.db.execute(
-        "INSERT INTO audit_entry (seq, recorded_at, kind, actor, body) VALUES ("
-            + late
-            + ", now(), 'admin-change', 'late', convert_to('{\"action\":\"x\",\"actor\":\"late\",\"kind\":\"admin-change\","
-            + "\"schema\":1,\"seq\":"
-            + late
-            + ",\"time\":\"2026-01-01T00:00:00.000Z\"}', 'UTF8'))");
+    log.insertAuthentic(
+        late,
+        java.time.Instant.parse("2026-01-01T00:00:00Z"),
+        AuditEntry.adminChange("late", "x").build());
     List<Long> third = log.append(2);
     assertThat(log.integrateRound()).isEqualTo(12);
 

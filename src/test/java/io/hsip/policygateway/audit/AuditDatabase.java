@@ -65,19 +65,33 @@ public final class AuditDatabase implements AutoCloseable {
 
   /** A fresh schema named {@code prefix_<random>}, migrated. */
   public static AuditDatabase create(String prefix) {
+    return create(prefix, "latest");
+  }
+
+  /**
+   * A fresh schema named {@code prefix_<random>}, migrated up to version {@code target} (or {@code
+   * latest}), for tests of what a migration does to existing rows.
+   */
+  public static AuditDatabase create(String prefix, String target) {
     String schema =
         (prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
     AuditDatabase db = new AuditDatabase(schema, 10);
+    db.migrate(target);
+    return db;
+  }
+
+  /** Migrates this schema up to version {@code target} (or {@code latest}). */
+  public void migrate(String target) {
     Flyway.configure()
-        .dataSource(db.owner)
+        .dataSource(owner)
         .schemas(schema)
         .defaultSchema(schema)
         .createSchemas(true)
         .locations("classpath:db/migration")
         .placeholders(Map.of("runtime_role", TestDatabase.runtimeRole()))
+        .target(target)
         .load()
         .migrate();
-    return db;
   }
 
   /** An existing, migrated schema (for child processes). */

@@ -1,11 +1,13 @@
 package io.hsip.policygateway.audit;
 
 import io.hsip.policygateway.audit.internal.BundleWriter;
+import io.hsip.policygateway.audit.internal.EntryMac;
 import io.hsip.policygateway.audit.internal.EntryWriter;
 import io.hsip.policygateway.audit.internal.TileStore;
 import io.hsip.policygateway.audit.internal.TreeIntegrator;
 import io.hsip.policygateway.cli.HsipCli;
 import io.hsip.policygateway.hsip.keys.SigningKey;
+import io.hsip.policygateway.hsip.transparency.EntryMacKey;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The audit machinery over one {@link AuditDatabase}, wired as the service wires it, for plain
@@ -41,18 +44,24 @@ public final class AuditFixture implements AutoCloseable {
 
   public final AuditDatabase db;
   public final SigningKey key;
+  public final Supplier<EntryMacKey> macKey;
   public final TileStore tiles = new TileStore();
   public final EntryWriter writer;
   public final TreeIntegrator integrator;
   public final AtomicInteger batches = new AtomicInteger();
   public final AtomicInteger failures = new AtomicInteger();
 
+  /** What the integrator refused, as {@code "<seq>: <reason>"}, in order. */
+  public final List<String> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   public AuditFixture(AuditDatabase db, SigningKey key) {
     this.db = db;
     this.key = key;
+    this.macKey = macKey(key);
     this.writer =
         new EntryWriter(
             db.dataSource(),
+            macKey,
             Clock.systemUTC(),
             2000,
             100_000,
@@ -69,7 +78,21 @@ public final class AuditFixture implements AutoCloseable {
             });
     writer.start();
     this.integrator =
-        new TreeIntegrator(db.dataSource(), tiles, () -> key, ORIGIN, Clock.systemUTC(), 50_000);
+        new TreeIntegrator(
+            db.dataSource(),
+            tiles,
+            () -> key,
+            ORIGIN,
+            Clock.systemUTC(),
+            50_000,
+            (seq, reason) -> refusals.add(seq + ": " + reason));
+  }
+
+  /**
+   * The entry MAC key of the gateway with the signing key {@code key}, as the service derives it.
+   */
+  public static Supplier<EntryMacKey> macKey(SigningKey key) {
+    return EntryMac.keys(() -> key);
   }
 
   /**
@@ -88,6 +111,54 @@ public final class AuditFixture implements AutoCloseable {
                   .build()));
     }
     return futures.stream().map(CompletableFuture::join).toList();
+  }
+
+  /**
+   * Inserts {@code entry} as the writer would store it under {@code seq} at {@code time}, with the
+   * MAC {@code mac} under {@code keyId} (as an insider with INSERT could, given those values).
+   */
+  public void insertRow(long seq, Instant time, AuditEntry entry, byte[] mac, String keyId) {
+    byte[] body = EntryFormat.encode(entry, seq, time, null);
+    try (java.sql.Connection c = db.dataSource().getConnection();
+        java.sql.PreparedStatement insert =
+            c.prepareStatement(
+                "INSERT INTO audit_entry (seq, recorded_at, kind, actor, outcome, policy_version,"
+                    + " trace_id, body, mac, mac_key_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      insert.setLong(1, seq);
+      insert.setTimestamp(2, java.sql.Timestamp.from(time));
+      insert.setString(3, entry.kind().wire());
+      insert.setString(4, entry.actor());
+      insert.setString(5, entry.outcome());
+      insert.setString(6, entry.policyVersion());
+      insert.setString(7, entry.traceId());
+      insert.setBytes(8, body);
+      insert.setBytes(9, mac);
+      insert.setString(10, keyId);
+      insert.executeUpdate();
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The MAC the gateway with {@code signer}'s key gives {@code entry} stored under seq at time. */
+  public static byte[] macOf(SigningKey signer, long seq, Instant time, AuditEntry entry) {
+    return EntryMac.mac(
+        macKey(signer).get(),
+        new EntryMac.Fields(
+            seq,
+            time,
+            entry.kind().wire(),
+            entry.actor(),
+            null,
+            entry.outcome(),
+            entry.policyVersion(),
+            entry.traceId(),
+            EntryFormat.encode(entry, seq, time, null)));
+  }
+
+  /** Inserts {@code entry} exactly as the gateway's writer would: a valid MAC under its key. */
+  public void insertAuthentic(long seq, Instant time, AuditEntry entry) {
+    insertRow(seq, time, entry, macOf(key, seq, time, entry), macKey.get().keyId());
   }
 
   /** One integration round, which must find pending entries; returns the new tree size. */

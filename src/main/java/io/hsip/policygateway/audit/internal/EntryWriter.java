@@ -2,6 +2,7 @@ package io.hsip.policygateway.audit.internal;
 
 import io.hsip.policygateway.audit.AuditEntry;
 import io.hsip.policygateway.audit.EntryFormat;
+import io.hsip.policygateway.hsip.transparency.EntryMacKey;
 import io.hsip.policygateway.hsip.transparency.SubjectKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,6 +22,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -36,6 +38,11 @@ import org.jspecify.annotations.Nullable;
  * the futures exceptionally and reports the count to the {@link Listener}. An entry the database
  * refuses fails alone: the batch is split until the offending rows are found, and the others
  * commit.
+ *
+ * <p>Every row is authenticated: it carries the MAC of all its columns but {@code leaf_index}
+ * ({@link EntryMac}) under a key derived from the gateway's signing key, which the database never
+ * sees, and the integrator folds in only rows whose MAC verifies. Without the key nothing is
+ * written: the batch fails, and its callers fail closed.
  */
 public final class EntryWriter implements AutoCloseable {
 
@@ -92,7 +99,8 @@ public final class EntryWriter implements AutoCloseable {
 
   private record Pending(AuditEntry entry, Append done) {}
 
-  private record Row(Pending pending, long seq, @Nullable String pseudonym, byte[] body) {}
+  private record Row(
+      Pending pending, long seq, @Nullable String pseudonym, byte[] body, byte[] mac) {}
 
   /**
    * A SQL expression that raises {@code synchronous_commit} to {@code on} for the current
@@ -113,14 +121,17 @@ public final class EntryWriter implements AutoCloseable {
   private static final String INSERT =
       """
       WITH durable AS (SELECT DURABLE_COMMIT AS mode)
-      INSERT INTO audit_entry (seq, recorded_at, kind, actor, subject, outcome, policy_version, trace_id, body)
-      SELECT u.seq, ?, u.kind, u.actor, u.subject, u.outcome, u.policy_version, u.trace_id, u.body
-      FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[])
-        AS u(seq, kind, actor, subject, outcome, policy_version, trace_id, body), durable
+      INSERT INTO audit_entry
+        (seq, recorded_at, kind, actor, subject, outcome, policy_version, trace_id, body, mac, mac_key_id)
+      SELECT u.seq, ?, u.kind, u.actor, u.subject, u.outcome, u.policy_version, u.trace_id, u.body, u.mac, ?
+      FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[],
+          ?::bytea[])
+        AS u(seq, kind, actor, subject, outcome, policy_version, trace_id, body, mac), durable
       """
           .replace("DURABLE_COMMIT", DURABLE_COMMIT);
 
   private final DataSource dataSource;
+  private final Supplier<EntryMacKey> macKey;
   private final Clock clock;
   private final int maxBatch;
   private final Listener listener;
@@ -133,24 +144,33 @@ public final class EntryWriter implements AutoCloseable {
 
   /** A writer with one writer thread; call {@link #start()} before submitting. */
   public EntryWriter(
-      DataSource dataSource, Clock clock, int maxBatch, int queueCapacity, Listener listener) {
-    this(dataSource, clock, maxBatch, queueCapacity, 1, listener);
+      DataSource dataSource,
+      Supplier<EntryMacKey> macKey,
+      Clock clock,
+      int maxBatch,
+      int queueCapacity,
+      Listener listener) {
+    this(dataSource, macKey, clock, maxBatch, queueCapacity, 1, listener);
   }
 
   /**
    * A writer; call {@link #start()} before submitting.
    *
+   * @param macKey the key that authenticates every row ({@link EntryMac#keys}); it may throw when
+   *     there is none, and the batch then fails
    * @param writers how many batches may be in flight at once: while one waits for its WAL flush the
    *     next is already being inserted
    */
   public EntryWriter(
       DataSource dataSource,
+      Supplier<EntryMacKey> macKey,
       Clock clock,
       int maxBatch,
       int queueCapacity,
       int writers,
       Listener listener) {
     this.dataSource = dataSource;
+    this.macKey = macKey;
     this.clock = clock;
     this.maxBatch = maxBatch;
     this.listener = listener;
@@ -253,6 +273,14 @@ public final class EntryWriter implements AutoCloseable {
   private void write(List<Pending> batch) {
     int n = batch.size();
     Instant time = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    EntryMacKey key;
+    try {
+      key = macKey.get();
+    } catch (RuntimeException e) {
+      // No key, no authenticated entry: an unauthenticated one would never be integrated.
+      fail(batch, new AppendFailedException("the audit entries cannot be authenticated", e));
+      return;
+    }
     try (Connection connection = dataSource.getConnection()) {
       // One INSERT, committed on its own: a single round trip and a single WAL flush per batch.
       // Subject keys are created by a separate statement; a key whose entries then fail to commit
@@ -270,15 +298,28 @@ public final class EntryWriter implements AutoCloseable {
         try {
           String pseudonym =
               peer == null ? null : pseudonyms.computeIfAbsent(peer, x -> keys.get(x).pseudonym(x));
-          rows.add(
-              new Row(
-                  p, seqs[i], pseudonym, EntryFormat.encode(p.entry(), seqs[i], time, pseudonym)));
+          AuditEntry e = p.entry();
+          byte[] body = EntryFormat.encode(e, seqs[i], time, pseudonym);
+          byte[] mac =
+              EntryMac.mac(
+                  key,
+                  new EntryMac.Fields(
+                      seqs[i],
+                      time,
+                      e.kind().wire(),
+                      e.actor(),
+                      pseudonym,
+                      e.outcome(),
+                      e.policyVersion(),
+                      e.traceId(),
+                      body));
+          rows.add(new Row(p, seqs[i], pseudonym, body, mac));
         } catch (RuntimeException e) {
           // This entry alone cannot be stored; its number becomes a gap, the others go on.
           fail(List.of(p), new AppendFailedException("the audit entry could not be encoded", e));
         }
       }
-      insert(connection, time, rows);
+      insert(connection, time, key.keyId(), rows);
     } catch (SQLException | RuntimeException e) {
       fail(
           batch.stream().filter(p -> !p.done().isDone()).toList(),
@@ -292,12 +333,13 @@ public final class EntryWriter implements AutoCloseable {
    * that only the offending entries fail: one bad entry must not fail the unrelated appends that
    * happen to share its commit.
    */
-  private void insert(Connection connection, Instant time, List<Row> rows) throws SQLException {
+  private void insert(Connection connection, Instant time, String keyId, List<Row> rows)
+      throws SQLException {
     if (rows.isEmpty()) {
       return;
     }
     try {
-      insertAll(connection, time, rows);
+      insertAll(connection, time, keyId, rows);
     } catch (SQLException e) {
       if (!refusedData(e)) {
         throw e;
@@ -309,8 +351,8 @@ public final class EntryWriter implements AutoCloseable {
         return;
       }
       int half = rows.size() / 2;
-      insert(connection, time, rows.subList(0, half));
-      insert(connection, time, rows.subList(half, rows.size()));
+      insert(connection, time, keyId, rows.subList(0, half));
+      insert(connection, time, keyId, rows.subList(half, rows.size()));
       return;
     }
     for (Row row : rows) {
@@ -319,7 +361,7 @@ public final class EntryWriter implements AutoCloseable {
     listener.committed(rows.size());
   }
 
-  private static void insertAll(Connection connection, Instant time, List<Row> rows)
+  private static void insertAll(Connection connection, Instant time, String keyId, List<Row> rows)
       throws SQLException {
     int n = rows.size();
     Object[] seq = new Object[n];
@@ -330,6 +372,7 @@ public final class EntryWriter implements AutoCloseable {
     Object[] policy = new Object[n];
     Object[] trace = new Object[n];
     byte[][] body = new byte[n][];
+    byte[][] mac = new byte[n][];
     for (int i = 0; i < n; i++) {
       Row row = rows.get(i);
       AuditEntry e = row.pending().entry();
@@ -341,17 +384,20 @@ public final class EntryWriter implements AutoCloseable {
       policy[i] = e.policyVersion();
       trace[i] = e.traceId();
       body[i] = row.body();
+      mac[i] = row.mac();
     }
     try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
       insert.setTimestamp(1, Timestamp.from(time));
-      insert.setArray(2, connection.createArrayOf("bigint", seq));
-      insert.setArray(3, connection.createArrayOf("text", kind));
-      insert.setArray(4, connection.createArrayOf("text", actor));
-      insert.setArray(5, connection.createArrayOf("text", subject));
-      insert.setArray(6, connection.createArrayOf("text", outcome));
-      insert.setArray(7, connection.createArrayOf("text", policy));
-      insert.setArray(8, connection.createArrayOf("text", trace));
-      insert.setArray(9, connection.createArrayOf("bytea", body));
+      insert.setString(2, keyId);
+      insert.setArray(3, connection.createArrayOf("bigint", seq));
+      insert.setArray(4, connection.createArrayOf("text", kind));
+      insert.setArray(5, connection.createArrayOf("text", actor));
+      insert.setArray(6, connection.createArrayOf("text", subject));
+      insert.setArray(7, connection.createArrayOf("text", outcome));
+      insert.setArray(8, connection.createArrayOf("text", policy));
+      insert.setArray(9, connection.createArrayOf("text", trace));
+      insert.setArray(10, connection.createArrayOf("bytea", body));
+      insert.setArray(11, connection.createArrayOf("bytea", mac));
       insert.executeUpdate();
     }
   }

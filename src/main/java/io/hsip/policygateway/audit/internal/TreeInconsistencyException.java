@@ -12,4 +12,9 @@ public final class TreeInconsistencyException extends RuntimeException {
   public TreeInconsistencyException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /** Creates the exception. */
+  public TreeInconsistencyException(String message) {
+    super(message);
+  }
 }

@@ -1,9 +1,14 @@
 package io.hsip.policygateway.audit.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hsip.policygateway.audit.AuditEntry;
+import io.hsip.policygateway.audit.EntryFormat;
+import io.hsip.policygateway.hsip.json.CanonicalJson;
 import io.hsip.policygateway.hsip.keys.SigningKey;
 import io.hsip.policygateway.hsip.transparency.Checkpoint;
 import io.hsip.policygateway.hsip.transparency.Checkpoints;
 import io.hsip.policygateway.hsip.transparency.ConsistencyProofVerifier;
+import io.hsip.policygateway.hsip.transparency.EntryMacKey;
 import io.hsip.policygateway.hsip.transparency.ProofBuilder;
 import io.hsip.policygateway.hsip.transparency.ProofException;
 import io.hsip.policygateway.hsip.transparency.TreeHasher;
@@ -16,9 +21,15 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -36,29 +47,78 @@ import org.jspecify.annotations.Nullable;
  * signed checkpoint, so it never changes afterwards. Before signing, a round checks with a
  * consistency proof that the new tree extends the latest signed checkpoint, and refuses otherwise
  * ({@link TreeInconsistencyException}).
+ *
+ * <p>Nothing is folded in that the gateway did not write, unchanged: before numbering a pending
+ * entry the round verifies its MAC ({@link EntryMac}, under the key derived from the signing key)
+ * and that its columns agree with its hashed body, and it checks that no row carries a leaf index
+ * outside the signed tree. A row that fails is <em>refused</em>: it is never integrated nor signed,
+ * the others go on, and the refusal is recorded once, in the log itself, as an authenticated {@code
+ * admin-change} entry by {@link #REFUSAL_ACTOR} ({@code action} {@link #REFUSAL_ACTION}, details
+ * {@code refused_seq} and {@code reason}), and reported to the {@link RefusalListener} (log line,
+ * metric). {@link #unauthenticated()} tells readiness which refused rows are still present.
  */
 public final class TreeIntegrator {
 
   /** The advisory lock that serialises integration: "HSIPAUDT". */
   public static final long LOCK_KEY = 0x4853495041554454L;
 
+  /** The actor of the entries that record a refused row. */
+  public static final String REFUSAL_ACTOR = "audit-integrator";
+
+  /** The action of the entries that record a refused row. */
+  public static final String REFUSAL_ACTION = "audit.entry.refuse";
+
+  /** Told about each row refused (once per row, when its refusal entry is written). */
+  public interface RefusalListener {
+    /**
+     * The row {@code seq} was refused for {@code reason} (names no secret); it is never integrated.
+     */
+    void refused(long seq, String reason);
+  }
+
+  /** Rows refused and still present: not integrated into the signed tree. */
+  public record Unauthenticated(long count, long firstSeq) {}
+
+  private static final String COLUMNS =
+      "seq, recorded_at, kind, actor, subject, outcome, policy_version, trace_id, body, mac, mac_key_id";
+
+  private static final String PENDING =
+      "SELECT " + COLUMNS + " FROM audit_entry WHERE leaf_index IS NULL ORDER BY seq";
+
   private static final String ASSIGN =
       """
-      WITH pending AS (
-        SELECT seq FROM audit_entry WHERE leaf_index IS NULL ORDER BY seq LIMIT ?
-      ), numbered AS (
-        SELECT seq, ? + row_number() OVER (ORDER BY seq) - 1 AS leaf FROM pending
-      )
-      UPDATE audit_entry e SET leaf_index = n.leaf FROM numbered n WHERE e.seq = n.seq
-      RETURNING e.leaf_index, e.body
+      UPDATE audit_entry e SET leaf_index = u.leaf
+      FROM unnest(?::bigint[], ?::bigint[]) AS u(seq, leaf)
+      WHERE e.seq = u.seq AND e.leaf_index IS NULL
       """;
+
+  private static final String REFUSALS =
+      "SELECT "
+          + COLUMNS
+          + " FROM audit_entry WHERE actor = '"
+          + REFUSAL_ACTOR
+          + "' AND kind = 'admin-change'";
 
   private final DataSource dataSource;
   private final TileStore tiles;
   private final Supplier<SigningKey> key;
+  private final Supplier<EntryMacKey> macKey;
   private final String origin;
   private final Clock clock;
   private final int maxBatch;
+  private final RefusalListener listener;
+
+  /**
+   * Authenticated refusal entries seen so far: the entry's {@code seq} to the refused row's. Each
+   * is verified once; entries that do not verify are never added (a forged refusal hides nothing).
+   */
+  private final Map<Long, Long> refusals = new ConcurrentHashMap<>();
+
+  /** The refused rows' {@code seq}s (the values of {@link #refusals}). */
+  private final Set<Long> refused = ConcurrentHashMap.newKeySet();
+
+  /** Leaf indexes {@code [0, denseUpTo)} were counted and found dense by this process. */
+  private long denseUpTo;
 
   /**
    * The latest checkpoint's tree size as this process first saw it, and when (for a clock that is
@@ -76,12 +136,29 @@ public final class TreeIntegrator {
       String origin,
       Clock clock,
       int maxBatch) {
+    this(dataSource, tiles, key, origin, clock, maxBatch, (seq, reason) -> {});
+  }
+
+  /**
+   * An integrator signing with the key {@code key} supplies (which may throw if there is none), and
+   * verifying entries with the MAC key derived from it; {@code listener} hears of refused rows.
+   */
+  public TreeIntegrator(
+      DataSource dataSource,
+      TileStore tiles,
+      Supplier<SigningKey> key,
+      String origin,
+      Clock clock,
+      int maxBatch,
+      RefusalListener listener) {
     this.dataSource = dataSource;
     this.tiles = tiles;
     this.key = key;
+    this.macKey = EntryMac.keys(key);
     this.origin = origin;
     this.clock = clock;
     this.maxBatch = maxBatch;
+    this.listener = listener;
   }
 
   /**
@@ -155,11 +232,8 @@ public final class TreeIntegrator {
       connection.setAutoCommit(false);
       try {
         Optional<Checkpoint> result = round(connection, wait, minInterval);
-        if (result.isPresent()) {
-          connection.commit();
-        } else {
-          connection.rollback();
-        }
+        // Also without a checkpoint: the round may have recorded refused rows.
+        connection.commit();
         return result;
       } catch (SQLException | RuntimeException e) {
         connection.rollback();
@@ -182,31 +256,26 @@ public final class TreeIntegrator {
     }
     @Nullable Latest latest = latest(connection);
     long size = latest == null ? 0 : latest.treeSize();
+    // Without the key nothing can be verified, so nothing is integrated (the round fails).
+    EntryMacKey mac = macKey.get();
+    Map<Long, String> bad = new LinkedHashMap<>();
+    long blocked = misplaced(connection, size, bad);
     if (minInterval != null && latest != null && !due(connection, latest, minInterval)) {
+      refuse(connection, mac, bad);
       return Optional.empty();
     }
+    // A row parked on a leaf index this round would assign stops the round short of it.
+    long limit = Math.min(maxBatch, blocked - size);
+    List<Long> seqs = new ArrayList<>();
     List<byte[]> leaves = new ArrayList<>();
-    try (PreparedStatement assign = connection.prepareStatement(ASSIGN)) {
-      assign.setInt(1, maxBatch);
-      assign.setLong(2, size);
-      try (ResultSet rows = assign.executeQuery()) {
-        // RETURNING comes in no particular order; place each leaf hash at its index.
-        List<Long> indexes = new ArrayList<>();
-        List<byte[]> hashes = new ArrayList<>();
-        while (rows.next()) {
-          indexes.add(rows.getLong(1));
-          hashes.add(TreeHasher.leaf(rows.getBytes(2)));
-        }
-        if (hashes.isEmpty()) {
-          return Optional.empty();
-        }
-        byte[][] byIndex = new byte[hashes.size()][];
-        for (int i = 0; i < hashes.size(); i++) {
-          byIndex[(int) (indexes.get(i) - size)] = hashes.get(i);
-        }
-        leaves.addAll(java.util.Arrays.asList(byIndex));
-      }
+    if (limit > 0) {
+      pending(connection, mac, limit, seqs, leaves, bad);
     }
+    refuse(connection, mac, bad);
+    if (leaves.isEmpty()) {
+      return Optional.empty();
+    }
+    assign(connection, size, seqs);
     tiles.append(connection, size, leaves);
     long newSize = size + leaves.size();
     ProofBuilder proofs = new ProofBuilder(tiles.reader(connection));
@@ -249,6 +318,247 @@ public final class TreeIntegrator {
     return Optional.of(checkpoint);
   }
 
+  /**
+   * Rows whose leaf index lies outside the signed tree of {@code size} leaves: the integrator never
+   * set it (it assigns indexes and signs in one transaction), so someone else did, to hide the row
+   * from integration or to reorder it. Each is added to {@code bad} unless already refused.
+   *
+   * @return the smallest such index at or above {@code size} (this round must stop short of it), or
+   *     {@link Long#MAX_VALUE}
+   */
+  private long misplaced(Connection connection, long size, Map<Long, String> bad)
+      throws SQLException {
+    long blocked = Long.MAX_VALUE;
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT seq, leaf_index FROM audit_entry WHERE leaf_index < 0 OR leaf_index >= ?"
+                + " ORDER BY leaf_index")) {
+      select.setLong(1, size);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          long seq = rows.getLong(1);
+          long leaf = rows.getLong(2);
+          if (leaf >= size) {
+            blocked = Math.min(blocked, leaf);
+          }
+          if (!refused.contains(seq)) {
+            bad.putIfAbsent(
+                seq,
+                "leaf_index was set to "
+                    + leaf
+                    + " outside integration (the signed tree has "
+                    + size
+                    + " leaves)");
+          }
+        }
+      }
+    }
+    return blocked;
+  }
+
+  /**
+   * Reads pending rows in ascending {@code seq} until {@code limit} of them verify: their {@code
+   * seq}s and leaf hashes go to {@code seqs} and {@code leaves}, the rows that fail to {@code bad}.
+   * Rows already refused are skipped. The leaf hash is computed from the body that was verified, so
+   * a row changed after this read no longer matches its leaf (the offline verifier reports it).
+   */
+  private void pending(
+      Connection connection,
+      EntryMacKey mac,
+      long limit,
+      List<Long> seqs,
+      List<byte[]> leaves,
+      Map<Long, String> bad)
+      throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(PENDING)) {
+      select.setFetchSize(1000);
+      try (ResultSet rows = select.executeQuery()) {
+        while (seqs.size() < limit && rows.next()) {
+          Row row = row(rows);
+          if (refused.contains(row.fields().seq()) || bad.containsKey(row.fields().seq())) {
+            continue;
+          }
+          @Nullable String problem = EntryMac.problem(mac, row.fields(), row.mac(), row.keyId());
+          if (problem != null) {
+            bad.put(row.fields().seq(), problem);
+            continue;
+          }
+          seqs.add(row.fields().seq());
+          leaves.add(TreeHasher.leaf(row.fields().body()));
+        }
+      }
+    }
+  }
+
+  /** Numbers {@code seqs} (ascending) from {@code size} on. */
+  private static void assign(Connection connection, long size, List<Long> seqs)
+      throws SQLException {
+    Long[] leaf = new Long[seqs.size()];
+    for (int i = 0; i < leaf.length; i++) {
+      leaf[i] = size + i;
+    }
+    int updated;
+    try (PreparedStatement assign = connection.prepareStatement(ASSIGN)) {
+      assign.setArray(1, connection.createArrayOf("bigint", seqs.toArray()));
+      assign.setArray(2, connection.createArrayOf("bigint", leaf));
+      updated = assign.executeUpdate();
+    }
+    if (updated != seqs.size()) {
+      throw new AuditStorageException(
+          "pending audit entries changed while they were being integrated; the round is retried");
+    }
+  }
+
+  /** One stored row as the MAC covers it. */
+  private record Row(EntryMac.Fields fields, byte @Nullable [] mac, @Nullable String keyId) {}
+
+  private static Row row(ResultSet rows) throws SQLException {
+    return new Row(
+        new EntryMac.Fields(
+            rows.getLong(1),
+            rows.getObject(2, OffsetDateTime.class).toInstant(),
+            rows.getString(3),
+            rows.getString(4),
+            rows.getString(5),
+            rows.getString(6),
+            rows.getString(7),
+            rows.getString(8),
+            rows.getBytes(9)),
+        rows.getBytes(10),
+        rows.getString(11));
+  }
+
+  /**
+   * Records each row of {@code bad} not yet refused: an authenticated refusal entry in the log (in
+   * this round's transaction, so it commits with it and is integrated by the next round), then the
+   * listener. Refusals already in the log (written by another replica, or before a restart) are not
+   * written again.
+   */
+  private void refuse(Connection connection, EntryMacKey mac, Map<Long, String> bad)
+      throws SQLException {
+    if (bad.isEmpty()) {
+      return;
+    }
+    loadRefusals(connection, mac);
+    for (Map.Entry<Long, String> row : bad.entrySet()) {
+      long seq = row.getKey();
+      if (refused.contains(seq)) {
+        continue;
+      }
+      long entrySeq = insertRefusal(connection, mac, seq, row.getValue());
+      refusals.put(entrySeq, seq);
+      refused.add(seq);
+      listener.refused(seq, row.getValue());
+    }
+  }
+
+  private long insertRefusal(Connection connection, EntryMacKey mac, long seq, String reason)
+      throws SQLException {
+    AuditEntry entry =
+        AuditEntry.adminChange(REFUSAL_ACTOR, REFUSAL_ACTION)
+            .outcome("refused")
+            .detail("refused_seq", Long.toString(seq))
+            .detail("reason", reason)
+            .build();
+    Instant time = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    // The seq comes from the sequence first: it is part of the body and of the MAC.
+    long entrySeq;
+    try (Statement next = connection.createStatement();
+        ResultSet rows = next.executeQuery("SELECT nextval('audit_entry_seq')")) {
+      rows.next();
+      entrySeq = rows.getLong(1);
+    }
+    byte[] body = EntryFormat.encode(entry, entrySeq, time, null);
+    EntryMac.Fields fields =
+        new EntryMac.Fields(
+            entrySeq,
+            time,
+            entry.kind().wire(),
+            entry.actor(),
+            null,
+            entry.outcome(),
+            null,
+            null,
+            body);
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO audit_entry (seq, recorded_at, kind, actor, outcome, body, mac, mac_key_id)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+      insert.setLong(1, entrySeq);
+      insert.setTimestamp(2, Timestamp.from(time));
+      insert.setString(3, fields.kind());
+      insert.setString(4, fields.actor());
+      insert.setString(5, fields.outcome());
+      insert.setBytes(6, body);
+      insert.setBytes(7, EntryMac.mac(mac, fields));
+      insert.setString(8, mac.keyId());
+      insert.executeUpdate();
+    }
+    return entrySeq;
+  }
+
+  /**
+   * Adds the authenticated refusal entries in the log that are not known yet. An entry by {@link
+   * #REFUSAL_ACTOR} whose MAC does not verify is ignored here (and refused like any other row).
+   */
+  private void loadRefusals(Connection connection, EntryMacKey mac) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(REFUSALS);
+        ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        if (refusals.containsKey(rows.getLong(1))) {
+          continue;
+        }
+        Row row = row(rows);
+        if (row.mac() == null
+            || EntryMac.problem(mac, row.fields(), row.mac(), row.keyId()) != null) {
+          continue;
+        }
+        JsonNode body = CanonicalJson.parseObject(row.fields().body());
+        JsonNode refusedSeq = body.path("details").path("refused_seq");
+        if (!REFUSAL_ACTION.equals(body.path("action").asText()) || !refusedSeq.isTextual()) {
+          continue;
+        }
+        try {
+          long seq = Long.parseLong(refusedSeq.asText());
+          refusals.put(row.fields().seq(), seq);
+          refused.add(seq);
+        } catch (NumberFormatException e) {
+          // Not written by this code: ignore.
+        }
+      }
+    }
+  }
+
+  /**
+   * The refused rows still present and not in the signed tree (pending, or parked on a leaf index
+   * outside it), per the authenticated refusal entries in the log: what readiness reports until an
+   * operator has investigated and removed them.
+   *
+   * @throws RuntimeException if there is no key (nothing can be verified) or no database
+   */
+  public Unauthenticated unauthenticated() {
+    EntryMacKey mac = macKey.get();
+    try (Connection connection = dataSource.getConnection()) {
+      loadRefusals(connection, mac);
+      if (refused.isEmpty()) {
+        return new Unauthenticated(0, 0);
+      }
+      try (PreparedStatement select =
+          connection.prepareStatement(
+              "SELECT count(*), coalesce(min(seq), 0) FROM audit_entry WHERE seq = ANY(?)"
+                  + " AND (leaf_index IS NULL OR leaf_index < 0 OR leaf_index >="
+                  + " (SELECT coalesce(max(tree_size), 0) FROM audit_checkpoint))")) {
+        select.setArray(1, connection.createArrayOf("bigint", refused.toArray()));
+        try (ResultSet rows = select.executeQuery()) {
+          rows.next();
+          return new Unauthenticated(rows.getLong(1), rows.getLong(2));
+        }
+      }
+    } catch (SQLException e) {
+      throw new AuditStorageException("cannot read the audit log", e);
+    }
+  }
+
   /** The latest checkpoint as the round starts. */
   private record Latest(long treeSize, byte[] rootHash, long timeMs) {}
 
@@ -286,12 +596,11 @@ public final class TreeIntegrator {
    * The latest checkpoint, which must agree with the leaf indexes already assigned; null if there
    * is none. Its time is rounded up to the millisecond, as checkpoint times are milliseconds.
    */
-  private static @Nullable Latest latest(Connection connection) throws SQLException {
+  private @Nullable Latest latest(Connection connection) throws SQLException {
     Latest latest = null;
-    long assigned;
     try (PreparedStatement select =
         connection.prepareStatement(
-            "SELECT c.tree_size, c.root_hash, c.signed_at, (SELECT coalesce(max(leaf_index) + 1, 0) FROM audit_entry)"
+            "SELECT c.tree_size, c.root_hash, c.signed_at"
                 + " FROM (SELECT 1) one LEFT JOIN LATERAL"
                 + " (SELECT tree_size, root_hash, signed_at FROM audit_checkpoint ORDER BY tree_size DESC LIMIT 1) c"
                 + " ON true")) {
@@ -303,19 +612,51 @@ public final class TreeIntegrator {
           long ms = signed.toEpochMilli() + (signed.getNano() % 1_000_000 == 0 ? 0 : 1);
           latest = new Latest(size, rows.getBytes(2), ms);
         }
-        assigned = rows.getLong(4);
       }
     }
-    long signed = latest == null ? 0 : latest.treeSize();
-    if (signed != assigned) {
-      throw new AuditStorageException(
-          "audit tree is inconsistent: the latest checkpoint has "
-              + signed
-              + " leaves but leaf indexes run to "
-              + assigned
-              + "; integration stops until this is investigated");
-    }
+    dense(connection, latest == null ? 0 : latest.treeSize());
     return latest;
+  }
+
+  /**
+   * Checks that the rows with leaf indexes inside the signed tree of {@code signed} leaves fill it
+   * without a gap: the lowest is 0, the highest {@code signed - 1} (both from the index, every
+   * round), and their count is right (counted once per process, then only for the leaves added
+   * since). A gap means integrated rows were deleted or moved out (rows moved out are refused by
+   * {@link #misplaced}); the log cannot go on from there without an investigation.
+   *
+   * @throws TreeInconsistencyException if there is a gap
+   */
+  private void dense(Connection connection, long signed) throws SQLException {
+    long from = denseUpTo <= signed ? denseUpTo : 0;
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT coalesce(min(leaf_index), 0), coalesce(max(leaf_index) + 1, 0),"
+                + " (SELECT count(*) FROM audit_entry WHERE leaf_index >= ? AND leaf_index < ?)"
+                + " FROM audit_entry WHERE leaf_index >= 0 AND leaf_index < ?")) {
+      select.setLong(1, from);
+      select.setLong(2, signed);
+      select.setLong(3, signed);
+      try (ResultSet rows = select.executeQuery()) {
+        rows.next();
+        long min = rows.getLong(1);
+        long end = rows.getLong(2);
+        long count = rows.getLong(3);
+        if (min != 0 || end != signed || count != signed - from) {
+          throw new TreeInconsistencyException(
+              "audit tree is inconsistent: the latest checkpoint has "
+                  + signed
+                  + " leaves but the stored leaf indexes inside it run from "
+                  + min
+                  + " to "
+                  + end
+                  + " with "
+                  + (signed - from - count)
+                  + " missing; integration stops until this is investigated");
+        }
+      }
+    }
+    denseUpTo = signed;
   }
 
   private static boolean lock(Connection connection, boolean wait) throws SQLException {

@@ -1,7 +1,10 @@
 package io.hsip.policygateway.hsip.crypto;
 
+import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.apache.commons.codec.digest.Blake3;
 
 /** The hash functions of HSIP: BLAKE3-256 (PeerIDs, content ids, request hashes) and SHA-256. */
@@ -43,6 +46,21 @@ public final class Digests {
     } catch (NoSuchAlgorithmException e) {
       // Every Java platform is required to provide SHA-256.
       throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+
+  /**
+   * A fresh HMAC-SHA256 (RFC 2104) under {@code key}, for callers that MAC several messages in a
+   * row ({@link Mac#doFinal(byte[])} resets it). Not thread-safe: one per thread.
+   */
+  public static Mac newHmacSha256(byte[] key) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac;
+    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+      // Every Java platform is required to provide HmacSHA256, and any key length is valid.
+      throw new IllegalStateException("HMAC-SHA256 is not available", e);
     }
   }
 

@@ -61,6 +61,17 @@ public final class Labels {
   /** Domain label of the lookup reference of an audit subject's pseudonymisation key. */
   public static final String AUDIT_SUBJECT_REFERENCE = "HSIP-GW-AUDIT-SUBJECT-REF-V1";
 
+  /**
+   * HKDF {@code info} of the audit entry MAC key, derived from the gateway's signing key: keeps the
+   * MAC key independent of every other use of that key.
+   */
+  public static final String AUDIT_ENTRY_MAC_KEY = "HSIP-GW-AUDIT-ENTRY-MAC-KEY-V1";
+
+  /**
+   * Domain label of an audit entry MAC key's id (a digest of the public key, not of the secret).
+   */
+  public static final String AUDIT_ENTRY_MAC_KEY_ID = "HSIP-GW-AUDIT-ENTRY-MAC-KEY-ID-V1";
+
   private static final byte[] CORE_MAGIC = "HSIP".getBytes(StandardCharsets.US_ASCII);
   private static final String CORE_AEAD_NAME = "CHACHA20-POLY1305";
   private static final int CORE_AEAD_FIELD = 18;

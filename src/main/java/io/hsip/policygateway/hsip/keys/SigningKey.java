@@ -1,6 +1,8 @@
 package io.hsip.policygateway.hsip.keys;
 
 import io.hsip.policygateway.hsip.crypto.Ed25519;
+import io.hsip.policygateway.hsip.crypto.Hkdf;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 
 /**
@@ -47,6 +49,15 @@ public final class SigningKey {
   /** The PeerID of the public half. */
   public PeerId peerId() {
     return publicKey.peerId();
+  }
+
+  /**
+   * A secret derived from this key for one other purpose: HKDF-SHA256 (RFC 5869) over the seed, no
+   * salt, with {@code label} as {@code info}. Distinct labels give independent secrets, and none of
+   * them reveals the seed, so the one key file can also key, say, the audit entry MACs.
+   */
+  public byte[] deriveSecret(String label, int length) {
+    return Hkdf.sha256(null, seed, label.getBytes(StandardCharsets.UTF_8), length);
   }
 
   /** A copy of the secret seed, for writing key files only. */
