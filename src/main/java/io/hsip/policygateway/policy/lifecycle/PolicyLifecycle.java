@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -119,8 +120,13 @@ public class PolicyLifecycle {
   }
 
   private Compilation compile(byte[] document) {
+    return counted(() -> documents.upload(document));
+  }
+
+  /** Runs a compilation step, counting a refusal for want of a compilation slot. */
+  private Compilation counted(Supplier<Compilation> step) {
     try {
-      return documents.upload(document);
+      return step.get();
     } catch (ProblemException e) {
       busy.increment();
       throw e;
@@ -614,7 +620,7 @@ public class PolicyLifecycle {
    * rules).
    */
   private void verifyRoundTrip(CompiledPolicy policy) {
-    Compilation reloaded = documents.roundTrip(policy);
+    Compilation reloaded = counted(() -> documents.roundTrip(policy));
     if (reloaded.ok()
         && reloaded.orThrow().digest().equals(policy.digest())
         && reloaded.orThrow().document().equals(policy.document())) {
@@ -683,14 +689,9 @@ public class PolicyLifecycle {
         && enforced.digest().equals(version.digest)) {
       return enforced;
     }
-    Compilation compilation;
-    try {
-      compilation = documents.published(version.canonical);
-    } catch (ProblemException e) {
-      busy.increment();
-      throw e;
-    }
-    return compilation.orThrow().asVersion(version.version());
+    return counted(() -> documents.published(version.canonical))
+        .orThrow()
+        .asVersion(version.version());
   }
 
   /** {@code values} (in order, possibly none) with {@code one} added at the end unless present. */
