@@ -118,7 +118,7 @@ public final class TreeIntegrator {
   private final Set<Long> refused = ConcurrentHashMap.newKeySet();
 
   /** Leaf indexes {@code [0, denseUpTo)} were counted and found dense by this process. */
-  private long denseUpTo;
+  private volatile long denseUpTo;
 
   /**
    * The latest checkpoint's tree size as this process first saw it, and when (for a clock that is
