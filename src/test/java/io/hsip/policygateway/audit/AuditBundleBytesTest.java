@@ -133,16 +133,17 @@ class AuditBundleBytesTest {
   }
 
   private void export(Path file, Instant from, Instant to) throws IOException {
+    integrator.integratePending(true);
     try (OutputStream out = Files.newOutputStream(file)) {
       new BundleWriter(
               log.db.dataSource(),
               log.tiles,
-              integrator,
+              null,
               log.key,
               AuditFixture.ORIGIN,
               Clock.fixed(T.plusSeconds(120), ZoneOffset.UTC),
               2)
-          .write(new AuditExports.Request(from, to, null, "auditor"), out);
+          .write(AuditExports.Request.window(from, to, null, "auditor"), out);
     }
   }
 

@@ -36,7 +36,8 @@ class BundleFormatTest {
 
   @Test
   void recordsAreWrittenInSnakeCaseWithNullsAndReadBack() {
-    ProofFile proof = new ProofFile(0, null, 0, 0, List.of(), List.of(), null, null, null);
+    ProofFile proof =
+        new ProofFile(0, null, 0, 0, List.of(), List.of(), null, null, null, null, List.of());
     byte[] bytes = BundleFormat.encode(proof);
     assertThat(new String(bytes, StandardCharsets.UTF_8))
         .isEqualTo(
