@@ -12,6 +12,7 @@ import io.hsip.policygateway.audit.bundle.BundleFormat.Previous;
 import io.hsip.policygateway.audit.bundle.BundleFormat.ProofFile;
 import io.hsip.policygateway.hsip.LowerHex;
 import io.hsip.policygateway.hsip.Sha256;
+import io.hsip.policygateway.hsip.json.CanonicalJson;
 import io.hsip.policygateway.hsip.keys.SigningKey;
 import io.hsip.policygateway.hsip.transparency.ProofBuilder;
 import java.io.FilterOutputStream;
@@ -326,7 +327,7 @@ public final class BundleWriter {
     long missing = 0;
     try (PreparedStatement page =
         connection.prepareStatement(
-            "SELECT leaf_index, body, recorded_at FROM audit_entry WHERE leaf_index >= ? AND leaf_index < ?"
+            "SELECT leaf_index, body FROM audit_entry WHERE leaf_index >= ? AND leaf_index < ?"
                 + " ORDER BY leaf_index LIMIT ?")) {
       long cursor = first;
       while (cursor < end) {
@@ -340,16 +341,18 @@ public final class BundleWriter {
             long leaf = rows.getLong(1);
             missing += leaf - expected;
             expected = leaf + 1;
-            Instant time = rows.getTimestamp(3).toInstant();
-            if (request.from() != null
-                && request.to() != null
-                && !time.isBefore(request.from())
-                && time.isBefore(request.to())) {
-              inWindow++;
+            byte[] body = rows.getBytes(2);
+            if (request.from() != null && request.to() != null) {
+              // By the entry's own (hashed) time, as the verifier counts, never by the unhashed
+              // recorded_at column.
+              Instant time = EntryFormat.time(CanonicalJson.parseObject(body));
+              if (time != null && !time.isBefore(request.from()) && time.isBefore(request.to())) {
+                inWindow++;
+              }
             }
             int offset = (int) (leaf - cursor);
             String leafHash = offset < hashes.size() ? LowerHex.encode(hashes.get(offset)) : "";
-            entries.write(EntryLine.encode(rows.getBytes(2), leafHash, leaf));
+            entries.write(EntryLine.encode(body, leafHash, leaf));
             written++;
           }
         }
