@@ -119,6 +119,8 @@ class OpenApiContractTest {
     auditor().get(AUDIT + "/consistency?first=" + size + "&second=" + size).then().statusCode(200);
     auditor().get(AUDIT + "/public-key").then().statusCode(200);
     auditor().get(AUDIT + "/export?from=" + from + "&to=" + to).then().statusCode(200);
+    auditor().get(AUDIT + "/export?from_size=0&to_size=" + size).then().statusCode(200);
+    auditor().get(AUDIT + "/export?to_size=" + (size + 1)).then().statusCode(400);
     auditor().get(AUDIT + "/export.csv?from=" + from + "&to=" + to).then().statusCode(200);
     admin().delete(AUDIT + "/subjects/" + subject).then().statusCode(204);
 

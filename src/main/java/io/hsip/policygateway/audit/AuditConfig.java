@@ -2,7 +2,9 @@ package io.hsip.policygateway.audit;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Configuration of the audit log. */
 @ConfigMapping(prefix = "audit")
@@ -76,10 +78,86 @@ public interface AuditConfig {
     int maxBatch();
   }
 
-  /** Export settings. */
+  /**
+   * Export settings. An export reads the database at database speed, in one short transaction on
+   * the separate {@code export} datasource, into a spool file in a private temporary directory, and
+   * only then streams that file to the client: a slow reader holds a file and a virtual thread,
+   * never a database connection, a snapshot or a lock, so exports cannot starve decisions
+   * (docs/operations.md#audit-log-exports-and-backups).
+   */
   interface Export {
-    /** Entries read per keyset page while streaming a bundle. */
+    /** Entries read per keyset page while reading a bundle. */
     @WithDefault("2000")
     int pageSize();
+
+    /**
+     * Exports reading the database at once, on this replica. Keep the {@code export} datasource's
+     * pool ({@code quarkus.datasource.export.jdbc.max-size}) at least this large; it is separate
+     * from the main pool, so decisions never wait for an export's connection.
+     */
+    @WithDefault("2")
+    int maxConcurrentReads();
+
+    /**
+     * How long an export waits for one of the {@link #maxConcurrentReads()} slots before it is
+     * refused with 503 and {@code Retry-After}: requests never queue without bound.
+     */
+    @WithDefault("10s")
+    Duration queueTimeout();
+
+    /**
+     * Exports accepted and not yet fully streamed (spooled on disk, or being read), on this
+     * replica; one more is refused at once with 503 and {@code Retry-After}. Together with {@link
+     * #maxSpoolBytes()} it bounds the disk the spool may use.
+     */
+    @WithDefault("64")
+    int maxInFlight();
+
+    /**
+     * Largest spool file of one export; an export that would be larger is stopped and refused with
+     * 422 (narrow the range).
+     */
+    @WithDefault("2147483648")
+    long maxSpoolBytes();
+
+    /**
+     * Where the private spool directory (mode 0700, removed at shutdown) is created; the JVM's
+     * temporary directory if unset.
+     */
+    Optional<Path> spoolDirectory();
+
+    /**
+     * A spool file older than this is deleted even if its response never finished (a response that
+     * was abandoned before streaming began), so a leak cannot fill the disk.
+     */
+    @WithDefault("6h")
+    Duration spoolLifetime();
+
+    /** {@code statement_timeout} of the export's transaction: no query of an export runs longer. */
+    @WithDefault("60s")
+    Duration statementTimeout();
+
+    /**
+     * {@code idle_in_transaction_session_timeout} of the export's transaction: the server ends a
+     * snapshot the gateway stopped using, so VACUUM is never held back for long.
+     */
+    @WithDefault("30s")
+    Duration idleInTransactionTimeout();
+
+    /** {@code lock_timeout} of the export's transaction. */
+    @WithDefault("5s")
+    Duration lockTimeout();
+
+    /**
+     * How long an export tries to have the entries pending when it arrived integrated and signed
+     * first. It never blocks on the integration lock (another replica holding it is integrating
+     * anyway); past this, it exports what is signed and counts the window's pending entries.
+     */
+    @WithDefault("5s")
+    Duration integrationWait();
+
+    /** The {@code Retry-After} a refused export is given. */
+    @WithDefault("5s")
+    Duration retryAfter();
   }
 }

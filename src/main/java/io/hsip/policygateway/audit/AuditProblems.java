@@ -12,6 +12,24 @@ public final class AuditProblems {
   public static final ProblemType INVALID_QUERY =
       ProblemType.of(400, "invalid-audit-query", "Invalid audit query");
 
+  /**
+   * An export range whose bounds are not sizes of signed checkpoints (or are out of order): ranges
+   * are defined by signed tree sizes so that the bundle proves exactly which leaves it holds.
+   */
+  public static final ProblemType INVALID_RANGE =
+      ProblemType.of(400, "invalid-export-range", "Invalid export range");
+
+  /**
+   * Too many exports at once on this replica: refused with {@code Retry-After} rather than queued,
+   * so that exports never take the connections decisions need.
+   */
+  public static final ProblemType EXPORT_BUSY =
+      ProblemType.of(503, "export-busy", "Too many exports in progress");
+
+  /** An export larger than {@code audit.export.max-spool-bytes}: ask for a narrower range. */
+  public static final ProblemType EXPORT_TOO_LARGE =
+      ProblemType.of(422, "export-too-large", "Export too large");
+
   /** A proof cannot be given yet, e.g. the entry is not in a signed checkpoint. */
   public static final ProblemType PROOF_UNAVAILABLE =
       ProblemType.of(409, "proof-unavailable", "Proof unavailable");

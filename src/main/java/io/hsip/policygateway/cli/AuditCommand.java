@@ -30,7 +30,10 @@ final class AuditCommand {
         "Verify an export bundle against the gateway's public key you trust (--key or --key-file): manifest",
         "signature and digests, every checkpoint signature, every entry's hash, order and canonical form, every",
         "signed root of the range, consistency with the anchor and the previous export, window coverage and",
-        "counts. Exit 0 only if everything holds; 1 if something does not; 2 without a trusted key."
+        "counts. A verified bundle proves its entries are exactly the leaves [first_leaf, end_leaf) between",
+        "two signed checkpoints. WARNING lines say what was not checked: without --previous, that the log was",
+        "not truncated before this export. Exit 0 only if everything holds; 1 if something does not; 2 without",
+        "a trusted key."
       })
   static final class Verify extends CliCommand {
     @Parameters(index = "0", paramLabel = "BUNDLE", description = "The export bundle (.zip).")
@@ -53,7 +56,9 @@ final class AuditCommand {
     @Option(
         names = "--previous",
         paramLabel = "BUNDLE",
-        description = "The previous export bundle: proves the log only grew since.")
+        description =
+            "The previous export bundle you verified: proves the log only grew since (without it,"
+                + " truncation is not checked and the report warns).")
     Path previous;
 
     @Override

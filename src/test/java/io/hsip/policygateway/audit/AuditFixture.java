@@ -169,12 +169,33 @@ public final class AuditFixture implements AutoCloseable {
         .treeSize();
   }
 
-  /** Exports everything recorded between {@code from} and {@code to} into {@code file}. */
+  /**
+   * Exports the window {@code [from, to)} (resolved to signed checkpoints) into {@code file}, after
+   * integrating what is pending, as the service does.
+   */
   public AuditExports.Summary export(Path file, Instant from, Instant to, Long previous)
       throws IOException {
+    return export(file, AuditExports.Request.window(from, to, previous, "test"));
+  }
+
+  /** Exports the tree-size range {@code [fromSize, toSize)} into {@code file}. */
+  public AuditExports.Summary exportSizes(Path file, Long fromSize, Long toSize, Long previous)
+      throws IOException {
+    return export(file, AuditExports.Request.sizes(fromSize, toSize, previous, "test"));
+  }
+
+  /** Exports {@code request} into {@code file}, after integrating what is pending. */
+  public AuditExports.Summary export(Path file, AuditExports.Request request) throws IOException {
+    try {
+      integrator.integratePending(true);
+    } catch (io.hsip.policygateway.audit.internal.AuditStorageException
+        | io.hsip.policygateway.audit.internal.TreeInconsistencyException e) {
+      // As AuditExports: a damaged tree stops integration, and the export still shows what is
+      // signed, counting what is not.
+    }
     try (OutputStream out = Files.newOutputStream(file)) {
-      return new BundleWriter(db.dataSource(), tiles, integrator, key, ORIGIN, Clock.systemUTC(), 7)
-          .write(new AuditExports.Request(from, to, previous, "test"), out);
+      return new BundleWriter(db.dataSource(), tiles, null, key, ORIGIN, Clock.systemUTC(), 7)
+          .write(request, out);
     }
   }
 

@@ -200,6 +200,72 @@ class AuditResourceTest {
   }
 
   @Test
+  void exportRangesAreSignedCheckpointSizesAndAnythingElseIsAProblem() throws Exception {
+    append("range-" + UUID.randomUUID(), 3);
+    long first = integration.integrateNow().orElseThrow().treeSize();
+    append("range-" + UUID.randomUUID(), 2);
+    long second = integration.integrateNow().orElseThrow().treeSize();
+
+    byte[] zip =
+        auditor()
+            .get(API + "/export?from_size=" + first + "&to_size=" + second)
+            .then()
+            .statusCode(200)
+            .header("Hsip-Export-From-Size", String.valueOf(first))
+            .header("Hsip-Export-To-Size", String.valueOf(second))
+            .header("Content-Disposition", containsString("audit-" + first + "-" + second + ".zip"))
+            .extract()
+            .asByteArray();
+    Path bundle = dir.resolve("range.zip");
+    Files.write(bundle, zip);
+    String gatewayKey = given().get("/api/v1/identity").then().extract().path("public_key_hex");
+    VerificationReport report =
+        BundleVerifier.verify(
+            bundle, new BundleVerifier.Options(Ed25519PublicKey.fromHex(gatewayKey), null));
+    assertThat(report.problems()).isEmpty();
+    assertThat(report.passed())
+        .contains(
+            "the entries are exactly the leaves ["
+                + first
+                + ", "
+                + second
+                + ") of the log signed by this key: the frontier is the signed checkpoint of size "
+                + first
+                + ", and the entries recompute the signed checkpoint of size "
+                + second);
+    assertThat(report.warnings()).anyMatch(w -> w.startsWith("truncation not checked"));
+
+    auditor()
+        .get(API + "/export?from_size=" + (first - 1) + "&to_size=" + second)
+        .then()
+        .statusCode(400)
+        .contentType(startsWith("application/problem+json"))
+        .body("type", equalTo("https://hsip.io/problems/invalid-export-range"))
+        .body(
+            "detail",
+            equalTo(
+                "`from_size` is "
+                    + (first - 1)
+                    + ", which is not the tree size of a signed checkpoint"
+                    + " (GET /api/v1/audit/checkpoints lists them; 0 is the empty tree)."));
+    auditor()
+        .get(API + "/export?to_size=" + (second + 1))
+        .then()
+        .statusCode(400)
+        .body("type", equalTo("https://hsip.io/problems/invalid-export-range"));
+    auditor()
+        .get(API + "/export?from_size=" + second + "&to_size=" + first)
+        .then()
+        .statusCode(400)
+        .body("type", equalTo("https://hsip.io/problems/invalid-export-range"));
+    auditor()
+        .get(API + "/export?from_size=0&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z")
+        .then()
+        .statusCode(400)
+        .contentType(startsWith("application/problem+json"));
+  }
+
+  @Test
   void anEntryIsProvedAgainstItsCheckpoint() throws Exception {
     long seq = append("prover-" + UUID.randomUUID(), 1).get(0);
     auditor()

@@ -47,17 +47,18 @@ public final class BoundedHeapChild {
                 AuditFixture.ORIGIN,
                 Clock.systemUTC(),
                 50_000);
+        integrator.integratePending(true);
         AuditExports.Summary summary =
             new BundleWriter(
                     db.dataSource(),
                     tiles,
-                    integrator,
+                    null,
                     Fixtures.RESPONDER,
                     AuditFixture.ORIGIN,
                     Clock.systemUTC(),
                     2000)
                 .write(
-                    new AuditExports.Request(
+                    AuditExports.Request.window(
                         Instant.parse(args[3]), Instant.parse(args[4]), null, "million-test"),
                     file);
         what = summary.entries() + " entries exported";

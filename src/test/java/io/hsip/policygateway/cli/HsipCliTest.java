@@ -464,6 +464,25 @@ class HsipCliTest {
   }
 
   @Test
+  void auditVerifyWarnsWhatItDidNotCheckAndStillExitsZero() throws Exception {
+    // A format 1 bundle written before tree-size ranges, verified without the previous bundle.
+    Path bundle = file("v1.zip");
+    try (var in = getClass().getResourceAsStream("/audit/bundle-v1/second.zip")) {
+      Files.copy(java.util.Objects.requireNonNull(in), bundle);
+    }
+    String key = io.hsip.policygateway.hsip.Fixtures.RESPONDER.publicKey().hex();
+
+    assertThat(run("audit", "verify", bundle.toString(), "--key", key)).isZero();
+
+    assertThat(out.toString())
+        .contains("WARNING  truncation not checked: no --previous bundle was given")
+        .contains("WARNING  format hsip-audit-bundle/1: the range was chosen by recording times")
+        .contains("VERIFIED: ");
+    assertThat(run("audit", "verify", "--help")).isZero();
+    assertThat(out.toString()).contains("WARNING lines say what was not checked");
+  }
+
+  @Test
   void missingFilesAndUsageErrorsHaveDistinctExitCodes() {
     assertThat(run("peer-id", "--key", file("nope.pem").toString())).isEqualTo(3);
     assertThat(err.toString()).contains("does not exist");

@@ -173,27 +173,69 @@ public class AuditResource {
   @Produces("application/zip")
   @RunOnVirtualThread
   @Operation(
-      summary = "Streamed export bundle of a time window",
+      summary = "Export bundle of a range of the signed tree (or of a time window)",
       description =
-          "Entries, checkpoints, proofs, public key and a signed manifest; verify with `hsip audit verify`.")
+          "Entries, checkpoints, proofs, public key and a signed manifest; verify with `hsip audit"
+              + " verify`. The range is [from_size, to_size): each the tree size of a signed"
+              + " checkpoint (from_size may be 0; defaults 0 and the latest checkpoint). A time"
+              + " window (from, to) instead is resolved to the checkpoints that cover it: the last"
+              + " signed at or before `from`, the first signed at or after `to`. The range"
+              + " exported is in the headers Hsip-Export-From-Size, Hsip-Export-To-Size and"
+              + " Hsip-Export-Tree-Size, and in the bundle. The bundle is read into a spool file"
+              + " first and then streamed; too many exports at once are refused with 503 and"
+              + " Retry-After.")
+  @APIResponse(
+      responseCode = "200",
+      description = "The bundle",
+      content = @Content(mediaType = "application/zip"))
+  @APIResponse(
+      responseCode = "400",
+      description =
+          "a bound that is not the tree size of a signed checkpoint, or a malformed window")
+  @APIResponse(responseCode = "422", description = "the export is too large for one response")
+  @APIResponse(responseCode = "503", description = "too many exports in progress (Retry-After)")
   public Response export(
-      @QueryParam("from") @Nullable String from,
-      @QueryParam("to") @Nullable String to,
+      @Parameter(description = "start of the range: a signed checkpoint's tree size, or 0")
+          @QueryParam("from_size")
+          @Nullable Long fromSize,
+      @Parameter(
+              description = "end of the range: a signed checkpoint's tree size (default: latest)")
+          @QueryParam("to_size")
+          @Nullable Long toSize,
+      @Parameter(description = "start of a time window (RFC 3339), instead of sizes")
+          @QueryParam("from")
+          @Nullable String from,
+      @Parameter(description = "end of a time window (RFC 3339), instead of sizes")
+          @QueryParam("to")
+          @Nullable String to,
       @QueryParam("previous_tree_size") @Nullable Long previous) {
-    Instant start = required("from", from);
-    Instant end = required("to", to);
-    StreamingOutput body =
-        exports.bundle(
-                new AuditExports.Request(start, end, previous, caller.getPrincipal().getName()))
-            ::writeTo;
+    String actor = caller.getPrincipal().getName();
+    AuditExports.Request request;
+    if (from != null || to != null) {
+      if (fromSize != null || toSize != null) {
+        throw AuditProblems.INVALID_QUERY.exception(
+            "Give either a window (`from`, `to`) or tree sizes (`from_size`, `to_size`), not both.");
+      }
+      request =
+          AuditExports.Request.window(required("from", from), required("to", to), previous, actor);
+    } else {
+      request = AuditExports.Request.sizes(fromSize, toSize, previous, actor);
+    }
+    AuditExports.Spooled bundle = exports.bundle(request);
+    AuditExports.Summary summary = java.util.Objects.requireNonNull(bundle.summary());
+    StreamingOutput body = bundle::writeTo;
     return Response.ok(body, "application/zip")
         .header(
             "Content-Disposition",
             "attachment; filename=\"audit-"
-                + start.toEpochMilli()
+                + summary.firstLeaf()
                 + "-"
-                + end.toEpochMilli()
+                + summary.endLeaf()
                 + ".zip\"")
+        .header("Hsip-Export-From-Size", summary.firstLeaf())
+        .header("Hsip-Export-To-Size", summary.endLeaf())
+        .header("Hsip-Export-Tree-Size", summary.treeSize())
+        .header("Hsip-Export-Complete", summary.complete())
         .build();
   }
 
@@ -203,6 +245,12 @@ public class AuditResource {
   @RunOnVirtualThread
   @Operation(
       summary = "Spreadsheet view of a time window (not verifiable; use the bundle for proof)")
+  @APIResponse(
+      responseCode = "200",
+      description = "The CSV",
+      content = @Content(mediaType = "text/csv"))
+  @APIResponse(responseCode = "422", description = "the export is too large for one response")
+  @APIResponse(responseCode = "503", description = "too many exports in progress (Retry-After)")
   public Response csv(
       @QueryParam("from") @Nullable String from, @QueryParam("to") @Nullable String to) {
     Instant start = required("from", from);

@@ -11,16 +11,40 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The export bundle format {@code hsip-audit-bundle/1}, defined once for the writer and the
- * verifier: the file names, in the order they are written, and one record per JSON document, whose
- * components (in snake_case) are the members. See {@code compliance/audit-verification.md} for the
- * meaning of every file and field. Every JSON file is RFC 8785 canonical JSON; {@link #encode} and
- * {@link #decode} convert records and bytes.
+ * The export bundle format {@code hsip-audit-bundle/2} (and the members {@code /1} bundles lack, so
+ * that those still verify), defined once for the writer and the verifier: the file names, in the
+ * order they are written, and one record per JSON document, whose components (in snake_case) are
+ * the members. See {@code compliance/audit-verification.md} for the meaning of every file and
+ * field. Every JSON file is RFC 8785 canonical JSON; {@link #encode} and {@link #decode} convert
+ * records and bytes.
  */
 public final class BundleFormat {
 
-  /** The format identifier in {@code manifest.json}. */
-  public static final String FORMAT = "hsip-audit-bundle/1";
+  /**
+   * The format identifier in {@code manifest.json}: version 2, whose range is a pair of signed
+   * checkpoint sizes and which carries the start checkpoint and the consistency proof between the
+   * boundaries.
+   */
+  public static final String FORMAT = "hsip-audit-bundle/2";
+
+  /**
+   * The first format: a range chosen by recording times, bounded by witness leaves. Still verified;
+   * no longer written.
+   */
+  public static final String FORMAT_V1 = "hsip-audit-bundle/1";
+
+  /** {@code range_basis} of an export asked for by tree sizes. */
+  public static final String RANGE_TREE_SIZE = "tree-size";
+
+  /** {@code range_basis} of an export asked for by a time window, resolved to tree sizes. */
+  public static final String RANGE_WINDOW = "time-window";
+
+  /** Members format 2 added to {@code manifest.json}; absent (null) in format 1. */
+  public static final List<String> MANIFEST_V2_MEMBERS = List.of("range_basis");
+
+  /** Members format 2 added to {@code proof.json}; absent (null) in format 1. */
+  public static final List<String> PROOF_V2_MEMBERS =
+      List.of("start_checkpoint", "boundary_consistency");
 
   /** The gateway's public key and the log's origin. */
   public static final String KEY = "gateway-key.json";
@@ -62,11 +86,15 @@ public final class BundleFormat {
    * @param endLeaf leaf after the range
    * @param frontier the compact range of the leaves before {@code first_leaf}, hex
    * @param consistencyToAnchor consistency proof from {@code end_leaf} to the anchor, hex
-   * @param startWitness the leaf before the range, recorded before the window; null if the range
-   *     starts at 0
-   * @param endWitness the leaf after the range, recorded at or after the window's end; null at the
-   *     tree's end
+   * @param startWitness format 1: the leaf before the range, recorded before the window; null if
+   *     the range starts at 0, and always null in format 2
+   * @param endWitness format 1: the leaf after the range, recorded at or after the window's end;
+   *     null at the tree's end, and always null in format 2
    * @param previous consistency with the previous export; null if there was none
+   * @param startCheckpoint format 2: the signed checkpoint of size {@code first_leaf} (whose root
+   *     the frontier must give); null if {@code first_leaf} is 0, and in format 1
+   * @param boundaryConsistency format 2: consistency proof from {@code first_leaf} to {@code
+   *     end_leaf}, hex; null in format 1
    */
   public record ProofFile(
       long treeSize,
@@ -77,7 +105,9 @@ public final class BundleFormat {
       List<String> consistencyToAnchor,
       @Nullable Witness startWitness,
       @Nullable Witness endWitness,
-      @Nullable Previous previous) {}
+      @Nullable Previous previous,
+      @Nullable String startCheckpoint,
+      @Nullable List<String> boundaryConsistency) {}
 
   /**
    * A boundary witness: one leaf with its inclusion proof in the anchor tree.
@@ -127,16 +157,19 @@ public final class BundleFormat {
   /**
    * {@code manifest.json}: what the bundle holds, signed in {@code manifest.sig}.
    *
-   * @param format {@link #FORMAT}
+   * @param format {@link #FORMAT} (or {@link #FORMAT_V1})
    * @param origin the log's name
    * @param publicKeyHex the signing key, hex
-   * @param windowFrom start of the window, inclusive (entry time format)
-   * @param windowTo end of the window, exclusive
+   * @param rangeBasis format 2: {@link #RANGE_TREE_SIZE} or {@link #RANGE_WINDOW}, how the range
+   *     was asked for; null in format 1 (always a window)
+   * @param windowFrom start of the window asked for, inclusive (entry time format); null for a
+   *     range asked for by tree sizes
+   * @param windowTo end of the window, exclusive; null for a range asked for by tree sizes
    * @param exportedAt when the bundle was written
    * @param exportedBy who asked for it
    * @param treeSize the anchor checkpoint's size
-   * @param firstLeaf first leaf of the range
-   * @param endLeaf leaf after the range
+   * @param firstLeaf first leaf of the range (format 2: {@code from_size}, a checkpoint size or 0)
+   * @param endLeaf leaf after the range (format 2: {@code to_size}, a checkpoint size)
    * @param entryCount lines of {@code entries.jsonl}
    * @param entriesInWindow entries recorded inside the window
    * @param checkpointCount lines of {@code checkpoints.jsonl}
@@ -149,8 +182,9 @@ public final class BundleFormat {
       String format,
       String origin,
       String publicKeyHex,
-      String windowFrom,
-      String windowTo,
+      @Nullable String rangeBasis,
+      @Nullable String windowFrom,
+      @Nullable String windowTo,
       String exportedAt,
       String exportedBy,
       long treeSize,
@@ -190,6 +224,24 @@ public final class BundleFormat {
     byte[] out = java.util.Arrays.copyOf(text, text.length + 1);
     out[text.length] = '\n';
     return out;
+  }
+
+  /**
+   * A format 1 document read as its format 2 record: the members format 2 added ({@code members})
+   * are set to null where absent. Only for documents whose manifest says format 1.
+   */
+  public static JsonNode upgradeV1(JsonNode document, List<String> members) {
+    if (!document.isObject()) {
+      return document;
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode copy =
+        ((com.fasterxml.jackson.databind.node.ObjectNode) document).deepCopy();
+    for (String member : members) {
+      if (!copy.has(member)) {
+        copy.putNull(member);
+      }
+    }
+    return copy;
   }
 
   /**

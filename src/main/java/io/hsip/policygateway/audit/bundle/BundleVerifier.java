@@ -68,6 +68,8 @@ public final class BundleVerifier {
   private final BundleReader bundle;
   private final Options options;
   private @Nullable Ed25519PublicKey key;
+  private boolean v1;
+  private boolean boundariesProved;
 
   private BundleVerifier(BundleReader bundle, Options options) {
     this.bundle = bundle;
@@ -103,12 +105,19 @@ public final class BundleVerifier {
       return;
     }
     JsonNode manifestJson = CanonicalJson.parseObject(manifestBytes);
-    if (!BundleFormat.FORMAT.equals(manifestJson.path("format").asText())) {
+    String format = manifestJson.path("format").asText();
+    if (BundleFormat.FORMAT_V1.equals(format)) {
+      v1 = true;
+      manifestJson = BundleFormat.upgradeV1(manifestJson, BundleFormat.MANIFEST_V2_MEMBERS);
+    } else if (!BundleFormat.FORMAT.equals(format)) {
       report.problem(
           "manifest.json format is `"
-              + manifestJson.path("format").asText()
+              + format
               + "`, expected "
-              + BundleFormat.FORMAT);
+              + BundleFormat.FORMAT
+              + " (or "
+              + BundleFormat.FORMAT_V1
+              + ")");
       return;
     }
     Manifest m = decode(BundleFormat.MANIFEST, manifestJson, Manifest.class);
@@ -121,6 +130,13 @@ public final class BundleVerifier {
 
     ProofFile proof = json(BundleFormat.PROOF, ProofFile.class);
     if (proof == null) {
+      return;
+    }
+    if (!v1 && (proof.boundaryConsistency() == null)) {
+      report.problem(
+          "proof.json has no boundary_consistency, which format "
+              + BundleFormat.FORMAT
+              + " requires");
       return;
     }
     Checkpoint anchor = anchor(proof, m);
@@ -136,8 +152,13 @@ public final class BundleVerifier {
       return;
     }
     List<Checkpoint> checkpoints = checkpoints(first, end, m);
-    Instant from = time(m.windowFrom(), "window_from");
-    Instant to = time(m.windowTo(), "window_to");
+    Instant from = m.windowFrom() == null ? null : time(m.windowFrom(), "window_from");
+    Instant to = m.windowTo() == null ? null : time(m.windowTo(), "window_to");
+    if (v1 && (from == null || to == null)) {
+      report.problem("manifest.json of format " + BundleFormat.FORMAT_V1 + " has no window");
+      return;
+    }
+    Checkpoint start = v1 ? null : boundaries(proof, m, anchor, checkpoints, first, end);
     byte[] rangeRoot = entries(proof, first, end, checkpoints, from, to, m);
     if (anchor != null && rangeRoot != null) {
       try {
@@ -156,10 +177,46 @@ public final class BundleVerifier {
             "the entries do not lead to the signed anchor checkpoint: " + e.getMessage());
       }
     }
-    if (anchor != null && from != null && to != null) {
+    if (v1 && anchor != null && from != null && to != null) {
       witnesses(proof, anchor, first, end, from, to);
     }
+    if (!v1 && rangeRoot != null && boundariesProved) {
+      report.pass(
+          "the entries are exactly the leaves ["
+              + first
+              + ", "
+              + end
+              + ") of the log signed by this key: "
+              + (first == 0
+                  ? "the range starts at the empty tree"
+                  : "the frontier is the signed checkpoint of size " + first)
+              + (end == first
+                  ? " and the range is empty"
+                  : ", and the entries recompute the signed checkpoint of size " + end));
+      if (from != null && to != null) {
+        window(from, to, start, end == first ? start : last(checkpoints), first, end);
+      }
+    }
+    if (v1) {
+      report.warn(
+          "format "
+              + BundleFormat.FORMAT_V1
+              + ": the range was chosen by recording times, which the tree does not sign; this"
+              + " bundle proves its entries are leaves "
+              + first
+              + " to "
+              + end
+              + " of the anchor tree, and its edges only by witness leaves. Export again by tree"
+              + " sizes for a range bounded by signed checkpoints");
+    }
     previous(proof, anchor, rangeRoot != null ? checkpoints : List.of());
+    if (options.previousBundle() == null) {
+      report.warn(
+          "truncation not checked: no --previous bundle was given, so nothing you hold shows that"
+              + " the log was not truncated or rolled back before this export (every checkpoint"
+              + " in this bundle came from the gateway, and so did its proof from the previous"
+              + " export). Verify with --previous <the last bundle you verified>");
+    }
     if (!m.complete() || m.notYetIntegrated() != 0 || m.missingLeaves() != 0) {
       report.problem(
           "the bundle is incomplete by its own account: "
@@ -178,10 +235,10 @@ public final class BundleVerifier {
             + size
             + "), "
             + checkpoints.size()
-            + " checkpoints, window "
-            + m.windowFrom()
-            + " to "
-            + m.windowTo()
+            + " checkpoints, "
+            + (m.windowFrom() == null
+                ? "range by tree size"
+                : "window " + m.windowFrom() + " to " + m.windowTo())
             + ", signed by "
             + (key == null ? "?" : key.peerId().value()));
   }
@@ -506,6 +563,172 @@ public final class BundleVerifier {
     return treeIntact ? range.root() : null;
   }
 
+  /**
+   * Format 2: the range is bounded by signed checkpoints. The start checkpoint (size {@code first},
+   * unless 0) must be the root of the frontier the entries are appended to, the last checkpoint of
+   * {@code checkpoints.jsonl} must have size {@code end} (the entries then recompute it), and the
+   * consistency proof between the two must hold. Returns the start checkpoint (null for 0 or on a
+   * problem).
+   */
+  private @Nullable Checkpoint boundaries(
+      ProofFile proof,
+      Manifest m,
+      @Nullable Checkpoint anchor,
+      List<Checkpoint> checkpoints,
+      long first,
+      long end) {
+    int problemsBefore = report.problems().size();
+    Checkpoint start = null;
+    if (first == 0) {
+      if (proof.startCheckpoint() != null || !proof.frontier().isEmpty()) {
+        report.problem("proof.json: a range from tree size 0 has no start checkpoint or frontier");
+      }
+    } else if (proof.startCheckpoint() == null) {
+      report.problem(
+          "proof.json has no start checkpoint: nothing shows that leaf "
+              + first
+              + " is where a signed tree ended");
+    } else {
+      start = checkpoint(proof.startCheckpoint(), "start checkpoint");
+      if (start != null && start.treeSize() != first) {
+        report.problem(
+            "the start checkpoint has tree size "
+                + start.treeSize()
+                + ", but the range starts at "
+                + first);
+        start = null;
+      } else if (start != null && !start.origin().equals(m.origin())) {
+        report.problem("the start checkpoint is for origin " + start.origin());
+        start = null;
+      }
+      if (start != null) {
+        try {
+          byte[] frontierRoot = CompactRange.of(first, hashes(proof.frontier())).root();
+          if (!Sha256.equal(frontierRoot, start.rootHash())) {
+            report.problem(
+                "proof.json frontier does not give the root of the start checkpoint (size "
+                    + first
+                    + "): the range does not start where the signed tree of that size ends");
+            start = null;
+          }
+        } catch (ProofException e) {
+          report.problem("proof.json frontier: " + e.getMessage());
+          start = null;
+        }
+      }
+    }
+    Checkpoint endCheckpoint = null;
+    if (end > first) {
+      Checkpoint lastOne = last(checkpoints);
+      if (lastOne == null || lastOne.treeSize() != end) {
+        report.problem(
+            "checkpoints.jsonl does not end with a signed checkpoint of tree size "
+                + end
+                + ": the range's end is not a signed tree size");
+      } else {
+        endCheckpoint = lastOne;
+      }
+    } else if (end < first) {
+      report.problem("the range ends before it starts");
+    }
+    if (start != null && endCheckpoint != null) {
+      try {
+        ConsistencyProofVerifier.verify(
+            first,
+            end,
+            start.rootHash(),
+            endCheckpoint.rootHash(),
+            hashes(java.util.Objects.requireNonNull(proof.boundaryConsistency())));
+        report.pass(
+            "the signed checkpoints at the range's boundaries (tree sizes "
+                + first
+                + " and "
+                + end
+                + ") are consistent (RFC 9162 consistency proof)");
+      } catch (ProofException e) {
+        report.problem(
+            "the boundary checkpoints (tree sizes "
+                + first
+                + " and "
+                + end
+                + ") are not consistent: "
+                + e.getMessage());
+      }
+    } else if (first == 0 || end == first) {
+      if (!java.util.Objects.requireNonNull(proof.boundaryConsistency()).isEmpty()) {
+        report.problem("proof.json boundary_consistency must be empty for this range");
+      }
+    }
+    if (anchor != null && end > anchor.treeSize()) {
+      report.problem("the range ends after the anchor checkpoint");
+    }
+    boundariesProved = report.problems().size() == problemsBefore;
+    return start;
+  }
+
+  private static @Nullable Checkpoint last(List<Checkpoint> checkpoints) {
+    return checkpoints.isEmpty() ? null : checkpoints.get(checkpoints.size() - 1);
+  }
+
+  /**
+   * Format 2, an export asked for by time window: how the window maps onto the range, judged by the
+   * signed checkpoint times alone (recording times are not signed by the tree, so they cannot bound
+   * anything). An entry is integrated only after it was recorded, into a checkpoint signed after
+   * that, so an entry recorded in the window lies after a checkpoint signed at or before the
+   * window's start; a range ending at a checkpoint signed at or after the window's end holds every
+   * entry integrated before that checkpoint.
+   */
+  private void window(
+      Instant from,
+      Instant to,
+      @Nullable Checkpoint start,
+      @Nullable Checkpoint end,
+      long first,
+      long endSize) {
+    String window =
+        "the window " + EntryFormat.formatTime(from) + " to " + EntryFormat.formatTime(to);
+    if (first == 0) {
+      report.pass(window + " starts within the range: the range starts at the empty tree");
+    } else if (start != null && !Instant.ofEpochMilli(start.timeMs()).isAfter(from)) {
+      report.pass(
+          window
+              + " starts within the range: its start checkpoint (size "
+              + first
+              + ") was signed at "
+              + Instant.ofEpochMilli(start.timeMs())
+              + ", not after the window's start");
+    } else if (start != null) {
+      report.warn(
+          window
+              + ": the start checkpoint (size "
+              + first
+              + ") was signed at "
+              + Instant.ofEpochMilli(start.timeMs())
+              + ", after the window's start: entries recorded between the two may lie before the"
+              + " range");
+    }
+    if (end != null && !Instant.ofEpochMilli(end.timeMs()).isBefore(to)) {
+      report.pass(
+          window
+              + " ends within the range: its end checkpoint (size "
+              + endSize
+              + ") was signed at "
+              + Instant.ofEpochMilli(end.timeMs())
+              + ", not before the window's end");
+    } else {
+      report.warn(
+          window
+              + " reaches beyond the range: its end checkpoint (size "
+              + endSize
+              + ")"
+              + (end == null
+                  ? " is the empty tree"
+                  : " was signed at " + Instant.ofEpochMilli(end.timeMs()))
+              + ", before the window's end, so entries integrated later are not in this bundle;"
+              + " export again once a later checkpoint is signed");
+    }
+  }
+
   private void witnesses(
       ProofFile proof, Checkpoint anchor, long first, long end, Instant from, Instant to) {
     if (first > 0) {
@@ -693,7 +916,10 @@ public final class BundleVerifier {
       }
       String note =
           BundleFormat.decode(
-                  CanonicalJson.parseObject(other.read(BundleFormat.PROOF)), ProofFile.class)
+                  BundleFormat.upgradeV1(
+                      CanonicalJson.parseObject(other.read(BundleFormat.PROOF)),
+                      BundleFormat.PROOF_V2_MEMBERS),
+                  ProofFile.class)
               .anchor();
       return note != null ? checkpoint(note, "previous bundle's anchor checkpoint") : null;
     } catch (ZipException | IllegalArgumentException e) {
@@ -727,7 +953,11 @@ public final class BundleVerifier {
       report.problem(name + " is not one JSON object in RFC 8785 canonical form");
       return null;
     }
-    return decode(name, CanonicalJson.parseObject(bytes), type);
+    JsonNode document = CanonicalJson.parseObject(bytes);
+    if (v1 && type == ProofFile.class) {
+      document = BundleFormat.upgradeV1(document, BundleFormat.PROOF_V2_MEMBERS);
+    }
+    return decode(name, document, type);
   }
 
   private <T extends Record> @Nullable T decode(String name, JsonNode document, Class<T> type) {

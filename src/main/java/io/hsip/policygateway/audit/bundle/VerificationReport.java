@@ -4,7 +4,11 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What {@link BundleVerifier} checked and every problem it found, in order. */
+/**
+ * What {@link BundleVerifier} checked, every problem it found, and every warning: what it could not
+ * check (truncation, without the previous bundle) or what the bundle does not prove. Warnings do
+ * not make a bundle fail.
+ */
 public final class VerificationReport {
 
   /** Problems beyond this many are counted, not listed. */
@@ -12,6 +16,7 @@ public final class VerificationReport {
 
   private final List<String> passed = new ArrayList<>();
   private final List<String> problems = new ArrayList<>();
+  private final List<String> warnings = new ArrayList<>();
   private long unlisted;
   private String summary = "";
 
@@ -25,6 +30,14 @@ public final class VerificationReport {
     } else {
       unlisted++;
     }
+  }
+
+  /**
+   * Something the bundle does not prove, or that was not checked: the bundle still verifies, but
+   * the auditor must know.
+   */
+  void warn(String warning) {
+    warnings.add(warning);
   }
 
   void summary(String summary) {
@@ -46,6 +59,11 @@ public final class VerificationReport {
     return List.copyOf(problems);
   }
 
+  /** What was not proved or not checked (the bundle may still verify). */
+  public List<String> warnings() {
+    return List.copyOf(warnings);
+  }
+
   /** Prints the report: every check, every problem, and a one-line verdict. */
   public void print(PrintWriter out) {
     for (String check : passed) {
@@ -56,6 +74,9 @@ public final class VerificationReport {
     }
     if (unlisted > 0) {
       out.println("PROBLEM  ... and " + unlisted + " more problems");
+    }
+    for (String warning : warnings) {
+      out.println("WARNING  " + warning);
     }
     out.println(
         verified()

@@ -1,7 +1,7 @@
 package io.hsip.policygateway.audit.internal;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hsip.policygateway.audit.AuditExports;
+import io.hsip.policygateway.audit.AuditProblems;
 import io.hsip.policygateway.audit.EntryFormat;
 import io.hsip.policygateway.audit.bundle.BundleFormat;
 import io.hsip.policygateway.audit.bundle.BundleFormat.EntryLine;
@@ -10,7 +10,6 @@ import io.hsip.policygateway.audit.bundle.BundleFormat.KeyFile;
 import io.hsip.policygateway.audit.bundle.BundleFormat.Manifest;
 import io.hsip.policygateway.audit.bundle.BundleFormat.Previous;
 import io.hsip.policygateway.audit.bundle.BundleFormat.ProofFile;
-import io.hsip.policygateway.audit.bundle.BundleFormat.Witness;
 import io.hsip.policygateway.hsip.LowerHex;
 import io.hsip.policygateway.hsip.Sha256;
 import io.hsip.policygateway.hsip.json.CanonicalJson;
@@ -27,6 +26,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,77 +37,95 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Streams an export bundle for a time range as a ZIP: entries are read in keyset pages by leaf
- * index and written as they come, so memory stays bounded however many millions of entries the
- * range holds. The whole export reads one REPEATABLE READ snapshot, taken after everything
- * committed so far was integrated and signed, so every entry of the window committed before the
- * export is in the anchor checkpoint. Nothing is truncated: entries of the window that still are
- * not in a signed checkpoint (committed during the export) and leaves missing from the database are
- * counted in the manifest, which then says {@code "complete": false}.
+ * Writes an export bundle ({@code hsip-audit-bundle/2}) for a range of the signed tree as a ZIP:
+ * entries are read in keyset pages by leaf index and written as they come, so memory stays bounded
+ * however many millions of entries the range holds. The whole export reads one REPEATABLE READ
+ * snapshot under the limits it is given ({@code statement_timeout}, {@code
+ * idle_in_transaction_session_timeout}, {@code lock_timeout}); it is meant to write to a local
+ * spool file, not to a client, so that the snapshot lasts as long as the database takes to read it.
  *
- * <p>The range is a run of leaves {@code [first_leaf, end_leaf)} of the latest checkpoint (the
- * anchor): from the first leaf recorded at or after {@code from} to the first leaf recorded at or
- * after {@code to} that follows the last leaf recorded in the window. Leaf order is sequence order,
- * and recording times are not monotonic in it (batches in flight at once, replicas, late commits),
- * so an in-window leaf may follow a leaf recorded after {@code to}; out-of-window leaves inside the
- * range are exported too (the proofs need them). A window reaching the end of the log runs to the
- * anchor's size, so a truncated tail shows as missing leaves.
+ * <p>The range is {@code [from_size, to_size)}, two tree sizes of signed checkpoints (0 for the
+ * empty tree): what was asked for, or what a time window resolves to. A window {@code [from, to)}
+ * starts at the last checkpoint signed at or before {@code from} and ends at the first checkpoint
+ * signed at or after {@code to}; both only move outwards to cover entries the database says were
+ * recorded in the window (defence in depth: the unhashed {@code recorded_at} can only widen the
+ * range, never narrow it). A window reaching past the last checkpoint ends at the latest
+ * checkpoint, and the window's entries not yet in it are counted ({@code "complete": false}). The
+ * anchor is the latest checkpoint, so consistency with the previous export is proved as before.
  */
 public final class BundleWriter {
 
+  /**
+   * Limits of the export's transaction, set with {@code SET LOCAL} so that they end with it.
+   *
+   * @param statementTimeout longest query
+   * @param idleInTransactionTimeout longest pause between queries before the server ends the
+   *     transaction
+   * @param lockTimeout longest wait for a lock
+   */
+  public record Limits(
+      Duration statementTimeout, Duration idleInTransactionTimeout, Duration lockTimeout) {
+
+    /** Applies the limits to the transaction just begun on {@code connection}. */
+    public void apply(Connection connection) throws SQLException {
+      try (PreparedStatement set =
+          connection.prepareStatement(
+              "SELECT set_config('statement_timeout', ?, true),"
+                  + " set_config('idle_in_transaction_session_timeout', ?, true),"
+                  + " set_config('lock_timeout', ?, true)")) {
+        set.setString(1, statementTimeout.toMillis() + "ms");
+        set.setString(2, idleInTransactionTimeout.toMillis() + "ms");
+        set.setString(3, lockTimeout.toMillis() + "ms");
+        set.execute();
+      }
+    }
+  }
+
   private final DataSource dataSource;
   private final TileStore tiles;
-  private final TreeIntegrator integrator;
+  private final @Nullable Limits limits;
   private final SigningKey key;
   private final String origin;
   private final Clock clock;
   private final int pageSize;
 
   /**
-   * A writer reading from {@code dataSource} and signing the manifest with {@code key}; {@code
-   * integrator} integrates what is pending before each export.
+   * A writer reading from {@code dataSource} under {@code limits} (none if null) and signing the
+   * manifest with {@code key}. It integrates nothing: entries not in a signed checkpoint are not in
+   * the tree, and a caller wanting them in integrates first.
    */
   public BundleWriter(
       DataSource dataSource,
       TileStore tiles,
-      TreeIntegrator integrator,
+      @Nullable Limits limits,
       SigningKey key,
       String origin,
       Clock clock,
       int pageSize) {
     this.dataSource = dataSource;
     this.tiles = tiles;
-    this.integrator = integrator;
+    this.limits = limits;
     this.key = key;
     this.origin = origin;
     this.clock = clock;
     this.pageSize = pageSize;
   }
 
-  /** Writes the bundle to {@code out} (which it does not close) and records the export. */
+  /**
+   * Writes the bundle to {@code out} (which it does not close) and records the export.
+   *
+   * @throws io.hsip.policygateway.base.error.ProblemException ({@code invalid-export-range}) if a
+   *     requested size is not the size of a signed checkpoint
+   */
   public AuditExports.Summary write(AuditExports.Request request, OutputStream out)
       throws IOException {
-    if (!request.to().isAfter(request.from())) {
-      throw new IllegalArgumentException("the window must end after it starts");
-    }
-    if (request.from().getNano() % 1_000_000 != 0 || request.to().getNano() % 1_000_000 != 0) {
-      // The manifest states the window in milliseconds, and the verifier checks the witnesses
-      // against that.
-      throw new IllegalArgumentException("the window bounds must be whole milliseconds");
-    }
-    // Entries committed but not yet integrated would otherwise be left out of the bundle: sign them
-    // first.
-    try {
-      integrator.integratePending(true);
-    } catch (AuditStorageException | TreeInconsistencyException e) {
-      // A damaged tree stops integration; the export must still show the auditor what is signed.
-      // The entries left pending are counted in the manifest ("complete": false) and the verifier
-      // reports them.
-    }
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       try {
+        if (limits != null) {
+          limits.apply(connection);
+        }
         AuditExports.Summary summary = write(connection, request, out);
         recordExport(connection, request, summary);
         connection.commit();
@@ -118,6 +136,111 @@ public final class BundleWriter {
       }
     } catch (SQLException e) {
       throw new AuditStorageException("the export could not read the audit log", e);
+    }
+  }
+
+  /** The resolved range: {@code [from, to)} and the window's entries left out of it. */
+  private record Range(long from, long to, long pending) {}
+
+  private static Range resolve(Connection connection, AuditExports.Request request, long size)
+      throws SQLException {
+    if (request.from() == null || request.to() == null) {
+      long from = request.fromSize() == null ? 0 : request.fromSize();
+      long to = request.toSize() == null ? size : request.toSize();
+      if (from < 0 || to < from) {
+        throw AuditProblems.INVALID_RANGE.exception(
+            "`from_size` must be at most `to_size`, and neither negative.");
+      }
+      requireCheckpoint(connection, "from_size", from);
+      requireCheckpoint(connection, "to_size", to);
+      return new Range(from, to, 0);
+    }
+    Instant start = request.from();
+    Instant end = request.to();
+    // Widen only: the first and last leaves recorded in the window (by the unhashed recorded_at)
+    // may pull the boundaries outwards, never inwards.
+    long firstInWindow = size;
+    long lastInWindow = -1;
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT min(leaf_index), max(leaf_index) FROM audit_entry"
+                + " WHERE recorded_at >= ? AND recorded_at < ? AND leaf_index < ?")) {
+      select.setTimestamp(1, Timestamp.from(start));
+      select.setTimestamp(2, Timestamp.from(end));
+      select.setLong(3, size);
+      try (ResultSet rows = select.executeQuery()) {
+        rows.next();
+        long min = rows.getLong(1);
+        if (!rows.wasNull()) {
+          firstInWindow = min;
+          lastInWindow = rows.getLong(2);
+        }
+      }
+    }
+    long from =
+        longOr(
+            connection,
+            "SELECT max(tree_size) FROM audit_checkpoint WHERE signed_at <= ? AND tree_size <= ?",
+            start,
+            firstInWindow,
+            0);
+    long to =
+        longOr(
+            connection,
+            "SELECT min(tree_size) FROM audit_checkpoint WHERE signed_at >= ? AND tree_size >= ?",
+            end,
+            lastInWindow + 1,
+            size);
+    to = Math.max(to, from);
+    long pending;
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT count(*) FROM audit_entry WHERE recorded_at >= ? AND recorded_at < ?"
+                + " AND (leaf_index IS NULL OR leaf_index >= ?)")) {
+      select.setTimestamp(1, Timestamp.from(start));
+      select.setTimestamp(2, Timestamp.from(end));
+      select.setLong(3, to);
+      try (ResultSet rows = select.executeQuery()) {
+        rows.next();
+        pending = rows.getLong(1);
+      }
+    }
+    return new Range(from, to, pending);
+  }
+
+  private static long longOr(
+      Connection connection, String sql, Instant time, long bound, long otherwise)
+      throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      select.setTimestamp(1, Timestamp.from(time));
+      select.setLong(2, bound);
+      try (ResultSet rows = select.executeQuery()) {
+        rows.next();
+        long value = rows.getLong(1);
+        return rows.wasNull() ? otherwise : value;
+      }
+    }
+  }
+
+  private static void requireCheckpoint(Connection connection, String name, long size)
+      throws SQLException {
+    if (size == 0) {
+      return;
+    }
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT 1 FROM audit_checkpoint WHERE tree_size = ?")) {
+      select.setLong(1, size);
+      try (ResultSet rows = select.executeQuery()) {
+        if (!rows.next()) {
+          throw AuditProblems.INVALID_RANGE.exception(
+              "`"
+                  + name
+                  + "` is "
+                  + size
+                  + ", which is not the tree size of a signed checkpoint"
+                  + " (GET /api/v1/audit/checkpoints lists them; 0 is the empty tree).");
+        }
+      }
     }
   }
 
@@ -135,16 +258,10 @@ public final class BundleWriter {
         anchor = rows.getString(2);
       }
     }
-    long first = firstLeafAtOrAfter(connection, request.from(), 0, size);
-    // The range ends at a leaf recorded at or after the window's end (the end witness), found past
-    // the last leaf recorded in the window; or at the tree's end.
-    long end =
-        firstLeafAtOrAfter(
-            connection,
-            request.to(),
-            Math.max(first, afterLastInWindow(connection, request, size)),
-            size);
-    long pending = pendingInWindow(connection, request, size);
+    Range range = resolve(connection, request, size);
+    long first = range.from();
+    long end = range.to();
+    long pending = range.pending();
     ProofBuilder proofs = new ProofBuilder(tiles.reader(connection));
 
     Long previousSize =
@@ -171,9 +288,11 @@ public final class BundleWriter {
             end,
             hex(proofs.frontier(first)),
             hex(proofs.consistency(end, size)),
-            first > 0 ? witness(connection, proofs, first - 1, size) : null,
-            end < size ? witness(connection, proofs, end, size) : null,
-            previous);
+            null,
+            null,
+            previous,
+            first > 0 ? checkpointNote(connection, first) : null,
+            hex(proofs.consistency(first, end)));
 
     ZipOutputStream zip = new ZipOutputStream(new NonClosing(out), StandardCharsets.UTF_8);
     Map<String, FileDigest> files = new LinkedHashMap<>();
@@ -208,7 +327,7 @@ public final class BundleWriter {
     long missing = 0;
     try (PreparedStatement page =
         connection.prepareStatement(
-            "SELECT leaf_index, body, recorded_at FROM audit_entry WHERE leaf_index >= ? AND leaf_index < ?"
+            "SELECT leaf_index, body FROM audit_entry WHERE leaf_index >= ? AND leaf_index < ?"
                 + " ORDER BY leaf_index LIMIT ?")) {
       long cursor = first;
       while (cursor < end) {
@@ -222,13 +341,18 @@ public final class BundleWriter {
             long leaf = rows.getLong(1);
             missing += leaf - expected;
             expected = leaf + 1;
-            Instant time = rows.getTimestamp(3).toInstant();
-            if (!time.isBefore(request.from()) && time.isBefore(request.to())) {
-              inWindow++;
+            byte[] body = rows.getBytes(2);
+            if (request.from() != null && request.to() != null) {
+              // By the entry's own (hashed) time, as the verifier counts, never by the unhashed
+              // recorded_at column.
+              Instant time = EntryFormat.time(CanonicalJson.parseObject(body));
+              if (time != null && !time.isBefore(request.from()) && time.isBefore(request.to())) {
+                inWindow++;
+              }
             }
             int offset = (int) (leaf - cursor);
             String leafHash = offset < hashes.size() ? LowerHex.encode(hashes.get(offset)) : "";
-            entries.write(EntryLine.encode(rows.getBytes(2), leafHash, leaf));
+            entries.write(EntryLine.encode(body, leafHash, leaf));
             written++;
           }
         }
@@ -245,8 +369,9 @@ public final class BundleWriter {
                 BundleFormat.FORMAT,
                 origin,
                 key.publicKey().hex(),
-                EntryFormat.formatTime(request.from()),
-                EntryFormat.formatTime(request.to()),
+                request.from() == null ? BundleFormat.RANGE_TREE_SIZE : BundleFormat.RANGE_WINDOW,
+                request.from() == null ? null : EntryFormat.formatTime(request.from()),
+                request.to() == null ? null : EntryFormat.formatTime(request.to()),
                 EntryFormat.formatTime(clock.instant()),
                 request.actor(),
                 size,
@@ -268,72 +393,6 @@ public final class BundleWriter {
     zip.closeEntry();
     zip.finish();
     return new AuditExports.Summary(first, end, written, size, complete);
-  }
-
-  private Witness witness(Connection connection, ProofBuilder proofs, long leaf, long size)
-      throws SQLException {
-    ObjectNode entry = null;
-    try (PreparedStatement select =
-        connection.prepareStatement("SELECT body FROM audit_entry WHERE leaf_index = ?")) {
-      select.setLong(1, leaf);
-      try (ResultSet rows = select.executeQuery()) {
-        if (rows.next()) {
-          entry = CanonicalJson.parseObject(rows.getBytes(1));
-        }
-      }
-    }
-    return new Witness(leaf, entry, hex(proofs.inclusion(leaf, size)));
-  }
-
-  private static long firstLeafAtOrAfter(
-      Connection connection, Instant time, long fromLeaf, long size) throws SQLException {
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT min(leaf_index) FROM audit_entry WHERE recorded_at >= ? AND leaf_index >= ? AND leaf_index < ?")) {
-      select.setTimestamp(1, Timestamp.from(time));
-      select.setLong(2, fromLeaf);
-      select.setLong(3, size);
-      try (ResultSet rows = select.executeQuery()) {
-        rows.next();
-        long leaf = rows.getLong(1);
-        return rows.wasNull() ? size : leaf;
-      }
-    }
-  }
-
-  /**
-   * The leaf after the last leaf of the anchor tree recorded in the window, or 0 if there is none.
-   */
-  private static long afterLastInWindow(
-      Connection connection, AuditExports.Request request, long size) throws SQLException {
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT max(leaf_index) FROM audit_entry WHERE recorded_at >= ? AND recorded_at < ? AND leaf_index < ?")) {
-      select.setTimestamp(1, Timestamp.from(request.from()));
-      select.setTimestamp(2, Timestamp.from(request.to()));
-      select.setLong(3, size);
-      try (ResultSet rows = select.executeQuery()) {
-        rows.next();
-        long leaf = rows.getLong(1);
-        return rows.wasNull() ? 0 : leaf + 1;
-      }
-    }
-  }
-
-  private static long pendingInWindow(
-      Connection connection, AuditExports.Request request, long size) throws SQLException {
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT count(*) FROM audit_entry WHERE recorded_at >= ? AND recorded_at < ?"
-                + " AND (leaf_index IS NULL OR leaf_index >= ?)")) {
-      select.setTimestamp(1, Timestamp.from(request.from()));
-      select.setTimestamp(2, Timestamp.from(request.to()));
-      select.setLong(3, size);
-      try (ResultSet rows = select.executeQuery()) {
-        rows.next();
-        return rows.getLong(1);
-      }
-    }
   }
 
   private static @Nullable Long lastExportSize(Connection connection) throws SQLException {
@@ -363,14 +422,18 @@ public final class BundleWriter {
       throws SQLException {
     try (PreparedStatement insert =
         connection.prepareStatement(
-            "INSERT INTO audit_export (exported_at, actor, from_time, to_time, first_leaf, end_leaf, tree_size)"
-                + " VALUES (now(), ?, ?, ?, ?, ?, ?)")) {
+            "INSERT INTO audit_export (exported_at, actor, from_time, to_time, first_leaf, end_leaf,"
+                + " tree_size, from_size, to_size) VALUES (now(), ?, ?, ?, ?, ?, ?, ?, ?)")) {
       insert.setString(1, request.actor());
-      insert.setTimestamp(2, Timestamp.from(request.from()));
-      insert.setTimestamp(3, Timestamp.from(request.to()));
+      insert.setTimestamp(2, request.from() == null ? null : Timestamp.from(request.from()));
+      insert.setTimestamp(3, request.to() == null ? null : Timestamp.from(request.to()));
       insert.setLong(4, summary.firstLeaf());
       insert.setLong(5, summary.endLeaf());
       insert.setLong(6, summary.treeSize());
+      // The range is a pair of signed checkpoint sizes; first_leaf/end_leaf keep the same values
+      // for readers of the old columns.
+      insert.setLong(7, summary.firstLeaf());
+      insert.setLong(8, summary.endLeaf());
       insert.executeUpdate();
     }
   }

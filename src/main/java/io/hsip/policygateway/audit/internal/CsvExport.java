@@ -16,11 +16,13 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The spreadsheet view of a time window: one RFC 4180 CSV row per entry, in time order, streamed in
- * keyset pages. Cells that a spreadsheet would run as a formula are prefixed with {@code '}. A view
- * for reading, not for proving: the bundle is what verifies.
+ * keyset pages of one REPEATABLE READ transaction under the export's limits. Cells that a
+ * spreadsheet would run as a formula are prefixed with {@code '}. A view for reading, not for
+ * proving: the bundle is what verifies.
  */
 public final class CsvExport {
 
@@ -46,17 +48,45 @@ public final class CsvExport {
 
   /** Writes the window's entries to {@code out} (not closed); returns how many. */
   public static long write(
-      DataSource dataSource, Instant from, Instant to, int pageSize, OutputStream out)
+      DataSource dataSource,
+      BundleWriter.@Nullable Limits limits,
+      Instant from,
+      Instant to,
+      int pageSize,
+      OutputStream out)
       throws IOException {
     Writer csv = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
     csv.write(String.join(",", COLUMNS));
     csv.write("\r\n");
     long rowsWritten = 0;
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement page =
-            connection.prepareStatement(
-                "SELECT seq, leaf_index, recorded_at, body FROM audit_entry"
-                    + " WHERE (recorded_at, seq) > (?, ?) AND recorded_at < ? ORDER BY recorded_at, seq LIMIT ?")) {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      if (limits != null) {
+        limits.apply(connection);
+      }
+      try {
+        rowsWritten = rows(connection, from, to, pageSize, csv);
+        connection.commit();
+      } catch (SQLException | IOException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new AuditStorageException("the CSV export could not read the audit log", e);
+    }
+    csv.flush();
+    return rowsWritten;
+  }
+
+  private static long rows(
+      Connection connection, Instant from, Instant to, int pageSize, Writer csv)
+      throws SQLException, IOException {
+    long rowsWritten = 0;
+    try (PreparedStatement page =
+        connection.prepareStatement(
+            "SELECT seq, leaf_index, recorded_at, body FROM audit_entry"
+                + " WHERE (recorded_at, seq) > (?, ?) AND recorded_at < ? ORDER BY recorded_at, seq LIMIT ?")) {
       Timestamp cursorTime = Timestamp.from(from.minusNanos(1000));
       long cursorSeq = Long.MAX_VALUE;
       while (true) {
@@ -80,10 +110,7 @@ public final class CsvExport {
           break;
         }
       }
-    } catch (SQLException e) {
-      throw new AuditStorageException("the CSV export could not read the audit log", e);
     }
-    csv.flush();
     return rowsWritten;
   }
 

@@ -50,6 +50,15 @@ public class ProblemException extends RuntimeException {
     return problemType.type();
   }
 
+  /**
+   * How long the client should wait before trying again ({@code Retry-After}, whole seconds), or
+   * null: set by refusals for load (a 503 or 429) so that clients back off instead of retrying at
+   * once.
+   */
+  public java.time.@Nullable Duration retryAfter() {
+    return null;
+  }
+
   /** Field-level problems listed in the body ({@code violations}), or null for none. */
   public @Nullable List<Problem.Violation> violations() {
     return null;

@@ -42,9 +42,14 @@ public class ProblemMappers {
       // refusal.
       Log.warnf("Request %s refused with %d: %s", path(uri), e.status(), e.title());
     }
-    return respond(
-        new Problem(
-            e.type(), e.title(), e.status(), e.getMessage(), path(uri), null, e.violations()));
+    Response response =
+        respond(
+            new Problem(
+                e.type(), e.title(), e.status(), e.getMessage(), path(uri), null, e.violations()));
+    if (e.retryAfter() != null) {
+      response.getHeaders().putSingle("Retry-After", Math.max(1, e.retryAfter().toSeconds()));
+    }
+    return response;
   }
 
   @ServerExceptionMapper

@@ -36,15 +36,36 @@ class BundleFormatTest {
 
   @Test
   void recordsAreWrittenInSnakeCaseWithNullsAndReadBack() {
-    ProofFile proof = new ProofFile(0, null, 0, 0, List.of(), List.of(), null, null, null);
+    ProofFile proof =
+        new ProofFile(0, null, 0, 0, List.of(), List.of(), null, null, null, null, List.of());
     byte[] bytes = BundleFormat.encode(proof);
     assertThat(new String(bytes, StandardCharsets.UTF_8))
         .isEqualTo(
-            "{\"anchor\":null,\"consistency_to_anchor\":[],"
-                + "\"end_leaf\":0,\"end_witness\":null,\"first_leaf\":0,\"frontier\":[],\"previous\":null,\"start_witness\":null,"
-                + "\"tree_size\":0}");
+            "{\"anchor\":null,\"boundary_consistency\":[],\"consistency_to_anchor\":[],"
+                + "\"end_leaf\":0,\"end_witness\":null,\"first_leaf\":0,\"frontier\":[],\"previous\":null,"
+                + "\"start_checkpoint\":null,\"start_witness\":null,\"tree_size\":0}");
     assertThat(BundleFormat.decode(CanonicalJson.parseObject(bytes), ProofFile.class))
         .isEqualTo(proof);
+  }
+
+  @Test
+  void aFormatOneProofIsReadWithTheMembersFormatTwoAddedAsNull() {
+    byte[] v1 =
+        ("{\"anchor\":null,\"consistency_to_anchor\":[],\"end_leaf\":0,\"end_witness\":null,"
+                + "\"first_leaf\":0,\"frontier\":[],\"previous\":null,\"start_witness\":null,"
+                + "\"tree_size\":0}")
+            .getBytes(StandardCharsets.UTF_8);
+    // Format 2 requires the new members; a format 1 document is read only through upgradeV1.
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> BundleFormat.decode(CanonicalJson.parseObject(v1), ProofFile.class))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(
+            BundleFormat.decode(
+                BundleFormat.upgradeV1(
+                    CanonicalJson.parseObject(v1), BundleFormat.PROOF_V2_MEMBERS),
+                ProofFile.class))
+        .isEqualTo(
+            new ProofFile(0, null, 0, 0, List.of(), List.of(), null, null, null, null, null));
   }
 
   @Test
