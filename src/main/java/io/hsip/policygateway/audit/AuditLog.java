@@ -41,6 +41,7 @@ public class AuditLog {
   private final Clock clock;
   private final AuditConfig config;
   private final AuditIntegration integration;
+  private final SubjectKeyEncryption subjectKeys;
   private final Counter appended;
   private final Counter failures;
   private EntryWriter writer;
@@ -50,8 +51,10 @@ public class AuditLog {
       Clock clock,
       AuditConfig config,
       AuditIntegration integration,
+      SubjectKeyEncryption subjectKeys,
       MeterRegistry registry) {
     this.dataSource = dataSource;
+    this.subjectKeys = subjectKeys;
     this.clock = clock;
     this.config = config;
     this.integration = integration;
@@ -73,6 +76,7 @@ public class AuditLog {
     writer =
         new EntryWriter(
             dataSource,
+            subjectKeys.subjectKeys(),
             clock,
             config.append().maxBatch(),
             config.append().queueCapacity(),

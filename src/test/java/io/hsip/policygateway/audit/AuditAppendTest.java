@@ -134,8 +134,9 @@ class AuditAppendTest {
     long again = log.writer.submit(AuditEntry.decision(PEER, "allow").build()).join();
     assertThat(subjectOf(again)).isEqualTo(subject);
     try (Connection c = log.db.dataSource().getConnection()) {
-      assertThat(SubjectKeys.destroy(c, PEER)).isTrue();
-      assertThat(SubjectKeys.find(c, PEER)).isEmpty();
+      SubjectKeys keys = AuditFixture.subjectKeys();
+      assertThat(keys.destroy(c, PEER, keys.find(c, PEER).orElseThrow())).isTrue();
+      assertThat(keys.find(c, PEER)).isEmpty();
     }
     long after = log.writer.submit(AuditEntry.decision(PEER, "allow").build()).join();
     assertThat(subjectOf(after)).isNotEqualTo(subject);
@@ -166,6 +167,7 @@ class AuditAppendTest {
     try (EntryWriter writer =
         new EntryWriter(
             broken,
+            AuditFixture.subjectKeys(),
             Clock.systemUTC(),
             100,
             10,
@@ -254,7 +256,13 @@ class AuditAppendTest {
                                                 System.getenv()
                                                     .getOrDefault("HSIP_DB_USER", "hsip"))))));
     try (EntryWriter writer =
-        new EntryWriter(relaxed, Clock.systemUTC(), 100, 100, AuditFixture.IGNORE)) {
+        new EntryWriter(
+            relaxed,
+            AuditFixture.subjectKeys(),
+            Clock.systemUTC(),
+            100,
+            100,
+            AuditFixture.IGNORE)) {
       try (Connection c = relaxed.getConnection();
           Statement s = c.createStatement();
           ResultSet r = s.executeQuery("SHOW synchronous_commit")) {
@@ -277,7 +285,13 @@ class AuditAppendTest {
     // The writer threads are gone (here: never started; in production: interrupted or not done in
     // time).
     EntryWriter writer =
-        new EntryWriter(log.db.dataSource(), Clock.systemUTC(), 10, 10, AuditFixture.IGNORE);
+        new EntryWriter(
+            log.db.dataSource(),
+            AuditFixture.subjectKeys(),
+            Clock.systemUTC(),
+            10,
+            10,
+            AuditFixture.IGNORE);
     CompletableFuture<Long> queued = writer.submit(AuditEntry.adminChange("a", "b").build());
     writer.close();
     assertThat(queued).isCompletedExceptionally();
@@ -293,7 +307,13 @@ class AuditAppendTest {
     for (int attempt = 0; attempt < 2; attempt++) {
       EntryWriter writer =
           new EntryWriter(
-              log.db.dataSource(), Clock.systemUTC(), 50, 100_000, 2, AuditFixture.IGNORE);
+              log.db.dataSource(),
+              AuditFixture.subjectKeys(),
+              Clock.systemUTC(),
+              50,
+              100_000,
+              2,
+              AuditFixture.IGNORE);
       writer.start();
       List<CompletableFuture<Long>> futures =
           java.util.Collections.synchronizedList(new ArrayList<>());
@@ -345,6 +365,7 @@ class AuditAppendTest {
     EntryWriter writer =
         new EntryWriter(
             log.db.dataSource(),
+            AuditFixture.subjectKeys(),
             Clock.systemUTC(),
             10,
             1,
@@ -384,7 +405,13 @@ class AuditAppendTest {
     }
     List<Long> second = new ArrayList<>();
     try (EntryWriter restarted =
-        new EntryWriter(log.db.dataSource(), Clock.systemUTC(), 100, 1000, AuditFixture.IGNORE)) {
+        new EntryWriter(
+            log.db.dataSource(),
+            AuditFixture.subjectKeys(),
+            Clock.systemUTC(),
+            100,
+            1000,
+            AuditFixture.IGNORE)) {
       restarted.start();
       for (int i = 0; i < 4; i++) {
         second.add(

@@ -37,7 +37,14 @@ class AuditAppendTimeoutTest {
   void start() {
     db = AuditDatabase.create("audit_timeout");
     // One writer thread: while it waits on the lock, later entries stay queued.
-    writer = new EntryWriter(db.dataSource(), Clock.systemUTC(), 100, 100, AuditFixture.IGNORE);
+    writer =
+        new EntryWriter(
+            db.dataSource(),
+            AuditFixture.subjectKeys(),
+            Clock.systemUTC(),
+            100,
+            100,
+            AuditFixture.IGNORE);
     writer.start();
   }
 

@@ -149,7 +149,12 @@ class AuditBundleBytesTest {
   private void appendAt(Instant time, AuditEntry entry) {
     EntryWriter writer =
         new EntryWriter(
-            log.db.dataSource(), Clock.fixed(time, ZoneOffset.UTC), 10, 10, AuditFixture.IGNORE);
+            log.db.dataSource(),
+            AuditFixture.subjectKeys(),
+            Clock.fixed(time, ZoneOffset.UTC),
+            10,
+            10,
+            AuditFixture.IGNORE);
     writer.start();
     try {
       writer.submit(entry).join();

@@ -175,7 +175,12 @@ class AuditExportWindowTest {
   private void appendAt(Instant time, String action) {
     EntryWriter writer =
         new EntryWriter(
-            log.db.dataSource(), Clock.fixed(time, ZoneOffset.UTC), 10, 10, AuditFixture.IGNORE);
+            log.db.dataSource(),
+            AuditFixture.subjectKeys(),
+            Clock.fixed(time, ZoneOffset.UTC),
+            10,
+            10,
+            AuditFixture.IGNORE);
     writer.start();
     try {
       writer.submit(AuditEntry.adminChange("alice", action).build()).join();

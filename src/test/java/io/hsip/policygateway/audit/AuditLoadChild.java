@@ -28,7 +28,13 @@ public final class AuditLoadChild {
             java.nio.charset.StandardCharsets.UTF_8);
     AuditDatabase db = AuditDatabase.attach(schema, 8);
     EntryWriter writer =
-        new EntryWriter(db.dataSource(), Clock.systemUTC(), 500, 100_000, AuditFixture.IGNORE);
+        new EntryWriter(
+            db.dataSource(),
+            AuditFixture.subjectKeys(),
+            Clock.systemUTC(),
+            500,
+            100_000,
+            AuditFixture.IGNORE);
     writer.start();
     TreeIntegrator integrator =
         new TreeIntegrator(

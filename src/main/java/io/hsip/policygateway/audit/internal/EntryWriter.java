@@ -124,7 +124,7 @@ public final class EntryWriter implements AutoCloseable {
   private final Clock clock;
   private final int maxBatch;
   private final Listener listener;
-  private final SubjectKeys subjectKeys = new SubjectKeys(SubjectKeys.keyGenerator());
+  private final SubjectKeys subjectKeys;
   private final BlockingQueue<Pending> queue;
   private final List<Thread> threads = new ArrayList<>();
   private final SequenceBlocks sequence;
@@ -133,24 +133,32 @@ public final class EntryWriter implements AutoCloseable {
 
   /** A writer with one writer thread; call {@link #start()} before submitting. */
   public EntryWriter(
-      DataSource dataSource, Clock clock, int maxBatch, int queueCapacity, Listener listener) {
-    this(dataSource, clock, maxBatch, queueCapacity, 1, listener);
+      DataSource dataSource,
+      SubjectKeys subjectKeys,
+      Clock clock,
+      int maxBatch,
+      int queueCapacity,
+      Listener listener) {
+    this(dataSource, subjectKeys, clock, maxBatch, queueCapacity, 1, listener);
   }
 
   /**
    * A writer; call {@link #start()} before submitting.
    *
+   * @param subjectKeys where subjects' pseudonymisation keys are created and found
    * @param writers how many batches may be in flight at once: while one waits for its WAL flush the
    *     next is already being inserted
    */
   public EntryWriter(
       DataSource dataSource,
+      SubjectKeys subjectKeys,
       Clock clock,
       int maxBatch,
       int queueCapacity,
       int writers,
       Listener listener) {
     this.dataSource = dataSource;
+    this.subjectKeys = subjectKeys;
     this.clock = clock;
     this.maxBatch = maxBatch;
     this.listener = listener;
@@ -253,6 +261,7 @@ public final class EntryWriter implements AutoCloseable {
   private void write(List<Pending> batch) {
     int n = batch.size();
     Instant time = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    List<Row> rows = new ArrayList<>(n);
     try (Connection connection = dataSource.getConnection()) {
       // One INSERT, committed on its own: a single round trip and a single WAL flush per batch.
       // Subject keys are created by a separate statement; a key whose entries then fail to commit
@@ -263,7 +272,6 @@ public final class EntryWriter implements AutoCloseable {
           peerIds.isEmpty() ? Map.of() : subjectKeys.resolve(connection, peerIds);
       long[] seqs = sequence.next(n);
       Map<String, String> pseudonyms = new HashMap<>();
-      List<Row> rows = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         Pending p = batch.get(i);
         String peer = p.entry().subjectPeerId();
