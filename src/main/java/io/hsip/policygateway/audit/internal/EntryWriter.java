@@ -35,7 +35,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Nothing is dropped silently: a full queue, a closed writer or a failed transaction completes
  * the futures exceptionally and reports the count to the {@link Listener}. An entry the database
  * refuses fails alone: the batch is split until the offending rows are found, and the others
- * commit.
+ * commit. A batch that fails after its INSERT may have reached the server (a lost COMMIT reply)
+ * fails its callers, and {@link CommitReconciler} then voids whichever of its entries did commit.
  */
 public final class EntryWriter implements AutoCloseable {
 
@@ -46,6 +47,13 @@ public final class EntryWriter implements AutoCloseable {
 
     /** {@code count} entries failed; their callers got {@code cause}. */
     void failed(int count, Exception cause);
+
+    /**
+     * {@code count} entries whose commit was not confirmed may exist although their callers failed
+     * closed, and it could not be found out (or the entries voiding them could not be written): the
+     * log may contradict an answer. Alert on any.
+     */
+    default void unreconciled(int count, Exception cause) {}
   }
 
   /** Why an entry was not committed. */
@@ -129,6 +137,7 @@ public final class EntryWriter implements AutoCloseable {
   private final List<Thread> threads = new ArrayList<>();
   private final SequenceBlocks sequence;
   private final Object lifecycle = new Object();
+  private final CommitReconciler reconciler;
   private volatile boolean open = true;
 
   /** A writer with one writer thread; call {@link #start()} before submitting. */
@@ -164,6 +173,7 @@ public final class EntryWriter implements AutoCloseable {
     this.listener = listener;
     this.queue = new ArrayBlockingQueue<>(queueCapacity);
     this.sequence = new SequenceBlocks(dataSource, Math.max(maxBatch, 1000));
+    this.reconciler = new CommitReconciler(dataSource, this::submit, listener);
     for (int i = 0; i < writers; i++) {
       threads.add(Thread.ofPlatform().name("audit-writer-" + i).daemon(true).unstarted(this::run));
     }
@@ -288,9 +298,17 @@ public final class EntryWriter implements AutoCloseable {
       }
       insert(connection, time, rows);
     } catch (SQLException | RuntimeException e) {
+      // Rows whose INSERT may have reached the server are not known to be absent: if the COMMIT
+      // reply was lost they exist, though their callers fail closed now.
+      List<CommitReconciler.Unconfirmed> unconfirmed =
+          rows.stream()
+              .filter(r -> !r.pending().done().isDone())
+              .map(r -> new CommitReconciler.Unconfirmed(r.pending().entry(), r.seq()))
+              .toList();
       fail(
           batch.stream().filter(p -> !p.done().isDone()).toList(),
           new AppendFailedException("the audit entry could not be committed", e));
+      reconciler.reconcile(unconfirmed, e);
     }
   }
 
