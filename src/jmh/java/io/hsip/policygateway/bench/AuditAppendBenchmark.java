@@ -2,6 +2,7 @@ package io.hsip.policygateway.bench;
 
 import io.hsip.policygateway.audit.AuditDatabase;
 import io.hsip.policygateway.audit.AuditEntry;
+import io.hsip.policygateway.audit.AuditFixture;
 import io.hsip.policygateway.audit.internal.EntryWriter;
 import io.hsip.policygateway.audit.internal.TileStore;
 import io.hsip.policygateway.audit.internal.TreeIntegrator;
@@ -81,6 +82,7 @@ public class AuditAppendBenchmark {
         new EntryWriter(
             db.dataSource(),
             io.hsip.policygateway.audit.AuditFixture.macKey(BENCH_KEY),
+            AuditFixture.subjectKeys(),
             Clock.systemUTC(),
             2000,
             200_000,

@@ -16,6 +16,21 @@ public interface AuditConfig {
   @WithDefault("hsip.io/policy-gateway/audit")
   String origin();
 
+  /**
+   * File holding the key-encryption key that wraps every subject's pseudonymisation key: 32 random
+   * bytes in Base64 ({@code openssl rand -base64 32}), mounted from a Kubernetes Secret in
+   * production. Without it no subject key can be created or read, so appends about a subject fail
+   * closed and readiness is DOWN. Losing it makes every pseudonym unlinkable for good: back it up.
+   */
+  Optional<Path> subjectKekFile();
+
+  /**
+   * Generate a throwaway key-encryption key at {@link #subjectKekFile()} when the file is missing.
+   * Development and tests only (refused in production, where replicas would each mint their own).
+   */
+  @WithDefault("false")
+  boolean subjectKekGenerateIfMissing();
+
   /** Durable appends. */
   Append append();
 

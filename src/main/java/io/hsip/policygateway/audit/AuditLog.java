@@ -44,8 +44,10 @@ public class AuditLog {
   private final AuditConfig config;
   private final AuditIntegration integration;
   private final GatewayIdentity identity;
+  private final SubjectKeyEncryption subjectKeys;
   private final Counter appended;
   private final Counter failures;
+  private final Counter unreconciled;
   private EntryWriter writer;
 
   AuditLog(
@@ -54,9 +56,11 @@ public class AuditLog {
       AuditConfig config,
       AuditIntegration integration,
       GatewayIdentity identity,
+      SubjectKeyEncryption subjectKeys,
       MeterRegistry registry) {
     this.dataSource = dataSource;
     this.identity = identity;
+    this.subjectKeys = subjectKeys;
     this.clock = clock;
     this.config = config;
     this.integration = integration;
@@ -68,6 +72,11 @@ public class AuditLog {
         Counter.builder(AuditMetrics.APPEND_FAILURES)
             .description(
                 "Audit entries that could not be made durable (their callers failed closed)")
+            .register(registry);
+    this.unreconciled =
+        Counter.builder(AuditMetrics.APPEND_UNRECONCILED)
+            .description(
+                "Entries whose callers failed closed that may exist without an entry voiding them")
             .register(registry);
     registry.gauge(
         AuditMetrics.APPEND_BACKLOG, this, log -> log.writer == null ? 0 : log.writer.backlog());
@@ -81,6 +90,7 @@ public class AuditLog {
             // Entries are authenticated with a key derived from the signing key: without one, every
             // append fails closed.
             EntryMac.keys(identity::signingKey),
+            subjectKeys.subjectKeys(),
             clock,
             config.append().maxBatch(),
             config.append().queueCapacity(),
@@ -95,6 +105,11 @@ public class AuditLog {
               @Override
               public void failed(int count, Exception cause) {
                 failures.increment(count);
+              }
+
+              @Override
+              public void unreconciled(int count, Exception cause) {
+                unreconciled.increment(count);
               }
             });
     writer.start();
@@ -175,13 +190,21 @@ public class AuditLog {
    * fail-closed result, not the entry's outcome.
    */
   static AuditEntry voiding(AuditEntry late, long seq) {
+    return voiding(late, seq, "committed after its caller had failed closed");
+  }
+
+  /**
+   * The entry that records that the entry at {@code seq} exists although its caller acted as if it
+   * had not been recorded (it failed closed), for {@code reason}.
+   */
+  public static AuditEntry voiding(AuditEntry late, long seq, String reason) {
     AuditEntry.Builder voiding =
         AuditEntry.builder(late.kind(), late.actor(), VOID_ACTION)
             .subject(late.subjectPeerId())
             .outcome("void")
             .detail("voids_seq", Long.toString(seq))
             .detail("voided_action", late.action())
-            .detail("reason", "committed after its caller had failed closed");
+            .detail("reason", reason);
     if (late.outcome() != null) {
       voiding.detail("voided_outcome", late.outcome());
     }
@@ -195,17 +218,52 @@ public class AuditLog {
    * Appends {@code entry} without blocking: the future completes with the committed sequence
    * number, or exceptionally with an {@link AuditAppendException}. For event-loop callers; never
    * treat the entry as durable before the future completed normally.
+   *
+   * <p>The same guarantees as {@link #append}: after {@code audit.append.timeout} the future fails
+   * and the entry is withdrawn, or, if a writer already holds it, voided should it still commit. A
+   * caller that cancels the future gives up the same way.
    */
   public CompletableFuture<Long> appendAsync(AuditEntry entry) {
-    return writer
-        .submit(entry)
-        .exceptionallyCompose(
-            e ->
-                CompletableFuture.failedFuture(
-                    new AuditAppendException(
-                        "The audit entry could not be made durable.",
-                        e instanceof CompletionException c && c.getCause() != null
-                            ? c.getCause()
-                            : e)));
+    return awaitDurableAsync(writer, entry, config.append().timeout(), failures::increment);
+  }
+
+  /**
+   * The non-blocking {@link #awaitDurable}: the returned future fails at the timeout (or when its
+   * caller cancels it), and then the entry is withdrawn or voided exactly as there.
+   */
+  static CompletableFuture<Long> awaitDurableAsync(
+      EntryWriter writer, AuditEntry entry, Duration timeout, Runnable countFailure) {
+    EntryWriter.Append done = writer.submit(entry);
+    CompletableFuture<Long> answer = new CompletableFuture<>();
+    done.whenComplete(
+        (seq, failure) -> {
+          if (failure == null) {
+            answer.complete(seq);
+          } else {
+            answer.completeExceptionally(
+                new AuditAppendException(
+                    "The audit entry could not be made durable.",
+                    failure instanceof CompletionException c && c.getCause() != null
+                        ? c.getCause()
+                        : failure));
+          }
+        });
+    // Whoever completes `answer` first decides what the caller acts on; only a caller that ended
+    // up failing closed (timeout, cancel) makes the entry be withdrawn or voided.
+    CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .execute(
+            () -> {
+              if (answer.completeExceptionally(
+                  new AuditAppendException("The audit entry was not committed in time."))) {
+                giveUp(writer, entry, done, countFailure);
+              }
+            });
+    answer.whenComplete(
+        (seq, failure) -> {
+          if (answer.isCancelled()) {
+            giveUp(writer, entry, done, countFailure);
+          }
+        });
+    return answer;
   }
 }

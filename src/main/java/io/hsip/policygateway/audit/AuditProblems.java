@@ -38,5 +38,12 @@ public final class AuditProblems {
   public static final ProblemType UNAVAILABLE =
       ProblemType.of(503, "audit-unavailable", "Audit log unavailable");
 
+  /**
+   * The subjects' pseudonymisation keys cannot be used (no key-encryption key, or the wrong one):
+   * searching by PeerID and erasing fail closed.
+   */
+  public static final ProblemType SUBJECT_KEYS_UNAVAILABLE =
+      ProblemType.of(503, "subject-keys-unavailable", "Subject keys unavailable");
+
   private AuditProblems() {}
 }

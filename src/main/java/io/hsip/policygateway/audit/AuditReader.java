@@ -9,7 +9,7 @@ import io.hsip.policygateway.audit.AuditViews.EntryProofView;
 import io.hsip.policygateway.audit.AuditViews.EntryView;
 import io.hsip.policygateway.audit.AuditViews.PublicKeyView;
 import io.hsip.policygateway.audit.internal.AuditStorageException;
-import io.hsip.policygateway.audit.internal.SubjectKeys;
+import io.hsip.policygateway.audit.internal.SubjectKekException;
 import io.hsip.policygateway.hsip.LowerHex;
 import io.hsip.policygateway.hsip.json.CanonicalJson;
 import io.hsip.policygateway.hsip.keys.SigningKey;
@@ -17,6 +17,7 @@ import io.hsip.policygateway.hsip.transparency.ProofBuilder;
 import io.hsip.policygateway.hsip.transparency.SubjectKey;
 import io.hsip.policygateway.hsip.transparency.TreeHasher;
 import io.hsip.policygateway.identity.GatewayIdentity;
+import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -36,13 +37,16 @@ public class AuditReader {
   private final AuditIntegration integration;
   private final GatewayIdentity identity;
   private final AuditConfig config;
+  private final SubjectKeyEncryption subjectKeys;
 
   AuditReader(
       AgroalDataSource dataSource,
       AuditIntegration integration,
       GatewayIdentity identity,
-      AuditConfig config) {
+      AuditConfig config,
+      SubjectKeyEncryption subjectKeys) {
     this.dataSource = dataSource;
+    this.subjectKeys = subjectKeys;
     this.integration = integration;
     this.identity = identity;
     this.config = config;
@@ -56,7 +60,14 @@ public class AuditReader {
     String subject = null;
     if (query.peer() != null) {
       String peer = query.peer();
-      Optional<SubjectKey> key = withConnection(c -> SubjectKeys.find(c, peer));
+      subjectKeys.requireAvailable();
+      Optional<SubjectKey> key;
+      try {
+        key = withConnection(c -> subjectKeys.subjectKeys().find(c, peer));
+      } catch (SubjectKekException e) {
+        Log.errorf("A search by PeerID failed closed: %s", e.getMessage());
+        throw SubjectKeyEncryption.unavailable();
+      }
       if (key.isEmpty()) {
         // No key: the peer never appeared, or its key was destroyed on an erasure request.
         return new EntryPage(List.of(), null);

@@ -13,16 +13,10 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.SecureRandom;
-import java.util.EnumSet;
 import java.util.Optional;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,13 +33,6 @@ public class GatewayIdentity {
   /** The gateway has no usable signing key, so it cannot sign anything (and denies consent). */
   public static final ProblemType SIGNING_KEY_UNAVAILABLE =
       ProblemType.of(503, "signing-key-unavailable", "Signing key unavailable");
-
-  private static final Set<PosixFilePermission> TOO_OPEN =
-      EnumSet.of(
-          PosixFilePermission.GROUP_READ,
-          PosixFilePermission.GROUP_WRITE,
-          PosixFilePermission.OTHERS_READ,
-          PosixFilePermission.OTHERS_WRITE);
 
   private final IdentityConfig config;
   private volatile Optional<SigningKey> key = Optional.empty();
@@ -135,44 +122,20 @@ public class GatewayIdentity {
   }
 
   private static byte[] readKeyFile(Path path) throws KeyFileException {
-    if (!Files.isRegularFile(path)) {
-      throw new KeyFileException("signing key file does not exist or is not a file");
-    }
-    try {
-      if (Files.size(path) > KeyFiles.MAX_FILE_BYTES) {
-        throw new KeyFileException("signing key file is too large to be a key");
-      }
-      return Files.readAllBytes(path);
-    } catch (IOException e) {
-      throw new KeyFileException("cannot read signing key file: " + reason(e));
-    }
+    return KeyFiles.readSecretFile(path, "signing key file");
   }
 
   private static void warnIfReadableByOthers(Path path) {
-    try {
-      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(path);
-      if (perms.stream().anyMatch(TOO_OPEN::contains)) {
-        Log.warnf(
-            "Signing key file %s is accessible to group or others; restrict it to 0400 or 0600",
-            path);
-      }
-    } catch (UnsupportedOperationException | IOException e) {
-      // Not a POSIX file system: nothing to check.
+    if (KeyFiles.isAccessibleToOthers(path)) {
+      Log.warnf(
+          "Signing key file %s is accessible to group or others; restrict it to 0400 or 0600",
+          path);
     }
   }
 
   /** A short, stable reason for an I/O failure, for readiness and the log. */
   private static String reason(IOException e) {
-    if (e instanceof AccessDeniedException) {
-      return "permission denied";
-    }
-    if (e instanceof NoSuchFileException) {
-      return "no such file or directory";
-    }
-    if (e instanceof FileAlreadyExistsException) {
-      return "file already exists";
-    }
-    return "I/O error";
+    return KeyFiles.ioReason(e);
   }
 
   private void fail(@Nullable Path path, String reason) {

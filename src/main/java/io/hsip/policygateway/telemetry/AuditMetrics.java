@@ -11,6 +11,13 @@ public final class AuditMetrics {
   /** Counter: entries that could not be made durable; their callers failed closed. */
   public static final String APPEND_FAILURES = Metrics.PREFIX + "audit.append.failures";
 
+  /**
+   * Counter: entries whose commit was not confirmed (their callers failed closed) that may exist
+   * without an entry voiding them, because it could not be found out or the void could not be
+   * written: the log may contradict an answer. Alert on any.
+   */
+  public static final String APPEND_UNRECONCILED = Metrics.PREFIX + "audit.append.unreconciled";
+
   /** Gauge: entries queued for group commit and not yet durable. */
   public static final String APPEND_BACKLOG = Metrics.PREFIX + "audit.append.backlog";
 

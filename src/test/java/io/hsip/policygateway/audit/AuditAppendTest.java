@@ -135,8 +135,9 @@ class AuditAppendTest {
     long again = log.writer.submit(AuditEntry.decision(PEER, "allow").build()).join();
     assertThat(subjectOf(again)).isEqualTo(subject);
     try (Connection c = log.db.dataSource().getConnection()) {
-      assertThat(SubjectKeys.destroy(c, PEER)).isTrue();
-      assertThat(SubjectKeys.find(c, PEER)).isEmpty();
+      SubjectKeys keys = AuditFixture.subjectKeys();
+      assertThat(keys.destroy(c, PEER, keys.find(c, PEER).orElseThrow())).isTrue();
+      assertThat(keys.find(c, PEER)).isEmpty();
     }
     long after = log.writer.submit(AuditEntry.decision(PEER, "allow").build()).join();
     assertThat(subjectOf(after)).isNotEqualTo(subject);
@@ -168,6 +169,7 @@ class AuditAppendTest {
         new EntryWriter(
             broken,
             log.macKey,
+            AuditFixture.subjectKeys(),
             Clock.systemUTC(),
             100,
             10,
@@ -256,7 +258,14 @@ class AuditAppendTest {
                                         .principal(
                                             new NamePrincipal(TestDatabase.runtimeRole())))));
     try (EntryWriter writer =
-        new EntryWriter(relaxed, log.macKey, Clock.systemUTC(), 100, 100, AuditFixture.IGNORE)) {
+        new EntryWriter(
+            relaxed,
+            log.macKey,
+            AuditFixture.subjectKeys(),
+            Clock.systemUTC(),
+            100,
+            100,
+            AuditFixture.IGNORE)) {
       try (Connection c = relaxed.getConnection();
           Statement s = c.createStatement();
           ResultSet r = s.executeQuery("SHOW synchronous_commit")) {
@@ -280,7 +289,13 @@ class AuditAppendTest {
     // time).
     EntryWriter writer =
         new EntryWriter(
-            log.db.dataSource(), log.macKey, Clock.systemUTC(), 10, 10, AuditFixture.IGNORE);
+            log.db.dataSource(),
+            log.macKey,
+            AuditFixture.subjectKeys(),
+            Clock.systemUTC(),
+            10,
+            10,
+            AuditFixture.IGNORE);
     CompletableFuture<Long> queued = writer.submit(AuditEntry.adminChange("a", "b").build());
     writer.close();
     assertThat(queued).isCompletedExceptionally();
@@ -298,6 +313,7 @@ class AuditAppendTest {
           new EntryWriter(
               log.db.dataSource(),
               log.macKey,
+              AuditFixture.subjectKeys(),
               Clock.systemUTC(),
               50,
               100_000,
@@ -355,6 +371,7 @@ class AuditAppendTest {
         new EntryWriter(
             log.db.dataSource(),
             log.macKey,
+            AuditFixture.subjectKeys(),
             Clock.systemUTC(),
             10,
             1,
@@ -395,7 +412,13 @@ class AuditAppendTest {
     List<Long> second = new ArrayList<>();
     try (EntryWriter restarted =
         new EntryWriter(
-            log.db.dataSource(), log.macKey, Clock.systemUTC(), 100, 1000, AuditFixture.IGNORE)) {
+            log.db.dataSource(),
+            log.macKey,
+            AuditFixture.subjectKeys(),
+            Clock.systemUTC(),
+            100,
+            1000,
+            AuditFixture.IGNORE)) {
       restarted.start();
       for (int i = 0; i < 4; i++) {
         second.add(

@@ -41,6 +41,7 @@ class AuditAppendTimeoutTest {
         new EntryWriter(
             db.dataSource(),
             AuditFixture.macKey(io.hsip.policygateway.hsip.Fixtures.RESPONDER),
+            AuditFixture.subjectKeys(),
             Clock.systemUTC(),
             100,
             100,
@@ -101,6 +102,57 @@ class AuditAppendTimeoutTest {
     assertThat(db.queryLong("SELECT count(*) FROM audit_entry")).isEqualTo(2);
     assertThat(db.queryLong("SELECT count(*) FROM audit_entry WHERE actor = 'alice.admin'"))
         .isZero();
+  }
+
+  @Test
+  void appendAsyncWithdrawsAQueuedEntryAndVoidsAHeldOneLikeAppend() throws Exception {
+    AuditEntry held = AuditEntry.decision("I4MLJTQWUZ66GBMNYEP75Z2QSD", "allow").build();
+    AuditEntry queued =
+        AuditEntry.adminChange("alice.admin", "policy.publish").outcome("ok").build();
+    try (Connection lock = db.dataSource().getConnection()) {
+      lock.setAutoCommit(false);
+      try (Statement s = lock.createStatement()) {
+        s.execute("LOCK TABLE audit_entry IN ACCESS EXCLUSIVE MODE");
+      }
+      CompletableFuture<Long> heldAnswer =
+          AuditLog.awaitDurableAsync(writer, held, Duration.ofMillis(1500), this::failed);
+      awaitInsertsWaitingOnTheLock(1);
+      CompletableFuture<Long> queuedAnswer =
+          AuditLog.awaitDurableAsync(writer, queued, Duration.ofMillis(200), this::failed);
+
+      assertThatThrownBy(() -> queuedAnswer.get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(AuditAppendException.class)
+          .cause()
+          .hasMessage("The audit entry was not committed in time.");
+      assertThatThrownBy(() -> heldAnswer.get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(AuditAppendException.class);
+      assertThat(failures).hasValue(2);
+      lock.rollback();
+    }
+
+    List<JsonNode> entries = awaitEntries(2);
+    assertThat(entries.get(0).path("outcome").asText()).isEqualTo("allow");
+    assertThat(entries.get(1).path("action").asText()).isEqualTo(AuditLog.VOID_ACTION);
+    assertThat(entries.get(1).path("details").path("voids_seq").asText())
+        .isEqualTo(entries.get(0).path("seq").asText());
+    Thread.sleep(300);
+    assertThat(db.queryLong("SELECT count(*) FROM audit_entry WHERE actor = 'alice.admin'"))
+        .isZero();
+  }
+
+  @Test
+  void appendAsyncCompletesNormallyWhenTheCommitIsInTime() throws Exception {
+    long seq =
+        AuditLog.awaitDurableAsync(
+                writer,
+                AuditEntry.adminChange("bob.admin", "policy.rollback").outcome("ok").build(),
+                Duration.ofSeconds(10),
+                this::failed)
+            .get(10, TimeUnit.SECONDS);
+    assertThat(seq).isPositive();
+    Thread.sleep(300);
+    assertThat(db.queryLong("SELECT count(*) FROM audit_entry")).isEqualTo(1);
+    assertThat(failures).hasValue(0);
   }
 
   @Test

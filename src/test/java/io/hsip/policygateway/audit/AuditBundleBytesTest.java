@@ -153,6 +153,7 @@ class AuditBundleBytesTest {
         new EntryWriter(
             log.db.dataSource(),
             log.macKey,
+            AuditFixture.subjectKeys(),
             Clock.fixed(time, ZoneOffset.UTC),
             10,
             10,

@@ -290,6 +290,7 @@ class AuditEntryAuthenticationTest {
                 () -> {
                   throw new IllegalStateException("no signing key");
                 }),
+            AuditFixture.subjectKeys(),
             Clock.systemUTC(),
             10,
             10,

@@ -185,6 +185,7 @@ class AuditExportWindowTest {
         new EntryWriter(
             log.db.dataSource(),
             log.macKey,
+            AuditFixture.subjectKeys(),
             Clock.fixed(time, ZoneOffset.UTC),
             10,
             10,

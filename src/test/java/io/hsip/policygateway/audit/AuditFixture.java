@@ -3,11 +3,13 @@ package io.hsip.policygateway.audit;
 import io.hsip.policygateway.audit.internal.BundleWriter;
 import io.hsip.policygateway.audit.internal.EntryMac;
 import io.hsip.policygateway.audit.internal.EntryWriter;
+import io.hsip.policygateway.audit.internal.SubjectKeys;
 import io.hsip.policygateway.audit.internal.TileStore;
 import io.hsip.policygateway.audit.internal.TreeIntegrator;
 import io.hsip.policygateway.cli.HsipCli;
 import io.hsip.policygateway.hsip.keys.SigningKey;
 import io.hsip.policygateway.hsip.transparency.EntryMacKey;
+import io.hsip.policygateway.hsip.transparency.SubjectKek;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -42,6 +44,17 @@ public final class AuditFixture implements AutoCloseable {
         public void failed(int count, Exception cause) {}
       };
 
+  /**
+   * The key-encryption key of the tests' subject keys: fixed, so that child processes and the
+   * benchmark read the keys the tests wrote.
+   */
+  public static final SubjectKek KEK = SubjectKek.fromBytes(new byte[SubjectKek.LENGTH]);
+
+  /** Subject keys wrapped under {@link #KEK}, as the service wires them. */
+  public static SubjectKeys subjectKeys() {
+    return new SubjectKeys(() -> KEK, SubjectKeys.keyGenerator());
+  }
+
   public final AuditDatabase db;
   public final SigningKey key;
   public final Supplier<EntryMacKey> macKey;
@@ -62,6 +75,7 @@ public final class AuditFixture implements AutoCloseable {
         new EntryWriter(
             db.dataSource(),
             macKey,
+            AuditFixture.subjectKeys(),
             Clock.systemUTC(),
             2000,
             100_000,

@@ -31,6 +31,7 @@ public final class AuditLoadChild {
         new EntryWriter(
             db.dataSource(),
             AuditFixture.macKey(io.hsip.policygateway.hsip.Fixtures.RESPONDER),
+            AuditFixture.subjectKeys(),
             Clock.systemUTC(),
             500,
             100_000,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
@@ -379,6 +380,14 @@ class AuditResourceTest {
   @Test
   void onlyAdminsEraseSubjectsAndTheErasureIsAudited() {
     log.append(AuditEntry.decision("AB3C3OQDGHS4Z6ZGMG4UWWSML3", "allow").build());
+    String pseudonym =
+        auditor()
+            .get(API + "/entries?peer=AB3C3OQDGHS4Z6ZGMG4UWWSML3")
+            .then()
+            .statusCode(200)
+            .extract()
+            .path("entries[0].entry.subject");
+    assertThat(pseudonym).matches("[0-9a-f]{64}");
     given()
         .auth()
         .oauth2(TestTokens.auditor())
@@ -401,10 +410,16 @@ class AuditResourceTest {
         .then()
         .statusCode(404);
     auditor()
-        .get(API + "/entries?actor=alice.admin&kind=admin-change&limit=1")
+        .get(API + "/entries?actor=alice.admin&kind=admin-change&limit=2")
         .then()
         .body("entries[0].entry.action", equalTo("audit.subject.erase"))
-        .body("entries[0].entry.subject", nullValue());
+        .body("entries[0].entry.outcome", equalTo("no-key"))
+        .body("entries[1].entry.action", equalTo("audit.subject.erase"))
+        .body("entries[1].entry.outcome", equalTo("requested"))
+        // The erasure names the pseudonym it made unlinkable, never the PeerID.
+        .body("entries[1].entry.details.ended_pseudonym", equalTo(pseudonym))
+        .body("entries[1].entry.subject", nullValue())
+        .body(not(containsString("AB3C3OQDGHS4Z6ZGMG4UWWSML3")));
     auditor()
         .get(API + "/entries?peer=AB3C3OQDGHS4Z6ZGMG4UWWSML3")
         .then()

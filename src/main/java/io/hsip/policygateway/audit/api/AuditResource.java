@@ -274,9 +274,16 @@ public class AuditResource {
   @Operation(
       summary = "Erase a subject: destroy its pseudonymisation key",
       description =
-          "Its entries stay and verify, but can no longer be linked to the PeerID. Audited.")
+          "Its entries stay and verify, but can no longer be linked to the PeerID, not even by"
+              + " whoever holds the key-encryption key. Audited: the entry names the pseudonym that"
+              + " became unlinkable (`details.ended_pseudonym`), never the PeerID.")
   @APIResponse(responseCode = "204", description = "the key was destroyed")
   @APIResponse(responseCode = "404", description = "the subject has no key")
+  @APIResponse(
+      responseCode = "503",
+      description =
+          "the subject keys cannot be used (no key-encryption key, or the wrong one): nothing was"
+              + " erased")
   public Response eraseSubject(@PathParam("peerId") String peerId) {
     if (!PeerId.isWellFormed(peerId)) {
       throw AuditProblems.INVALID_QUERY.exception(

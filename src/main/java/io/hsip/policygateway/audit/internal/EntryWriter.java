@@ -37,7 +37,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Nothing is dropped silently: a full queue, a closed writer or a failed transaction completes
  * the futures exceptionally and reports the count to the {@link Listener}. An entry the database
  * refuses fails alone: the batch is split until the offending rows are found, and the others
- * commit.
+ * commit. A batch that fails after its INSERT may have reached the server (a lost COMMIT reply)
+ * fails its callers, and {@link CommitReconciler} then voids whichever of its entries did commit.
  *
  * <p>Every row is authenticated: it carries the MAC of all its columns but {@code leaf_index}
  * ({@link EntryMac}) under a key derived from the gateway's signing key, which the database never
@@ -53,6 +54,13 @@ public final class EntryWriter implements AutoCloseable {
 
     /** {@code count} entries failed; their callers got {@code cause}. */
     void failed(int count, Exception cause);
+
+    /**
+     * {@code count} entries whose commit was not confirmed may exist although their callers failed
+     * closed, and it could not be found out (or the entries voiding them could not be written): the
+     * log may contradict an answer. Alert on any.
+     */
+    default void unreconciled(int count, Exception cause) {}
   }
 
   /** Why an entry was not committed. */
@@ -135,22 +143,24 @@ public final class EntryWriter implements AutoCloseable {
   private final Clock clock;
   private final int maxBatch;
   private final Listener listener;
-  private final SubjectKeys subjectKeys = new SubjectKeys(SubjectKeys.keyGenerator());
+  private final SubjectKeys subjectKeys;
   private final BlockingQueue<Pending> queue;
   private final List<Thread> threads = new ArrayList<>();
   private final SequenceBlocks sequence;
   private final Object lifecycle = new Object();
+  private final CommitReconciler reconciler;
   private volatile boolean open = true;
 
   /** A writer with one writer thread; call {@link #start()} before submitting. */
   public EntryWriter(
       DataSource dataSource,
       Supplier<EntryMacKey> macKey,
+      SubjectKeys subjectKeys,
       Clock clock,
       int maxBatch,
       int queueCapacity,
       Listener listener) {
-    this(dataSource, macKey, clock, maxBatch, queueCapacity, 1, listener);
+    this(dataSource, macKey, subjectKeys, clock, maxBatch, queueCapacity, 1, listener);
   }
 
   /**
@@ -158,12 +168,14 @@ public final class EntryWriter implements AutoCloseable {
    *
    * @param macKey the key that authenticates every row ({@link EntryMac#keys}); it may throw when
    *     there is none, and the batch then fails
+   * @param subjectKeys where subjects' pseudonymisation keys are created and found
    * @param writers how many batches may be in flight at once: while one waits for its WAL flush the
    *     next is already being inserted
    */
   public EntryWriter(
       DataSource dataSource,
       Supplier<EntryMacKey> macKey,
+      SubjectKeys subjectKeys,
       Clock clock,
       int maxBatch,
       int queueCapacity,
@@ -171,11 +183,13 @@ public final class EntryWriter implements AutoCloseable {
       Listener listener) {
     this.dataSource = dataSource;
     this.macKey = macKey;
+    this.subjectKeys = subjectKeys;
     this.clock = clock;
     this.maxBatch = maxBatch;
     this.listener = listener;
     this.queue = new ArrayBlockingQueue<>(queueCapacity);
     this.sequence = new SequenceBlocks(dataSource, Math.max(maxBatch, 1000));
+    this.reconciler = new CommitReconciler(dataSource, this::submit, listener);
     for (int i = 0; i < writers; i++) {
       threads.add(Thread.ofPlatform().name("audit-writer-" + i).daemon(true).unstarted(this::run));
     }
@@ -281,6 +295,7 @@ public final class EntryWriter implements AutoCloseable {
       fail(batch, new AppendFailedException("the audit entries cannot be authenticated", e));
       return;
     }
+    List<Row> rows = new ArrayList<>(n);
     try (Connection connection = dataSource.getConnection()) {
       // One INSERT, committed on its own: a single round trip and a single WAL flush per batch.
       // Subject keys are created by a separate statement; a key whose entries then fail to commit
@@ -291,7 +306,6 @@ public final class EntryWriter implements AutoCloseable {
           peerIds.isEmpty() ? Map.of() : subjectKeys.resolve(connection, peerIds);
       long[] seqs = sequence.next(n);
       Map<String, String> pseudonyms = new HashMap<>();
-      List<Row> rows = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         Pending p = batch.get(i);
         String peer = p.entry().subjectPeerId();
@@ -321,9 +335,17 @@ public final class EntryWriter implements AutoCloseable {
       }
       insert(connection, time, key.keyId(), rows);
     } catch (SQLException | RuntimeException e) {
+      // Rows whose INSERT may have reached the server are not known to be absent: if the COMMIT
+      // reply was lost they exist, though their callers fail closed now.
+      List<CommitReconciler.Unconfirmed> unconfirmed =
+          rows.stream()
+              .filter(r -> !r.pending().done().isDone())
+              .map(r -> new CommitReconciler.Unconfirmed(r.pending().entry(), r.seq()))
+              .toList();
       fail(
           batch.stream().filter(p -> !p.done().isDone()).toList(),
           new AppendFailedException("the audit entry could not be committed", e));
+      reconciler.reconcile(unconfirmed, e);
     }
   }
 

@@ -72,6 +72,15 @@ public final class Labels {
    */
   public static final String AUDIT_ENTRY_MAC_KEY_ID = "HSIP-GW-AUDIT-ENTRY-MAC-KEY-ID-V1";
 
+  /** HKDF info of the AES-256-GCM key that wraps audit subject keys, derived from the KEK. */
+  public static final String AUDIT_SUBJECT_KEK_WRAP = "HSIP-GW-AUDIT-SUBJECT-KEK-WRAP-V1";
+
+  /** HKDF info of the public identifier of an audit subject key-encryption key. */
+  public static final String AUDIT_SUBJECT_KEK_ID = "HSIP-GW-AUDIT-SUBJECT-KEK-ID-V1";
+
+  /** Domain label at the start of the associated data of a wrapped audit subject key. */
+  public static final String AUDIT_SUBJECT_KEY_WRAP_AAD = "HSIP-GW-AUDIT-SUBJECT-KEY-WRAP-V1";
+
   private static final byte[] CORE_MAGIC = "HSIP".getBytes(StandardCharsets.US_ASCII);
   private static final String CORE_AEAD_NAME = "CHACHA20-POLY1305";
   private static final int CORE_AEAD_FIELD = 18;

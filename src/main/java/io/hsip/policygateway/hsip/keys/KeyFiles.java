@@ -271,6 +271,58 @@ public final class KeyFiles {
     }
   }
 
+  /**
+   * Reads a secret file (a key mounted from a Kubernetes Secret, or generated for development),
+   * bounded by {@link #MAX_FILE_BYTES}. The messages name the file only as {@code what} (e.g.
+   * "signing key file"), never by its path: they end up in readiness output.
+   */
+  public static byte[] readSecretFile(Path path, String what) throws KeyFileException {
+    if (!Files.isRegularFile(path)) {
+      throw new KeyFileException(what + " does not exist or is not a file");
+    }
+    // Read at most one byte past the limit: the size says nothing about a file that grows
+    // meanwhile.
+    try (InputStream in = Files.newInputStream(path)) {
+      byte[] content = in.readNBytes(MAX_FILE_BYTES + 1);
+      if (content.length > MAX_FILE_BYTES) {
+        throw new KeyFileException(what + " is too large to be a key");
+      }
+      return content;
+    } catch (IOException e) {
+      throw new KeyFileException("cannot read " + what + ": " + ioReason(e));
+    }
+  }
+
+  /**
+   * Whether a secret file is accessible to its group or to others (it should be 0400 or 0600);
+   * false where the file system has no POSIX permissions.
+   */
+  public static boolean isAccessibleToOthers(Path path) {
+    try {
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(path);
+      return perms.contains(PosixFilePermission.GROUP_READ)
+          || perms.contains(PosixFilePermission.GROUP_WRITE)
+          || perms.contains(PosixFilePermission.OTHERS_READ)
+          || perms.contains(PosixFilePermission.OTHERS_WRITE);
+    } catch (UnsupportedOperationException | IOException e) {
+      return false;
+    }
+  }
+
+  /** A short, stable reason for an I/O failure on a key file, for readiness and the log. */
+  public static String ioReason(IOException e) {
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof NoSuchFileException) {
+      return "no such file or directory";
+    }
+    if (e instanceof FileAlreadyExistsException) {
+      return "file already exists";
+    }
+    return "I/O error";
+  }
+
   private static SigningKey parseJson(byte[] content) throws KeyFileException {
     JsonObject<KeyFileException> json = StrictJson.parseObject(content, KeyFileException::new);
     return switch (jsonFormat(json)) {
