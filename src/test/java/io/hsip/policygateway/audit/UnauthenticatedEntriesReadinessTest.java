@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agroal.api.AgroalDataSource;
+import io.hsip.policygateway.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
@@ -65,7 +66,7 @@ class UnauthenticatedEntriesReadinessTest {
           .containsOnlyKeys("refused_entries", "first_seq");
     } finally {
       // The operator's remedy after the investigation: remove the row (as the table owner).
-      try (Connection c = dataSource.getConnection();
+      try (Connection c = TestDatabase.owner();
           Statement s = c.createStatement()) {
         s.execute("ALTER TABLE audit_entry DISABLE TRIGGER USER");
         s.execute("DELETE FROM audit_entry WHERE seq = " + seq);
