@@ -2,10 +2,12 @@ package io.hsip.policygateway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hsip.policygateway.TestDatabase;
 import io.hsip.policygateway.hsip.Vectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +55,33 @@ class HsipLauncherIT {
     assertThat(run.exitCode()).isZero();
     assertThat(run.stdout()).startsWith("Usage: hsip ");
     assertThat(run.stderr()).isEmpty();
+  }
+
+  /**
+   * The operators' migration command (a Kubernetes Job runs it) finds the migrations inside the
+   * packaged jar and applies them as the owner role, into a schema of its own here.
+   */
+  @Test
+  void dbMigrateAppliesThePackagedMigrations() throws Exception {
+    String schema = "launcher_" + UUID.randomUUID().toString().substring(0, 8);
+    TestDatabase.asOwner("CREATE SCHEMA " + schema);
+    try {
+      Run run =
+          hsip(
+              "db",
+              "migrate",
+              "--url",
+              TestDatabase.url() + "?currentSchema=" + schema,
+              "--owner",
+              TestDatabase.ownerRole(),
+              "--runtime-role",
+              TestDatabase.runtimeRole());
+      assertThat(run.exitCode()).as(run.stderr()).isZero();
+      assertThat(run.stdout())
+          .startsWith("migrated " + TestDatabase.name() + " from schema version empty to ");
+    } finally {
+      TestDatabase.asOwner("DROP SCHEMA " + schema + " CASCADE");
+    }
   }
 
   private Run hsip(String... args) throws Exception {
