@@ -109,7 +109,8 @@ class AuditAppendTimeoutTest {
     AuditEntry held = AuditEntry.decision("I4MLJTQWUZ66GBMNYEP75Z2QSD", "allow").build();
     AuditEntry queued =
         AuditEntry.adminChange("alice.admin", "policy.publish").outcome("ok").build();
-    try (Connection lock = db.dataSource().getConnection()) {
+    // Only the owner may lock the table outright; the gateway's role may not.
+    try (Connection lock = db.ownerDataSource().getConnection()) {
       lock.setAutoCommit(false);
       try (Statement s = lock.createStatement()) {
         s.execute("LOCK TABLE audit_entry IN ACCESS EXCLUSIVE MODE");

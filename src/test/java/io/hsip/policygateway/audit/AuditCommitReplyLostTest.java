@@ -149,14 +149,17 @@ class AuditCommitReplyLostTest {
 
   @Test
   void anInsertKilledBeforeItsCommitLeavesNothingToVoid() throws Exception {
-    try (Connection lock = db.dataSource().getConnection()) {
+    // Only the owner may lock the table outright; only the runtime role (or a superuser) may end
+    // the runtime role's own sessions.
+    try (Connection lock = db.ownerDataSource().getConnection();
+        Connection killer = db.dataSource().getConnection()) {
       lock.setAutoCommit(false);
       try (Statement s = lock.createStatement()) {
         s.execute("LOCK TABLE audit_entry IN ACCESS EXCLUSIVE MODE");
       }
       CompletableFuture<Long> done = writer.submit(AuditEntry.decision(PEER, "allow").build());
       awaitInsertWaitingOnTheLock();
-      try (Statement s = lock.createStatement()) {
+      try (Statement s = killer.createStatement()) {
         s.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                 + " WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO audit_entry%'"
@@ -186,15 +189,22 @@ class AuditCommitReplyLostTest {
         .isEqualTo("its commit was not confirmed and its caller failed closed");
   }
 
-  private void awaitInsertWaitingOnTheLock() throws InterruptedException {
-    for (int i = 0; i < 200; i++) {
-      if (db.queryLong(
-              "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                  + " AND query LIKE '%INSERT INTO audit_entry%'")
-          >= 1) {
-        return;
+  private void awaitInsertWaitingOnTheLock() throws Exception {
+    // Asked as the runtime role: only a session's own role (or a superuser) sees its query text.
+    try (Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      for (int i = 0; i < 200; i++) {
+        try (ResultSet r =
+            s.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                    + " AND query LIKE '%INSERT INTO audit_entry%'")) {
+          r.next();
+          if (r.getLong(1) >= 1) {
+            return;
+          }
+        }
+        Thread.sleep(25);
       }
-      Thread.sleep(25);
     }
     throw new AssertionError("the writer never reached the locked table");
   }
