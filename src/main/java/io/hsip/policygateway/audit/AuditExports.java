@@ -24,7 +24,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -314,15 +313,7 @@ public class AuditExports {
   }
 
   private ProblemException busy(String detail) {
-    Duration retryAfter = config.export().retryAfter();
-    return new ProblemException(AuditProblems.EXPORT_BUSY, detail) {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      public Duration retryAfter() {
-        return retryAfter;
-      }
-    };
+    return AuditProblems.EXPORT_BUSY.exception(detail).withRetryAfter(config.export().retryAfter());
   }
 
   /**

@@ -17,6 +17,7 @@ public class ProblemException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final ProblemType problemType;
+  private java.time.@Nullable Duration retryAfter;
 
   /** Creates the exception; {@code detail} is shown to the client. */
   public ProblemException(ProblemType problemType, String detail) {
@@ -56,7 +57,16 @@ public class ProblemException extends RuntimeException {
    * once.
    */
   public java.time.@Nullable Duration retryAfter() {
-    return null;
+    return retryAfter;
+  }
+
+  /**
+   * Asks the client to wait {@code delay} before trying again (rounded up to whole seconds, at
+   * least one); for refusals for load.
+   */
+  public ProblemException withRetryAfter(java.time.Duration delay) {
+    this.retryAfter = delay;
+    return this;
   }
 
   /** Field-level problems listed in the body ({@code violations}), or null for none. */

@@ -47,7 +47,9 @@ public class ProblemMappers {
             new Problem(
                 e.type(), e.title(), e.status(), e.getMessage(), path(uri), null, e.violations()));
     if (e.retryAfter() != null) {
-      response.getHeaders().putSingle("Retry-After", Math.max(1, e.retryAfter().toSeconds()));
+      // Whole seconds, rounded up: a client must never retry sooner than asked.
+      long millis = e.retryAfter().toMillis();
+      response.getHeaders().putSingle("Retry-After", Math.max(1, (millis + 999) / 1000));
     }
     return response;
   }

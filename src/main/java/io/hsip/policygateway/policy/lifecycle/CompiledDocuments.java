@@ -117,8 +117,10 @@ final class CompiledDocuments {
       acquired = false;
     }
     if (!acquired) {
-      throw PolicyProblems.COMPILER_BUSY.exception(
-          "every policy compilation slot of this replica is busy; try again in a few seconds");
+      throw PolicyProblems.COMPILER_BUSY
+          .exception(
+              "every policy compilation slot of this replica is busy; try again in a few seconds")
+          .withRetryAfter(java.time.Duration.ofMillis(queueTimeoutMs));
     }
     try {
       return compile.get();

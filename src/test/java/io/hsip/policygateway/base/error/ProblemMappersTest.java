@@ -34,6 +34,18 @@ class ProblemMappersTest {
   }
 
   @Test
+  void aRefusalForLoadAsksTheClientToWaitInWholeSecondsRoundedUp() {
+    given()
+        .when()
+        .get(PROBE + "/busy")
+        .then()
+        .statusCode(503)
+        .contentType(startsWith(Problem.MEDIA_TYPE))
+        .header("Retry-After", equalTo("2"))
+        .body("title", equalTo("Probe busy"));
+  }
+
+  @Test
   void wrongMethodIs405Problem() {
     given()
         .when()

@@ -9,6 +9,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
 
 /** Test-only endpoints that fail in each way the error model must handle. */
 @Path("/test-only/problems")
@@ -32,6 +33,17 @@ public class ProblemProbeResource {
   @Path("/conflict")
   public String conflict() {
     throw PROBE_CONFLICT.exception("The probe is in a state that does not allow this.");
+  }
+
+  /** A refusal for load. */
+  static final ProblemType PROBE_BUSY = ProblemType.of(503, "probe-busy", "Probe busy");
+
+  @GET
+  @Path("/busy")
+  public String busy() {
+    throw PROBE_BUSY
+        .exception("Every probe slot is taken.")
+        .withRetryAfter(Duration.ofMillis(1500));
   }
 
   @GET

@@ -113,7 +113,10 @@ class CompiledDocumentsTest {
     assertThatThrownBy(() -> documents.upload(document(1)))
         .isInstanceOfSatisfying(
             ProblemException.class,
-            e -> assertThat(e.problemType()).isEqualTo(PolicyProblems.COMPILER_BUSY));
+            e -> {
+              assertThat(e.problemType()).isEqualTo(PolicyProblems.COMPILER_BUSY);
+              assertThat(e.retryAfter()).as("clients back off").isEqualTo(Duration.ofMillis(200));
+            });
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
         .isGreaterThanOrEqualTo(150);
     assertThat(compiler.compilations()).as("nothing else compiled meanwhile").isEqualTo(1);
