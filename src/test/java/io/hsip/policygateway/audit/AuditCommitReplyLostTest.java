@@ -132,6 +132,21 @@ class AuditCommitReplyLostTest {
   }
 
   @Test
+  void aVoidWhoseCommitReplyWasLostStandsAndIsNotVoidedInTurn() throws Exception {
+    // A void of entry 7 (say, written after its caller timed out) loses its COMMIT reply: it is
+    // still true, and voiding it would read as reinstating entry 7.
+    AuditEntry voiding =
+        AuditLog.voiding(AuditEntry.decision(PEER, "allow").build(), 7, "a test of the rule");
+    proxy.loseNextInsertReply.set(true);
+    assertThatThrownBy(() -> writer.submit(voiding).get(10, TimeUnit.SECONDS)).isNotNull();
+    List<JsonNode> entries = awaitEntries(1);
+    Thread.sleep(1500);
+    assertThat(db.queryLong("SELECT count(*) FROM audit_entry")).isEqualTo(1);
+    assertThat(entries.get(0).path("action").asText()).isEqualTo(AuditLog.VOID_ACTION);
+    assertThat(unreconciled).hasValue(0);
+  }
+
+  @Test
   void whileTheDatabaseCannotBeReachedTheCheckIsRetriedUntilItCan() throws Exception {
     proxy.loseNextInsertReply.set(true);
     proxy.refuseAfterLoss.set(true);

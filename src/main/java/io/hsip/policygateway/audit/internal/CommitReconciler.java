@@ -98,9 +98,18 @@ final class CommitReconciler {
         continue;
       }
       for (Unconfirmed u : entries) {
-        if (committed.contains(u.seq())) {
-          voidEntry(u, cause);
+        if (!committed.contains(u.seq())) {
+          continue;
         }
+        if (AuditLog.VOID_ACTION.equals(u.entry().action())) {
+          // A void says its entry did not take effect, which stays true whether or not anyone
+          // heard of the void's commit; voiding it would read as reinstating that entry.
+          LOG.infof(
+              "Audit void entry %d was committed although its commit was not confirmed; it stands",
+              u.seq());
+          continue;
+        }
+        voidEntry(u, cause);
       }
       return;
     }

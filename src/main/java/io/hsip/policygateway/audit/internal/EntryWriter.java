@@ -342,10 +342,14 @@ public final class EntryWriter implements AutoCloseable {
               .filter(r -> !r.pending().done().isDone())
               .map(r -> new CommitReconciler.Unconfirmed(r.pending().entry(), r.seq()))
               .toList();
-      fail(
-          batch.stream().filter(p -> !p.done().isDone()).toList(),
-          new AppendFailedException("the audit entry could not be committed", e));
-      reconciler.reconcile(unconfirmed, e);
+      try {
+        fail(
+            batch.stream().filter(p -> !p.done().isDone()).toList(),
+            new AppendFailedException("the audit entry could not be committed", e));
+      } finally {
+        // Whatever the callers' continuations do, the check runs (on a thread of its own).
+        reconciler.reconcile(unconfirmed, e);
+      }
     }
   }
 
