@@ -41,9 +41,9 @@ public class SubjectErasure {
    * Destroys the pseudonymisation key of {@code peerId}: its entries stay in the log and verify,
    * but the live database can no longer link them to the PeerID, not even for whoever holds the
    * key-encryption key. Copies of the wrapped key in WAL archives and backups from before the
-   * erasure still open with that KEK until they expire (compliance/audit-verification.md).
-   * The erasure is audited first (fail closed: no audit record, no erasure), and the entry names
-   * the pseudonym being ended, so an auditor sees which pseudonym became unlinkable.
+   * erasure still open with that KEK until they expire (compliance/audit-verification.md). The
+   * erasure is audited first (fail closed: no audit record, no erasure), and the entry names the
+   * pseudonym being ended, so an auditor sees which pseudonym became unlinkable.
    *
    * @return whether the subject had a key
    */

@@ -127,6 +127,10 @@ class AuditAppendTimeoutTest {
           .hasMessage("The audit entry was not committed in time.");
       assertThatThrownBy(() -> heldAnswer.get(10, TimeUnit.SECONDS))
           .hasCauseInstanceOf(AuditAppendException.class);
+      // The timer thread counts the failure just after it has failed the caller's future.
+      for (int i = 0; i < 200 && failures.get() < 2; i++) {
+        Thread.sleep(10);
+      }
       assertThat(failures).hasValue(2);
       lock.rollback();
     }

@@ -207,6 +207,36 @@ class AuditEntryAuthenticationTest {
     assertThat(log.refusals).containsExactly(seq + ": column actor disagrees with the body");
   }
 
+  private static final String GENUINE =
+      " the row is genuine (its MAC verifies): restore it, do not delete it";
+
+  @Test
+  void aGenuineRowHiddenOutsideTheTreeIsRefusedThenIntegratedOnceRestored() {
+    log.append(3);
+    assertThat(log.integrateRound()).isEqualTo(3);
+    var hidden = log.append(2);
+    // An insider with the runtime role hides a genuine entry (say, a deny) outside the tree.
+    log.db.execute("UPDATE audit_entry SET leaf_index = 1000000 WHERE seq = " + hidden.get(0));
+    log.integrateRound();
+    assertThat(log.refusals)
+        .containsExactly(
+            hidden.get(0)
+                + ": leaf_index was set to 1000000 outside integration (the signed tree has 3"
+                + " leaves);"
+                + GENUINE);
+    assertThat(log.integrator.unauthenticated().count()).isEqualTo(1);
+
+    // The owner restores it, as the procedure says; it is then integrated and signed, not lost.
+    log.db.execute(
+        "ALTER TABLE audit_entry DISABLE TRIGGER USER",
+        "UPDATE audit_entry SET leaf_index = NULL WHERE seq = " + hidden.get(0),
+        "ALTER TABLE audit_entry ENABLE TRIGGER USER");
+    log.integrateRound();
+    assertThat(leafIndexOrMinusOne(hidden.get(0))).isGreaterThanOrEqualTo(3);
+    assertThat(log.integrator.unauthenticated().count()).isZero();
+    assertThat(log.refusals).as("refused once, not again").hasSize(1);
+  }
+
   @Test
   void aRowWhoseLeafIndexIsSetOutOfRangeIsDetected() {
     log.append(3);
@@ -221,10 +251,12 @@ class AuditEntryAuthenticationTest {
     assertThat(log.refusals)
         .containsExactly(
             hidden.get(1)
-                + ": leaf_index was set to -5 outside integration (the signed tree has 3 leaves)",
+                + ": leaf_index was set to -5 outside integration (the signed tree has 3 leaves);"
+                + GENUINE,
             hidden.get(0)
                 + ": leaf_index was set to 1000000 outside integration (the signed tree has 3"
-                + " leaves)");
+                + " leaves);"
+                + GENUINE);
     assertThat(log.integrator.unauthenticated())
         .isEqualTo(new TreeIntegrator.Unauthenticated(2, hidden.get(0)));
 

@@ -259,7 +259,7 @@ public final class TreeIntegrator {
     // Without the key nothing can be verified, so nothing is integrated (the round fails).
     EntryMacKey mac = macKey.get();
     Map<Long, String> bad = new LinkedHashMap<>();
-    long blocked = misplaced(connection, size, bad);
+    long blocked = misplaced(connection, mac, size, bad);
     if (minInterval != null && latest != null && !due(connection, latest, minInterval)) {
       refuse(connection, mac, bad);
       return Optional.empty();
@@ -321,34 +321,44 @@ public final class TreeIntegrator {
   /**
    * Rows whose leaf index lies outside the signed tree of {@code size} leaves: the integrator never
    * set it (it assigns indexes and signs in one transaction), so someone else did, to hide the row
-   * from integration or to reorder it. Each is added to {@code bad} unless already refused.
+   * from integration or to reorder it. Each is added to {@code bad} unless already refused; the
+   * reason says whether the row itself is genuine (its MAC verifies), because a genuine entry
+   * hidden this way must be restored (its {@code leaf_index} set back to NULL by the owner) and
+   * then integrates, while a forged one is removed.
    *
    * @return the smallest such index at or above {@code size} (this round must stop short of it), or
    *     {@link Long#MAX_VALUE}
    */
-  private long misplaced(Connection connection, long size, Map<Long, String> bad)
+  private long misplaced(Connection connection, EntryMacKey mac, long size, Map<Long, String> bad)
       throws SQLException {
     long blocked = Long.MAX_VALUE;
     try (PreparedStatement select =
         connection.prepareStatement(
-            "SELECT seq, leaf_index FROM audit_entry WHERE leaf_index < 0 OR leaf_index >= ?"
+            "SELECT "
+                + COLUMNS
+                + ", leaf_index FROM audit_entry WHERE leaf_index < 0 OR leaf_index >= ?"
                 + " ORDER BY leaf_index")) {
       select.setLong(1, size);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          long seq = rows.getLong(1);
-          long leaf = rows.getLong(2);
+          Row row = row(rows);
+          long seq = row.fields().seq();
+          long leaf = rows.getLong(12);
           if (leaf >= size) {
             blocked = Math.min(blocked, leaf);
           }
           if (!refused.contains(seq)) {
+            @Nullable String problem = EntryMac.problem(mac, row.fields(), row.mac(), row.keyId());
             bad.putIfAbsent(
                 seq,
                 "leaf_index was set to "
                     + leaf
                     + " outside integration (the signed tree has "
                     + size
-                    + " leaves)");
+                    + " leaves); "
+                    + (problem == null
+                        ? "the row is genuine (its MAC verifies): restore it, do not delete it"
+                        : "the row is not genuine either: " + problem));
           }
         }
       }
@@ -359,8 +369,9 @@ public final class TreeIntegrator {
   /**
    * Reads pending rows in ascending {@code seq} until {@code limit} of them verify: their {@code
    * seq}s and leaf hashes go to {@code seqs} and {@code leaves}, the rows that fail to {@code bad}.
-   * Rows already refused are skipped. The leaf hash is computed from the body that was verified, so
-   * a row changed after this read no longer matches its leaf (the offline verifier reports it).
+   * Rows already refused are skipped unless they now verify (a genuine entry restored after it was
+   * hidden). The leaf hash is computed from the body that was verified, so a row changed after this
+   * read no longer matches its leaf (the offline verifier reports it).
    */
   private void pending(
       Connection connection,
@@ -375,14 +386,18 @@ public final class TreeIntegrator {
       try (ResultSet rows = select.executeQuery()) {
         while (seqs.size() < limit && rows.next()) {
           Row row = row(rows);
-          if (refused.contains(row.fields().seq()) || bad.containsKey(row.fields().seq())) {
+          if (bad.containsKey(row.fields().seq())) {
             continue;
           }
           @Nullable String problem = EntryMac.problem(mac, row.fields(), row.mac(), row.keyId());
           if (problem != null) {
-            bad.put(row.fields().seq(), problem);
+            if (!refused.contains(row.fields().seq())) {
+              bad.put(row.fields().seq(), problem);
+            }
             continue;
           }
+          // A genuine row, even one refused before: a hidden entry (leaf_index parked outside the
+          // tree) that the owner restored to pending is integrated like any other.
           seqs.add(row.fields().seq());
           leaves.add(TreeHasher.leaf(row.fields().body()));
         }
