@@ -48,32 +48,6 @@ public record PolicyLimits(
     }
   }
 
-  /** These limits with the default compile time. */
-  public PolicyLimits(
-      int maxBytes,
-      int maxDepth,
-      int maxNodes,
-      int maxAliases,
-      int maxRules,
-      int maxConditionLength,
-      int maxConditionNodes,
-      int maxConditionParseDepth,
-      int maxComprehensionNesting,
-      int maxConditionIterations) {
-    this(
-        maxBytes,
-        maxDepth,
-        maxNodes,
-        maxAliases,
-        maxRules,
-        maxConditionLength,
-        maxConditionNodes,
-        maxConditionParseDepth,
-        maxComprehensionNesting,
-        maxConditionIterations,
-        DEFAULT_MAX_COMPILE_TIME);
-  }
-
   /** These limits with another compile time. */
   public PolicyLimits withMaxCompileTime(Duration limit) {
     return new PolicyLimits(
