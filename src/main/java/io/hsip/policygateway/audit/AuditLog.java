@@ -14,6 +14,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -132,7 +133,19 @@ public class AuditLog {
    *     audit.append.timeout}
    */
   public long append(AuditEntry entry) {
-    return awaitDurable(writer, entry, config.append().timeout(), failures::increment);
+    return append(entry, List.of());
+  }
+
+  /**
+   * Appends {@code entry} together with {@code conditions} (the replay ledger's nonce, rate-limit
+   * counts) in one transaction, and waits until it is committed: the entry and every condition's
+   * change commit together or not at all.
+   *
+   * @throws AuditConditionFailedException if a condition did not hold: nothing was recorded
+   * @throws AuditAppendException as {@link #append(AuditEntry)}
+   */
+  public long append(AuditEntry entry, List<AuditCondition> conditions) {
+    return awaitDurable(writer, entry, conditions, config.append().timeout(), failures::increment);
   }
 
   /**
@@ -144,10 +157,22 @@ public class AuditLog {
    */
   static long awaitDurable(
       EntryWriter writer, AuditEntry entry, Duration timeout, Runnable countFailure) {
-    EntryWriter.Append done = writer.submit(entry);
+    return awaitDurable(writer, entry, List.of(), timeout, countFailure);
+  }
+
+  static long awaitDurable(
+      EntryWriter writer,
+      AuditEntry entry,
+      List<AuditCondition> conditions,
+      Duration timeout,
+      Runnable countFailure) {
+    EntryWriter.Append done = writer.submit(entry, conditions);
     try {
       return done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof AuditConditionFailedException refused) {
+        throw refused;
+      }
       throw new AuditAppendException("The audit entry could not be made durable.", e.getCause());
     } catch (TimeoutException e) {
       giveUp(writer, entry, done, countFailure);
@@ -224,7 +249,17 @@ public class AuditLog {
    * caller that cancels the future gives up the same way.
    */
   public CompletableFuture<Long> appendAsync(AuditEntry entry) {
-    return awaitDurableAsync(writer, entry, config.append().timeout(), failures::increment);
+    return appendAsync(entry, List.of());
+  }
+
+  /**
+   * The non-blocking {@link #append(AuditEntry, List)}: the future fails with an {@link
+   * AuditConditionFailedException} when a condition did not hold (nothing was recorded), or with an
+   * {@link AuditAppendException} as {@link #appendAsync(AuditEntry)}.
+   */
+  public CompletableFuture<Long> appendAsync(AuditEntry entry, List<AuditCondition> conditions) {
+    return awaitDurableAsync(
+        writer, entry, conditions, config.append().timeout(), failures::increment);
   }
 
   /**
@@ -233,12 +268,27 @@ public class AuditLog {
    */
   static CompletableFuture<Long> awaitDurableAsync(
       EntryWriter writer, AuditEntry entry, Duration timeout, Runnable countFailure) {
-    EntryWriter.Append done = writer.submit(entry);
+    return awaitDurableAsync(writer, entry, List.of(), timeout, countFailure);
+  }
+
+  static CompletableFuture<Long> awaitDurableAsync(
+      EntryWriter writer,
+      AuditEntry entry,
+      List<AuditCondition> conditions,
+      Duration timeout,
+      Runnable countFailure) {
+    EntryWriter.Append done = writer.submit(entry, conditions);
     CompletableFuture<Long> answer = new CompletableFuture<>();
     done.whenComplete(
         (seq, failure) -> {
+          Throwable cause =
+              failure instanceof CompletionException c && c.getCause() != null
+                  ? c.getCause()
+                  : failure;
           if (failure == null) {
             answer.complete(seq);
+          } else if (cause instanceof AuditConditionFailedException refused) {
+            answer.completeExceptionally(refused);
           } else {
             answer.completeExceptionally(
                 new AuditAppendException(

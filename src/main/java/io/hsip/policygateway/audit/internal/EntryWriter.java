@@ -1,5 +1,7 @@
 package io.hsip.policygateway.audit.internal;
 
+import io.hsip.policygateway.audit.AuditCondition;
+import io.hsip.policygateway.audit.AuditConditionFailedException;
 import io.hsip.policygateway.audit.AuditEntry;
 import io.hsip.policygateway.audit.EntryFormat;
 import io.hsip.policygateway.hsip.transparency.EntryMacKey;
@@ -12,7 +14,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -105,7 +109,10 @@ public final class EntryWriter implements AutoCloseable {
     }
   }
 
-  private record Pending(AuditEntry entry, Append done) {}
+  private record Pending(AuditEntry entry, List<AuditCondition> conditions, Append done) {}
+
+  /** One condition of one pending entry, for running a batch's conditions in lock order. */
+  private record Held(Pending pending, AuditCondition condition) {}
 
   private record Row(
       Pending pending, long seq, @Nullable String pseudonym, byte[] body, byte[] mac) {}
@@ -206,6 +213,16 @@ public final class EntryWriter implements AutoCloseable {
    * {@linkplain Append#withdraw() withdraw} it.
    */
   public Append submit(AuditEntry entry) {
+    return submit(entry, List.of());
+  }
+
+  /**
+   * Queues {@code entry} with conditions that must hold, and whose changes commit, in the same
+   * transaction as the entry ({@link AuditCondition}). If one does not hold, the future fails with
+   * an {@link AuditConditionFailedException} and nothing of the entry is committed.
+   */
+  public Append submit(AuditEntry entry, List<AuditCondition> conditions) {
+    List<AuditCondition> held = List.copyOf(conditions);
     Append done = new Append();
     boolean queued;
     boolean wasOpen;
@@ -213,15 +230,15 @@ public final class EntryWriter implements AutoCloseable {
     // writer still drains the queue, or refused; never queued after the writer has gone.
     synchronized (lifecycle) {
       wasOpen = open;
-      queued = wasOpen && queue.offer(new Pending(entry, done));
+      queued = wasOpen && queue.offer(new Pending(entry, held, done));
     }
     if (!wasOpen) {
       fail(
-          List.of(new Pending(entry, done)),
+          List.of(new Pending(entry, held, done)),
           new AppendFailedException("the audit writer is shut down", null));
     } else if (!queued) {
       fail(
-          List.of(new Pending(entry, done)),
+          List.of(new Pending(entry, held, done)),
           new AppendFailedException("the audit queue is full", null));
     }
     return done;
@@ -285,7 +302,6 @@ public final class EntryWriter implements AutoCloseable {
   }
 
   private void write(List<Pending> batch) {
-    int n = batch.size();
     Instant time = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     EntryMacKey key;
     try {
@@ -295,19 +311,34 @@ public final class EntryWriter implements AutoCloseable {
       fail(batch, new AppendFailedException("the audit entries cannot be authenticated", e));
       return;
     }
-    List<Row> rows = new ArrayList<>(n);
+    List<Row> rows = new ArrayList<>(batch.size());
+    List<Pending> retryAlone = List.of();
     try (Connection connection = dataSource.getConnection()) {
-      // One INSERT, committed on its own: a single round trip and a single WAL flush per batch.
+      // Without conditions: one INSERT, committed on its own: a single round trip and a single WAL
+      // flush per batch. With conditions: one transaction holds them and the INSERT, two more
+      // round trips per batch (the conditions, the COMMIT), none per entry.
       // Subject keys are created by a separate statement; a key whose entries then fail to commit
       // is harmless.
       connection.setAutoCommit(true);
       Set<String> peerIds = subjects(batch);
       Map<String, SubjectKey> keys =
           peerIds.isEmpty() ? Map.of() : subjectKeys.resolve(connection, peerIds);
+      boolean conditional = batch.stream().anyMatch(p -> !p.conditions().isEmpty());
+      List<Pending> admitted = batch;
+      if (conditional) {
+        connection.setAutoCommit(false);
+        admitted = applyConditions(connection, batch);
+        if (admitted.isEmpty()) {
+          restoreAutoCommit(connection);
+          return;
+        }
+      }
+      int n = admitted.size();
       long[] seqs = sequence.next(n);
       Map<String, String> pseudonyms = new HashMap<>();
+      boolean encodingFailed = false;
       for (int i = 0; i < n; i++) {
-        Pending p = batch.get(i);
+        Pending p = admitted.get(i);
         String peer = p.entry().subjectPeerId();
         try {
           String pseudonym =
@@ -331,9 +362,23 @@ public final class EntryWriter implements AutoCloseable {
         } catch (RuntimeException e) {
           // This entry alone cannot be stored; its number becomes a gap, the others go on.
           fail(List.of(p), new AppendFailedException("the audit entry could not be encoded", e));
+          if (conditional) {
+            // Its conditions already hold in this transaction and must not commit without it:
+            // roll back, and write the others alone.
+            encodingFailed = true;
+          }
         }
       }
-      insert(connection, time, key.keyId(), rows);
+      if (encodingFailed) {
+        connection.rollback();
+        restoreAutoCommit(connection);
+        retryAlone = rows.stream().map(Row::pending).toList();
+        rows.clear();
+      } else if (conditional) {
+        retryAlone = insertInTransaction(connection, time, key.keyId(), rows);
+      } else {
+        insert(connection, time, key.keyId(), rows);
+      }
     } catch (SQLException | RuntimeException e) {
       // Rows whose INSERT may have reached the server are not known to be absent: if the COMMIT
       // reply was lost they exist, though their callers fail closed now.
@@ -350,6 +395,113 @@ public final class EntryWriter implements AutoCloseable {
         // Whatever the callers' continuations do, the check runs (on a thread of its own).
         reconciler.reconcile(unconfirmed, e);
       }
+    }
+    for (Pending p : retryAlone) {
+      write(List.of(p));
+    }
+  }
+
+  /**
+   * Runs the conditions of {@code batch} in lock order in the connection's open transaction. If
+   * some do not hold, their entries fail with {@link AuditConditionFailedException}, the
+   * transaction is rolled back (so no change of a refused entry's other conditions survives) and
+   * the conditions of the rest run again. Leaves the transaction open.
+   *
+   * @return the entries whose conditions all hold, in batch order
+   */
+  private static List<Pending> applyConditions(Connection connection, List<Pending> batch)
+      throws SQLException {
+    List<Pending> admitted = new ArrayList<>(batch);
+    while (true) {
+      List<Held> held = new ArrayList<>();
+      for (Pending p : admitted) {
+        for (AuditCondition condition : p.conditions()) {
+          held.add(new Held(p, condition));
+        }
+      }
+      held.sort(Comparator.comparing(h -> h.condition().lockKey()));
+      Map<Pending, List<String>> refused = new LinkedHashMap<>();
+      int from = 0;
+      while (from < held.size()) {
+        String sql = held.get(from).condition().sql();
+        int to = from;
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+          while (to < held.size() && held.get(to).condition().sql().equals(sql)) {
+            held.get(to).condition().bind(statement);
+            statement.addBatch();
+            to++;
+          }
+          int[] counts = statement.executeBatch();
+          for (int i = from; i < to; i++) {
+            int count = counts[i - from];
+            if (count == 0) {
+              Held h = held.get(i);
+              refused
+                  .computeIfAbsent(h.pending(), x -> new ArrayList<>())
+                  .add(h.condition().refusal());
+            } else if (count != 1) {
+              // Not a condition as the contract defines it: fail the batch rather than guess.
+              throw new SQLException(
+                  "an audit condition changed " + count + " rows instead of 0 or 1");
+            }
+          }
+        }
+        from = to;
+      }
+      if (refused.isEmpty()) {
+        return admitted;
+      }
+      connection.rollback();
+      refused.forEach(
+          (p, reasons) ->
+              p.done().completeExceptionally(new AuditConditionFailedException(reasons)));
+      admitted.removeAll(refused.keySet());
+      if (admitted.isEmpty()) {
+        return admitted;
+      }
+    }
+  }
+
+  /**
+   * Inserts {@code rows} and commits the transaction that holds their conditions. If the database
+   * refuses the data of some row, the transaction is rolled back as a whole and, when there was
+   * more than one, each entry is to be written alone (returned), so only the offending one fails.
+   */
+  private List<Pending> insertInTransaction(
+      Connection connection, Instant time, String keyId, List<Row> rows) throws SQLException {
+    try {
+      insertAll(connection, time, keyId, rows);
+      connection.commit();
+    } catch (SQLException e) {
+      if (!refusedData(e)) {
+        throw e;
+      }
+      connection.rollback();
+      if (rows.size() == 1) {
+        fail(
+            List.of(rows.get(0).pending()),
+            new AppendFailedException("the audit entry could not be committed", e));
+        return List.of();
+      }
+      return rows.stream().map(Row::pending).toList();
+    } finally {
+      restoreAutoCommit(connection);
+    }
+    for (Row row : rows) {
+      row.pending().done().complete(row.seq());
+    }
+    listener.committed(rows.size());
+    return List.of();
+  }
+
+  private static void restoreAutoCommit(Connection connection) {
+    try {
+      if (!connection.getAutoCommit()) {
+        connection.rollback();
+        connection.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      // The pool resets or discards a broken connection; nothing was pending any more.
     }
   }
 
