@@ -7,6 +7,7 @@ import io.hsip.policygateway.hsip.json.SerdeJsonWriter;
 import io.hsip.policygateway.hsip.json.StrictJson;
 import io.hsip.policygateway.hsip.keys.SigningKey;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A signed answer to one consent request (docs/protocol.md#consent-response), bound to it by the
@@ -137,16 +138,26 @@ public record ConsentResponse(
 
   /** serde-compact JSON, as sent in a CONTROL frame. */
   public String toJson() {
-    return write(SerdeJsonWriter.compact());
+    return write(SerdeJsonWriter.compact(), null);
+  }
+
+  /**
+   * serde-compact JSON with an unsigned {@code reason} member after the signed ones, when {@code
+   * reason} is not null (docs/protocol.md#deny-reasons). Peers that do not know the member ignore
+   * it, as serde and {@link #parse} ignore unknown members; it is advice, not covered by the
+   * signature.
+   */
+  public String toJson(@Nullable String reason) {
+    return write(SerdeJsonWriter.compact(), reason);
   }
 
   /** serde-pretty JSON, as the reference CLI writes response files. */
   public String toPrettyJson() {
-    return write(SerdeJsonWriter.pretty());
+    return write(SerdeJsonWriter.pretty(), null);
   }
 
-  private String write(SerdeJsonWriter w) {
-    return w.beginObject()
+  private String write(SerdeJsonWriter w, @Nullable String reason) {
+    w.beginObject()
         .field("version", version)
         .field("request_hash_hex", requestHashHex)
         .field("responder_peer_id", responderPeerId)
@@ -154,8 +165,10 @@ public record ConsentResponse(
         .field("decision", decision.wire())
         .field("ttl_ms", ttlMs)
         .field("ts_ms", tsMs)
-        .field("sig_hex", sigHex)
-        .endObject()
-        .toString();
+        .field("sig_hex", sigHex);
+    if (reason != null) {
+      w.field("reason", reason);
+    }
+    return w.endObject().toString();
   }
 }

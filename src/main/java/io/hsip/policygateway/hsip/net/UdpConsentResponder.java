@@ -51,9 +51,26 @@ public final class UdpConsentResponder implements AutoCloseable {
     /** The signed answer to a well-formed request; implementations decide validity themselves. */
     ConsentResponse onRequest(ConsentRequest request, InetSocketAddress from);
 
+    /**
+     * The answer sent: by default {@link #onRequest}'s response without a reason. A handler that
+     * can say why it denied overrides this.
+     */
+    default Answer answer(ConsentRequest request, InetSocketAddress from) {
+      return new Answer(onRequest(request, from), null);
+    }
+
     /** A CONTROL frame that authenticated but held no well-formed request. */
     default void onMalformedRequest(InetSocketAddress from, String reason) {}
   }
+
+  /**
+   * What is sent back for one request.
+   *
+   * @param response the signed response
+   * @param reason a machine-readable reason code sent beside it as the unsigned {@code reason}
+   *     member (docs/protocol.md#deny-reasons), or null to send the response alone
+   */
+  public record Answer(ConsentResponse response, @Nullable String reason) {}
 
   /**
    * Limits. A "host" is an IPv4 address or an IPv6 /64, so one machine cannot claim more than its
@@ -518,9 +535,9 @@ public final class UdpConsentResponder implements AutoCloseable {
   }
 
   private void answer(PeerSession peer, ConsentRequest request, InetSocketAddress from) {
-    ConsentResponse response;
+    Answer response;
     try {
-      response = handler.onRequest(request, from);
+      response = handler.answer(request, from);
     } catch (RuntimeException e) {
       // The handler owns its failure handling (deny and audit); here we only refuse to send
       // garbage.
@@ -530,7 +547,9 @@ public final class UdpConsentResponder implements AutoCloseable {
       releaseInFlight(peer);
     }
     byte[] frame =
-        peer.session.seal(FrameType.CONTROL, response.toJson().getBytes(StandardCharsets.UTF_8));
+        peer.session.seal(
+            FrameType.CONTROL,
+            response.response().toJson(response.reason()).getBytes(StandardCharsets.UTF_8));
     if (send(frame, from)) {
       stats.responses.incrementAndGet();
     }
