@@ -1,5 +1,6 @@
 package io.hsip.policygateway.gateway;
 
+import io.hsip.policygateway.gateway.replay.NonceLedger;
 import io.hsip.policygateway.hsip.consent.ConsentValidator;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;

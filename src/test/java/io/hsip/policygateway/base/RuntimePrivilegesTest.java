@@ -46,7 +46,8 @@ class RuntimePrivilegesTest {
                   "policy_draft",
                   "SELECT, INSERT, DELETE, UPDATE(digest, editor_subjects, editors, revision,"
                       + " source, updated_at, updated_by)"),
-              Map.entry("policy_version", "SELECT, INSERT")));
+              Map.entry("policy_version", "SELECT, INSERT"),
+              Map.entry("rate_limit_window", "SELECT, INSERT, DELETE, UPDATE(used)")));
 
   /** Effective privileges per sequence (identity columns need none for INSERT). */
   private static final Map<String, String> SEQUENCES =

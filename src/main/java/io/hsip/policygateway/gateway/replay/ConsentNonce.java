@@ -1,4 +1,4 @@
-package io.hsip.policygateway.gateway;
+package io.hsip.policygateway.gateway.replay;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -28,6 +28,19 @@ public class ConsentNonce extends PanacheEntityBase {
       @Column(name = "nonce_hex", length = 24) String nonceHex)
       implements Serializable {}
 
+  /**
+   * Records a first use: changes one row when the pair is new or its retention ended before {@code
+   * ?4}, none when it is a replay. Parameters: peer, nonce, retain-until, now.
+   */
+  static final String FIRST_USE =
+      """
+      INSERT INTO consent_nonce (peer_id, nonce_hex, retain_until)
+      VALUES (?1, ?2, ?3)
+      ON CONFLICT (peer_id, nonce_hex) DO UPDATE
+        SET retain_until = EXCLUDED.retain_until, first_seen = now()
+        WHERE consent_nonce.retain_until < ?4
+      """;
+
   @EmbeddedId public Key id;
 
   /** After this instant the row may be purged. */
@@ -49,18 +62,11 @@ public class ConsentNonce extends PanacheEntityBase {
     // One statement, so concurrent replicas race on the primary key and exactly one wins.
     int rows =
         getEntityManager()
-            .createNativeQuery(
-                """
-                INSERT INTO consent_nonce (peer_id, nonce_hex, retain_until)
-                VALUES (:peer, :nonce, :until)
-                ON CONFLICT (peer_id, nonce_hex) DO UPDATE
-                  SET retain_until = EXCLUDED.retain_until, first_seen = now()
-                  WHERE consent_nonce.retain_until < :now
-                """)
-            .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
-            .setParameter("peer", peerId)
-            .setParameter("nonce", nonceHex)
-            .setParameter("until", OffsetDateTime.ofInstant(retainUntil, ZoneOffset.UTC))
+            .createNativeQuery(FIRST_USE)
+            .setParameter(1, peerId)
+            .setParameter(2, nonceHex)
+            .setParameter(3, OffsetDateTime.ofInstant(retainUntil, ZoneOffset.UTC))
+            .setParameter(4, OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
             .executeUpdate();
     return rows == 1;
   }

@@ -1,4 +1,4 @@
-package io.hsip.policygateway.gateway;
+package io.hsip.policygateway.gateway.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

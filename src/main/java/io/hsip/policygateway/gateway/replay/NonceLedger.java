@@ -1,5 +1,6 @@
-package io.hsip.policygateway.gateway;
+package io.hsip.policygateway.gateway.replay;
 
+import io.hsip.policygateway.gateway.GatewayConfig;
 import io.hsip.policygateway.hsip.consent.ReplayGuard;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
