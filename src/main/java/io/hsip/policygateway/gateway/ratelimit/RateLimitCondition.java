@@ -1,8 +1,7 @@
 package io.hsip.policygateway.gateway.ratelimit;
 
 import io.hsip.policygateway.audit.AuditCondition;
-import io.hsip.policygateway.hsip.LowerHex;
-import io.hsip.policygateway.hsip.crypto.Digests;
+import io.hsip.policygateway.hsip.Sha256;
 import io.hsip.policygateway.policy.model.Effect;
 import io.hsip.policygateway.policy.model.PolicyDecision;
 import io.hsip.policygateway.policy.model.Rule;
@@ -92,10 +91,9 @@ public record RateLimitCondition(
     String subject =
         KEY_REQUESTER_TARGET.equals(limit.key()) ? requester + "|" + target : requester;
     String key =
-        LowerHex.encode(
-            Digests.sha256(
-                ("hsip-rate-limit-v1|" + ruleId + "|" + limit.key() + "|" + subject)
-                    .getBytes(StandardCharsets.UTF_8)));
+        Sha256.hex(
+            ("hsip-rate-limit-v1|" + ruleId + "|" + limit.key() + "|" + subject)
+                .getBytes(StandardCharsets.UTF_8));
     Instant windowStart = Instant.ofEpochMilli(start);
     return new RateLimitCondition(
         key, windowStart, windowStart.plusMillis(per).plus(RETENTION_MARGIN), limit.requests());

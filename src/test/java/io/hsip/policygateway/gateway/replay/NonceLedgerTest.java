@@ -2,6 +2,7 @@ package io.hsip.policygateway.gateway.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hsip.policygateway.gateway.GatewayConfig;
 import io.hsip.policygateway.hsip.consent.ConsentRejectedException;
 import io.hsip.policygateway.hsip.consent.ConsentRequest;
 import io.hsip.policygateway.hsip.consent.ConsentValidator;
