@@ -81,8 +81,13 @@ class UdpConsentResponderLimitsTest {
       send(port, Handshake.Initiator.start(RANDOM).e1());
       answered += receiveOrNull(port, 300) != null ? 1 : 0;
     }
-    assertThat(answered).isEqualTo(5);
-    assertThat(responder.stats().refused()).isEqualTo(15);
+    // A host at its cap is not refused (that locked out busy clients and NATs): each new handshake
+    // evicts the host's oldest never-authenticated one, so the host never holds more than its
+    // share.
+    assertThat(answered).isEqualTo(20);
+    assertThat(responder.stats().refused()).isZero();
+    assertThat(responder.stats().sessionsEvicted()).isEqualTo(15);
+    assertThat(responder.sessionCount()).isEqualTo(5);
 
     // Another host is unaffected: its exchange completes.
     ConsentResponse answer = honestInitiator().exchange(request());
@@ -131,6 +136,41 @@ class UdpConsentResponderLimitsTest {
     assertThat(responder.stats().refused()).isEqualTo(10 - inFlight);
     release.countDown();
     awaitCount(responder.stats()::responses, 4);
+  }
+
+  @Test
+  void malformedRequestCallbacksCountAgainstTheInFlightLimits() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger reported = new AtomicInteger();
+    start(
+        UdpConsentResponder.Limits.DEFAULT,
+        new UdpConsentResponder.Handler() {
+          @Override
+          public ConsentResponse onRequest(ConsentRequest request, InetSocketAddress from) {
+            return ConsentResponse.allow(RESPONDER, request, 1000, request.tsMs());
+          }
+
+          @Override
+          public void onMalformedRequest(InetSocketAddress from, String reason) {
+            reported.incrementAndGet();
+            await(release);
+          }
+        });
+    DatagramSocket peer = socket(HONEST_HOST);
+    SealedSession session = handshake(peer, Handshake.Initiator.start(RANDOM));
+    for (int i = 0; i < 10; i++) {
+      send(peer, session.seal(FrameType.CONTROL, "not json".getBytes(StandardCharsets.UTF_8)));
+    }
+    int inFlight = UdpConsentResponder.Limits.DEFAULT.maxRequestsInFlightPerSession();
+    UdpConsentResponder.Stats stats = responder.stats();
+    awaitCount(
+        () -> stats.dropped(UdpConsentResponder.DropReason.REFUSED_IN_FLIGHT), 10 - inFlight);
+    awaitCount(reported::get, inFlight);
+    assertThat(stats.dropped(UdpConsentResponder.DropReason.MALFORMED_REQUEST)).isEqualTo(inFlight);
+    assertThat(stats.droppedByReason())
+        .containsEntry("refused_in_flight", (long) (10 - inFlight))
+        .containsEntry("malformed_request", (long) inFlight);
+    release.countDown();
   }
 
   @Test
