@@ -139,6 +139,44 @@ class UdpConsentResponderLimitsTest {
   }
 
   @Test
+  void aHostIsRefusedForRoomOnlyWhenEverySessionOfItHasARequestInFlight() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger decided = new AtomicInteger();
+    start(
+        new UdpConsentResponder.Limits(100, 2, 1000, 1000, 64, 4, Duration.ofSeconds(60), 8192),
+        (request, from) -> {
+          decided.incrementAndGet();
+          await(release);
+          return ConsentResponse.allow(RESPONDER, request, 1000, request.tsMs());
+        });
+    List<DatagramSocket> busy = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      DatagramSocket peer = socket(OTHER_HOST);
+      SealedSession session = handshake(peer, Handshake.Initiator.start(RANDOM));
+      send(peer, session.seal(FrameType.CONTROL, json(request())));
+      busy.add(peer);
+    }
+    awaitCount(decided::get, 2);
+
+    // Both of the host's sessions are deciding a request: neither may be evicted, so the host's
+    // next handshake is refused for room, and counted as such.
+    DatagramSocket third = socket(OTHER_HOST);
+    send(third, Handshake.Initiator.start(RANDOM).e1());
+    assertThat(receiveOrNull(third, 300)).isNull();
+    assertThat(responder.stats().dropped(UdpConsentResponder.DropReason.REFUSED_SESSION_CAP))
+        .isEqualTo(1);
+
+    // Once the answers are out, the sessions are idle and a new handshake evicts one of them.
+    release.countDown();
+    for (DatagramSocket peer : busy) {
+      assertThat(receiveOrNull(peer, 2000)).isNotNull();
+    }
+    Thread.sleep(50); // the in-flight counts drop just after the answers are sent
+    assertThat(handshake(third, Handshake.Initiator.start(RANDOM))).isNotNull();
+    assertThat(responder.stats().sessionsEvicted()).isEqualTo(1);
+  }
+
+  @Test
   void malformedRequestCallbacksCountAgainstTheInFlightLimits() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger reported = new AtomicInteger();

@@ -194,6 +194,21 @@ class UdpConsentResponderNatAndFloodTest {
     assertThat(stats.refused()).isZero();
   }
 
+  /** A handshake that never authenticates anything expires after the handshake timeout. */
+  @Test
+  void pendingHandshakesExpireAfterTheHandshakeTimeout() throws Exception {
+    MutableClock clock = new MutableClock(1_700_000_000_000L);
+    start(UdpConsentResponder.Limits.DEFAULT, clock);
+    DatagramSocket peer = socket(HOST);
+    send(peer, Handshake.Initiator.start(RANDOM).e1());
+    assertThat(receiveOrNull(peer, 2000)).isNotNull();
+    clock.advance(UdpConsentResponder.Limits.DEFAULT.handshakeTimeout().minusSeconds(1));
+    assertThat(responder.sessionCount()).isEqualTo(1);
+    clock.advance(Duration.ofSeconds(2));
+    awaitCount(responder.stats()::sessionsExpired, 1);
+    assertThat(responder.sessionCount()).isZero();
+  }
+
   /**
    * A sender floods E1s with forged sources 127.0.0.2 to 127.0.0.254 as fast as it can while an
    * honest peer on 127.0.0.1 keeps doing one-shot exchanges.
