@@ -14,35 +14,90 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Answers consent requests over UDP in the CLI dialect, for many peers at once: a hardened version
- * of the reference's {@code consent-listen} (docs/protocol.md#udp-consent-exchange and
- * #listener-bound-to-the-first-peer).
+ * of the reference's {@code consent-listen} (docs/protocol.md#udp-consent-exchange,
+ * #listener-bound-to-the-first-peer and #handshake-floods-and-nat).
  *
- * <p>Each source address gets its own session; an E1 from an address starts (or, if identical,
- * re-answers) its handshake; sealed CONTROL frames are opened in that address's session only. Every
- * decoded request goes to the {@link Handler}, whose response is sealed back. Nothing a peer sends
- * can stop the receive loop: malformed datagrams are counted and dropped. Memory and work are
- * bounded by {@link Limits}: sessions in all and per host, a per-host handshake rate (each
- * handshake costs key agreement on the receive thread), and requests in flight in all and per
- * session. Idle sessions expire when next touched or when a handshake makes room. A flood from many
- * hosts at once still needs protection in front of the service (network rate limits); these limits
- * keep one host from starving the others.
+ * <p>Each source address (IP and port) holds at most one <em>established</em> session (one that has
+ * authenticated a frame) and a few <em>pending</em> handshakes (answered with an E2, nothing
+ * authenticated yet). Sealed CONTROL frames are opened only in the sessions of their source
+ * address; every decoded request goes to the {@link Handler} on the caller's executor and its
+ * answer is sealed back. Nothing a peer sends can stop the receive loop: malformed datagrams are
+ * counted by reason ({@link Stats#droppedByReason()}) and dropped.
+ *
+ * <p><b>The receive loop is cheap.</b> It only classifies datagrams, looks up sessions, opens
+ * frames (one AEAD per candidate session) and draws tokens. The expensive part of a handshake, key
+ * generation and X25519 agreement (two scalar multiplications, some 100-600 µs), runs on a small
+ * bounded pool of handshake workers ({@link Limits#handshakeWorkers()} threads) fed by two bounded
+ * queues ({@link Limits#handshakeQueue()} each): handshakes from verified hosts (hosts that
+ * authenticated a frame within the idle timeout) are served first, so a flood queued ahead of them
+ * does not delay them. The E2 is sent by the worker once the session key exists, so a peer can
+ * never seal a frame under a key we do not have yet. A full queue refuses further E1s.
+ *
+ * <p><b>What is bounded.</b> Sessions in all ({@link Limits#maxSessions()}), per host ({@link
+ * Limits#maxSessionsPerHost()}; a host is an IPv4 address or an IPv6 /64) and pending handshakes
+ * per address ({@link Limits#maxPendingHandshakesPerAddress()}); handshakes started per second in
+ * all (a global token bucket, {@link Limits#globalHandshakesPerSecond()}) and unauthenticated
+ * handshakes per host (a per-host bucket, {@link Limits#handshakesPerSecond()}); requests in flight
+ * in all and per session, including malformed-request callbacks; datagram size.
+ *
+ * <p><b>Sessions expire on time whatever happens next.</b> Pending handshakes expire after {@link
+ * Limits#handshakeTimeout()}, established sessions after {@link Limits#idleTimeout()} without an
+ * authenticated frame. Expired sessions are removed before anything else is checked on every
+ * datagram, and once a second when nothing arrives.
+ *
+ * <p><b>Caps evict rather than refuse.</b> When a host (or the whole table) is full, a new
+ * handshake evicts that host's (or the table's) oldest never-authenticated handshake first, else
+ * its least recently used established session that has no request in flight. A handshake is refused
+ * for room only when every session of the host has a request being decided. So a busy client doing
+ * one-shot exchanges (the reference CLI uses a new source port for each) or an office behind one
+ * NAT address is never locked out by the sessions it leaves behind.
+ *
+ * <p><b>What a flood can and cannot do.</b> E1 is unauthenticated, so its source address may be
+ * forged. A flood of E1s (from any number of forged addresses) costs the receive loop a lookup and
+ * a few token checks per datagram and costs at most {@code globalHandshakesPerSecond} handshakes a
+ * second of CPU on the workers; the rest are refused, counted and unanswered. It cannot replace or
+ * evict an address's established session (a new handshake from an address becomes pending and
+ * replaces the established one only when it authenticates a frame; at a cap, never-authenticated
+ * handshakes go first), and it cannot spend the share of the global budget reserved for hosts that
+ * authenticated a frame within the idle timeout ({@link Limits#verifiedReserve()}): those keep
+ * starting handshakes while the rest of the budget is exhausted. A handshake that authenticates
+ * returns its token to its host's bucket, so honest use never drains a host's allowance; forged E1s
+ * from other hosts never touch it; and an address holding an established session has a small
+ * allowance of its own ({@link Limits#maxPendingHandshakesPerAddress()} handshakes, refilling one a
+ * second) that E1s forged from the host's other ports cannot spend. What a flood <em>can</em> do:
+ * delay or refuse handshakes of hosts that have not authenticated recently while the general budget
+ * is exhausted, and, by forging one host's exact address at more than its host rate, slow that
+ * host's new handshakes (its established sessions keep working). A flood larger than the socket
+ * receive buffer drains makes the kernel drop datagrams before they reach us; that needs protection
+ * in front of the service (network rate limits).
  */
 public final class UdpConsentResponder implements AutoCloseable {
 
@@ -76,14 +131,30 @@ public final class UdpConsentResponder implements AutoCloseable {
    * Limits. A "host" is an IPv4 address or an IPv6 /64, so one machine cannot claim more than its
    * share by using many source ports or addresses of one prefix.
    *
-   * @param maxSessions sessions kept in all; the least recently used is evicted beyond
-   * @param maxSessionsPerHost sessions one host may hold; its further handshakes are refused
-   * @param handshakeBurst handshakes (each costs two X25519 operations) one host may start at once
-   * @param handshakesPerSecond the rate at which a host's handshake allowance refills
-   * @param maxRequestsInFlight requests being decided at once, in all; more are dropped unanswered
-   * @param maxRequestsInFlightPerSession requests of one session being decided at once
-   * @param idleTimeout sessions unused this long are dropped
+   * @param maxSessions sessions (established and pending) kept in all; at the limit a new handshake
+   *     evicts the oldest pending one, else the least recently used idle one
+   * @param maxSessionsPerHost sessions one host may hold; at the limit a new handshake from it
+   *     evicts its oldest pending one, else its least recently used session with nothing in flight
+   * @param handshakeBurst unauthenticated handshakes one host may start at once
+   * @param handshakesPerSecond the rate at which a host's handshake allowance refills; a handshake
+   *     that authenticates a frame gives its token back
+   * @param maxRequestsInFlight requests (and malformed-request callbacks) being handled at once, in
+   *     all; more are dropped unanswered
+   * @param maxRequestsInFlightPerSession the same, per session
+   * @param idleTimeout established sessions unused this long are dropped; also how long a host
+   *     counts as verified after it last authenticated a frame
    * @param maxDatagramBytes larger datagrams are dropped unread
+   * @param maxPendingHandshakesPerAddress handshakes one address may have pending; a further one
+   *     replaces the oldest. Also the burst of an established address's own allowance
+   * @param handshakeTimeout pending handshakes that authenticate nothing this long are dropped
+   * @param globalHandshakeBurst handshakes all hosts together may start at once
+   * @param globalHandshakesPerSecond the rate at which the global allowance refills: the CPU a
+   *     flood can make the handshake workers spend
+   * @param verifiedReserve the share (0 to below 1) of the global allowance that only hosts which
+   *     authenticated a frame within the idle timeout may spend
+   * @param handshakeWorkers threads doing key generation and agreement
+   * @param handshakeQueue handshakes waiting for a worker, in each of two queues: one for verified
+   *     hosts (served first), one for the rest; further E1s are refused
    */
   public record Limits(
       int maxSessions,
@@ -93,15 +164,49 @@ public final class UdpConsentResponder implements AutoCloseable {
       int maxRequestsInFlight,
       int maxRequestsInFlightPerSession,
       Duration idleTimeout,
-      int maxDatagramBytes) {
+      int maxDatagramBytes,
+      int maxPendingHandshakesPerAddress,
+      Duration handshakeTimeout,
+      int globalHandshakeBurst,
+      double globalHandshakesPerSecond,
+      double verifiedReserve,
+      int handshakeWorkers,
+      int handshakeQueue) {
+
+    private static final int DEFAULT_PENDING_PER_ADDRESS = 4;
+    private static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    private static final int DEFAULT_GLOBAL_BURST = 500;
+    private static final double DEFAULT_GLOBAL_RATE = 2_000.0;
+    private static final double DEFAULT_VERIFIED_RESERVE = 0.25;
+    private static final int DEFAULT_WORKERS = 2;
+    private static final int DEFAULT_QUEUE = 256;
 
     /**
-     * Defaults: 10,000 sessions, 64 per host, a burst of 20 handshakes per host refilling at 4/s
-     * (the reference's unused guard allows 20 per 5 s), 1,024 requests in flight, 4 per session, 60
-     * s idle, 8 KiB datagrams (a request is under 600 bytes).
+     * Defaults: 10,000 sessions, 1,024 per host (an office behind one NAT address), 256
+     * unauthenticated handshakes per host at once refilling at 64/s, 1,024 requests in flight, 4
+     * per session, 60 s idle, 8 KiB datagrams (a request is under 600 bytes), 4 pending handshakes
+     * per address, 10 s to authenticate a handshake, 2,000 handshakes/s in all (burst 500; a
+     * handshake costs some 130-270 µs of one core here, so about half a core) of which a quarter is
+     * reserved for verified hosts, 2 handshake workers with queues of 256 (one for verified hosts,
+     * served first, one for the rest).
      */
     public static final Limits DEFAULT =
-        new Limits(10_000, 64, 20, 4.0, 1024, 4, Duration.ofSeconds(60), 8192);
+        new Limits(
+            10_000,
+            1_024,
+            256,
+            64.0,
+            1024,
+            4,
+            Duration.ofSeconds(60),
+            8192,
+            DEFAULT_PENDING_PER_ADDRESS,
+            DEFAULT_HANDSHAKE_TIMEOUT,
+            DEFAULT_GLOBAL_BURST,
+            DEFAULT_GLOBAL_RATE,
+            DEFAULT_VERIFIED_RESERVE,
+            DEFAULT_WORKERS,
+            DEFAULT_QUEUE);
 
     /** Validates the limits. */
     public Limits {
@@ -113,9 +218,121 @@ public final class UdpConsentResponder implements AutoCloseable {
           || maxRequestsInFlightPerSession < 1
           || maxDatagramBytes < 1
           || idleTimeout.isNegative()
-          || idleTimeout.isZero()) {
+          || idleTimeout.isZero()
+          || maxPendingHandshakesPerAddress < 1
+          || handshakeTimeout.isNegative()
+          || handshakeTimeout.isZero()
+          || globalHandshakeBurst < 1
+          || !(globalHandshakesPerSecond > 0)
+          || !(verifiedReserve >= 0 && verifiedReserve < 1)
+          || handshakeWorkers < 1
+          || handshakeQueue < 1) {
         throw new IllegalArgumentException("every responder limit must be positive");
       }
+    }
+
+    /**
+     * The first eight limits, the others at their defaults (the handshake timeout no longer than
+     * the idle timeout).
+     */
+    public Limits(
+        int maxSessions,
+        int maxSessionsPerHost,
+        int handshakeBurst,
+        double handshakesPerSecond,
+        int maxRequestsInFlight,
+        int maxRequestsInFlightPerSession,
+        Duration idleTimeout,
+        int maxDatagramBytes) {
+      this(
+          maxSessions,
+          maxSessionsPerHost,
+          handshakeBurst,
+          handshakesPerSecond,
+          maxRequestsInFlight,
+          maxRequestsInFlightPerSession,
+          idleTimeout,
+          maxDatagramBytes,
+          DEFAULT_PENDING_PER_ADDRESS,
+          idleTimeout.compareTo(DEFAULT_HANDSHAKE_TIMEOUT) < 0
+              ? idleTimeout
+              : DEFAULT_HANDSHAKE_TIMEOUT,
+          DEFAULT_GLOBAL_BURST,
+          DEFAULT_GLOBAL_RATE,
+          DEFAULT_VERIFIED_RESERVE,
+          DEFAULT_WORKERS,
+          DEFAULT_QUEUE);
+    }
+
+    /** These limits with another global handshake budget. */
+    public Limits withGlobalHandshakes(int burst, double perSecond, double reserve) {
+      return new Limits(
+          maxSessions,
+          maxSessionsPerHost,
+          handshakeBurst,
+          handshakesPerSecond,
+          maxRequestsInFlight,
+          maxRequestsInFlightPerSession,
+          idleTimeout,
+          maxDatagramBytes,
+          maxPendingHandshakesPerAddress,
+          handshakeTimeout,
+          burst,
+          perSecond,
+          reserve,
+          handshakeWorkers,
+          handshakeQueue);
+    }
+  }
+
+  /**
+   * Why a datagram got no answer. {@link #label()} is the metric label ({@code
+   * hsip_udp_datagrams_dropped_total{reason=...}}).
+   */
+  public enum DropReason {
+    /** Larger than {@link Limits#maxDatagramBytes()}. */
+    OVERSIZED(false),
+    /** Empty, neither an E1 nor a frame, or too short to be one. */
+    MALFORMED(false),
+    /** An E1 whose key cannot make a session (a small-order X25519 value). */
+    BAD_HANDSHAKE(false),
+    /** A repeat of an E1 whose handshake a worker has not finished yet (its E2 is on the way). */
+    DUPLICATE_HANDSHAKE(false),
+    /** A handshake evicted or expired before its worker finished. */
+    EVICTED_HANDSHAKE(false),
+    /** A frame from an address without a session. */
+    UNKNOWN_PEER(false),
+    /** A frame that opens in none of its address's sessions (forged, replayed, stale). */
+    UNAUTHENTICATED(false),
+    /** An authenticated frame that holds no well-formed request. */
+    MALFORMED_REQUEST(false),
+    /** An answer that could not be sent. */
+    SEND_FAILED(false),
+    /** A handshake refused: every session of its host has a request in flight. */
+    REFUSED_SESSION_CAP(true),
+    /** A handshake refused by its host's (and address's) allowance. */
+    REFUSED_HOST_RATE(true),
+    /** A handshake refused by the global handshake budget. */
+    REFUSED_HANDSHAKE_BUDGET(true),
+    /** A handshake refused because the handshake workers' queue is full. */
+    REFUSED_HANDSHAKE_QUEUE(true),
+    /** A request (or malformed-request callback) refused by the in-flight limits. */
+    REFUSED_IN_FLIGHT(true);
+
+    private final boolean refusal;
+
+    DropReason(boolean refusal) {
+      this.refusal = refusal;
+    }
+
+    /** Whether a limit refused it (counted in {@link Stats#refused()}, else in dropped). */
+    public boolean refusal() {
+      return refusal;
+    }
+
+    /** The metric label: the name in lower case. */
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
@@ -125,9 +342,14 @@ public final class UdpConsentResponder implements AutoCloseable {
     final AtomicLong handshakes = new AtomicLong();
     final AtomicLong requests = new AtomicLong();
     final AtomicLong responses = new AtomicLong();
-    final AtomicLong dropped = new AtomicLong();
-    final AtomicLong refused = new AtomicLong();
     final AtomicLong handlerFailures = new AtomicLong();
+    final AtomicLong expired = new AtomicLong();
+    final AtomicLong evicted = new AtomicLong();
+    private final AtomicLongArray byReason = new AtomicLongArray(DropReason.values().length);
+
+    void drop(DropReason reason) {
+      byReason.incrementAndGet(reason.ordinal());
+    }
 
     /** Datagrams received. */
     public long datagrams() {
@@ -149,60 +371,148 @@ public final class UdpConsentResponder implements AutoCloseable {
       return responses.get();
     }
 
-    /** Datagrams dropped (malformed, unauthenticated, replayed, oversized, unknown peer). */
+    /**
+     * Datagrams dropped for a reason that is not a limit (malformed, unauthenticated, oversized,
+     * unknown peer, ...): the sum of the non-refusal reasons.
+     */
     public long dropped() {
-      return dropped.get();
+      return sum(false);
     }
 
     /**
-     * Handshakes and requests refused by a limit (per-host sessions or rate, requests in flight).
+     * Handshakes and requests refused by a limit (host allowance, global budget, worker queue,
+     * sessions, requests in flight): the sum of the refusal reasons.
      */
     public long refused() {
-      return refused.get();
+      return sum(true);
+    }
+
+    /** Datagrams dropped or refused for one reason. */
+    public long dropped(DropReason reason) {
+      return byReason.get(reason.ordinal());
+    }
+
+    /** Every reason's count by {@link DropReason#label()}, in declaration order, zeros included. */
+    public Map<String, Long> droppedByReason() {
+      Map<String, Long> out = new LinkedHashMap<>();
+      for (DropReason reason : DropReason.values()) {
+        out.put(reason.label(), byReason.get(reason.ordinal()));
+      }
+      return Collections.unmodifiableMap(out);
     }
 
     /** Handler calls that threw or could not be scheduled (for a request: no response was sent). */
     public long handlerFailures() {
       return handlerFailures.get();
     }
+
+    /** Sessions dropped because they were idle (or pending) too long. */
+    public long sessionsExpired() {
+      return expired.get();
+    }
+
+    /** Sessions evicted to make room for a new handshake. */
+    public long sessionsEvicted() {
+      return evicted.get();
+    }
+
+    private long sum(boolean refusals) {
+      long total = 0;
+      for (DropReason reason : DropReason.values()) {
+        if (reason.refusal() == refusals) {
+          total += byReason.get(reason.ordinal());
+        }
+      }
+      return total;
+    }
   }
 
-  /** One handshake's session with a peer address. */
-  private static final class PeerSession {
-    final byte[] e1;
-    final byte[] e2;
-    final SealedSession session;
-    final AtomicInteger inFlight = new AtomicInteger();
-    volatile long lastUsedMs;
-    volatile boolean established;
+  /** A token bucket; guarded by the responder's lock. */
+  private static final class Bucket {
+    private final double burst;
+    private final double perMs;
+    private double tokens;
+    private long refilledAtMs;
 
-    PeerSession(byte[] e1, byte[] e2, SealedSession session, long nowMs) {
+    Bucket(double burst, double perSecond, long nowMs) {
+      this.burst = burst;
+      this.perMs = perSecond / 1000.0;
+      this.tokens = burst;
+      this.refilledAtMs = nowMs;
+    }
+
+    boolean take(long nowMs) {
+      if (nowMs > refilledAtMs) {
+        tokens = Math.min(burst, tokens + (nowMs - refilledAtMs) * perMs);
+        refilledAtMs = nowMs;
+      }
+      if (tokens < 1) {
+        return false;
+      }
+      tokens -= 1;
+      return true;
+    }
+
+    void giveBack() {
+      tokens = Math.min(burst, tokens + 1);
+    }
+  }
+
+  /** Which allowance paid for a handshake (and gets its token back if it authenticates). */
+  private enum Payer {
+    HOST,
+    ADDRESS
+  }
+
+  /** One handshake with a peer address: pending until it authenticates a frame. */
+  private static final class PeerSession {
+    final PeerEntry entry;
+    final byte[] e1;
+    final long createdMs;
+    final Payer payer;
+    final AtomicInteger inFlight = new AtomicInteger();
+
+    /** Set by the handshake worker; read on the receive loop. */
+    volatile @Nullable SealedSession sealed;
+
+    /** Guarded by the lock. */
+    byte @Nullable [] e2;
+
+    long lastUsedMs;
+    boolean established;
+    volatile boolean removed;
+
+    PeerSession(PeerEntry entry, byte[] e1, long nowMs, Payer payer) {
+      this.entry = entry;
       this.e1 = e1;
-      this.e2 = e2;
-      this.session = session;
+      this.createdMs = nowMs;
       this.lastUsedMs = nowMs;
+      this.payer = payer;
     }
   }
 
   /**
-   * What an address holds: its session and, after an E1 with another key arrived for an established
-   * session, the new handshake's session. The handshake is unauthenticated, so anyone who can put
-   * the peer's address on a datagram can send that E1: the established session keeps working until
-   * the new one authenticates a frame (and so proves the peer really started over).
+   * What one address holds: at most one established session and a few pending handshakes, oldest
+   * first. The handshake is unauthenticated, so anyone who can put the peer's address on a datagram
+   * can send an E1: the established session keeps working until a new handshake authenticates a
+   * frame (and so proves the peer really started over). Guarded by the lock.
    */
   private static final class PeerEntry {
-    final HostKey host;
-    PeerSession current;
-    @Nullable PeerSession pending;
+    final SocketAddress address;
+    final HostState host;
+    @Nullable PeerSession established;
+    final ArrayDeque<PeerSession> pending = new ArrayDeque<>(2);
 
-    PeerEntry(HostKey host, PeerSession current) {
+    /** The address's own allowance, once it has authenticated a frame. */
+    @Nullable Bucket allowance;
+
+    PeerEntry(SocketAddress address, HostState host) {
+      this.address = address;
       this.host = host;
-      this.current = current;
     }
 
-    long lastUsedMs() {
-      PeerSession p = pending;
-      return p == null ? current.lastUsedMs : Math.max(current.lastUsedMs, p.lastUsedMs);
+    boolean isEmpty() {
+      return established == null && pending.isEmpty();
     }
   }
 
@@ -214,33 +524,123 @@ public final class UdpConsentResponder implements AutoCloseable {
     }
   }
 
-  /** A host's session count and handshake allowance (a token bucket). */
+  /** A host's sessions, oldest first, and handshake allowance. Guarded by the lock. */
   private static final class HostState {
-    int sessions;
-    double tokens;
-    long refilledAtMs;
+    final HostKey key;
+    final Bucket allowance;
+    final LinkedHashSet<PeerSession> pending = new LinkedHashSet<>();
+    final LinkedHashSet<PeerSession> established = new LinkedHashSet<>();
+    long verifiedAtMs = Long.MIN_VALUE;
 
-    HostState(double tokens, long nowMs) {
-      this.tokens = tokens;
-      this.refilledAtMs = nowMs;
+    HostState(HostKey key, Bucket allowance) {
+      this.key = key;
+      this.allowance = allowance;
+    }
+
+    int sessions() {
+      return pending.size() + established.size();
     }
   }
+
+  /**
+   * Handshake work waiting for a worker: two bounded FIFO lanes, the verified hosts' lane served
+   * first.
+   */
+  private static final class HandshakeLanes {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition ready = lock.newCondition();
+    private final ArrayDeque<Runnable> verified = new ArrayDeque<>();
+    private final ArrayDeque<Runnable> general = new ArrayDeque<>();
+    private final int capacity;
+    private boolean closed;
+
+    HandshakeLanes(int capacity) {
+      this.capacity = capacity;
+    }
+
+    boolean hasRoom(boolean priority) {
+      lock.lock();
+      try {
+        return !closed && (priority ? verified : general).size() < capacity;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    boolean offer(Runnable task, boolean priority) {
+      lock.lock();
+      try {
+        ArrayDeque<Runnable> lane = priority ? verified : general;
+        if (closed || lane.size() >= capacity) {
+          return false;
+        }
+        lane.addLast(task);
+        ready.signal();
+        return true;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    /** The next task, or null once closed. */
+    @Nullable Runnable take() throws InterruptedException {
+      lock.lock();
+      try {
+        while (!closed && verified.isEmpty() && general.isEmpty()) {
+          ready.await();
+        }
+        if (closed) {
+          return null;
+        }
+        return verified.isEmpty() ? general.pollFirst() : verified.pollFirst();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    void close() {
+      lock.lock();
+      try {
+        closed = true;
+        verified.clear();
+        general.clear();
+        ready.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  private static final int RECEIVE_BUFFER_BYTES = 4 << 20;
+  private static final int SWEEP_INTERVAL_MS = 1000;
 
   private final DatagramSocket socket;
   private final Handler handler;
   private final Executor executor;
+  private final HandshakeLanes lanes;
+  private final List<Thread> workers = new ArrayList<>();
   private final Limits limits;
   private final Clock clock;
   private final SecureRandom random;
   private final Stats stats = new Stats();
 
-  /**
-   * Sessions by peer address, least recently used first. Guarded by itself, as is {@link #hosts}.
-   */
-  private final LinkedHashMap<SocketAddress, PeerEntry> sessions =
-      new LinkedHashMap<>(256, 0.75f, true);
+  /** Guards everything below. */
+  private final Object lock = new Object();
 
-  private final LinkedHashMap<HostKey, HostState> hosts = new LinkedHashMap<>(256, 0.75f, true);
+  private final HashMap<SocketAddress, PeerEntry> entries = new HashMap<>(256);
+  private final HashMap<HostKey, HostState> hosts = new HashMap<>(256);
+
+  /** Hosts that hold no session, least recently emptied first (forgotten beyond maxSessions). */
+  private final LinkedHashSet<HostState> idleHosts = new LinkedHashSet<>();
+
+  /** All pending handshakes, oldest first. */
+  private final LinkedHashSet<PeerSession> pending = new LinkedHashSet<>();
+
+  /** All established sessions, least recently used first. */
+  private final LinkedHashSet<PeerSession> established = new LinkedHashSet<>();
+
+  private final Bucket generalBudget;
+  private final @Nullable Bucket verifiedBudget;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Thread receiver;
   private volatile boolean closed;
@@ -258,6 +658,28 @@ public final class UdpConsentResponder implements AutoCloseable {
     this.executor = executor;
     this.limits = limits;
     this.clock = clock;
+    long now = clock.millis();
+    double general = 1 - limits.verifiedReserve();
+    this.generalBudget =
+        new Bucket(
+            Math.max(1, limits.globalHandshakeBurst() * general),
+            limits.globalHandshakesPerSecond() * general,
+            now);
+    this.verifiedBudget =
+        limits.verifiedReserve() > 0
+            ? new Bucket(
+                Math.max(1, limits.globalHandshakeBurst() * limits.verifiedReserve()),
+                limits.globalHandshakesPerSecond() * limits.verifiedReserve(),
+                now)
+            : null;
+    this.lanes = new HandshakeLanes(limits.handshakeQueue());
+    for (int i = 1; i <= limits.handshakeWorkers(); i++) {
+      workers.add(
+          Thread.ofPlatform()
+              .name("hsip-consent-handshake-" + i)
+              .daemon()
+              .unstarted(this::handshakeLoop));
+    }
     this.receiver =
         Thread.ofPlatform().name("hsip-consent-responder").daemon().unstarted(this::receiveLoop);
   }
@@ -272,7 +694,8 @@ public final class UdpConsentResponder implements AutoCloseable {
   /**
    * Binds {@code address} and starts answering, drawing ephemeral keys and nonce prefixes from
    * {@code random} (a scripted source lets known-answer tests reproduce the reference's bytes
-   * exactly).
+   * exactly: each handshake draws its 32-byte key when a worker takes it up, its 4-byte prefix when
+   * its first answer is sealed).
    */
   public static UdpConsentResponder start(
       InetSocketAddress address,
@@ -282,9 +705,19 @@ public final class UdpConsentResponder implements AutoCloseable {
       Clock clock,
       SecureRandom random)
       throws SocketException {
+    DatagramSocket socket = new DatagramSocket(address);
+    try {
+      // A deep queue absorbs bursts (floods included) while the loop catches up; the kernel caps
+      // it at net.core.rmem_max.
+      socket.setReceiveBufferSize(RECEIVE_BUFFER_BYTES);
+      socket.setSoTimeout(SWEEP_INTERVAL_MS);
+    } catch (SocketException e) {
+      socket.close();
+      throw e;
+    }
     UdpConsentResponder responder =
-        new UdpConsentResponder(
-            new DatagramSocket(address), handler, executor, limits, clock, random);
+        new UdpConsentResponder(socket, handler, executor, limits, clock, random);
+    responder.workers.forEach(Thread::start);
     responder.receiver.start();
     return responder;
   }
@@ -299,10 +732,11 @@ public final class UdpConsentResponder implements AutoCloseable {
     return stats;
   }
 
-  /** Number of peer addresses with a session. */
+  /** Number of peer addresses with a session or pending handshake (expired ones are dropped). */
   public int sessionCount() {
-    synchronized (sessions) {
-      return sessions.size();
+    synchronized (lock) {
+      expire(clock.millis());
+      return entries.size();
     }
   }
 
@@ -310,8 +744,12 @@ public final class UdpConsentResponder implements AutoCloseable {
   public void close() {
     closed = true;
     socket.close();
+    lanes.close();
     try {
       receiver.join(Duration.ofSeconds(5));
+      for (Thread worker : workers) {
+        worker.join(Duration.ofSeconds(5));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -319,10 +757,21 @@ public final class UdpConsentResponder implements AutoCloseable {
 
   private void receiveLoop() {
     byte[] buffer = new byte[65_535];
+    DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
     while (!closed) {
-      DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+      packet.setData(buffer);
       try {
         socket.receive(packet);
+      } catch (SocketTimeoutException e) {
+        // Nothing arrived for a while: sessions still expire on time.
+        try {
+          synchronized (lock) {
+            expire(clock.millis());
+          }
+        } catch (RuntimeException unexpected) {
+          pause();
+        }
+        continue;
       } catch (IOException e) {
         if (closed) {
           return;
@@ -335,24 +784,47 @@ public final class UdpConsentResponder implements AutoCloseable {
       stats.datagrams.incrementAndGet();
       InetSocketAddress from = (InetSocketAddress) packet.getSocketAddress();
       int length = packet.getLength();
-      if (length > limits.maxDatagramBytes() || length == 0) {
-        stats.dropped.incrementAndGet();
+      if (length > limits.maxDatagramBytes()) {
+        stats.drop(DropReason.OVERSIZED);
         continue;
       }
-      byte[] datagram = Arrays.copyOf(buffer, length);
+      if (length == 0) {
+        stats.drop(DropReason.MALFORMED);
+        continue;
+      }
       try {
-        if (datagram[0] == Handshake.E1) {
-          onE1(datagram, from);
-        } else if (datagram[0] == SealedSession.FRAME_TAG) {
-          onFrame(datagram, from);
+        if (buffer[0] == Handshake.E1) {
+          onE1(buffer, length, from);
+        } else if (buffer[0] == SealedSession.FRAME_TAG) {
+          onFrame(Arrays.copyOf(buffer, length), from);
         } else {
-          stats.dropped.incrementAndGet();
+          stats.drop(DropReason.MALFORMED);
         }
       } catch (RuntimeException e) {
         // This thread is the only receiver: a parser that throws unchecked on some peer's bytes (a
         // bug, but one a peer can trigger at will) must cost that datagram, not the whole
         // responder.
-        stats.dropped.incrementAndGet();
+        stats.drop(DropReason.MALFORMED);
+      }
+    }
+  }
+
+  private void handshakeLoop() {
+    while (true) {
+      Runnable task;
+      try {
+        task = lanes.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (task == null) {
+        return;
+      }
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        // completeHandshake handles its own failures; never let one end a worker.
+        stats.drop(DropReason.BAD_HANDSHAKE);
       }
     }
   }
@@ -365,67 +837,214 @@ public final class UdpConsentResponder implements AutoCloseable {
     }
   }
 
-  private void onE1(byte[] datagram, InetSocketAddress from) {
-    if (!Handshake.isE1(datagram, datagram.length)) {
+  // ---- handshakes ----
+
+  private void onE1(byte[] buffer, int length, InetSocketAddress from) {
+    if (!Handshake.isE1(buffer, length)) {
       // Checked before the retransmission test: a prefix of the stored E1 (even the lone 0xE1 byte)
       // must not be answered with the 33-byte E2.
-      stats.dropped.incrementAndGet();
+      stats.drop(DropReason.MALFORMED);
       return;
     }
-    byte[] e1 = Arrays.copyOf(datagram, Handshake.MESSAGE_LENGTH);
+    byte[] e1 = Arrays.copyOf(buffer, Handshake.MESSAGE_LENGTH);
     long now = clock.millis();
-    HostKey host = HostKey.of(from);
-    PeerEntry entry;
-    synchronized (sessions) {
-      entry = sessions.get(from);
+    PeerSession session;
+    byte[] repeatE2 = null;
+    boolean priority = false;
+    synchronized (lock) {
+      expire(now);
+      PeerEntry entry = entries.get(from);
       PeerSession same = entry == null ? null : sameHandshake(entry, e1);
       if (same != null) {
         // A retransmitted E1: answer with the same E2 so the initiator's key still matches ours.
-        // Costs no key agreement, so it draws nothing from the host's allowance.
-        send(same.e2, from);
-        return;
+        // Costs no key agreement, so it draws nothing from any allowance.
+        repeatE2 = same.e2;
+        if (repeatE2 == null) {
+          stats.drop(DropReason.DUPLICATE_HANDSHAKE);
+          return;
+        }
+        session = null;
+      } else {
+        session = admit(e1, from, entry, now);
+        if (session == null) {
+          return;
+        }
+        priority = isVerified(session.entry.host, now);
       }
-      if (entry == null && hostSessions(host) >= limits.maxSessionsPerHost()) {
-        stats.refused.incrementAndGet();
-        return;
+    }
+    if (repeatE2 != null) {
+      send(repeatE2, from);
+      return;
+    }
+    PeerSession admitted = session;
+    if (!lanes.offer(() -> completeHandshake(admitted, e1, from), priority)) {
+      synchronized (lock) {
+        remove(admitted);
       }
-      if (!takeHandshakeToken(host, now)) {
-        stats.refused.incrementAndGet();
-        return;
+      stats.drop(DropReason.REFUSED_HANDSHAKE_QUEUE);
+    }
+  }
+
+  /**
+   * Checks the allowances and makes room for a new handshake from {@code from}, or counts why not.
+   * Holds the lock.
+   */
+  private @Nullable PeerSession admit(
+      byte[] e1, InetSocketAddress from, @Nullable PeerEntry entry, long now) {
+    HostState host = entry != null ? entry.host : host(HostKey.of(from), now);
+    // Who pays: the host's allowance for unauthenticated handshakes; when it is spent, an address
+    // with an established session has a small allowance of its own that E1s forged from the host's
+    // other ports cannot spend.
+    Payer payer;
+    if (host.allowance.take(now)) {
+      payer = Payer.HOST;
+    } else if (entry != null && entry.allowance != null && entry.allowance.take(now)) {
+      payer = Payer.ADDRESS;
+    } else {
+      stats.drop(DropReason.REFUSED_HOST_RATE);
+      return null;
+    }
+    boolean verified = isVerified(host, now);
+    Bucket reserve = verifiedBudget;
+    if (!generalBudget.take(now) && !(verified && reserve != null && reserve.take(now))) {
+      refund(payer, host, entry);
+      stats.drop(DropReason.REFUSED_HANDSHAKE_BUDGET);
+      return null;
+    }
+    if (!lanes.hasRoom(verified)) {
+      refund(payer, host, entry);
+      stats.drop(DropReason.REFUSED_HANDSHAKE_QUEUE);
+      return null;
+    }
+    if (host.sessions() >= limits.maxSessionsPerHost()
+        && !evictOne(host.pending, host.established)) {
+      refund(payer, host, entry);
+      stats.drop(DropReason.REFUSED_SESSION_CAP);
+      return null;
+    }
+    if (pending.size() + established.size() >= limits.maxSessions()
+        && !evictOne(pending, established)) {
+      refund(payer, host, entry);
+      stats.drop(DropReason.REFUSED_SESSION_CAP);
+      return null;
+    }
+    // Eviction may have emptied (and unmapped) the entry.
+    PeerEntry target = entries.get(from);
+    if (target == null) {
+      target = new PeerEntry(from, host);
+      entries.put(from, target);
+    }
+    while (target.pending.size() >= limits.maxPendingHandshakesPerAddress()) {
+      PeerSession oldest = target.pending.peekFirst();
+      remove(oldest);
+      stats.evicted.incrementAndGet();
+    }
+    PeerSession session = new PeerSession(target, e1, now, payer);
+    target.pending.addLast(session);
+    host.pending.add(session);
+    pending.add(session);
+    idleHosts.remove(host);
+    return session;
+  }
+
+  /** Whether the host authenticated a frame within the idle timeout. Holds the lock. */
+  private boolean isVerified(HostState host, long now) {
+    return host.verifiedAtMs != Long.MIN_VALUE
+        && now - host.verifiedAtMs <= limits.idleTimeout().toMillis();
+  }
+
+  private static void refund(Payer payer, HostState host, @Nullable PeerEntry entry) {
+    if (payer == Payer.HOST) {
+      host.allowance.giveBack();
+    } else if (entry != null && entry.allowance != null) {
+      entry.allowance.giveBack();
+    }
+  }
+
+  /** The host's state, created (and the longest idle hosts forgotten) if new. Holds the lock. */
+  private HostState host(HostKey key, long now) {
+    HostState host = hosts.get(key);
+    if (host == null) {
+      host =
+          new HostState(
+              key, new Bucket(limits.handshakeBurst(), limits.handshakesPerSecond(), now));
+      hosts.put(key, host);
+      idleHosts.add(host);
+      Iterator<HostState> oldest = idleHosts.iterator();
+      while (hosts.size() > limits.maxSessions() && oldest.hasNext()) {
+        HostState forgotten = oldest.next();
+        if (forgotten != host) {
+          oldest.remove();
+          hosts.remove(forgotten.key);
+        }
       }
+    }
+    return host;
+  }
+
+  /**
+   * Evicts the oldest pending handshake, else the least recently used established session with no
+   * request in flight. Holds the lock.
+   */
+  private boolean evictOne(
+      LinkedHashSet<PeerSession> pendingFirst, LinkedHashSet<PeerSession> establishedLru) {
+    PeerSession victim = pendingFirst.isEmpty() ? null : pendingFirst.getFirst();
+    if (victim == null) {
+      for (PeerSession candidate : establishedLru) {
+        if (candidate.inFlight.get() == 0) {
+          victim = candidate;
+          break;
+        }
+      }
+    }
+    if (victim == null) {
+      return false;
+    }
+    remove(victim);
+    stats.evicted.incrementAndGet();
+    return true;
+  }
+
+  /** Runs on a handshake worker: key generation, agreement, then the E2. */
+  private void completeHandshake(PeerSession session, byte[] e1, InetSocketAddress from) {
+    if (session.removed) {
+      stats.drop(DropReason.EVICTED_HANDSHAKE);
+      return;
     }
     Handshake.Response response;
     try {
-      response = Handshake.respond(datagram, random);
-    } catch (HandshakeException e) {
-      stats.dropped.incrementAndGet();
+      response = Handshake.respond(e1, random);
+    } catch (HandshakeException | RuntimeException e) {
+      synchronized (lock) {
+        remove(session);
+      }
+      stats.drop(DropReason.BAD_HANDSHAKE);
       return;
     }
-    PeerSession session =
-        new PeerSession(e1, response.e2(), SealedSession.responder(response.key(), random), now);
-    synchronized (sessions) {
-      PeerEntry existing = sessions.get(from);
-      if (existing == null) {
-        sessions.put(from, new PeerEntry(host, session));
-        hosts.computeIfAbsent(host, h -> new HostState(limits.handshakeBurst(), now)).sessions++;
-      } else if (existing.current.established) {
-        existing.pending = session;
-      } else {
-        existing.current = session;
-        existing.pending = null;
+    byte[] e2 = response.e2();
+    synchronized (lock) {
+      if (session.removed) {
+        stats.drop(DropReason.EVICTED_HANDSHAKE);
+        return;
       }
-      evict(now);
+      session.sealed = SealedSession.responder(response.key(), random);
+      session.e2 = e2;
     }
     stats.handshakes.incrementAndGet();
-    send(session.e2, from);
+    send(e2, from);
   }
 
   private static @Nullable PeerSession sameHandshake(PeerEntry entry, byte[] e1) {
-    if (sameBytes(entry.current.e1, e1)) {
-      return entry.current;
+    PeerSession current = entry.established;
+    if (current != null && sameBytes(current.e1, e1)) {
+      return current;
     }
-    PeerSession pending = entry.pending;
-    return pending != null && sameBytes(pending.e1, e1) ? pending : null;
+    for (PeerSession p : entry.pending) {
+      if (sameBytes(p.e1, e1)) {
+        return p;
+      }
+    }
+    return null;
   }
 
   /** E1 messages are public; a plain comparison of their fixed 33 bytes is fine. */
@@ -433,54 +1052,79 @@ public final class UdpConsentResponder implements AutoCloseable {
     return a.length == b.length && Arrays.equals(a, 0, a.length, b, 0, b.length);
   }
 
+  // ---- frames ----
+
   private void onFrame(byte[] datagram, InetSocketAddress from) {
-    long now = clock.millis();
-    PeerEntry entry;
-    synchronized (sessions) {
-      entry = sessions.get(from);
-      if (entry != null && now - entry.lastUsedMs() > limits.idleTimeout().toMillis()) {
-        remove(from, entry);
-        entry = null;
-      }
-    }
-    if (entry == null) {
-      stats.dropped.incrementAndGet();
+    if (datagram.length < SealedSession.MIN_FRAME_LENGTH) {
+      stats.drop(DropReason.MALFORMED);
       return;
     }
-    PeerSession peer = entry.current;
-    byte[] plaintext;
-    try {
-      plaintext = peer.session.open(datagram, FrameType.CONTROL);
-    } catch (FrameException e) {
-      PeerSession pending = entry.pending;
-      plaintext = pending == null ? null : openOrNull(pending, datagram);
-      if (plaintext == null) {
-        stats.dropped.incrementAndGet();
+    long now = clock.millis();
+    List<PeerSession> candidates = new ArrayList<>(2);
+    synchronized (lock) {
+      expire(now);
+      PeerEntry entry = entries.get(from);
+      if (entry == null) {
+        stats.drop(DropReason.UNKNOWN_PEER);
         return;
       }
-      // The new handshake authenticated a frame: the peer did start over, so it replaces the old
-      // session.
-      synchronized (sessions) {
-        entry.current = pending;
-        entry.pending = null;
+      PeerSession current = entry.established;
+      if (current != null) {
+        candidates.add(current);
       }
-      peer = pending;
+      // Newest pending first: a peer that started over uses its latest handshake.
+      Iterator<PeerSession> newestFirst = entry.pending.descendingIterator();
+      while (newestFirst.hasNext()) {
+        PeerSession p = newestFirst.next();
+        if (p.sealed != null) {
+          candidates.add(p);
+        }
+      }
     }
-    peer.established = true;
-    peer.lastUsedMs = now;
+    PeerSession peer = null;
+    byte[] plaintext = null;
+    for (PeerSession candidate : candidates) {
+      plaintext = openOrNull(candidate, datagram);
+      if (plaintext != null) {
+        peer = candidate;
+        break;
+      }
+    }
+    if (peer == null || plaintext == null) {
+      stats.drop(DropReason.UNAUTHENTICATED);
+      return;
+    }
+    synchronized (lock) {
+      if (peer.removed) {
+        stats.drop(DropReason.EVICTED_HANDSHAKE);
+        return;
+      }
+      if (!peer.established) {
+        establish(peer, now);
+      }
+      touch(peer, now);
+    }
     ConsentRequest request;
     try {
       request = ConsentRequest.parse(plaintext);
     } catch (ConsentParseException e) {
-      stats.dropped.incrementAndGet();
+      // The callback is work done for a peer like a request: it counts against the same limits.
+      if (!reserveInFlight(peer)) {
+        stats.drop(DropReason.REFUSED_IN_FLIGHT);
+        return;
+      }
+      stats.drop(DropReason.MALFORMED_REQUEST);
       String reason = e.getMessage();
+      PeerSession reporting = peer;
       // On the executor like every handler call, so a failing or slow callback cannot stop this
       // loop.
-      execute(() -> reportMalformed(from, reason));
+      if (!execute(() -> reportMalformed(reporting, from, reason))) {
+        releaseInFlight(reporting);
+      }
       return;
     }
     if (!reserveInFlight(peer)) {
-      stats.refused.incrementAndGet();
+      stats.drop(DropReason.REFUSED_IN_FLIGHT);
       return;
     }
     stats.requests.incrementAndGet();
@@ -490,13 +1134,111 @@ public final class UdpConsentResponder implements AutoCloseable {
     }
   }
 
+  /**
+   * A pending handshake authenticated a frame: the peer really is at this address, so it replaces
+   * the address's established session and its other pending handshakes, gives its token back and
+   * marks its host verified. Holds the lock.
+   */
+  private void establish(PeerSession session, long now) {
+    PeerEntry entry = session.entry;
+    HostState host = entry.host;
+    entry.pending.remove(session);
+    host.pending.remove(session);
+    pending.remove(session);
+    PeerSession previous = entry.established;
+    session.established = true;
+    entry.established = session;
+    host.established.add(session);
+    established.add(session);
+    if (previous != null) {
+      remove(previous);
+    }
+    for (PeerSession other : new ArrayList<>(entry.pending)) {
+      remove(other);
+    }
+    refund(session.payer, host, entry);
+    if (entry.allowance == null) {
+      entry.allowance = new Bucket(limits.maxPendingHandshakesPerAddress(), 1.0, now);
+    }
+  }
+
+  /** Marks an established session used now. Holds the lock. */
+  private void touch(PeerSession session, long now) {
+    session.lastUsedMs = now;
+    session.entry.host.verifiedAtMs = now;
+    established.remove(session);
+    established.add(session);
+    HostState host = session.entry.host;
+    host.established.remove(session);
+    host.established.add(session);
+  }
+
+  /** Removes a session from every index. Holds the lock. */
+  private void remove(PeerSession session) {
+    if (session.removed) {
+      return;
+    }
+    session.removed = true;
+    PeerEntry entry = session.entry;
+    HostState host = entry.host;
+    if (session.established) {
+      established.remove(session);
+      host.established.remove(session);
+      if (entry.established == session) {
+        entry.established = null;
+      }
+    } else {
+      pending.remove(session);
+      host.pending.remove(session);
+      entry.pending.remove(session);
+    }
+    if (entry.isEmpty() && entries.get(entry.address) == entry) {
+      entries.remove(entry.address);
+    }
+    if (host.sessions() == 0) {
+      idleHosts.add(host);
+    }
+  }
+
+  /**
+   * Drops pending handshakes older than the handshake timeout and established sessions idle longer
+   * than the idle timeout. Both lists are in age order, so this stops at the first live one. Holds
+   * the lock.
+   */
+  private void expire(long now) {
+    long handshakeTimeout = limits.handshakeTimeout().toMillis();
+    while (!pending.isEmpty()) {
+      PeerSession oldest = pending.getFirst();
+      if (now - oldest.createdMs <= handshakeTimeout) {
+        break;
+      }
+      remove(oldest);
+      stats.expired.incrementAndGet();
+    }
+    long idle = limits.idleTimeout().toMillis();
+    while (!established.isEmpty()) {
+      PeerSession oldest = established.getFirst();
+      if (now - oldest.lastUsedMs <= idle) {
+        break;
+      }
+      remove(oldest);
+      stats.expired.incrementAndGet();
+    }
+  }
+
   private static byte @Nullable [] openOrNull(PeerSession peer, byte[] datagram) {
+    SealedSession sealed = peer.sealed;
+    if (sealed == null) {
+      return null;
+    }
     try {
-      return peer.session.open(datagram, FrameType.CONTROL);
+      return sealed.open(datagram, FrameType.CONTROL);
     } catch (FrameException e) {
       return null;
     }
   }
+
+  // ---- requests ----
 
   private boolean reserveInFlight(PeerSession peer) {
     if (inFlight.incrementAndGet() > limits.maxRequestsInFlight()) {
@@ -526,11 +1268,13 @@ public final class UdpConsentResponder implements AutoCloseable {
     }
   }
 
-  private void reportMalformed(InetSocketAddress from, String reason) {
+  private void reportMalformed(PeerSession peer, InetSocketAddress from, String reason) {
     try {
       handler.onMalformedRequest(from, reason);
     } catch (RuntimeException e) {
       stats.handlerFailures.incrementAndGet();
+    } finally {
+      releaseInFlight(peer);
     }
   }
 
@@ -546,8 +1290,12 @@ public final class UdpConsentResponder implements AutoCloseable {
     } finally {
       releaseInFlight(peer);
     }
+    SealedSession sealed = peer.sealed;
+    if (sealed == null) {
+      return; // cannot happen: a request was opened in this session
+    }
     byte[] frame =
-        peer.session.seal(
+        sealed.seal(
             FrameType.CONTROL,
             response.response().toJson(response.reason()).getBytes(StandardCharsets.UTF_8));
     if (send(frame, from)) {
@@ -560,72 +1308,8 @@ public final class UdpConsentResponder implements AutoCloseable {
       socket.send(new DatagramPacket(datagram, datagram.length, to));
       return true;
     } catch (IOException e) {
-      stats.dropped.incrementAndGet();
+      stats.drop(DropReason.SEND_FAILED);
       return false;
-    }
-  }
-
-  /** Holds the lock. */
-  private int hostSessions(HostKey host) {
-    HostState state = hosts.get(host);
-    return state == null ? 0 : state.sessions;
-  }
-
-  /** Takes one handshake token from the host's bucket, refilling it first. Holds the lock. */
-  private boolean takeHandshakeToken(HostKey host, long now) {
-    HostState state = hosts.get(host);
-    if (state == null) {
-      state = new HostState(limits.handshakeBurst(), now);
-      hosts.put(host, state);
-      trimHosts();
-    }
-    double refill = (now - state.refilledAtMs) / 1000.0 * limits.handshakesPerSecond();
-    state.tokens = Math.min(limits.handshakeBurst(), state.tokens + Math.max(0, refill));
-    state.refilledAtMs = now;
-    if (state.tokens < 1) {
-      return false;
-    }
-    state.tokens -= 1;
-    return true;
-  }
-
-  /**
-   * Forgets the least recently seen hosts that hold no session, beyond one per possible session.
-   * Holds the lock.
-   */
-  private void trimHosts() {
-    Iterator<HostState> it = hosts.values().iterator();
-    while (hosts.size() > limits.maxSessions() && it.hasNext()) {
-      if (it.next().sessions == 0) {
-        it.remove();
-      }
-    }
-  }
-
-  /** Holds the lock. */
-  private void remove(SocketAddress address, PeerEntry entry) {
-    sessions.remove(address);
-    HostState state = hosts.get(entry.host);
-    if (state != null) {
-      state.sessions--;
-    }
-  }
-
-  /** Drops idle sessions and, beyond the limit, the least recently used ones. Holds the lock. */
-  private void evict(long now) {
-    long idle = limits.idleTimeout().toMillis();
-    Iterator<Map.Entry<SocketAddress, PeerEntry>> it = sessions.entrySet().iterator();
-    while (it.hasNext()) {
-      Map.Entry<SocketAddress, PeerEntry> e = it.next();
-      if (sessions.size() > limits.maxSessions() || now - e.getValue().lastUsedMs() > idle) {
-        it.remove();
-        HostState state = hosts.get(e.getValue().host);
-        if (state != null) {
-          state.sessions--;
-        }
-      } else {
-        break;
-      }
     }
   }
 }

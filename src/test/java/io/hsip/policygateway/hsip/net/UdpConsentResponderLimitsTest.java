@@ -81,8 +81,13 @@ class UdpConsentResponderLimitsTest {
       send(port, Handshake.Initiator.start(RANDOM).e1());
       answered += receiveOrNull(port, 300) != null ? 1 : 0;
     }
-    assertThat(answered).isEqualTo(5);
-    assertThat(responder.stats().refused()).isEqualTo(15);
+    // A host at its cap is not refused (that locked out busy clients and NATs): each new handshake
+    // evicts the host's oldest never-authenticated one, so the host never holds more than its
+    // share.
+    assertThat(answered).isEqualTo(20);
+    assertThat(responder.stats().refused()).isZero();
+    assertThat(responder.stats().sessionsEvicted()).isEqualTo(15);
+    assertThat(responder.sessionCount()).isEqualTo(5);
 
     // Another host is unaffected: its exchange completes.
     ConsentResponse answer = honestInitiator().exchange(request());
@@ -131,6 +136,79 @@ class UdpConsentResponderLimitsTest {
     assertThat(responder.stats().refused()).isEqualTo(10 - inFlight);
     release.countDown();
     awaitCount(responder.stats()::responses, 4);
+  }
+
+  @Test
+  void aHostIsRefusedForRoomOnlyWhenEverySessionOfItHasARequestInFlight() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger decided = new AtomicInteger();
+    start(
+        new UdpConsentResponder.Limits(100, 2, 1000, 1000, 64, 4, Duration.ofSeconds(60), 8192),
+        (request, from) -> {
+          decided.incrementAndGet();
+          await(release);
+          return ConsentResponse.allow(RESPONDER, request, 1000, request.tsMs());
+        });
+    List<DatagramSocket> busy = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      DatagramSocket peer = socket(OTHER_HOST);
+      SealedSession session = handshake(peer, Handshake.Initiator.start(RANDOM));
+      send(peer, session.seal(FrameType.CONTROL, json(request())));
+      busy.add(peer);
+    }
+    awaitCount(decided::get, 2);
+
+    // Both of the host's sessions are deciding a request: neither may be evicted, so the host's
+    // next handshake is refused for room, and counted as such.
+    DatagramSocket third = socket(OTHER_HOST);
+    send(third, Handshake.Initiator.start(RANDOM).e1());
+    assertThat(receiveOrNull(third, 300)).isNull();
+    assertThat(responder.stats().dropped(UdpConsentResponder.DropReason.REFUSED_SESSION_CAP))
+        .isEqualTo(1);
+
+    // Once the answers are out, the sessions are idle and a new handshake evicts one of them.
+    release.countDown();
+    for (DatagramSocket peer : busy) {
+      assertThat(receiveOrNull(peer, 2000)).isNotNull();
+    }
+    Thread.sleep(50); // the in-flight counts drop just after the answers are sent
+    assertThat(handshake(third, Handshake.Initiator.start(RANDOM))).isNotNull();
+    assertThat(responder.stats().sessionsEvicted()).isEqualTo(1);
+  }
+
+  @Test
+  void malformedRequestCallbacksCountAgainstTheInFlightLimits() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger reported = new AtomicInteger();
+    start(
+        UdpConsentResponder.Limits.DEFAULT,
+        new UdpConsentResponder.Handler() {
+          @Override
+          public ConsentResponse onRequest(ConsentRequest request, InetSocketAddress from) {
+            return ConsentResponse.allow(RESPONDER, request, 1000, request.tsMs());
+          }
+
+          @Override
+          public void onMalformedRequest(InetSocketAddress from, String reason) {
+            reported.incrementAndGet();
+            await(release);
+          }
+        });
+    DatagramSocket peer = socket(HONEST_HOST);
+    SealedSession session = handshake(peer, Handshake.Initiator.start(RANDOM));
+    for (int i = 0; i < 10; i++) {
+      send(peer, session.seal(FrameType.CONTROL, "not json".getBytes(StandardCharsets.UTF_8)));
+    }
+    int inFlight = UdpConsentResponder.Limits.DEFAULT.maxRequestsInFlightPerSession();
+    UdpConsentResponder.Stats stats = responder.stats();
+    awaitCount(
+        () -> stats.dropped(UdpConsentResponder.DropReason.REFUSED_IN_FLIGHT), 10 - inFlight);
+    awaitCount(reported::get, inFlight);
+    assertThat(stats.dropped(UdpConsentResponder.DropReason.MALFORMED_REQUEST)).isEqualTo(inFlight);
+    assertThat(stats.droppedByReason())
+        .containsEntry("refused_in_flight", (long) (10 - inFlight))
+        .containsEntry("malformed_request", (long) inFlight);
+    release.countDown();
   }
 
   @Test
