@@ -1,0 +1,57 @@
+package io.hsip.policygateway.cli.load;
+
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What every load run is told, whatever it talks to.
+ *
+ * @param peers simulated peers, each with its own key, running concurrently
+ * @param count requests to send at most
+ * @param duration how long requests are started
+ * @param rate requests per second in all (open loop), or null for closed loop
+ * @param mix the share of each kind of request
+ * @param allowPurpose the purpose of allow (and stale, bad-signature, malformed) requests
+ * @param denyPurpose the purpose of deny requests
+ * @param timeout how long to wait for each answer (and each handshake)
+ * @param staleAge how far in the past a stale request's {@code ts_ms} lies
+ * @param requestLifetime how long after its {@code ts_ms} a request expires
+ * @param maxUnexpected how many unexpected answers a run may see and still succeed
+ */
+public record LoadSettings(
+    int peers,
+    long count,
+    Duration duration,
+    @Nullable Double rate,
+    Mix mix,
+    String allowPurpose,
+    String denyPurpose,
+    Duration timeout,
+    Duration staleAge,
+    Duration requestLifetime,
+    long maxUnexpected) {
+
+  /** Validates the settings; the command line checks ranges first, with its own messages. */
+  public LoadSettings {
+    if (peers < 1
+        || count < 1
+        || duration.isNegative()
+        || duration.isZero()
+        || (rate != null && !(rate > 0))
+        || timeout.isNegative()
+        || timeout.isZero()
+        || staleAge.isNegative()
+        || requestLifetime.isNegative()
+        || requestLifetime.isZero()
+        || maxUnexpected < 0) {
+      throw new IllegalArgumentException("load settings out of range");
+    }
+  }
+
+  /** "closed loop" or "open loop at R/s". */
+  public String loop() {
+    return rate == null
+        ? "closed loop"
+        : String.format(java.util.Locale.ROOT, "open loop at %.0f/s", rate);
+  }
+}
