@@ -7,8 +7,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
@@ -62,11 +64,14 @@ public final class LoadRun {
     this.clock = clock;
   }
 
-  /** Runs the peers until the run is over and returns the report. */
+  /**
+   * Runs the peers until the run is over and returns the report. Each peer first makes its key (and
+   * presigns its requests, if asked); the schedule starts when all are ready.
+   */
   public LoadReport run() throws InterruptedException {
-    Schedule slots =
-        new Schedule(
-            System::nanoTime, settings.duration().toNanos(), settings.count(), settings.rate());
+    CountDownLatch ready = new CountDownLatch(settings.peers());
+    CountDownLatch go = new CountDownLatch(1);
+    AtomicReference<Schedule> started = new AtomicReference<>();
     List<Thread> peers = new ArrayList<>(settings.peers());
     for (int i = 0; i < settings.peers(); i++) {
       int index = i;
@@ -74,8 +79,14 @@ public final class LoadRun {
           Thread.ofPlatform()
               .name("hsip-load-peer-" + i)
               .daemon(true)
-              .start(() -> runPeer(index, slots)));
+              .start(() -> runPeer(index, ready, go, started)));
     }
+    ready.await();
+    Schedule slots =
+        new Schedule(
+            System::nanoTime, settings.duration().toNanos(), settings.count(), settings.rate());
+    started.set(slots);
+    go.countDown();
     // Every exchange ends by itself (a handshake and an answer, each bounded by the timeout), so
     // the peers end within that of the schedule's end; the grace is for thread scheduling.
     long joinDeadline = slots.endNanos() + 2 * settings.timeout().toNanos() + JOIN_GRACE.toNanos();
@@ -89,9 +100,25 @@ public final class LoadRun {
         transport, target, settings, slots, tally, System.nanoTime(), stoppedEarly.get());
   }
 
-  private void runPeer(int index, Schedule slots) {
-    SecureRandom random = new SecureRandom();
-    PeerRequests requests = new PeerRequests(SigningKey.generate(random), settings, clock, random);
+  private void runPeer(
+      int index, CountDownLatch ready, CountDownLatch go, AtomicReference<Schedule> started) {
+    PeerRequests requests;
+    try {
+      SecureRandom random = new SecureRandom();
+      requests = new PeerRequests(SigningKey.generate(random), settings, clock, random);
+      if (settings.presign()) {
+        requests.presign(settings.presignShare());
+      }
+    } finally {
+      ready.countDown();
+    }
+    try {
+      go.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    Schedule slots = started.get();
     try (PeerLink link = links.open(index)) {
       @Nullable ConsentRequest replayable = null;
       for (long slot = slots.take(); slot >= 0; slot = slots.take()) {

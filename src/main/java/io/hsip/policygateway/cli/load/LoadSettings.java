@@ -1,6 +1,9 @@
 package io.hsip.policygateway.cli.load;
 
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param staleAge how far in the past a stale request's {@code ts_ms} lies
  * @param requestLifetime how long after its {@code ts_ms} a request expires
  * @param maxUnexpected how many unexpected answers a run may see and still succeed
+ * @param presign whether each peer signs its share of the requests before the run starts
  */
 public record LoadSettings(
     int peers,
@@ -29,7 +33,8 @@ public record LoadSettings(
     Duration timeout,
     Duration staleAge,
     Duration requestLifetime,
-    long maxUnexpected) {
+    long maxUnexpected,
+    boolean presign) {
 
   /** Validates the settings; the command line checks ranges first, with its own messages. */
   public LoadSettings {
@@ -48,10 +53,28 @@ public record LoadSettings(
     }
   }
 
-  /** "closed loop" or "open loop at R/s". */
+  /** "closed loop" or "open loop at R/s", and ", presigned" when so. */
   public String loop() {
-    return rate == null
-        ? "closed loop"
-        : String.format(java.util.Locale.ROOT, "open loop at %.0f/s", rate);
+    String loop =
+        rate == null ? "closed loop" : String.format(Locale.ROOT, "open loop at %.0f/s", rate);
+    return presign ? loop + ", presigned" : loop;
+  }
+
+  /**
+   * How many requests of each kind one peer presigns: its even share of {@link #count()} and a
+   * tenth more, as peers take slots as they come; a peer that runs out signs on the fly.
+   */
+  public Map<LoadKind, Long> presignShare() {
+    Map<LoadKind, Long> share = new EnumMap<>(LoadKind.class);
+    int total = mix.cycleLength();
+    mix.weights()
+        .forEach(
+            (kind, weight) -> {
+              if (weight > 0) {
+                double even = (double) count * weight / total / peers;
+                share.put(kind, (long) Math.ceil(even * 1.1) + 2);
+              }
+            });
+    return share;
   }
 }

@@ -5,6 +5,9 @@ import io.hsip.policygateway.hsip.consent.ConsentRequest;
 import io.hsip.policygateway.hsip.keys.SigningKey;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.EnumMap;
+import java.util.Map;
 
 /** Signs the requests of one simulated peer, each kind as {@link LoadKind} describes it. */
 final class PeerRequests {
@@ -14,6 +17,7 @@ final class PeerRequests {
   private final Clock clock;
   private final SecureRandom random;
   private final String contentId;
+  private final Map<LoadKind, ArrayDeque<ConsentRequest>> presigned = new EnumMap<>(LoadKind.class);
 
   PeerRequests(SigningKey key, LoadSettings settings, Clock clock, SecureRandom random) {
     this.key = key;
@@ -26,11 +30,36 @@ final class PeerRequests {
   }
 
   /**
-   * A new request of {@code kind}. {@link LoadKind#REPLAYED} is not made here (it is an earlier
-   * request sent again); {@link LoadKind#MALFORMED} is a valid allow request that the transport
-   * breaks when it encodes it.
+   * Signs {@code perKind.get(k)} requests of each kind now, for {@link #next} to hand out before it
+   * signs any more: the signing cost then falls before the run rather than in it. Their {@code
+   * ts_ms} is the time they were signed, so a run must send them within the gateway's clock-skew
+   * window.
+   */
+  void presign(Map<LoadKind, Long> perKind) {
+    perKind.forEach(
+        (kind, n) -> {
+          if (kind != LoadKind.REPLAYED) {
+            ArrayDeque<ConsentRequest> pool =
+                presigned.computeIfAbsent(kind, k -> new ArrayDeque<>());
+            for (long i = 0; i < n; i++) {
+              pool.add(sign(kind));
+            }
+          }
+        });
+  }
+
+  /**
+   * A new request of {@code kind}, presigned if one is left. {@link LoadKind#REPLAYED} is not made
+   * here (it is an earlier request sent again); {@link LoadKind#MALFORMED} is a valid allow request
+   * that the transport breaks when it encodes it.
    */
   ConsentRequest next(LoadKind kind) {
+    ArrayDeque<ConsentRequest> pool = presigned.get(kind);
+    ConsentRequest ready = pool == null ? null : pool.poll();
+    return ready != null ? ready : sign(kind);
+  }
+
+  private ConsentRequest sign(LoadKind kind) {
     long now = clock.millis();
     return switch (kind) {
       case ALLOW, MALFORMED -> sign(settings.allowPurpose(), now);

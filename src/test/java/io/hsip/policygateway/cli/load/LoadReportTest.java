@@ -142,7 +142,8 @@ class LoadReportTest {
             Duration.ofSeconds(1),
             Duration.ofMinutes(10),
             Duration.ofMinutes(1),
-            maxUnexpected);
+            maxUnexpected,
+            false);
     Schedule schedule = new Schedule(() -> 0L, 1_000 * MS, 100, null);
     return LoadReport.of(transport, "test", settings, schedule, tally, 1_000 * MS, false);
   }

@@ -185,6 +185,24 @@ class UdpLoadTest {
   }
 
   @Test
+  void presignedRequests_areFreshAndAnsweredAsExpected() throws Exception {
+    listen("load.allow");
+    StringWriter out = new StringWriter();
+
+    int exit =
+        load(
+            List.of("--peers", "3", "--count", "100", "--presign", "--malformed-wait-ms", "50"),
+            out);
+
+    assertThat(exit).as(out + "\n" + err).isZero();
+    assertThat(out.toString())
+        .contains("3 peers, closed loop, presigned")
+        .containsPattern("stale +-> deny stale +5 of 5")
+        .containsPattern("replayed +-> deny replayed +5 of 5")
+        .contains("unexpected  0 (tolerated 0)");
+  }
+
+  @Test
   void openLoop_sendsAtTheRate() throws Exception {
     listen("load.allow");
     StringWriter out = new StringWriter();
