@@ -11,9 +11,8 @@ import picocli.CommandLine.Command;
 /**
  * {@code hsip}: key, consent and token utilities whose files interoperate with the reference CLI.
  *
- * <p>Exit codes (for {@code load}, see {@link LoadCommand}): 0 success, 1 a document was checked
- * and rejected, 2 usage error, 3 unreadable or malformed input, 4 internal error, 5 the database
- * could not be reached or refused the operation.
+ * <p>Exit codes: 0 success, 1 a document was checked and rejected, 2 usage error, 3 unreadable or
+ * malformed input, 4 internal error, 5 the database could not be reached or refused the operation.
  */
 @Command(
     name = "hsip",

@@ -56,6 +56,9 @@ final class LoadCommand {
   /** How long a --count run may last at most when no --duration is given. */
   static final Duration COUNT_TIME_CAP = Duration.ofMinutes(10);
 
+  /** Longest --warmup. */
+  static final Duration MAX_WARMUP = Duration.ofMinutes(5);
+
   /** Most requests --presign holds in memory (about 1 KiB each). */
   static final long MAX_PRESIGNED = 200_000;
 
@@ -150,6 +153,14 @@ final class LoadCommand {
                 + " compete with the target for CPU (needs --count <= 200000; runs at most 45s).")
     boolean presign;
 
+    @Option(
+        names = "--warmup",
+        converter = DurationConverter.class,
+        description =
+            "First run the same load this long, unmeasured, so code is compiled and connections"
+                + " open (default: none; at most 5m).")
+    @Nullable Duration warmup;
+
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
@@ -171,6 +182,10 @@ final class LoadCommand {
         throw new CliException(CliException.USAGE, "--rate must be above 0 and at most 10000000");
       }
       requireRange(timeoutMs, 1, 60_000, "--timeout-ms");
+      Duration warmFor = warmup == null ? Duration.ZERO : warmup;
+      if (warmFor.compareTo(MAX_WARMUP) > 0) {
+        throw new CliException(CliException.USAGE, "--warmup must be at most 5m");
+      }
       requireRange(staleAgeMs, 1, 365L * 24 * 3600 * 1000, "--stale-age-ms");
       requireRange(requestTtlMs, 1, 24L * 3600 * 1000, "--request-ttl-ms");
       requireRange(maxUnexpected, 0, Long.MAX_VALUE, "--max-unexpected");
@@ -208,7 +223,8 @@ final class LoadCommand {
           Duration.ofMillis(staleAgeMs),
           Duration.ofMillis(requestTtlMs),
           maxUnexpected,
-          presign);
+          presign,
+          warmFor);
     }
 
     int print(CliCommand command, LoadReport report) {

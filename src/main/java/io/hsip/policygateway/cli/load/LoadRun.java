@@ -65,10 +65,14 @@ public final class LoadRun {
   }
 
   /**
-   * Runs the peers until the run is over and returns the report. Each peer first makes its key (and
-   * presigns its requests, if asked); the schedule starts when all are ready.
+   * Runs the warm-up, if any, then the peers until the run is over, and returns the report of the
+   * latter. Each peer first makes its key (and presigns its requests, if asked); the schedule
+   * starts when all are ready.
    */
   public LoadReport run() throws InterruptedException {
+    if (!settings.warmup().isZero()) {
+      new LoadRun(transport, target, settings.forWarmup(), links, clock).run();
+    }
     CountDownLatch ready = new CountDownLatch(settings.peers());
     CountDownLatch go = new CountDownLatch(1);
     AtomicReference<Schedule> started = new AtomicReference<>();

@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param requestLifetime how long after its {@code ts_ms} a request expires
  * @param maxUnexpected how many unexpected answers a run may see and still succeed
  * @param presign whether each peer signs its share of the requests before the run starts
+ * @param warmup how long to run the same load first, unmeasured (zero for none), so that both the
+ *     generator's and the target's code is compiled and their connections open before measuring
  */
 public record LoadSettings(
     int peers,
@@ -34,7 +36,8 @@ public record LoadSettings(
     Duration staleAge,
     Duration requestLifetime,
     long maxUnexpected,
-    boolean presign) {
+    boolean presign,
+    Duration warmup) {
 
   /** Validates the settings; the command line checks ranges first, with its own messages. */
   public LoadSettings {
@@ -48,7 +51,8 @@ public record LoadSettings(
         || staleAge.isNegative()
         || requestLifetime.isNegative()
         || requestLifetime.isZero()
-        || maxUnexpected < 0) {
+        || maxUnexpected < 0
+        || warmup.isNegative()) {
       throw new IllegalArgumentException("load settings out of range");
     }
   }
@@ -57,7 +61,34 @@ public record LoadSettings(
   public String loop() {
     String loop =
         rate == null ? "closed loop" : String.format(Locale.ROOT, "open loop at %.0f/s", rate);
-    return presign ? loop + ", presigned" : loop;
+    if (presign) {
+      loop += ", presigned";
+    }
+    if (!warmup.isZero()) {
+      loop += String.format(Locale.ROOT, ", after %.1fs warm-up", warmup.toMillis() / 1000.0);
+    }
+    return loop;
+  }
+
+  /**
+   * The settings of the warm-up: the same load for {@link #warmup()}, neither presigned nor
+   * counted.
+   */
+  public LoadSettings forWarmup() {
+    return new LoadSettings(
+        peers,
+        Long.MAX_VALUE,
+        warmup,
+        rate,
+        mix,
+        allowPurpose,
+        denyPurpose,
+        timeout,
+        staleAge,
+        requestLifetime,
+        Long.MAX_VALUE,
+        false,
+        Duration.ZERO);
   }
 
   /**

@@ -68,11 +68,12 @@ class LoadCommandTest {
             Duration.ofMinutes(10),
             Duration.ofMinutes(1),
             0,
-            true);
+            true,
+            Duration.ofSeconds(2));
 
     // allow: 1000 * 3/4 / 4 = 187.5 -> 206.25 -> 207 + 2; deny: 62.5 -> 68.75 -> 69 + 2.
     assertThat(settings.presignShare())
         .containsExactlyInAnyOrderEntriesOf(Map.of(LoadKind.ALLOW, 209L, LoadKind.DENY, 71L));
-    assertThat(settings.loop()).isEqualTo("closed loop, presigned");
+    assertThat(settings.loop()).isEqualTo("closed loop, presigned, after 2.0s warm-up");
   }
 }

@@ -143,7 +143,8 @@ class LoadReportTest {
             Duration.ofMinutes(10),
             Duration.ofMinutes(1),
             maxUnexpected,
-            false);
+            false,
+            Duration.ZERO);
     Schedule schedule = new Schedule(() -> 0L, 1_000 * MS, 100, null);
     return LoadReport.of(transport, "test", settings, schedule, tally, 1_000 * MS, false);
   }

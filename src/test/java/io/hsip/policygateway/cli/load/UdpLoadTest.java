@@ -191,15 +191,27 @@ class UdpLoadTest {
 
     int exit =
         load(
-            List.of("--peers", "3", "--count", "100", "--presign", "--malformed-wait-ms", "50"),
+            List.of(
+                "--peers",
+                "3",
+                "--count",
+                "100",
+                "--presign",
+                "--malformed-wait-ms",
+                "50",
+                "--warmup",
+                "300ms"),
             out);
 
     assertThat(exit).as(out + "\n" + err).isZero();
     assertThat(out.toString())
-        .contains("3 peers, closed loop, presigned")
+        .contains("3 peers, closed loop, presigned, after 0.3s warm-up")
+        .containsPattern("sent +10[0-5]\\n")
         .containsPattern("stale +-> deny stale +5 of 5")
         .containsPattern("replayed +-> deny replayed +5 of 5")
         .contains("unexpected  0 (tolerated 0)");
+    // The warm-up's requests reached the listener but are not in the report.
+    assertThat(responder.stats().handshakes()).isGreaterThan(105);
   }
 
   @Test
