@@ -35,6 +35,9 @@ public final class LoadRun {
   /** Beyond the time a peer may still be waiting for its last answers, how long to wait for it. */
   private static final Duration JOIN_GRACE = Duration.ofSeconds(2);
 
+  /** Longest a link may take to report a late outcome after the peers ended (a malformed wait). */
+  private static final Duration LATE_GRACE = Duration.ofSeconds(61);
+
   private final LoadKind.Transport transport;
   private final String target;
   private final LoadSettings settings;
@@ -43,6 +46,22 @@ public final class LoadRun {
   private final Tally tally = new Tally();
   private final AtomicLong unansweredBeforeAnyAnswer = new AtomicLong();
   private final AtomicBoolean stoppedEarly = new AtomicBoolean();
+  private final AtomicLong lateOutstanding = new AtomicLong();
+
+  /** Outcomes the links report after the exchange returned (a malformed request's silence). */
+  private final PeerLink.LateOutcomes late =
+      new PeerLink.LateOutcomes() {
+        @Override
+        public void expect() {
+          lateOutstanding.incrementAndGet();
+        }
+
+        @Override
+        public void report(LoadKind kind, Outcome outcome, long startNanos) {
+          tally.record(kind, outcome, startNanos, System.nanoTime());
+          lateOutstanding.decrementAndGet();
+        }
+      };
 
   /**
    * A run.
@@ -100,6 +119,10 @@ public final class LoadRun {
         peer.join(Duration.ofNanos(left));
       }
     }
+    long lateDeadline = System.nanoTime() + LATE_GRACE.toNanos();
+    while (lateOutstanding.get() > 0 && System.nanoTime() < lateDeadline) {
+      Thread.sleep(5);
+    }
     return LoadReport.of(
         transport, target, settings, slots, tally, System.nanoTime(), stoppedEarly.get());
   }
@@ -123,7 +146,7 @@ public final class LoadRun {
       return;
     }
     Schedule slots = started.get();
-    try (PeerLink link = links.open(index)) {
+    try (PeerLink link = links.open(index, late)) {
       @Nullable ConsentRequest replayable = null;
       for (long slot = slots.take(); slot >= 0; slot = slots.take()) {
         LoadKind kind = settings.mix().kindOf(slot);
@@ -138,6 +161,9 @@ public final class LoadRun {
             kind == LoadKind.REPLAYED && replayable != null ? replayable : requests.next(kind);
         long start = slots.openLoop() ? due : System.nanoTime();
         Outcome outcome = link.exchange(kind, request);
+        if (outcome == null) {
+          continue; // reported late
+        }
         record(kind, outcome, start, slots);
         if ((kind == LoadKind.ALLOW || kind == LoadKind.DENY) && outcome.answered()) {
           replayable = request;
@@ -151,7 +177,9 @@ public final class LoadRun {
     ConsentRequest request = requests.next(LoadKind.ALLOW);
     long start = System.nanoTime();
     Outcome outcome = link.exchange(LoadKind.ALLOW, request);
-    record(LoadKind.ALLOW, outcome, start, slots);
+    if (outcome != null) {
+      record(LoadKind.ALLOW, outcome, start, slots);
+    }
     // Replayed even if unanswered: the gateway may have recorded it and lost only the answer.
     return request;
   }

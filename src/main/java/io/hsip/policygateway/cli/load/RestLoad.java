@@ -52,7 +52,8 @@ public final class RestLoad {
             .executor(pool)
             .build()) {
       PeerLink.Factory links =
-          index -> new RestLink(client, decisions, authorization, targetJson, settings.timeout());
+          (index, late) ->
+              new RestLink(client, decisions, authorization, targetJson, settings.timeout());
       return new LoadRun(LoadKind.Transport.REST, decisions.toString(), settings, links, clock)
           .run();
     } finally {

@@ -36,6 +36,10 @@ import org.jspecify.annotations.Nullable;
  * <p>An E1 is sent once: a lost one shows as a handshake timeout, not as a slower exchange. After
  * an unanswered request the session is dropped, so a late answer cannot be taken for the next one;
  * answers are also matched to their request by its hash.
+ *
+ * <p>A malformed request ends its session: the socket is handed to a virtual thread that waits
+ * {@code malformedWait} for the answer that must not come and reports the outcome late, while the
+ * peer goes on with a new session. So the silence it checks for does not hold the peer up.
  */
 final class UdpLink implements PeerLink {
 
@@ -48,6 +52,7 @@ final class UdpLink implements PeerLink {
   private final int requestsPerSession;
   private final @Nullable Ed25519PublicKey responder;
   private final SecureRandom random;
+  private final PeerLink.LateOutcomes late;
   private final byte[] buffer = new byte[RECEIVE_BUFFER];
   private @Nullable DatagramSocket socket;
   private @Nullable SealedSession session;
@@ -57,6 +62,7 @@ final class UdpLink implements PeerLink {
    * @param source the local address to send from (port 0), or null for the system's choice
    * @param malformedWait how long to wait for the answer that a malformed request must not get
    * @param responder the listener's key, to verify each answer's signature; null not to verify
+   * @param late where the outcomes of malformed requests are reported
    */
   UdpLink(
       InetSocketAddress target,
@@ -65,7 +71,8 @@ final class UdpLink implements PeerLink {
       Duration malformedWait,
       int requestsPerSession,
       @Nullable Ed25519PublicKey responder,
-      SecureRandom random) {
+      SecureRandom random,
+      PeerLink.LateOutcomes late) {
     this.target = target;
     this.source = source;
     this.timeout = timeout;
@@ -73,10 +80,11 @@ final class UdpLink implements PeerLink {
     this.requestsPerSession = requestsPerSession;
     this.responder = responder;
     this.random = random;
+    this.late = late;
   }
 
   @Override
-  public Outcome exchange(LoadKind kind, ConsentRequest request) {
+  public @Nullable Outcome exchange(LoadKind kind, ConsentRequest request) {
     try {
       if (session == null || used >= requestsPerSession) {
         Outcome failed = startSession();
@@ -92,10 +100,13 @@ final class UdpLink implements PeerLink {
       byte[] payload = kind == LoadKind.MALFORMED ? Arrays.copyOf(json, json.length / 2) : json;
       byte[] frame = sealed.seal(FrameType.CONTROL, payload);
       open.send(new DatagramPacket(frame, frame.length));
-      Duration wait = kind == LoadKind.MALFORMED ? malformedWait : timeout;
+      if (kind == LoadKind.MALFORMED) {
+        awaitSilence(open, sealed, request);
+        return null;
+      }
       Outcome outcome =
-          awaitAnswer(open, sealed, request, kind, System.nanoTime() + wait.toNanos());
-      if (outcome.type() == Outcome.Type.NO_ANSWER && kind != LoadKind.MALFORMED) {
+          awaitAnswer(open, sealed, request, kind, buffer, System.nanoTime() + timeout.toNanos());
+      if (outcome.type() == Outcome.Type.NO_ANSWER) {
         closeSession();
       }
       return outcome;
@@ -119,7 +130,9 @@ final class UdpLink implements PeerLink {
     byte[] e1 = handshake.e1();
     fresh.send(new DatagramPacket(e1, e1.length));
     long deadline = System.nanoTime() + timeout.toNanos();
-    for (int length = receive(fresh, deadline); length >= 0; length = receive(fresh, deadline)) {
+    for (int length = receive(fresh, buffer, deadline);
+        length >= 0;
+        length = receive(fresh, buffer, deadline)) {
       try {
         SessionKey key = handshake.finish(Arrays.copyOf(buffer, length));
         session = SealedSession.initiator(key, random);
@@ -133,18 +146,53 @@ final class UdpLink implements PeerLink {
     return Outcome.noHandshake();
   }
 
+  /**
+   * Hands the session of a malformed request over to a virtual thread that waits for the answer
+   * that must not come, reports the outcome late and closes the socket.
+   */
+  private void awaitSilence(DatagramSocket open, SealedSession sealed, ConsentRequest request) {
+    long start = System.nanoTime();
+    socket = null;
+    session = null;
+    late.expect();
+    Thread.ofVirtual()
+        .name("hsip-load-malformed")
+        .start(
+            () -> {
+              Outcome outcome;
+              try (open) {
+                outcome =
+                    awaitAnswer(
+                        open,
+                        sealed,
+                        request,
+                        LoadKind.MALFORMED,
+                        new byte[RECEIVE_BUFFER],
+                        start + malformedWait.toNanos());
+              } catch (PortUnreachableException e) {
+                outcome = Outcome.error("unreachable");
+              } catch (IOException e) {
+                outcome = Outcome.error("io");
+              }
+              late.report(LoadKind.MALFORMED, outcome, start);
+            });
+  }
+
   private Outcome awaitAnswer(
       DatagramSocket open,
       SealedSession sealed,
       ConsentRequest request,
       LoadKind kind,
+      byte[] into,
       long deadline)
       throws IOException {
     String hash = request.hashHex();
-    for (int length = receive(open, deadline); length >= 0; length = receive(open, deadline)) {
+    for (int length = receive(open, into, deadline);
+        length >= 0;
+        length = receive(open, into, deadline)) {
       byte[] plaintext;
       try {
-        plaintext = sealed.open(buffer, length, FrameType.CONTROL);
+        plaintext = sealed.open(into, length, FrameType.CONTROL);
       } catch (FrameException e) {
         continue; // a duplicate E2, or a frame of no session of ours
       }
@@ -182,14 +230,14 @@ final class UdpLink implements PeerLink {
     }
   }
 
-  /** Receives one datagram into the buffer before the deadline; its length, or -1 on timeout. */
-  private int receive(DatagramSocket open, long deadline) throws IOException {
+  /** Receives one datagram into {@code into} before the deadline; its length, or -1 on timeout. */
+  private static int receive(DatagramSocket open, byte[] into, long deadline) throws IOException {
     long leftMs = (deadline - System.nanoTime() + 999_999) / 1_000_000;
     if (leftMs <= 0) {
       return -1;
     }
     open.setSoTimeout((int) Math.min(leftMs, Integer.MAX_VALUE));
-    DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+    DatagramPacket packet = new DatagramPacket(into, into.length);
     try {
       open.receive(packet);
     } catch (SocketTimeoutException e) {

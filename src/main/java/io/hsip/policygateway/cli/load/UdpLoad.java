@@ -51,7 +51,7 @@ public final class UdpLoad {
       throw new LoadUsageException("--requests-per-session must be at least 1");
     }
     PeerLink.Factory links =
-        index ->
+        (index, late) ->
             new UdpLink(
                 options.to(),
                 source(index, options.sourceIps()),
@@ -59,7 +59,8 @@ public final class UdpLoad {
                 options.malformedWait(),
                 options.requestsPerSession(),
                 options.responder(),
-                new SecureRandom());
+                new SecureRandom(),
+                late);
     String host = target.getHostAddress();
     String shown =
         (target instanceof Inet4Address ? host : "[" + host + "]") + ":" + options.to().getPort();
