@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       AuditCommand.class,
       PolicyCommand.class,
       DbCommand.class,
+      LoadCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class HsipCli {
