@@ -74,11 +74,12 @@ import org.jspecify.annotations.Nullable;
  * datagram, and once a second when nothing arrives.
  *
  * <p><b>Caps evict rather than refuse.</b> When a host (or the whole table) is full, a new
- * handshake evicts that host's (or the table's) oldest never-authenticated handshake first, else
- * its least recently used established session that has no request in flight. A handshake is refused
- * for room only when every session of the host has a request being decided. So a busy client doing
- * one-shot exchanges (the reference CLI uses a new source port for each) or an office behind one
- * NAT address is never locked out by the sessions it leaves behind.
+ * handshake evicts that host's (or the table's) stale never-authenticated handshakes first (older
+ * than a second: lost or forged), then its least recently used established session that has no
+ * request in flight (a one-shot client's finished session), and only then its oldest handshake in
+ * progress. A handshake is refused for room only when every session of the host has a request being
+ * decided. So a busy client doing one-shot exchanges (the reference CLI uses a new source port for
+ * each) or an office behind one NAT address is never locked out by the sessions it leaves behind.
  *
  * <p><b>What a flood can and cannot do.</b> E1 is unauthenticated, so its source address may be
  * forged. A flood of E1s (from any number of forged addresses) costs the receive loop a lookup and
@@ -95,9 +96,11 @@ import org.jspecify.annotations.Nullable;
  * second) that E1s forged from the host's other ports cannot spend. What a flood <em>can</em> do:
  * delay or refuse handshakes of hosts that have not authenticated recently while the general budget
  * is exhausted, and, by forging one host's exact address at more than its host rate, slow that
- * host's new handshakes (its established sessions keep working). A flood larger than the socket
- * receive buffer drains makes the kernel drop datagrams before they reach us; that needs protection
- * in front of the service (network rate limits).
+ * host's new handshakes (its established sessions keep working), and, against a host already
+ * holding nearly its whole share of sessions, make it give up its least recently used idle ones (a
+ * client that comes back handshakes again). A flood larger than the socket receive buffer drains
+ * makes the kernel drop datagrams before they reach us; that needs protection in front of the
+ * service (network rate limits).
  */
 public final class UdpConsentResponder implements AutoCloseable {
 
@@ -132,9 +135,10 @@ public final class UdpConsentResponder implements AutoCloseable {
    * share by using many source ports or addresses of one prefix.
    *
    * @param maxSessions sessions (established and pending) kept in all; at the limit a new handshake
-   *     evicts the oldest pending one, else the least recently used idle one
+   *     evicts one (stale handshakes, then the least recently used idle session, then the oldest
+   *     handshake; see the class comment)
    * @param maxSessionsPerHost sessions one host may hold; at the limit a new handshake from it
-   *     evicts its oldest pending one, else its least recently used session with nothing in flight
+   *     evicts one of that host's, in the same order
    * @param handshakeBurst unauthenticated handshakes one host may start at once
    * @param handshakesPerSecond the rate at which a host's handshake allowance refills; a handshake
    *     that authenticates a frame gives its token back
@@ -614,6 +618,12 @@ public final class UdpConsentResponder implements AutoCloseable {
   private static final int RECEIVE_BUFFER_BYTES = 4 << 20;
   private static final int SWEEP_INTERVAL_MS = 1000;
 
+  /**
+   * How old a pending handshake must be before a cap evicts it ahead of established sessions: far
+   * longer than a round trip, so it was lost or forged.
+   */
+  static final long SETTLE_MS = 1000;
+
   private final DatagramSocket socket;
   private final Handler handler;
   private final Executor executor;
@@ -917,13 +927,13 @@ public final class UdpConsentResponder implements AutoCloseable {
       return null;
     }
     if (host.sessions() >= limits.maxSessionsPerHost()
-        && !evictOne(host.pending, host.established)) {
+        && !evictOne(host.pending, host.established, now)) {
       refund(payer, host, entry);
       stats.drop(DropReason.REFUSED_SESSION_CAP);
       return null;
     }
     if (pending.size() + established.size() >= limits.maxSessions()
-        && !evictOne(pending, established)) {
+        && !evictOne(pending, established, now)) {
       refund(payer, host, entry);
       stats.drop(DropReason.REFUSED_SESSION_CAP);
       return null;
@@ -983,13 +993,20 @@ public final class UdpConsentResponder implements AutoCloseable {
   }
 
   /**
-   * Evicts the oldest pending handshake, else the least recently used established session with no
-   * request in flight. Holds the lock.
+   * Makes room for one handshake. In this order: a pending handshake older than {@link #SETTLE_MS}
+   * (an honest one completes within a round trip, so it was lost or forged); the least recently
+   * used established session with nothing in flight (a one-shot client, such as the reference CLI,
+   * never comes back to its session); the oldest pending handshake. So clients that each open a
+   * session for one exchange (many source ports behind one address) reclaim each other's finished
+   * sessions instead of evicting each other's handshakes in progress, and forged handshakes, which
+   * never complete, go before anyone's session. Holds the lock.
    */
   private boolean evictOne(
-      LinkedHashSet<PeerSession> pendingFirst, LinkedHashSet<PeerSession> establishedLru) {
-    PeerSession victim = pendingFirst.isEmpty() ? null : pendingFirst.getFirst();
-    if (victim == null) {
+      LinkedHashSet<PeerSession> pendingOldestFirst,
+      LinkedHashSet<PeerSession> establishedLru,
+      long now) {
+    PeerSession victim = pendingOldestFirst.isEmpty() ? null : pendingOldestFirst.getFirst();
+    if (victim == null || now - victim.createdMs < SETTLE_MS) {
       for (PeerSession candidate : establishedLru) {
         if (candidate.inFlight.get() == 0) {
           victim = candidate;
