@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hsip.policygateway.TestDatabase;
 import io.hsip.policygateway.base.error.Problem;
 import io.hsip.policygateway.cli.HsipCli;
+import io.hsip.policygateway.directory.DirectoryAdmin;
 import io.hsip.policygateway.gateway.receipt.DecisionReceipts;
 import io.hsip.policygateway.gateway.receipt.ReceiptException;
 import io.hsip.policygateway.hsip.consent.ConsentRequest;
@@ -59,14 +60,14 @@ class DecisionResourceTest {
 
   @Inject PolicyLifecycle lifecycle;
   @Inject LivePolicy live;
-  @Inject InMemoryDirectoryStandIn directory;
+  @Inject DirectoryAdmin admin;
   @Inject GatewayIdentity identity;
 
   @TempDir Path dir;
 
   @BeforeEach
   void setUp() {
-    directory.unavailable(false);
+    DecisionDirectory directory = new DecisionDirectory(admin).groups("engineering", "contractors");
     directory.member(ALICE.peerId().value(), "Alice", Set.of("engineering"), null);
     directory.member(CONTRACTOR.peerId().value(), "Carl", Set.of("contractors"), null);
     directory.member(DESK.peerId().value(), "Desk", Set.of("engineering"), DAEMON_SUBJECT);
