@@ -236,4 +236,25 @@ class DecisionPipelineEndToEndTest {
         .extracting(Entry::reason)
         .containsExactly("rate_limited", "replayed");
   }
+
+  @Test
+  void listenersAreReadyAndTheirMetricsPublished() throws Exception {
+    // One exchange so that the duration histogram has a sample.
+    exchange("main", request(ALICE, "chat", 10 * MINUTE));
+    String health =
+        io.restassured.RestAssured.given().get("/q/health/ready").then().extract().asString();
+    assertThat(health).contains("listeners bound");
+    String metrics =
+        io.restassured.RestAssured.given()
+            .get("/q/metrics")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
+    assertThat(metrics)
+        .contains("hsip_udp_datagrams_dropped_total{listener=\"main\"")
+        .contains("hsip_udp_datagrams_dropped_total{listener=\"protected\"")
+        .contains("hsip_decision_duration_seconds_bucket{front_door=\"udp\"")
+        .contains("hsip_decisions_total{effect=\"allow\",front_door=\"udp\",reason=\"allowed\"");
+  }
 }
