@@ -238,6 +238,32 @@ class DecisionPipelineEndToEndTest {
   }
 
   @Test
+  void concurrentRequestsNeverExceedTheRateLimit() throws Exception {
+    var member = io.hsip.policygateway.hsip.keys.SigningKey.generate(DecisionFixture.RANDOM);
+    new DecisionDirectory(admin)
+        .member(member.peerId().value(), "Rush", Set.of("engineering"), null);
+    List<ConsentRequest> requests =
+        java.util.stream.IntStream.range(0, 12)
+            .mapToObj(i -> request(member, "limited", 10 * MINUTE))
+            .toList();
+    List<ConsentResponse> responses;
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      List<java.util.concurrent.Future<ConsentResponse>> futures = new java.util.ArrayList<>();
+      for (ConsentRequest r : requests) {
+        futures.add(pool.submit(() -> exchange("main", r)));
+      }
+      responses = new java.util.ArrayList<>();
+      for (var f : futures) {
+        responses.add(f.get(30, TimeUnit.SECONDS));
+      }
+    }
+    assertThat(responses.stream().filter(r -> r.decision() == ConsentDecision.ALLOW)).hasSize(2);
+    List<String> reasons = requests.stream().map(r -> onlyEntry(r).reason()).toList();
+    assertThat(reasons.stream().filter("allowed"::equals)).hasSize(2);
+    assertThat(reasons.stream().filter("rate_limited"::equals)).hasSize(10);
+  }
+
+  @Test
   void listenersAreReadyAndTheirMetricsPublished() throws Exception {
     // One exchange so that the duration histogram has a sample.
     exchange("main", request(ALICE, "chat", 10 * MINUTE));
