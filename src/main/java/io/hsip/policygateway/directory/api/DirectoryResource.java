@@ -4,16 +4,18 @@ import io.hsip.policygateway.base.error.Problem;
 import io.hsip.policygateway.directory.DirectoryAdmin;
 import io.hsip.policygateway.directory.DirectoryFormat;
 import io.hsip.policygateway.directory.DirectoryImport;
-import io.hsip.policygateway.directory.DirectoryPage;
 import io.hsip.policygateway.directory.DirectoryProblems;
 import io.hsip.policygateway.directory.DirectoryTransfer;
 import io.hsip.policygateway.directory.Group;
 import io.hsip.policygateway.directory.GroupEntry;
+import io.hsip.policygateway.directory.GroupPage;
 import io.hsip.policygateway.directory.InvalidDirectoryEntryException;
 import io.hsip.policygateway.directory.Member;
 import io.hsip.policygateway.directory.MemberEntry;
+import io.hsip.policygateway.directory.MemberPage;
 import io.hsip.policygateway.directory.Service;
 import io.hsip.policygateway.directory.ServiceEntry;
+import io.hsip.policygateway.directory.ServicePage;
 import io.hsip.policygateway.identity.Roles;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -84,10 +86,17 @@ public class DirectoryResource {
           "Ordered by display name (case-insensitive), then PeerID. Keyset pagination: pass the"
               + " next_after of a page as after; next_after is null on the last page.")
   @APIResponse(
+      responseCode = "200",
+      description = "A page of members",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = MemberPage.class)))
+  @APIResponse(
       responseCode = "400",
       description = "limit out of range, or after not a cursor this API returned",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
-  public DirectoryPage<MemberEntry> members(
+  public MemberPage members(
       @Parameter(description = "part of a display name, or the start of a PeerID")
           @QueryParam("search")
           @Nullable String search,
@@ -234,10 +243,17 @@ public class DirectoryResource {
       summary = "Organisation services by name, a page at a time",
       description = "Keyset pagination: pass the next_after of a page as after.")
   @APIResponse(
+      responseCode = "200",
+      description = "A page of services",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = ServicePage.class)))
+  @APIResponse(
       responseCode = "400",
       description = "limit out of range, or after not a cursor this API returned",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
-  public DirectoryPage<ServiceEntry> services(
+  public ServicePage services(
       @Parameter(description = "part of a name, or a PeerID") @QueryParam("search")
           @Nullable String search,
       @Parameter(description = "the next_after of the previous page") @QueryParam("after")
@@ -383,10 +399,17 @@ public class DirectoryResource {
       summary = "Groups by name with their member counts, a page at a time",
       description = "Keyset pagination: pass the next_after of a page as after.")
   @APIResponse(
+      responseCode = "200",
+      description = "A page of groups",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = GroupPage.class)))
+  @APIResponse(
       responseCode = "400",
       description = "limit out of range, or after not a cursor this API returned",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
-  public DirectoryPage<GroupEntry> groups(
+  public GroupPage groups(
       @Parameter(description = "part of a name") @QueryParam("search") @Nullable String search,
       @Parameter(description = "the next_after of the previous page") @QueryParam("after")
           @Nullable String after,
