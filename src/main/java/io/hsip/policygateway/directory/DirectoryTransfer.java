@@ -217,14 +217,20 @@ public class DirectoryTransfer {
         applied.updated++;
       }
     }
-    // Subjects move between entries of the document: free them all first, so that no update trips
-    // over one another entry is about to give up.
+    // Subjects may move between entries of the document: free those that change first, so that no
+    // write trips over a subject another entry is about to give up.
     List<String> moving = new ArrayList<>();
-    contents.members().forEach(m -> moving.add(m.entry().peerId()));
+    for (Placed<Member> placed : contents.members()) {
+      MemberEntry stored = members.get(placed.entry().peerId());
+      if (stored != null && !Objects.equals(stored.ssoSubject(), placed.entry().ssoSubject())) {
+        moving.add(stored.peerId());
+      }
+    }
     for (Placed<Service> placed : contents.services()) {
-      moving.add(placed.entry().peerId());
       ServiceEntry stored = services.get(placed.entry().name());
-      if (stored != null) {
+      if (stored != null
+          && (!stored.peerId().equals(placed.entry().peerId())
+              || !Objects.equals(stored.ssoSubject(), placed.entry().ssoSubject()))) {
         moving.add(stored.peerId());
       }
     }
@@ -235,15 +241,11 @@ public class DirectoryTransfer {
       if (stored == null) {
         DirectoryStore.insertMember(c, m, actor, now);
         applied.created++;
+      } else if (stored.member().equals(m)) {
+        applied.unchanged++;
       } else {
-        if (stored.member().equals(m)) {
-          applied.unchanged++;
-        } else {
-          applied.updated++;
-        }
-        // Rewritten even when unchanged: its subject was released above.
-        int revision = stored.member().equals(m) ? stored.revision() : stored.revision() + 1;
-        DirectoryStore.updateMember(c, m, revision, actor, now);
+        DirectoryStore.updateMember(c, m, stored.revision() + 1, actor, now);
+        applied.updated++;
       }
     }
     for (Placed<Service> placed : contents.services()) {
@@ -252,19 +254,15 @@ public class DirectoryTransfer {
       if (stored == null) {
         DirectoryStore.insertService(c, s, 1, actor, now);
         applied.created++;
+      } else if (stored.service().equals(s)) {
+        applied.unchanged++;
       } else if (!stored.peerId().equals(s.peerId())) {
         DirectoryStore.deletePeer(c, stored.peerId());
         DirectoryStore.insertService(c, s, stored.revision() + 1, actor, now);
         applied.updated++;
       } else {
-        boolean same = stored.service().equals(s);
-        DirectoryStore.updateService(
-            c, s, same ? stored.revision() : stored.revision() + 1, actor, now);
-        if (same) {
-          applied.unchanged++;
-        } else {
-          applied.updated++;
-        }
+        DirectoryStore.updateService(c, s, stored.revision() + 1, actor, now);
+        applied.updated++;
       }
     }
     return applied;
@@ -364,6 +362,9 @@ public class DirectoryTransfer {
   }
 
   private static void releaseSubjects(Connection c, List<String> peers) throws SQLException {
+    if (peers.isEmpty()) {
+      return;
+    }
     try (PreparedStatement s =
         c.prepareStatement(
             "UPDATE directory_peer SET sso_subject = NULL"

@@ -335,6 +335,61 @@ class DirectoryResourceTest {
   }
 
   @Test
+  void anImportMaySwapSsoSubjectsAndLeavesUnchangedEntriesAsTheyAre() {
+    String a = DirectoryFixture.peerId();
+    String b = DirectoryFixture.peerId();
+    String c = DirectoryFixture.peerId();
+    String before =
+        """
+        members:
+          - {peer_id: %s, display_name: A, sso_subject: first}
+          - {peer_id: %s, display_name: B, sso_subject: second}
+          - {peer_id: %s, display_name: C}
+        """
+            .formatted(a, b, c);
+    admin()
+        .contentType("application/yaml")
+        .body(bytes(before))
+        .post(BASE + "/import")
+        .then()
+        .statusCode(200)
+        .body("created", equalTo(3));
+    String swapped =
+        """
+        members:
+          - {peer_id: %s, display_name: A, sso_subject: second}
+          - {peer_id: %s, display_name: B, sso_subject: first}
+          - {peer_id: %s, display_name: C}
+        """
+            .formatted(a, b, c);
+    admin()
+        .contentType("application/yaml")
+        .body(bytes(swapped))
+        .post(BASE + "/import")
+        .then()
+        .statusCode(200)
+        .body("updated", equalTo(2))
+        .body("unchanged", equalTo(1));
+    assertThat(directory.boundTo("first").orElseThrow().peerId()).isEqualTo(b);
+    assertThat(directory.boundTo("second").orElseThrow().peerId()).isEqualTo(a);
+    admin().get(BASE + "/members/" + a).then().header("ETag", "\"2\"");
+    admin().get(BASE + "/members/" + c).then().header("ETag", "\"1\"");
+
+    // A subject held by an entry the document does not name is refused, at its line.
+    admin()
+        .contentType("application/yaml")
+        .body(
+            bytes(
+                "members:\n  - {peer_id: %s, display_name: D, sso_subject: first}\n"
+                    .formatted(DirectoryFixture.peerId())))
+        .post(BASE + "/import")
+        .then()
+        .statusCode(422)
+        .body("violations[0].line", equalTo(2))
+        .body("violations[0].field", equalTo("/members/0/sso_subject"));
+  }
+
+  @Test
   void aWriteWhoseAuditEntryCannotBeWrittenIsRefusedAndRolledBack() {
     group("eng");
     String peer = DirectoryFixture.peerId();
