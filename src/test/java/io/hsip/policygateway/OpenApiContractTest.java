@@ -308,7 +308,7 @@ class OpenApiContractTest {
   // ----------------------------------------------------------------------------------------
 
   @Test
-  @Order(4)
+  @Order(5)
   void decisions() {
     SigningKey requester = SigningKey.generate(new SecureRandom());
     SigningKey desk = SigningKey.generate(new SecureRandom());
@@ -345,6 +345,100 @@ class OpenApiContractTest {
         .post(DECISIONS)
         .then()
         .statusCode(403);
+  }
+
+  // --- directory
+  // --------------------------------------------------------------------------------------
+
+  @Test
+  @Order(4)
+  void directory() {
+    String dir = "/api/v1/directory";
+    String group = "contract-" + UUID.randomUUID().toString().substring(0, 8);
+    String service = group + "-svc";
+    String member = "AC3C3OQDGHS4Z6ZGMG4UWWSML" + "A";
+    String servicePeer = "BC3C3OQDGHS4Z6ZGMG4UWWSML" + "B";
+    String json = "application/json";
+    admin()
+        .contentType(json)
+        .body("{\"name\": \"" + group + "\", \"description\": \"contract\"}")
+        .post(dir + "/groups")
+        .then()
+        .statusCode(201);
+    admin().get(dir + "/groups?limit=1").then().statusCode(200);
+    admin().get(dir + "/groups/" + group).then().statusCode(200);
+    admin()
+        .contentType(json)
+        .header("If-Match", "\"1\"")
+        .body("{\"name\": \"" + group + "\", \"description\": \"still contract\"}")
+        .put(dir + "/groups/" + group)
+        .then()
+        .statusCode(200);
+    admin()
+        .contentType(json)
+        .body(
+            "{\"peer_id\": \""
+                + member
+                + "\", \"display_name\": \"Contract\", \"groups\": [\""
+                + group
+                + "\"]}")
+        .post(dir + "/members")
+        .then()
+        .statusCode(201);
+    admin().get(dir + "/members?limit=1&search=contract").then().statusCode(200);
+    admin().get(dir + "/members/" + member).then().statusCode(200);
+    admin()
+        .contentType(json)
+        .header("If-Match", "\"1\"")
+        .body("{\"peer_id\": \"" + member + "\", \"display_name\": \"Contract 2\", \"groups\": []}")
+        .put(dir + "/members/" + member)
+        .then()
+        .statusCode(200);
+    admin()
+        .contentType(json)
+        .body("{\"name\": \"" + service + "\", \"peer_id\": \"" + servicePeer + "\"}")
+        .post(dir + "/services")
+        .then()
+        .statusCode(201);
+    admin().get(dir + "/services?limit=1").then().statusCode(200);
+    admin().get(dir + "/services/" + service).then().statusCode(200);
+    admin()
+        .contentType(json)
+        .header("If-Match", "\"1\"")
+        .body(
+            "{\"name\": \""
+                + service
+                + "\", \"peer_id\": \""
+                + servicePeer
+                + "\", \"key_file\": \"/etc/hsip/c.pem\"}")
+        .put(dir + "/services/" + service)
+        .then()
+        .statusCode(200);
+    admin().accept(YAML).get(dir + "/export").then().statusCode(200);
+    admin().accept("text/csv").get(dir + "/export?format=csv").then().statusCode(200);
+    admin()
+        .contentType(YAML)
+        .body(yaml("groups:\n  - name: " + group + "\n    description: imported\n"))
+        .post(dir + "/import")
+        .then()
+        .statusCode(200);
+    admin()
+        .contentType(YAML)
+        .body(yaml("groups:\n  - name: Not Valid\n"))
+        .post(dir + "/import")
+        .then()
+        .statusCode(422);
+    admin().header("If-Match", "*").delete(dir + "/members/" + member).then().statusCode(204);
+    admin().header("If-Match", "*").delete(dir + "/services/" + service).then().statusCode(204);
+    admin().header("If-Match", "*").delete(dir + "/groups/" + group).then().statusCode(204);
+    admin().get(dir + "/groups/" + group).then().statusCode(404);
+    as(TestTokens.viewer())
+        .contentType(json)
+        .body("{\"name\": \"nope\"}")
+        .post(dir + "/groups")
+        .then()
+        .statusCode(403);
+    anonymous().get(dir + "/members").then().statusCode(401);
   }
 
   // --- the contract test itself

@@ -123,7 +123,7 @@ public class DirectoryAdmin {
    * @param group only members of this group
    * @param after the {@code next_after} of the previous page
    */
-  public DirectoryPage<MemberEntry> members(
+  public MemberPage members(
       @Nullable String search, @Nullable String group, @Nullable String after, int limit) {
     requireLimit(limit);
     List<String> cursor = Cursor.decode(after, 2);
@@ -140,6 +140,7 @@ public class DirectoryAdmin {
     return page(
         page,
         limit,
+        MemberPage::new,
         last ->
             Cursor.encode(last.displayName().toLowerCase(java.util.Locale.ROOT), last.peerId()));
   }
@@ -218,8 +219,7 @@ public class DirectoryAdmin {
   }
 
   /** Services by name, a page at a time; {@code search} matches part of a name or a PeerID. */
-  public DirectoryPage<ServiceEntry> services(
-      @Nullable String search, @Nullable String after, int limit) {
+  public ServicePage services(@Nullable String search, @Nullable String after, int limit) {
     requireLimit(limit);
     List<String> cursor = Cursor.decode(after, 1);
     List<ServiceEntry> page =
@@ -227,7 +227,7 @@ public class DirectoryAdmin {
             c ->
                 DirectoryStore.services(
                     c, blankToNull(search), cursor.isEmpty() ? null : cursor.get(0), limit + 1));
-    return page(page, limit, last -> Cursor.encode(last.name()));
+    return page(page, limit, ServicePage::new, last -> Cursor.encode(last.name()));
   }
 
   // --- Groups --------------------------------------------------------------------------------
@@ -290,8 +290,7 @@ public class DirectoryAdmin {
   }
 
   /** Groups by name, a page at a time; {@code search} matches part of a name. */
-  public DirectoryPage<GroupEntry> groups(
-      @Nullable String search, @Nullable String after, int limit) {
+  public GroupPage groups(@Nullable String search, @Nullable String after, int limit) {
     requireLimit(limit);
     List<String> cursor = Cursor.decode(after, 1);
     List<GroupEntry> page =
@@ -299,7 +298,7 @@ public class DirectoryAdmin {
             c ->
                 DirectoryStore.groups(
                     c, blankToNull(search), cursor.isEmpty() ? null : cursor.get(0), limit + 1));
-    return page(page, limit, last -> Cursor.encode(last.name()));
+    return page(page, limit, GroupPage::new, last -> Cursor.encode(last.name()));
   }
 
   // --- Transactions --------------------------------------------------------------------------
@@ -467,13 +466,16 @@ public class DirectoryAdmin {
     }
   }
 
-  private static <T> DirectoryPage<T> page(
-      List<T> fetched, int limit, java.util.function.Function<T, String> cursorOf) {
+  private static <T, P> P page(
+      List<T> fetched,
+      int limit,
+      java.util.function.BiFunction<List<T>, @Nullable String, P> page,
+      java.util.function.Function<T, String> cursorOf) {
     if (fetched.size() <= limit) {
-      return new DirectoryPage<>(fetched, null);
+      return page.apply(fetched, null);
     }
     List<T> items = fetched.subList(0, limit);
-    return new DirectoryPage<>(items, cursorOf.apply(items.getLast()));
+    return page.apply(items, cursorOf.apply(items.getLast()));
   }
 
   private static @Nullable String blankToNull(@Nullable String text) {

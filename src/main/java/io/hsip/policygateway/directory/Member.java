@@ -18,8 +18,15 @@ import org.jspecify.annotations.Nullable;
 public record Member(
     String peerId, String displayName, Set<String> groups, @Nullable String ssoSubject) {
 
-  /** Copies the groups (sorted, so that equal members print and export alike). */
+  /**
+   * Copies the groups (sorted, so that equal members print and export alike); none when a client
+   * left them out.
+   */
+  @SuppressWarnings("NullAway") // clients' JSON may leave groups out
   public Member {
-    groups = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(groups));
+    groups =
+        groups == null
+            ? java.util.Collections.emptySortedSet()
+            : java.util.Collections.unmodifiableSortedSet(new TreeSet<>(groups));
   }
 }
