@@ -11,6 +11,7 @@ import io.hsip.policygateway.gateway.receipt.DecisionReceipts;
 import io.hsip.policygateway.hsip.consent.ConsentParseException;
 import io.hsip.policygateway.hsip.consent.ConsentRequest;
 import io.hsip.policygateway.hsip.json.ObjectMappers;
+import io.hsip.policygateway.hsip.keys.SigningKey;
 import io.hsip.policygateway.identity.GatewayIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -43,8 +44,11 @@ public class DaemonDecisions {
           "A daemon may only ask about requests addressed to its own identity.");
     }
     ConsentRequest request = parse(body.request());
+    // Before deciding: a decision recorded but never delivered (no key to sign its receipt) would
+    // be a log entry nobody acted on.
+    SigningKey gatewayKey = identity.signingKey();
     Decision decision = pipeline.decide(request, self.peerId(), FrontDoor.API);
-    return DecisionView.from(decision, DecisionReceipts.sign(decision, identity.signingKey()));
+    return DecisionView.from(decision, DecisionReceipts.sign(decision, gatewayKey));
   }
 
   private DirectoryIdentity boundIdentity(@Nullable String subject) {

@@ -43,9 +43,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -162,7 +164,7 @@ public class DecisionPipeline {
       return decision;
     } finally {
       root.end();
-      timers.get(door).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+      timers.get(door).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -184,7 +186,7 @@ public class DecisionPipeline {
       return new Answered(decision, response);
     } finally {
       root.end();
-      timers.get(door).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+      timers.get(door).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -303,8 +305,7 @@ public class DecisionPipeline {
                         ? new PolicyRequest.Target(null, Set.of(), t.name())
                         : new PolicyRequest.Target(t.peerId(), t.groups(), null))
             .orElseGet(() -> new PolicyRequest.Target(draft.targetPeerId, Set.of(), null));
-    draft.targetKind =
-        target.map(t -> t.kind().name().toLowerCase(java.util.Locale.ROOT)).orElse("unknown");
+    draft.targetKind = target.map(t -> t.kind().name().toLowerCase(Locale.ROOT)).orElse("unknown");
     return new PolicyRequest(
         new PolicyRequest.Requester(
             requester.peerId(),
@@ -339,9 +340,20 @@ public class DecisionPipeline {
               ? List.of()
               : conditions.stream().filter(c -> c instanceof NonceCondition).toList();
       return appendDeny(draft, nonceOnly);
-    } catch (AuditAppendException e) {
-      return draft.deny(DecisionReason.AUDIT_UNAVAILABLE).decision(null);
+    } catch (RuntimeException e) {
+      return unavailable(draft, e);
     }
+  }
+
+  /**
+   * The log could not make the entry durable ({@link AuditAppendException}, or anything else the
+   * append threw): deny, recorded nowhere, counted by the caller.
+   */
+  private static Decision unavailable(Draft draft, RuntimeException e) {
+    if (!(e instanceof AuditAppendException)) {
+      Log.warnf("Audit append failed unexpectedly; decision denied: %s", e.toString());
+    }
+    return draft.deny(DecisionReason.AUDIT_UNAVAILABLE).decision(null);
   }
 
   /**
@@ -355,8 +367,8 @@ public class DecisionPipeline {
     } catch (AuditConditionFailedException refused) {
       draft.deny(DecisionReason.REPLAYED);
       return appendDeny(draft, List.of());
-    } catch (AuditAppendException e) {
-      return draft.deny(DecisionReason.AUDIT_UNAVAILABLE).decision(null);
+    } catch (RuntimeException e) {
+      return unavailable(draft, e);
     }
   }
 
