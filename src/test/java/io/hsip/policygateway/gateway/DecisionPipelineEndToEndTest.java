@@ -156,6 +156,30 @@ class DecisionPipelineEndToEndTest {
   }
 
   @Test
+  void expiresBeforeCreation() throws Exception {
+    long now = System.currentTimeMillis();
+    ConsentRequest request = request(ALICE, "chat", now, now - 1);
+    assertDeny(exchange("main", request), request, "expires_before_creation");
+  }
+
+  @Test
+  void withoutTheAuditLogAUdpRequestIsDeniedAndNothingRecorded() throws Exception {
+    ConsentRequest request = request(ALICE, "chat", 10 * MINUTE);
+    String role = io.hsip.policygateway.TestDatabase.runtimeRole();
+    io.hsip.policygateway.TestDatabase.asOwner(
+        "REVOKE INSERT ON audit_entry FROM \"" + role + "\"");
+    ConsentResponse response;
+    try {
+      response = exchange("main", request);
+    } finally {
+      io.hsip.policygateway.TestDatabase.asOwner("GRANT INSERT ON audit_entry TO \"" + role + "\"");
+    }
+    assertThat(response.decision()).isEqualTo(ConsentDecision.DENY);
+    assertThat(response.ttlMs()).isZero();
+    assertThat(DecisionFixture.entries(request)).isEmpty();
+  }
+
+  @Test
   void replayedNonce() throws Exception {
     ConsentRequest request = request(ALICE, "chat", 10 * MINUTE);
     assertThat(exchange("main", request).decision()).isEqualTo(ConsentDecision.ALLOW);
