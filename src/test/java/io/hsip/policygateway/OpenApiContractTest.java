@@ -10,12 +10,18 @@ import com.atlassian.oai.validator.report.ValidationReport;
 import io.hsip.policygateway.audit.AuditEntry;
 import io.hsip.policygateway.audit.AuditIntegration;
 import io.hsip.policygateway.audit.AuditLog;
+import io.hsip.policygateway.directory.DirectoryAdmin;
+import io.hsip.policygateway.directory.Member;
+import io.hsip.policygateway.hsip.consent.ConsentRequest;
+import io.hsip.policygateway.hsip.keys.SigningKey;
+import io.hsip.policygateway.identity.Roles;
 import io.hsip.policygateway.identity.TestTokens;
 import io.hsip.policygateway.policy.PolicyDocs;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -40,6 +46,7 @@ class OpenApiContractTest {
 
   private static final String AUDIT = "/api/v1/audit";
   private static final String POLICIES = "/api/v1/policies";
+  private static final String DECISIONS = "/api/v1/decisions";
   private static final String YAML = "application/yaml";
   private static final String SIMULATION =
       """
@@ -50,6 +57,7 @@ class OpenApiContractTest {
 
   @Inject AuditLog log;
   @Inject AuditIntegration integration;
+  @Inject DirectoryAdmin directory;
 
   private static RequestSpecification as(String token) {
     // As a header, not auth().oauth2(): the validator reads the headers of the request
@@ -294,6 +302,143 @@ class OpenApiContractTest {
         .then()
         .statusCode(403);
     anonymous().get(POLICIES).then().statusCode(401);
+  }
+
+  // --- decisions
+  // ----------------------------------------------------------------------------------------
+
+  @Test
+  @Order(5)
+  void decisions() {
+    SigningKey requester = SigningKey.generate(new SecureRandom());
+    SigningKey desk = SigningKey.generate(new SecureRandom());
+    String subject = "contract-daemon-" + UUID.randomUUID();
+    directory.createMember(
+        "contract", new Member(requester.peerId().value(), "Contract requester", Set.of(), null));
+    directory.createMember(
+        "contract", new Member(desk.peerId().value(), "Contract desk", Set.of(), subject));
+    String daemon = TestTokens.bearer(subject, Roles.DAEMON);
+    long now = System.currentTimeMillis();
+    ConsentRequest request =
+        ConsentRequest.sign(
+            requester,
+            ConsentRequest.contentId(new byte[] {1}),
+            "chat",
+            now + 600_000,
+            now,
+            new byte[ConsentRequest.NONCE_LENGTH]);
+    as(daemon)
+        .contentType("application/json")
+        .body("{\"request\": " + request.toJson() + "}")
+        .post(DECISIONS)
+        .then()
+        .statusCode(200);
+    as(daemon)
+        .contentType("application/json")
+        .body("{\"request\": {\"version\": 1}}")
+        .post(DECISIONS)
+        .then()
+        .statusCode(400);
+    as(TestTokens.bearer("unbound-" + UUID.randomUUID(), Roles.DAEMON))
+        .contentType("application/json")
+        .body("{\"request\": " + request.toJson() + "}")
+        .post(DECISIONS)
+        .then()
+        .statusCode(403);
+  }
+
+  // --- directory
+  // --------------------------------------------------------------------------------------
+
+  @Test
+  @Order(4)
+  void directory() {
+    String dir = "/api/v1/directory";
+    String group = "contract-" + UUID.randomUUID().toString().substring(0, 8);
+    String service = group + "-svc";
+    String member = "AC3C3OQDGHS4Z6ZGMG4UWWSML" + "A";
+    String servicePeer = "BC3C3OQDGHS4Z6ZGMG4UWWSML" + "B";
+    String json = "application/json";
+    admin()
+        .contentType(json)
+        .body("{\"name\": \"" + group + "\", \"description\": \"contract\"}")
+        .post(dir + "/groups")
+        .then()
+        .statusCode(201);
+    admin().get(dir + "/groups?limit=1").then().statusCode(200);
+    admin().get(dir + "/groups/" + group).then().statusCode(200);
+    admin()
+        .contentType(json)
+        .header("If-Match", "\"1\"")
+        .body("{\"name\": \"" + group + "\", \"description\": \"still contract\"}")
+        .put(dir + "/groups/" + group)
+        .then()
+        .statusCode(200);
+    admin()
+        .contentType(json)
+        .body(
+            "{\"peer_id\": \""
+                + member
+                + "\", \"display_name\": \"Contract\", \"groups\": [\""
+                + group
+                + "\"]}")
+        .post(dir + "/members")
+        .then()
+        .statusCode(201);
+    admin().get(dir + "/members?limit=1&search=contract").then().statusCode(200);
+    admin().get(dir + "/members/" + member).then().statusCode(200);
+    admin()
+        .contentType(json)
+        .header("If-Match", "\"1\"")
+        .body("{\"peer_id\": \"" + member + "\", \"display_name\": \"Contract 2\", \"groups\": []}")
+        .put(dir + "/members/" + member)
+        .then()
+        .statusCode(200);
+    admin()
+        .contentType(json)
+        .body("{\"name\": \"" + service + "\", \"peer_id\": \"" + servicePeer + "\"}")
+        .post(dir + "/services")
+        .then()
+        .statusCode(201);
+    admin().get(dir + "/services?limit=1").then().statusCode(200);
+    admin().get(dir + "/services/" + service).then().statusCode(200);
+    admin()
+        .contentType(json)
+        .header("If-Match", "\"1\"")
+        .body(
+            "{\"name\": \""
+                + service
+                + "\", \"peer_id\": \""
+                + servicePeer
+                + "\", \"key_file\": \"/etc/hsip/c.pem\"}")
+        .put(dir + "/services/" + service)
+        .then()
+        .statusCode(200);
+    admin().accept(YAML).get(dir + "/export").then().statusCode(200);
+    admin().accept("text/csv").get(dir + "/export?format=csv").then().statusCode(200);
+    admin()
+        .contentType(YAML)
+        .body(yaml("groups:\n  - name: " + group + "\n    description: imported\n"))
+        .post(dir + "/import")
+        .then()
+        .statusCode(200);
+    admin()
+        .contentType(YAML)
+        .body(yaml("groups:\n  - name: Not Valid\n"))
+        .post(dir + "/import")
+        .then()
+        .statusCode(422);
+    admin().header("If-Match", "*").delete(dir + "/members/" + member).then().statusCode(204);
+    admin().header("If-Match", "*").delete(dir + "/services/" + service).then().statusCode(204);
+    admin().header("If-Match", "*").delete(dir + "/groups/" + group).then().statusCode(204);
+    admin().get(dir + "/groups/" + group).then().statusCode(404);
+    as(TestTokens.viewer())
+        .contentType(json)
+        .body("{\"name\": \"nope\"}")
+        .post(dir + "/groups")
+        .then()
+        .statusCode(403);
+    anonymous().get(dir + "/members").then().statusCode(401);
   }
 
   // --- the contract test itself

@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       ConsentCommand.class,
       TokenCommand.class,
       AuditCommand.class,
+      DecisionCommand.class,
       PolicyCommand.class,
       DbCommand.class,
       LoadCommand.class,

@@ -15,5 +15,11 @@ public final class Roles {
   /** Reads policies and decisions; changes nothing. */
   public static final String VIEWER = "hsip-viewer";
 
+  /**
+   * An organisation HSIP daemon asking the decision API about requests addressed to the member or
+   * service identity its token's subject is bound to in the directory.
+   */
+  public static final String DAEMON = "hsip-daemon";
+
   private Roles() {}
 }

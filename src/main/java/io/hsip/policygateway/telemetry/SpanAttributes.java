@@ -13,6 +13,12 @@ public final class SpanAttributes {
   /** The decision's effect: {@code allow} or {@code deny}. */
   public static final String DECISION_EFFECT = "hsip.decision.effect";
 
+  /** The decision's reason code (docs/operations.md#decision-reason-codes). */
+  public static final String DECISION_REASON = "hsip.decision.reason";
+
+  /** Which front door a decision came through: {@code udp} or {@code api}. */
+  public static final String FRONT_DOOR = "hsip.decision.front_door";
+
   /** Why a consent request or response was rejected (the stable rejection name). */
   public static final String REJECTION = "hsip.consent.rejection";
 

@@ -35,6 +35,17 @@ class RuntimePrivilegesTest {
               Map.entry("audit_tile", "SELECT, INSERT, UPDATE(hashes)"),
               Map.entry(
                   "consent_nonce", "SELECT, INSERT, DELETE, UPDATE(first_seen, retain_until)"),
+              Map.entry(
+                  "directory_group",
+                  "SELECT, INSERT, DELETE, UPDATE(description, revision, updated_at, updated_by)"),
+              Map.entry(
+                  "directory_member",
+                  "SELECT, INSERT, DELETE, UPDATE(display_name, revision, updated_at, updated_by)"),
+              Map.entry("directory_member_group", "SELECT, INSERT, DELETE"),
+              Map.entry("directory_peer", "SELECT, INSERT, DELETE, UPDATE(sso_subject)"),
+              Map.entry(
+                  "directory_service",
+                  "SELECT, INSERT, DELETE, UPDATE(key_file, revision, updated_at, updated_by)"),
               Map.entry("flyway_schema_history", ""),
               Map.entry("policy_admin_event", "SELECT, INSERT"),
               Map.entry(

@@ -68,6 +68,31 @@ public final class ConsentValidator {
       throws ConsentRejectedException {
     // The time rules need no crypto: checking them first keeps a flood of stale or expired requests
     // from costing a signature verification each. The replay guard still comes after the signature.
+    checkTime(request, nowMs);
+    Ed25519PublicKey key = verifySignature(request);
+    long retainUntil = nonceRetainUntil(request);
+    boolean first;
+    try {
+      first =
+          replayGuard.firstUse(request.requesterPeerId(), request.nonceHex(), nowMs, retainUntil);
+    } catch (RuntimeException e) {
+      throw new ConsentRejectedException(
+          Reason.REPLAY_CHECK_UNAVAILABLE, "replay check unavailable; request refused");
+    }
+    if (!first) {
+      throw new ConsentRejectedException(
+          Reason.REPLAYED, "nonce_hex was already used by this requester");
+    }
+    return new VerifiedConsentRequest(request, key);
+  }
+
+  /**
+   * Checks the time rules only: {@code ts_ms} within the clock-skew window either way, {@code
+   * expires_ms} not before {@code ts_ms}, not passed, and at most the allowed lifetime after {@code
+   * ts_ms}. Records nothing: for callers that record the nonce themselves (the decision pipeline
+   * commits it with the decision's audit entry).
+   */
+  public void checkTime(ConsentRequest request, long nowMs) throws ConsentRejectedException {
     long skew = rules.clockSkew().toMillis();
     if (request.tsMs() < nowMs - skew) {
       throw new ConsentRejectedException(
@@ -90,23 +115,15 @@ public final class ConsentValidator {
       throw new ConsentRejectedException(
           Reason.LIFETIME_TOO_LONG, "expires_ms is more than " + lifetime + " ms after ts_ms");
     }
-    Ed25519PublicKey key = verifySignature(request);
-    // Past min(expires, ts + skew) no replica accepts the request anyway; one more skew covers
-    // replicas whose clocks run behind ours.
-    long retainUntil = Math.min(request.expiresMs(), request.tsMs() + skew) + skew;
-    boolean first;
-    try {
-      first =
-          replayGuard.firstUse(request.requesterPeerId(), request.nonceHex(), nowMs, retainUntil);
-    } catch (RuntimeException e) {
-      throw new ConsentRejectedException(
-          Reason.REPLAY_CHECK_UNAVAILABLE, "replay check unavailable; request refused");
-    }
-    if (!first) {
-      throw new ConsentRejectedException(
-          Reason.REPLAYED, "nonce_hex was already used by this requester");
-    }
-    return new VerifiedConsentRequest(request, key);
+  }
+
+  /**
+   * Until when a fresh request's nonce must be remembered: past {@code min(expires, ts + skew)} no
+   * replica accepts the request anyway; one more skew covers replicas whose clocks run behind ours.
+   */
+  public long nonceRetainUntil(ConsentRequest request) {
+    long skew = rules.clockSkew().toMillis();
+    return Math.min(request.expiresMs(), request.tsMs() + skew) + skew;
   }
 
   /**

@@ -81,6 +81,13 @@ public final class Labels {
   /** Domain label at the start of the associated data of a wrapped audit subject key. */
   public static final String AUDIT_SUBJECT_KEY_WRAP_AAD = "HSIP-GW-AUDIT-SUBJECT-KEY-WRAP-V1";
 
+  /**
+   * Domain label of a decision receipt's signature (the gateway key signs this label, a zero byte
+   * and the receipt's canonical JSON), so a receipt signature is never valid as any other message
+   * the gateway key signs.
+   */
+  public static final String DECISION_RECEIPT = "HSIP-GW-DECISION-RECEIPT-V1";
+
   private static final byte[] CORE_MAGIC = "HSIP".getBytes(StandardCharsets.US_ASCII);
   private static final String CORE_AEAD_NAME = "CHACHA20-POLY1305";
   private static final int CORE_AEAD_FIELD = 18;

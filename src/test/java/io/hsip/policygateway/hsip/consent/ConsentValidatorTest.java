@@ -50,6 +50,31 @@ class ConsentValidatorTest {
     validator = new ConsentValidator(ConsentValidator.Rules.DEFAULT, guard);
   }
 
+  // ---- time rules alone (the decision pipeline records nonces itself) ----
+
+  @Test
+  void checkTime_appliesTheTimeRulesAndRecordsNothing() throws ConsentRejectedException {
+    validator.checkTime(request(NOW, NOW + 60_000), NOW);
+    validator.checkTime(request(NOW, NOW + 60_000), NOW);
+    assertThat(guard.calls).isEmpty();
+    assertReason(
+        () -> validator.checkTime(request(NOW - SKEW - 1, NOW + 60_000), NOW), Reason.STALE);
+    assertReason(
+        () -> validator.checkTime(request(NOW + SKEW + 1, NOW + SKEW + 60_000), NOW),
+        Reason.FROM_FUTURE);
+    assertReason(() -> validator.checkTime(request(NOW - 1_000, NOW - 1), NOW), Reason.EXPIRED);
+    assertReason(
+        () -> validator.checkTime(request(NOW, NOW + LIFETIME + 1), NOW), Reason.LIFETIME_TOO_LONG);
+    assertThat(guard.calls).isEmpty();
+  }
+
+  @Test
+  void nonceRetainUntil_coversTheRequestsAcceptanceWindowPlusOneSkew() {
+    assertThat(validator.nonceRetainUntil(request(NOW, NOW + 10_000)))
+        .isEqualTo(NOW + 10_000 + SKEW);
+    assertThat(validator.nonceRetainUntil(request(NOW, NOW + LIFETIME))).isEqualTo(NOW + 2 * SKEW);
+  }
+
   // ---- clock skew ----
 
   @Test
