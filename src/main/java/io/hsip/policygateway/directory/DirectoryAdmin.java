@@ -335,9 +335,8 @@ public class DirectoryAdmin {
       } catch (SQLException | RuntimeException e) {
         rollback(c);
         throw e;
-      } finally {
-        c.setAutoCommit(true);
       }
+      c.setAutoCommit(true);
     } catch (SQLException e) {
       throw translate(e);
     }

@@ -78,6 +78,16 @@ class MemberDirectoryTest {
   }
 
   @Test
+  void readinessReportsTheDirectory() {
+    io.restassured.RestAssured.given()
+        .get("/q/health/ready")
+        .then()
+        .body(
+            "checks.find { it.name == 'member directory' }.status",
+            org.hamcrest.Matchers.equalTo("UP"));
+  }
+
+  @Test
   void peerIdsAndSsoSubjectsAreUniqueAcrossMembersAndServicesAndGroupsMustExist() {
     admin.createGroup(ACTOR, new Group("ops", null));
     String shared = DirectoryFixture.peerId();
