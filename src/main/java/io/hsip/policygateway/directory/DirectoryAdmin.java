@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -20,6 +21,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,6 +42,11 @@ public class DirectoryAdmin {
   public static final int MAX_PAGE = 1000;
 
   private static final int MAX_DETAIL = AuditEntry.MAX_FIELD_LENGTH;
+
+  /** Longest wait for this replica's previous directory change to finish. */
+  private static final Duration WRITER_WAIT = Duration.ofSeconds(30);
+
+  private final Semaphore writers = new Semaphore(1, true);
 
   private final AgroalDataSource dataSource;
   private final AuditLog auditLog;
@@ -323,6 +331,26 @@ public class DirectoryAdmin {
    * entry rolls the change back.
    */
   <T> T change(Work<T> work) {
+    // One change per replica at a time: the others wait here, not on the database lock holding a
+    // pooled connection each, which would starve the audit writer (and decisions) of connections.
+    try {
+      if (!writers.tryAcquire(WRITER_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw DirectoryProblems.BUSY
+            .exception("other directory changes are in progress; try again shortly")
+            .withRetryAfter(Duration.ofSeconds(1));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw DirectoryProblems.BUSY.exception("interrupted while waiting to change the directory");
+    }
+    try {
+      return changeAlone(work);
+    } finally {
+      writers.release();
+    }
+  }
+
+  private <T> T changeAlone(Work<T> work) {
     T result;
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
@@ -335,9 +363,8 @@ public class DirectoryAdmin {
       } catch (SQLException | RuntimeException e) {
         rollback(c);
         throw e;
-      } finally {
-        c.setAutoCommit(true);
       }
+      c.setAutoCommit(true);
     } catch (SQLException e) {
       throw translate(e);
     }

@@ -43,5 +43,8 @@ public final class DirectoryProblems {
   public static final ProblemType UNAVAILABLE =
       ProblemType.of(503, "directory-unavailable", "Directory unavailable");
 
+  /** Other changes kept this replica's directory writer busy for too long; retry. */
+  public static final ProblemType BUSY = ProblemType.of(503, "directory-busy", "Directory busy");
+
   private DirectoryProblems() {}
 }

@@ -6,6 +6,7 @@ import io.agroal.api.security.SimplePassword;
 import io.hsip.policygateway.directory.internal.ChangeListener;
 import io.hsip.policygateway.directory.internal.Snapshot;
 import io.hsip.policygateway.policy.model.RequesterKind;
+import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -82,9 +83,16 @@ public class MemberDirectory implements PeerDirectory {
   }
 
   void onStart(@Observes StartupEvent event) {
-    if (timing.enabled()) {
-      start();
+    if (!timing.enabled()) {
+      return;
     }
+    try {
+      // Ready as soon as the service is: no window in which a started replica must deny.
+      reloadNow();
+    } catch (DirectoryUnavailableException e) {
+      Log.warnf("directory: %s; lookups fail closed until the listener loads it", e.getMessage());
+    }
+    start();
   }
 
   void onStop(@Observes ShutdownEvent event) {

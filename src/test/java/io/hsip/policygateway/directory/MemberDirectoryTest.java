@@ -11,6 +11,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,6 +76,16 @@ class MemberDirectoryTest {
     assertThat(DirectoryFixture.auditEntries(ACTOR, "directory.member.update")).isPositive();
     assertThat(DirectoryFixture.auditEntries(ACTOR, "directory.member.delete")).isPositive();
     assertThat(DirectoryFixture.auditEntries(ACTOR, "directory.service.create")).isPositive();
+  }
+
+  @Test
+  void readinessReportsTheDirectory() {
+    io.restassured.RestAssured.given()
+        .get("/q/health/ready")
+        .then()
+        .body(
+            "checks.find { it.name == 'member directory' }.status",
+            org.hamcrest.Matchers.equalTo("UP"));
   }
 
   @Test
@@ -194,6 +205,29 @@ class MemberDirectoryTest {
     } finally {
       flaky.close();
     }
+  }
+
+  @Test
+  void manyConcurrentChangesAllCommitWithOneAuditEntryEach() throws Exception {
+    String actor = "concurrent-" + DirectoryFixture.peerId();
+    int changes = 48; // more than the pool's 32 connections
+    List<java.util.concurrent.Future<Member>> done = new java.util.ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(changes)) {
+      for (int i = 0; i < changes; i++) {
+        String name = "Member " + i;
+        done.add(
+            pool.submit(
+                () ->
+                    admin.createMember(
+                        actor, new Member(DirectoryFixture.peerId(), name, Set.of(), null))));
+      }
+      for (var change : done) {
+        change.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    }
+    assertThat(DirectoryFixture.rows("directory_member")).isEqualTo(changes);
+    assertThat(DirectoryFixture.auditEntries(actor, "directory.member.create")).isEqualTo(changes);
+    assertThat(directory.size()).isEqualTo(changes);
   }
 
   @Test

@@ -149,6 +149,12 @@ public class DirectoryResource {
       responseCode = "422",
       description = "Invalid fields, or groups that do not exist",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "503",
+      description =
+          "The audit log could not record the change, or the database is unreachable, or other"
+              + " changes kept the directory busy: nothing was changed; retry",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   public Response createMember(@NotNull Member member) {
     Member created = admin.createMember(actor(), member);
     MemberEntry stored = admin.member(created.peerId());
@@ -194,6 +200,12 @@ public class DirectoryResource {
       responseCode = "428",
       description = "If-Match missing",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "503",
+      description =
+          "The audit log could not record the change, or the database is unreachable, or other"
+              + " changes kept the directory busy: nothing was changed; retry",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   public Response updateMember(
       @PathParam("peer_id") String peerId,
       @HeaderParam("If-Match") @Nullable String ifMatch,
@@ -228,6 +240,12 @@ public class DirectoryResource {
   @APIResponse(
       responseCode = "428",
       description = "If-Match missing",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "503",
+      description =
+          "The audit log could not record the change, or the database is unreachable, or other"
+              + " changes kept the directory busy: nothing was changed; retry",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   public void deleteMember(
       @PathParam("peer_id") String peerId, @HeaderParam("If-Match") @Nullable String ifMatch) {
@@ -303,6 +321,12 @@ public class DirectoryResource {
       responseCode = "422",
       description = "Invalid fields",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "503",
+      description =
+          "The audit log could not record the change, or the database is unreachable, or other"
+              + " changes kept the directory busy: nothing was changed; retry",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   public Response createService(@NotNull Service service) {
     Service created = admin.createService(actor(), service);
     ServiceEntry stored = admin.service(created.name());
@@ -348,6 +372,12 @@ public class DirectoryResource {
       responseCode = "428",
       description = "If-Match missing",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "503",
+      description =
+          "The audit log could not record the change, or the database is unreachable, or other"
+              + " changes kept the directory busy: nothing was changed; retry",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   public Response updateService(
       @PathParam("name") String name,
       @HeaderParam("If-Match") @Nullable String ifMatch,
@@ -384,6 +414,12 @@ public class DirectoryResource {
   @APIResponse(
       responseCode = "428",
       description = "If-Match missing",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "503",
+      description =
+          "The audit log could not record the change, or the database is unreachable, or other"
+              + " changes kept the directory busy: nothing was changed; retry",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   public void deleteService(
       @PathParam("name") String name, @HeaderParam("If-Match") @Nullable String ifMatch) {
@@ -458,6 +494,12 @@ public class DirectoryResource {
       responseCode = "422",
       description = "Invalid fields",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "503",
+      description =
+          "The audit log could not record the change, or the database is unreachable, or other"
+              + " changes kept the directory busy: nothing was changed; retry",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   public Response createGroup(@NotNull Group group) {
     Group created = admin.createGroup(actor(), group);
     GroupEntry stored = admin.group(created.name());
@@ -499,6 +541,12 @@ public class DirectoryResource {
       responseCode = "428",
       description = "If-Match missing",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "503",
+      description =
+          "The audit log could not record the change, or the database is unreachable, or other"
+              + " changes kept the directory busy: nothing was changed; retry",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   public Response updateGroup(
       @PathParam("name") String name,
       @HeaderParam("If-Match") @Nullable String ifMatch,
@@ -539,6 +587,12 @@ public class DirectoryResource {
   @APIResponse(
       responseCode = "428",
       description = "If-Match missing",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "503",
+      description =
+          "The audit log could not record the change, or the database is unreachable, or other"
+              + " changes kept the directory busy: nothing was changed; retry",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   public void deleteGroup(
       @PathParam("name") String name, @HeaderParam("If-Match") @Nullable String ifMatch) {
@@ -600,6 +654,12 @@ public class DirectoryResource {
   @APIResponse(
       responseCode = "422",
       description = "Invalid entries (with their lines); nothing was changed",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "503",
+      description =
+          "The audit log could not record the change, or the database is unreachable, or other"
+              + " changes kept the directory busy: nothing was changed; retry",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   public DirectoryImport importDocument(
       @HeaderParam("Content-Type") @Nullable String contentType, byte[] document) {
