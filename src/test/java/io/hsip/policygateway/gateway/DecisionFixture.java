@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hsip.policygateway.TestDatabase;
 import io.hsip.policygateway.hsip.LowerHex;
-import io.hsip.policygateway.hsip.Sha256;
 import io.hsip.policygateway.hsip.consent.ConsentRequest;
 import io.hsip.policygateway.hsip.keys.SigningKey;
 import io.hsip.policygateway.policy.lifecycle.Actor;
@@ -169,9 +168,9 @@ public final class DecisionFixture {
     return nonce;
   }
 
-  /** The request hash the pipeline audits: SHA-256 of the signed string. */
+  /** The request hash the pipeline audits: the protocol's (what a response binds to). */
   public static String auditHash(ConsentRequest request) {
-    return Sha256.hex(request.signedBytes());
+    return request.hashHex();
   }
 
   /**

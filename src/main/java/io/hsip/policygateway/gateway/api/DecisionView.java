@@ -1,5 +1,6 @@
 package io.hsip.policygateway.gateway.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hsip.policygateway.gateway.decision.Decision;
 import io.hsip.policygateway.policy.model.PolicyDecision.PolicyRef;
@@ -12,11 +13,12 @@ import org.jspecify.annotations.Nullable;
  * @param effect {@code allow} or {@code deny}
  * @param ttlMs the granted TTL in ms, 0 for a deny
  * @param reason the reason code (docs/operations.md#decision-reason-codes)
- * @param policy the policy that decided, or null
- * @param auditSeq the decision's audit entry, or null when none was written
+ * @param policy the policy that decided; absent when none did
+ * @param auditSeq the decision's audit entry; absent when none was written
  * @param receipt the decision signed with the gateway key (verify with {@code hsip decision
  *     verify})
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record DecisionView(
     @Schema(enumeration = {"allow", "deny"}) String effect,
     long ttlMs,

@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * @param ttlMs the granted TTL in ms: the requested remaining lifetime capped by the policy, 0 for
  *     a deny
  * @param atMs when it was decided (the answer's {@code ts_ms}), Unix ms
- * @param requestHash SHA-256 (hex) of the request's canonical signed string
+ * @param requestHash the protocol's request hash (BLAKE3-256 of the signed string, hex), which the
+ *     signed response binds to
  * @param requesterPeerId the requester's PeerID if its signature verified, else null
  * @param targetPeerId the PeerID the request is addressed to (the answering identity)
  * @param policy the policy that decided, or null when none did

@@ -12,7 +12,6 @@ import io.hsip.policygateway.directory.RequesterFacts;
 import io.hsip.policygateway.gateway.GatewayConfig;
 import io.hsip.policygateway.gateway.ratelimit.RateLimitCondition;
 import io.hsip.policygateway.gateway.replay.NonceCondition;
-import io.hsip.policygateway.hsip.Sha256;
 import io.hsip.policygateway.hsip.consent.ConsentRejectedException;
 import io.hsip.policygateway.hsip.consent.ConsentRequest;
 import io.hsip.policygateway.hsip.consent.ConsentResponse;
@@ -400,7 +399,8 @@ public class DecisionPipeline {
       this.targetPeerId = targetPeerId;
       this.door = door;
       this.atMs = atMs;
-      this.requestHash = Sha256.hex(request.signedBytes());
+      // The protocol's request hash: what the signed response binds to (docs/protocol.md).
+      this.requestHash = request.hashHex();
     }
 
     Draft deny(DecisionReason why) {

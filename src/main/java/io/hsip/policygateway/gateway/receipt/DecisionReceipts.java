@@ -17,13 +17,14 @@ import io.hsip.policygateway.policy.model.PolicyDecision.PolicyRef;
  * verify}).
  *
  * <p>A receipt is a JSON object with two members: {@code payload} (schema 1: {@code version},
- * {@code effect}, {@code ttl_ms}, {@code reason}, {@code request_hash} (SHA-256 of the request's
- * signed string), {@code requester_peer_id} (null when the signature did not verify), {@code
- * target_peer_id}, {@code policy} ({@code set}, {@code version}, {@code digest}, or null), {@code
- * audit_seq} (or null), {@code decided_at_ms}) and {@code signature} ({@code alg}: {@code Ed25519},
- * {@code public_key_hex}, {@code sig_hex}). The signature covers the RFC 8785 canonical form of
- * {@code payload} under the {@code HSIP-GW-DECISION-RECEIPT-V1} domain label; {@code
- * public_key_hex} is a hint, never trusted: the verifier pins the gateway's key.
+ * {@code effect}, {@code ttl_ms}, {@code reason}, {@code request_hash} (the protocol's request
+ * hash, BLAKE3-256 of its signed string, as in the signed response), {@code requester_peer_id}
+ * (null when the signature did not verify), {@code target_peer_id}, {@code policy} ({@code set},
+ * {@code version}, {@code digest}, or null), {@code audit_seq} (or null), {@code decided_at_ms})
+ * and {@code signature} ({@code alg}: {@code Ed25519}, {@code public_key_hex}, {@code sig_hex}).
+ * The signature covers the RFC 8785 canonical form of {@code payload} under the {@code
+ * HSIP-GW-DECISION-RECEIPT-V1} domain label; {@code public_key_hex} is a hint, never trusted: the
+ * verifier pins the gateway's key.
  */
 public final class DecisionReceipts {
 
