@@ -7,6 +7,7 @@ import io.hsip.policygateway.hsip.keys.KeyFileException;
 import io.hsip.policygateway.hsip.keys.KeyFiles;
 import io.hsip.policygateway.hsip.transparency.SubjectKek;
 import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
@@ -20,6 +21,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -42,15 +44,31 @@ public class SubjectKeyEncryption {
   private final DataSource dataSource;
   private final LaunchMode launchMode;
   private final SubjectKeys subjectKeys;
+  private final Consumer<Runnable> outsideTransactions;
   private volatile Optional<SubjectKek> kek = Optional.empty();
   private volatile String problem = "not loaded yet";
 
   @Inject
   SubjectKeyEncryption(AuditConfig config, AgroalDataSource dataSource) {
-    this(config, dataSource, LaunchMode.current());
+    // The bean may first be used inside a caller's transaction (an audit append with a subject),
+    // and the start-up checks commit on their own connection: never enlisted in the caller's.
+    this(
+        config,
+        dataSource,
+        LaunchMode.current(),
+        work -> QuarkusTransaction.suspendingExisting().run(work));
   }
 
   SubjectKeyEncryption(AuditConfig config, DataSource dataSource, LaunchMode launchMode) {
+    this(config, dataSource, launchMode, Runnable::run);
+  }
+
+  private SubjectKeyEncryption(
+      AuditConfig config,
+      DataSource dataSource,
+      LaunchMode launchMode,
+      Consumer<Runnable> outsideTransactions) {
+    this.outsideTransactions = outsideTransactions;
     this.config = config;
     this.dataSource = dataSource;
     this.launchMode = launchMode;
@@ -60,12 +78,15 @@ public class SubjectKeyEncryption {
   @PostConstruct
   void start() {
     load();
-    if (kek.isPresent()) {
-      checkStoredKeys();
-    }
-    if (kek.isPresent()) {
-      wrapLegacyKeys();
-    }
+    outsideTransactions.accept(
+        () -> {
+          if (kek.isPresent()) {
+            checkStoredKeys();
+          }
+          if (kek.isPresent()) {
+            wrapLegacyKeys();
+          }
+        });
   }
 
   /** The subject keys, wrapped under this KEK; every use fails while there is none. */

@@ -2,6 +2,8 @@ package io.hsip.policygateway.base.error;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,12 +41,17 @@ public class HttpLimitProblems {
   private void checkDeclaredLength(RoutingContext context) {
     String declared = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
     if (declared != null && exceeds(declared)) {
-      context
-          .response()
-          .setStatusCode(413)
-          .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-          .putHeader(HttpHeaders.CONNECTION, "close")
-          .end(TOO_LARGE);
+      HttpServerResponse response =
+          context
+              .response()
+              .setStatusCode(413)
+              .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
+      // HTTP/1.1: the unread body would otherwise be taken for the next request. HTTP/2 forbids
+      // connection headers (clients reject the response) and resets the stream instead.
+      if (context.request().version() != HttpVersion.HTTP_2) {
+        response.putHeader(HttpHeaders.CONNECTION, "close");
+      }
+      response.end(TOO_LARGE);
       return;
     }
     context.next();

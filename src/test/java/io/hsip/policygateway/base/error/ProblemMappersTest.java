@@ -1,6 +1,7 @@
 package io.hsip.policygateway.base.error;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -9,8 +10,14 @@ import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 
 /** Every error reaches the client as application/problem+json, without internals. */
@@ -18,6 +25,9 @@ import org.junit.jupiter.api.Test;
 class ProblemMappersTest {
 
   private static final String PROBE = "/test-only/problems";
+
+  @TestHTTPResource("/")
+  URL base;
 
   @Test
   void unknownPathIs404Problem() {
@@ -137,6 +147,31 @@ class ProblemMappersTest {
         .statusCode(413)
         .contentType(startsWith(Problem.MEDIA_TYPE))
         .body("title", equalTo("Request Entity Too Large"));
+  }
+
+  /**
+   * The JDK's client asks for HTTP/2 (an h2c upgrade) by default, and rejects a response that
+   * carries a connection header, which HTTP/2 forbids: the 413 must be readable there too (a fuzz
+   * run of the decision API found it was not).
+   */
+  @Test
+  void bodyOverTheGlobalLimitIs413ProblemOverHttp2Too() throws Exception {
+    byte[] huge = new byte[2 * 1024 * 1024];
+    java.util.Arrays.fill(huge, (byte) 'x');
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> response =
+          client.send(
+              HttpRequest.newBuilder(URI.create(base.toString() + PROBE.substring(1)))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(huge))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(413);
+      assertThat(response.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(type -> assertThat(type).startsWith(Problem.MEDIA_TYPE));
+      assertThat(response.body()).contains("Request Entity Too Large");
+    }
   }
 
   @Test
