@@ -64,6 +64,11 @@ public final class GatewayProcess implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("--sun-misc-unsafe-memory-access=allow");
     command.add("-Xmx512m");
+    // Extra JVM options for every instance, e.g. a flight recording while profiling a load run.
+    String extra = System.getenv("HSIP_GATEWAY_JAVA_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.trim().split("\\s+")));
+    }
     props.forEach((k, v) -> command.add("-D" + k + "=" + v));
     command.add("-jar");
     command.add(JAR.toString());
