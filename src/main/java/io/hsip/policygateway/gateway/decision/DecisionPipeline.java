@@ -133,12 +133,15 @@ public class DecisionPipeline {
     refuseSkipAuditInProd(config.benchmark().skipAudit(), ConfigUtils.getProfiles());
   }
 
-  /** Refuses the benchmark switch in the prod profile: decisions there are always audited. */
+  /**
+   * Allows the benchmark switch only under the test or dev profile: any other profile (prod, or a
+   * production profile of another name) always audits.
+   */
   static void refuseSkipAuditInProd(boolean skipAudit, List<String> profiles) {
-    if (skipAudit && profiles.contains("prod")) {
+    if (skipAudit && !(profiles.contains("test") || profiles.contains("dev"))) {
       throw new IllegalStateException(
-          "gateway.benchmark.skip-audit=true is for load measurements only and is refused in the"
-              + " prod profile");
+          "gateway.benchmark.skip-audit=true is for load measurements only and is refused outside"
+              + " the test and dev profiles");
     }
     if (skipAudit) {
       Log.warn(
@@ -214,6 +217,18 @@ public class DecisionPipeline {
   private Decision run(ConsentRequest request, String targetPeerId, FrontDoor door) {
     long now = clock.millis();
     Draft draft = new Draft(request, targetPeerId, door, now);
+    try {
+      return stages(draft, request, targetPeerId, now);
+    } catch (RuntimeException e) {
+      // A defect, not a verdict (the stages catch what they expect): deny, record it like any
+      // other decision, and leave the cause in the log for the operator.
+      Log.errorf(e, "Decision failed unexpectedly; denied as internal_error");
+      draft.policy = null;
+      return record(draft.deny(DecisionReason.INTERNAL_ERROR), List.of());
+    }
+  }
+
+  private Decision stages(Draft draft, ConsentRequest request, String targetPeerId, long now) {
 
     DecisionReason failure = stage(DecisionSpans.VERIFY, () -> verify(request));
     if (failure != null) {

@@ -38,7 +38,11 @@ public enum DecisionReason implements WireNamed {
   /** The replay ledger could not be consulted: fail closed. */
   REPLAY_UNAVAILABLE,
   /** The member directory has no usable snapshot: fail closed. */
-  DIRECTORY_UNAVAILABLE;
+  DIRECTORY_UNAVAILABLE,
+  /**
+   * An unexpected failure inside the gateway while deciding: fail closed, logged with the cause.
+   */
+  INTERNAL_ERROR;
 
   /** The wire spelling, e.g. {@code policy_deny}. */
   @Override

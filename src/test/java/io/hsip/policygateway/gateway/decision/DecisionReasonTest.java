@@ -31,7 +31,8 @@ class DecisionReasonTest {
             "rate_limited",
             "audit_unavailable",
             "replay_unavailable",
-            "directory_unavailable");
+            "directory_unavailable",
+            "internal_error");
     assertThat(DecisionReason.fromWire("rate_limited")).contains(DecisionReason.RATE_LIMITED);
     assertThat(DecisionReason.fromWire("RATE_LIMITED")).isEmpty();
   }
@@ -51,11 +52,16 @@ class DecisionReasonTest {
   }
 
   @Test
-  void skippingTheAuditIsRefusedInProd() {
-    assertThatThrownBy(() -> DecisionPipeline.refuseSkipAuditInProd(true, List.of("prod")))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("gateway.benchmark.skip-audit");
-    DecisionPipeline.refuseSkipAuditInProd(true, List.of("bench"));
+  void skippingTheAuditIsRefusedOutsideTestAndDev() {
+    for (List<String> profiles :
+        List.of(List.of("prod"), List.of("production"), List.of("staging"), List.<String>of())) {
+      assertThatThrownBy(() -> DecisionPipeline.refuseSkipAuditInProd(true, profiles))
+          .as("profiles %s", profiles)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("gateway.benchmark.skip-audit");
+    }
+    DecisionPipeline.refuseSkipAuditInProd(true, List.of("test"));
+    DecisionPipeline.refuseSkipAuditInProd(true, List.of("dev"));
     DecisionPipeline.refuseSkipAuditInProd(false, List.of("prod"));
   }
 }
