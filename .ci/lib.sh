@@ -53,6 +53,13 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
+# Debian's Chromium, which the console's browser tests drive headless (Playwright, never a downloaded browser).
+ensure_chromium() {
+  if [[ -n "${HSIP_CHROMIUM:-}" && -x "$HSIP_CHROMIUM" ]] || [[ -x /usr/bin/chromium ]]; then return 0; fi
+  log "installing Debian's chromium for the browser tests"
+  apt_install chromium
+}
+
 # Runs the SQL given on stdin as the database superuser (never on the command line, where ps shows it), in
 # database $1 (default postgres).
 psql_admin() {

@@ -106,6 +106,11 @@ public class AuditIntegration {
     }
   }
 
+  /** Entries appended but not yet integrated into the signed tree, as last measured here. */
+  public long pendingEntries() {
+    return lag.get();
+  }
+
   /** The stored tree, shared with proof and export readers so that full tiles are cached once. */
   public TileStore tiles() {
     return tiles;

@@ -33,6 +33,16 @@ public interface GatewayConfig {
   /** Switches for load measurements only. */
   Benchmark benchmark();
 
+  /** The decision figures every replica writes for the console's dashboard. */
+  Stats stats();
+
+  /** Decision figures for the dashboard. */
+  interface Stats {
+    /** How often this replica writes its counts and heartbeat (the dashboard's delay). */
+    @WithDefault("5s")
+    Duration flushInterval();
+  }
+
   /** Consent request time rules. */
   interface Consent {
     /** How far a request's {@code ts_ms} may differ from our clock, either way. */

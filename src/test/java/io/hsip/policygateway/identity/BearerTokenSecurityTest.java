@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class BearerTokenSecurityTest {
 
-  private static final String ADMIN_ONLY = "/test-only/roles/admin";
+  private static final String ADMIN_ONLY = "/api/test-only/roles/admin";
 
   @Test
   void anonymousIs401Problem() {
@@ -55,7 +55,7 @@ class BearerTokenSecurityTest {
         .auth()
         .oauth2(TestTokens.auditor())
         .when()
-        .get("/test-only/roles/auditor")
+        .get("/api/test-only/roles/auditor")
         .then()
         .statusCode(200)
         .body(equalTo("audrey.auditor"));

@@ -7,7 +7,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 
 /** Test-only endpoints guarded by each role, to prove the bearer-token set-up. */
-@Path("/test-only/roles")
+@Path("/api/test-only/roles")
 public class RoleProbeResource {
 
   @Inject SecurityIdentity identity;

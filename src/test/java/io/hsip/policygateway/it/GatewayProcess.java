@@ -51,12 +51,21 @@ public final class GatewayProcess implements AutoCloseable {
    */
   public static GatewayProcess start(String name, Map<String, String> properties)
       throws IOException, InterruptedException {
+    return start(name, new TestIssuerConfig().start(), properties, freeTcpPort());
+  }
+
+  /**
+   * Starts an instance on {@code port} that trusts the identity provider {@code oidc} names (for
+   * example a real Keycloak) instead of the test issuer, and waits until it is ready.
+   */
+  public static GatewayProcess start(
+      String name, Map<String, String> oidc, Map<String, String> properties, int port)
+      throws IOException, InterruptedException {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException(
           JAR + " is missing: the packaged-jar tests run after package");
     }
-    int port = freeTcpPort();
-    Map<String, String> props = new TreeMap<>(new TestIssuerConfig().start());
+    Map<String, String> props = new TreeMap<>(oidc);
     props.put("quarkus.profile", "test");
     props.put("quarkus.http.port", Integer.toString(port));
     props.putAll(properties);

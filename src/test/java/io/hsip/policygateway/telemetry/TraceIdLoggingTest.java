@@ -28,7 +28,7 @@ class TraceIdLoggingTest {
   @Test
   void requestRunsInASpanWhoseIdsAreInTheMdc_butNothingIsSampledWithoutACollector() {
     JsonPath body =
-        given().when().get("/test-only/trace").then().statusCode(200).extract().jsonPath();
+        given().when().get("/api/test-only/trace").then().statusCode(200).extract().jsonPath();
 
     assertThat(body.getString("mdc_trace_id"))
         .matches("[0-9a-f]{32}")
@@ -46,7 +46,7 @@ class TraceIdLoggingTest {
         given()
             .header("traceparent", "00-" + UPSTREAM_TRACE + "-00f067aa0ba902b7-01")
             .when()
-            .get("/test-only/trace")
+            .get("/api/test-only/trace")
             .then()
             .statusCode(200)
             .extract()

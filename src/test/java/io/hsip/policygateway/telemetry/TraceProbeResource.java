@@ -10,7 +10,7 @@ import java.util.Objects;
 import org.jboss.logging.MDC;
 
 /** Test-only endpoint that reports what a log line written while serving a request would carry. */
-@Path("/test-only/trace")
+@Path("/api/test-only/trace")
 public class TraceProbeResource {
 
   /** The MDC trace and span ids next to the current span's, and whether that span is sampled. */

@@ -12,6 +12,7 @@ import io.hsip.policygateway.directory.RequesterFacts;
 import io.hsip.policygateway.gateway.GatewayConfig;
 import io.hsip.policygateway.gateway.ratelimit.RateLimitCondition;
 import io.hsip.policygateway.gateway.replay.NonceCondition;
+import io.hsip.policygateway.gateway.stats.DecisionStats;
 import io.hsip.policygateway.hsip.consent.ConsentRejectedException;
 import io.hsip.policygateway.hsip.consent.ConsentRequest;
 import io.hsip.policygateway.hsip.consent.ConsentResponse;
@@ -86,6 +87,7 @@ public class DecisionPipeline {
   private final GatewayConfig config;
   private final Clock clock;
   private final Tracer tracer;
+  private final DecisionStats stats;
   private final Map<FrontDoor, Map<DecisionReason, Counter>> counters =
       new EnumMap<>(FrontDoor.class);
   private final Map<FrontDoor, Timer> timers = new EnumMap<>(FrontDoor.class);
@@ -98,7 +100,8 @@ public class DecisionPipeline {
       GatewayConfig config,
       Clock clock,
       Tracer tracer,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      DecisionStats stats) {
     this.validator = validator;
     this.directory = directory;
     this.policy = policy;
@@ -106,6 +109,7 @@ public class DecisionPipeline {
     this.config = config;
     this.clock = clock;
     this.tracer = tracer;
+    this.stats = stats;
     for (FrontDoor door : FrontDoor.values()) {
       Map<DecisionReason, Counter> byReason = new EnumMap<>(DecisionReason.class);
       for (DecisionReason reason : DecisionReason.values()) {
@@ -217,15 +221,21 @@ public class DecisionPipeline {
   private Decision run(ConsentRequest request, String targetPeerId, FrontDoor door) {
     long now = clock.millis();
     Draft draft = new Draft(request, targetPeerId, door, now);
+    Decision decision;
     try {
-      return stages(draft, request, targetPeerId, now);
+      decision = stages(draft, request, targetPeerId, now);
     } catch (RuntimeException e) {
       // A defect, not a verdict (the stages catch what they expect): deny, record it like any
       // other decision, and leave the cause in the log for the operator.
       Log.errorf(e, "Decision failed unexpectedly; denied as internal_error");
       draft.policy = null;
-      return record(draft.deny(DecisionReason.INTERNAL_ERROR), List.of());
+      decision = record(draft.deny(DecisionReason.INTERNAL_ERROR), List.of());
     }
+    stats.count(
+        decision.allows(),
+        decision.reason().wire(),
+        draft.policy == null ? List.of() : draft.policy.matchedRuleIds());
+    return decision;
   }
 
   private Decision stages(Draft draft, ConsentRequest request, String targetPeerId, long now) {

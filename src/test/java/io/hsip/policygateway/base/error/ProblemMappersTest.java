@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class ProblemMappersTest {
 
-  private static final String PROBE = "/test-only/problems";
+  private static final String PROBE = "/api/test-only/problems";
 
   @TestHTTPResource("/")
   URL base;

@@ -12,7 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Duration;
 
 /** Test-only endpoints that fail in each way the error model must handle. */
-@Path("/test-only/problems")
+@Path("/api/test-only/problems")
 @jakarta.annotation.security.PermitAll
 public class ProblemProbeResource {
 

@@ -1,0 +1,287 @@
+package io.hsip.policygateway.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import io.hsip.policygateway.gateway.DecisionFixture;
+import io.hsip.policygateway.hsip.consent.ConsentDecision;
+import io.hsip.policygateway.hsip.consent.ConsentRequest;
+import io.hsip.policygateway.hsip.consent.ConsentResponse;
+import io.hsip.policygateway.hsip.consent.ConsentValidator;
+import io.hsip.policygateway.hsip.keys.Ed25519PublicKey;
+import io.hsip.policygateway.hsip.keys.SigningKey;
+import io.hsip.policygateway.hsip.net.UdpConsentInitiator;
+import io.hsip.policygateway.it.GatewayProcess;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The console end to end, as a user meets it: the packaged jar, the project's real Keycloak and
+ * Debian's headless Chromium, signing in on Keycloak's own login page. Screenshots of each main
+ * view land in target/console-screenshots.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsoleBrowserIT {
+
+  private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private GatewayProcess gateway;
+  private Playwright playwright;
+  private Browser browser;
+  private String base;
+  private int udpPort;
+  private Ed25519PublicKey listener;
+
+  @BeforeAll
+  void start() throws Exception {
+    Keycloak.requireRunning();
+    Keycloak.required("HSIP_OIDC_CONSOLE_SECRET");
+    // Keycloak's console client accepts redirects to the test port only: the port is fixed.
+    int port = Integer.parseInt(System.getenv().getOrDefault("HSIP_TEST_PORT", "8081"));
+    String realm = Keycloak.realmUrl();
+    Map<String, String> oidc =
+        Map.of(
+            "quarkus.oidc.auth-server-url",
+            realm,
+            "quarkus.oidc.client-id",
+            "hsip-gateway",
+            "quarkus.oidc.token.audience",
+            "hsip-gateway",
+            "quarkus.oidc.console.auth-server-url",
+            realm);
+    udpPort = GatewayProcess.freeUdpPort();
+    Path listenerKey = Path.of("target", "console-it-listener.pem");
+    listener = GatewayProcess.newListenerKey(listenerKey);
+    gateway =
+        GatewayProcess.start(
+            "console",
+            oidc,
+            Map.of(
+                "policy.live-set",
+                "console-" + UUID.randomUUID().toString().substring(0, 8),
+                "gateway.listeners.main.port",
+                Integer.toString(udpPort),
+                "gateway.listeners.main.key-file",
+                listenerKey.toAbsolutePath().toString(),
+                // The dashboard's figures arrive within a second instead of five.
+                "gateway.stats.flush-interval",
+                "1s"),
+            port);
+    base = "http://localhost:" + port;
+    Files.createDirectories(SCREENSHOTS);
+    playwright =
+        Playwright.create(
+            new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+    browser =
+        playwright
+            .chromium()
+            .launch(
+                new BrowserType.LaunchOptions()
+                    .setExecutablePath(Path.of(chromium()))
+                    .setHeadless(true)
+                    .setArgs(
+                        List.of(
+                            "--no-sandbox",
+                            "--disable-gpu",
+                            "--disable-quic",
+                            "--no-first-run",
+                            "--disable-background-networking",
+                            "--disable-component-update",
+                            "--disable-sync")));
+  }
+
+  private static String chromium() {
+    String configured = System.getenv("HSIP_CHROMIUM");
+    return configured == null || configured.isBlank() ? "/usr/bin/chromium" : configured;
+  }
+
+  @AfterAll
+  void stop() {
+    if (browser != null) {
+      browser.close();
+    }
+    if (playwright != null) {
+      playwright.close();
+    }
+    if (gateway != null) {
+      gateway.close();
+    }
+  }
+
+  @Test
+  void anonymousIsSentToKeycloaksLoginWithPkce() {
+    try (BrowserContext context = browser.newContext()) {
+      Page page = context.newPage();
+      page.navigate(base + "/keys");
+      page.waitForSelector("#kc-login");
+      assertThat(page.url())
+          .startsWith(Keycloak.realmUrl() + "/protocol/openid-connect/auth")
+          .contains("client_id=hsip-console")
+          .contains("code_challenge=")
+          .contains("code_challenge_method=S256");
+    }
+  }
+
+  @Test
+  void adminSeesDashboardAndKeysThenSignsOutEverywhere() throws Exception {
+    // Two requests over UDP: the set under test has no policy yet, so both are denied no_policy.
+    for (int i = 0; i < 2; i++) {
+      assertThat(exchange().decision()).isEqualTo(ConsentDecision.DENY);
+    }
+    try (BrowserContext context = browser.newContext()) {
+      Page page = signIn(context, "admin", "admin");
+      page.waitForSelector("#dashboard-view");
+      assertThat(page.url()).isEqualTo(base + "/dashboard");
+      assertThat(page.textContent("#console-user")).isEqualTo("admin");
+      assertThat(page.textContent("#console-role")).isEqualTo("hsip-admin");
+      // This replica reports itself within a flush interval, with the policy it has live.
+      page.waitForSelector(
+          "#dashboard-replicas vaadin-grid-cell-content:has-text('gateway')",
+          new Page.WaitForSelectorOptions().setTimeout(15_000));
+      page.screenshot(
+          new Page.ScreenshotOptions()
+              .setPath(SCREENSHOTS.resolve("dashboard-admin.png"))
+              .setFullPage(true));
+
+      page.click("vaadin-side-nav-item:has-text('Keys')");
+      page.waitForSelector("#keys-view");
+      String peerId = JSON.readTree(gateway.get("/api/v1/identity").body()).get("peer_id").asText();
+      assertThat(page.textContent("#key-peer-id")).isEqualTo(peerId);
+      assertThat(page.textContent("#verify-command")).contains("hsip audit verify --key ");
+      page.screenshot(
+          new Page.ScreenshotOptions()
+              .setPath(SCREENSHOTS.resolve("keys-admin.png"))
+              .setFullPage(true));
+
+      page.click("#sign-out");
+      page.waitForSelector("#signed-out");
+      assertThat(page.url()).startsWith(base + "/signed-out.html");
+      // The single sign-on session ended too: the console asks for a password again.
+      page.navigate(base + "/dashboard");
+      page.waitForSelector("#kc-login");
+      assertThat(page.url()).startsWith(Keycloak.realmUrl());
+    }
+  }
+
+  @Test
+  void viewerSeesTheDashboardOnly() {
+    try (BrowserContext context = browser.newContext()) {
+      Page page = signIn(context, "viewer", "viewer");
+      page.waitForSelector("#dashboard-view");
+      assertThat(page.textContent("#console-role")).isEqualTo("hsip-viewer");
+      assertThat(page.locator("vaadin-side-nav-item").allTextContents())
+          .extracting(String::strip)
+          .containsExactly("Dashboard");
+      page.navigate(base + "/keys");
+      page.waitForSelector("#access-denied");
+      assertThat(page.locator("#keys-view").count()).isZero();
+      page.screenshot(
+          new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("access-denied-viewer.png")));
+    }
+  }
+
+  @Test
+  void auditorOpensDashboardAndKeys() {
+    try (BrowserContext context = browser.newContext()) {
+      Page page = signIn(context, "auditor", "auditor");
+      page.waitForSelector("#dashboard-view");
+      assertThat(page.locator("vaadin-side-nav-item").allTextContents())
+          .extracting(String::strip)
+          .containsExactly("Dashboard", "Keys");
+      page.navigate(base + "/keys");
+      page.waitForSelector("#keys-view");
+    }
+  }
+
+  @Test
+  void aUserWithoutAGatewayRoleIsToldSo() {
+    try (BrowserContext context = browser.newContext()) {
+      Page page = signIn(context, "norole", "norole");
+      page.waitForSelector("#no-role");
+      assertThat(page.textContent("#no-role")).contains("no access").contains("norole");
+      page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("no-role.png")));
+      page.navigate(base + "/dashboard");
+      page.waitForSelector("#no-role");
+    }
+  }
+
+  @Test
+  void theApisTakeKeycloakBearerTokensAndCheckRoles() throws Exception {
+    assertThat(api("GET", "/api/v1/policies", null).statusCode()).isEqualTo(401);
+    String viewer = Keycloak.userToken("viewer", "viewer");
+    String admin = Keycloak.userToken("admin", "admin");
+    assertThat(api("GET", "/api/v1/policies", viewer).statusCode()).isEqualTo(200);
+    assertThat(api("GET", "/api/v1/audit/public-key", viewer).statusCode()).isEqualTo(403);
+    assertThat(
+            api("GET", "/api/v1/audit/public-key", Keycloak.userToken("auditor", "auditor"))
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(api("GET", "/api/v1/directory/members", admin).statusCode()).isEqualTo(200);
+    String gitops =
+        Keycloak.clientToken("hsip-gitops", Keycloak.required("HSIP_OIDC_GITOPS_SECRET"));
+    assertThat(api("GET", "/api/v1/directory/members", gitops).statusCode()).isEqualTo(200);
+    // A console session cookie is not a bearer token: the APIs never redirect to a login page.
+    HttpResponse<String> noToken = api("GET", "/api/v1/directory/members", null);
+    assertThat(noToken.statusCode()).isEqualTo(401);
+    assertThat(noToken.headers().firstValue("Location")).isEmpty();
+  }
+
+  private ConsentResponse exchange() throws Exception {
+    SecureRandom random = new SecureRandom();
+    ConsentRequest request =
+        DecisionFixture.request(SigningKey.generate(random), "console.test", 600_000);
+    ConsentResponse response =
+        new UdpConsentInitiator(
+                new InetSocketAddress("127.0.0.1", udpPort), Duration.ofSeconds(5), 3, random)
+            .exchange(request);
+    ConsentValidator.validateResponse(response, request, listener, null);
+    return response;
+  }
+
+  private HttpResponse<String> api(String method, String path, String token)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(10))
+            .method(method, HttpRequest.BodyPublishers.noBody());
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private Page signIn(BrowserContext context, String user, String password) {
+    Page page = context.newPage();
+    page.navigate(base + "/");
+    page.waitForSelector("#kc-login");
+    page.fill("#username", user);
+    page.fill("#password", password);
+    page.click("#kc-login");
+    page.waitForURL(Pattern.compile(Pattern.quote(base) + "/.*"));
+    return page;
+  }
+}

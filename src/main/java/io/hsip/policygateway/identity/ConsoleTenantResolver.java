@@ -1,0 +1,30 @@
+package io.hsip.policygateway.identity;
+
+import io.quarkus.oidc.TenantResolver;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Two ways in, one service: the REST APIs and the management endpoints take bearer tokens (the
+ * default OIDC tenant, which answers 401 and never redirects), every other path is the admin
+ * console, which signs browsers in with the authorization code flow (the {@value #CONSOLE} tenant).
+ */
+@ApplicationScoped
+public class ConsoleTenantResolver implements TenantResolver {
+
+  /** The OIDC tenant of the console (quarkus.oidc.console.* in application.properties). */
+  public static final String CONSOLE = "console";
+
+  @Override
+  public String resolve(RoutingContext context) {
+    return isApiPath(context.normalizedPath()) ? null : CONSOLE;
+  }
+
+  /** Whether {@code path} belongs to the bearer-token side: the REST APIs and /q management. */
+  static boolean isApiPath(String path) {
+    return path.equals("/api")
+        || path.startsWith("/api/")
+        || path.equals("/q")
+        || path.startsWith("/q/");
+  }
+}
