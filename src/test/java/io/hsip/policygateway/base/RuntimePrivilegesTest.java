@@ -58,7 +58,11 @@ class RuntimePrivilegesTest {
                   "SELECT, INSERT, DELETE, UPDATE(digest, editor_subjects, editors, revision,"
                       + " source, updated_at, updated_by)"),
               Map.entry("policy_version", "SELECT, INSERT"),
-              Map.entry("rate_limit_window", "SELECT, INSERT, DELETE, UPDATE(used)")));
+              Map.entry("rate_limit_window", "SELECT, INSERT, DELETE, UPDATE(used)"),
+              Map.entry("decision_minute", "SELECT, INSERT, DELETE, UPDATE(decisions)"),
+              Map.entry(
+                  "gateway_replica",
+                  "SELECT, INSERT, DELETE, UPDATE(policy_digest, policy_set, policy_version, seen_at)")));
 
   /** Effective privileges per sequence (identity columns need none for INSERT). */
   private static final Map<String, String> SEQUENCES =

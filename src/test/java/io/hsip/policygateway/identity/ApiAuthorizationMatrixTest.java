@@ -107,10 +107,11 @@ class ApiAuthorizationMatrixTest {
                 }
               }));
       for (Persona persona : Persona.values()) {
-        boolean allowed = isPublic || row.getValue().contains(persona.name().toLowerCase());
+        boolean allowed =
+            isPublic || row.getValue().contains(persona.name().toLowerCase(java.util.Locale.ROOT));
         tests.add(
             DynamicTest.dynamicTest(
-                row.getKey() + " " + persona.name().toLowerCase(),
+                row.getKey() + " " + persona.name().toLowerCase(java.util.Locale.ROOT),
                 () -> {
                   Response response =
                       call(given().auth().oauth2(persona.token()), method, path, mediaType);

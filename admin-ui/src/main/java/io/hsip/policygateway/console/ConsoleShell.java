@@ -11,8 +11,10 @@ import com.vaadin.flow.theme.lumo.Lumo;
  * front-end bundle to rebuild), and server push for the live dashboard.
  */
 @Push
-@StyleSheet(Lumo.STYLESHEET)
-@StyleSheet("console/console.css")
+// Absolute paths: Undertow looks resources up only by paths that start with a slash (a relative one
+// still works in the browser but logs a warning on every page load).
+@StyleSheet("/" + Lumo.STYLESHEET)
+@StyleSheet("/console/console.css")
 public class ConsoleShell implements AppShellConfigurator {
 
   private static final long serialVersionUID = 1L;

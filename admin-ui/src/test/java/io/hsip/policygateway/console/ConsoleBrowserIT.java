@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import io.hsip.policygateway.gateway.DecisionFixture;
@@ -23,6 +24,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -30,6 +32,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,7 +92,11 @@ class ConsoleBrowserIT {
                 listenerKey.toAbsolutePath().toString(),
                 // The dashboard's figures arrive within a second instead of five.
                 "gateway.stats.flush-interval",
-                "1s"),
+                "1s",
+                // Entries are signed into checkpoints as in production (the test profile leaves
+                // that to each test).
+                "audit.integration.enabled",
+                "true"),
             port);
     base = "http://localhost:" + port;
     Files.createDirectories(SCREENSHOTS);
@@ -205,16 +212,103 @@ class ConsoleBrowserIT {
   }
 
   @Test
-  void auditorOpensDashboardAndKeys() {
-    try (BrowserContext context = browser.newContext()) {
+  void auditorSearchesVerifiesAnEntryAndExportsABundleTheVerifierAccepts() throws Exception {
+    // Something to find: a decision, integrated into a signed checkpoint.
+    assertThat(exchange().decision()).isEqualTo(ConsentDecision.DENY);
+    awaitNewestEntryIntegrated();
+    try (BrowserContext context =
+        browser.newContext(new Browser.NewContextOptions().setAcceptDownloads(true))) {
       Page page = signIn(context, "auditor", "auditor");
       page.waitForSelector("#dashboard-view");
       assertThat(page.locator("vaadin-side-nav-item").allTextContents())
           .extracting(String::strip)
-          .containsExactly("Dashboard", "Keys");
+          .containsExactly("Dashboard", "Audit", "Keys");
+
+      page.click("vaadin-side-nav-item:has-text('Audit')");
+      page.waitForSelector("#audit-view");
+      page.locator("#audit-kind").click();
+      page.locator("vaadin-select-item:has-text('decision')").click();
+      page.click("#audit-search");
+      page.waitForSelector("#audit-grid vaadin-grid-cell-content:has-text('consent.decide')");
+      page.screenshot(
+          new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("audit-auditor.png")));
+
+      // The newest integrated decision: open it and let the server prove its inclusion.
+      page.locator("#audit-grid vaadin-grid-cell-content:has-text('consent.decide')")
+          .first()
+          .click();
+      page.waitForSelector("#audit-entry-json");
+      page.click("#audit-verify");
+      page.waitForSelector("#audit-inclusion-verdict");
+      assertThat(page.textContent("#audit-inclusion-verdict")).startsWith("Verified: entry ");
+      assertThat(page.textContent("#audit-inclusion-proof")).contains("signature checked");
+      page.screenshot(
+          new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("audit-inclusion-auditor.png")));
+      page.keyboard().press("Escape");
+
+      // No way to change anything: no erasure for auditors, and the server refuses it anyway.
+      assertThat(page.locator("#erase-subject").count()).isZero();
+      String auditorToken = Keycloak.userToken("auditor", "auditor");
+      assertThat(
+              api("DELETE", "/api/v1/audit/subjects/AAAAAAAAAAAAAAAAAAAAAAAAAA", auditorToken)
+                  .statusCode())
+          .isEqualTo(403);
+
+      // The bundle the console hands out verifies offline against the pinned gateway key.
+      Download download = page.waitForDownload(() -> page.click("#export-bundle"));
+      Path bundle = Path.of("target", "console-it-bundle.zip");
+      download.saveAs(bundle);
+      String key =
+          JSON.readTree(gateway.get("/api/v1/identity").body()).get("public_key_hex").asText();
+      Run verify = hsip("audit", "verify", "--key", key, bundle.toString());
+      assertThat(verify.exit()).as(verify.output()).isZero();
+
       page.navigate(base + "/keys");
       page.waitForSelector("#keys-view");
+      assertThat(page.locator("#keys-view vaadin-button").count()).isZero();
     }
+  }
+
+  @Test
+  void adminSeesTheErasureAuditorsDoNot() {
+    try (BrowserContext context = browser.newContext()) {
+      Page page = signIn(context, "admin", "admin");
+      page.navigate(base + "/audit");
+      page.waitForSelector("#audit-view");
+      assertThat(page.locator("#erase-subject").count()).isEqualTo(1);
+    }
+  }
+
+  /** Waits until the newest audit entry is a leaf of the signed tree (integration is periodic). */
+  private void awaitNewestEntryIntegrated() throws Exception {
+    String token = Keycloak.userToken("auditor", "auditor");
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> newest = api("GET", "/api/v1/audit/entries?limit=1", token);
+      if (newest.statusCode() == 200) {
+        var entries = JSON.readTree(newest.body()).get("entries");
+        if (entries.size() == 1
+            && !entries.get(0).path("leaf_index").isNull()
+            && !entries.get(0).path("leaf_index").isMissingNode()) {
+          return;
+        }
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("the newest audit entry was not integrated within 20 s");
+  }
+
+  private record Run(int exit, String output) {}
+
+  private static Run hsip(String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("bin/hsip"));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Run(process.exitValue(), output);
   }
 
   @Test

@@ -30,6 +30,7 @@ class ConsoleRouteMatrixTest {
           "", Set.of(AUTHENTICATED),
           "dashboard", Set.of(Roles.ADMIN, Roles.AUDITOR, Roles.VIEWER),
           "keys", Set.of(Roles.ADMIN, Roles.AUDITOR),
+          "audit", Set.of(Roles.ADMIN, Roles.AUDITOR),
           "no-role", Set.of(AUTHENTICATED),
           "access-denied", Set.of(AUTHENTICATED));
 
