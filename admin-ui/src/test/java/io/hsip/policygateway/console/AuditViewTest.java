@@ -32,13 +32,18 @@ class AuditViewTest {
 
   private AuditView view() {
     // The download links need a current UI (and nothing else of a browser session).
-    UI.setCurrent(new UI());
+    // Vaadin keeps the current UI by weak reference: hold it here, or a GC can clear it mid-test.
+    ui = new UI();
+    UI.setCurrent(ui);
     return new AuditView(reader, exports, erasure, inclusion, identity);
   }
+
+  private UI ui;
 
   @AfterEach
   void noUi() {
     UI.setCurrent(null);
+    ui = null;
   }
 
   @Test

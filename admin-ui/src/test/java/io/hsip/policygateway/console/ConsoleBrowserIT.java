@@ -57,6 +57,7 @@ class ConsoleBrowserIT {
   private Browser browser;
   private String base;
   private int udpPort;
+  private final String set = "console-" + UUID.randomUUID().toString().substring(0, 8);
   private Ed25519PublicKey listener;
 
   @BeforeAll
@@ -85,7 +86,7 @@ class ConsoleBrowserIT {
             oidc,
             Map.of(
                 "policy.live-set",
-                "console-" + UUID.randomUUID().toString().substring(0, 8),
+                set,
                 "gateway.listeners.main.port",
                 Integer.toString(udpPort),
                 "gateway.listeners.main.key-file",
@@ -155,7 +156,7 @@ class ConsoleBrowserIT {
 
   @Test
   void adminSeesDashboardAndKeysThenSignsOutEverywhere() throws Exception {
-    // Two requests over UDP: the set under test has no policy yet, so both are denied no_policy.
+    // Two requests over UDP that no policy allows: both denied.
     for (int i = 0; i < 2; i++) {
       assertThat(exchange().decision()).isEqualTo(ConsentDecision.DENY);
     }
@@ -195,6 +196,85 @@ class ConsoleBrowserIT {
   }
 
   @Test
+  void adminWritesADraftFixesItSimulatesAndPublishesWhatUdpThenEnforces() throws Exception {
+    String broken = policy("permit");
+    try (BrowserContext context = browser.newContext()) {
+      Page page = signIn(context, "admin", "admin");
+      page.navigate(base + "/policies");
+      page.waitForSelector("#policies-view");
+
+      // An error is shown at its line and nothing is saved.
+      page.locator("#draft-yaml textarea").fill(broken);
+      page.click("#draft-save");
+      page.waitForSelector("#draft-findings li");
+      assertThat(page.textContent("#draft-status")).startsWith("Not saved");
+      assertThat(page.textContent("#draft-findings")).contains("Line 8, column");
+      page.locator("#draft-findings").scrollIntoViewIfNeeded();
+      page.screenshot(
+          new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("policies-error-admin.png")));
+
+      page.locator("#draft-yaml textarea").fill(policy("allow"));
+      page.click("#draft-save");
+      page.waitForSelector("#draft-status:has-text('Saved')");
+
+      // Simulate an external requester against the saved draft.
+      page.locator("#sim-kind").click();
+      page.locator("vaadin-select-item:has-text('external')").click();
+      page.locator("#sim-purpose input").fill("console.chat");
+      page.click("#sim-run");
+      page.waitForSelector("#sim-result:has-text('ALLOW')");
+
+      page.click("#draft-publish");
+      page.locator(
+              "vaadin-confirm-dialog-overlay vaadin-button:has-text('Publish'), [slot='confirm-button']:has-text('Publish')")
+          .first()
+          .click();
+      page.waitForSelector("#draft-status:has-text('is in force')");
+      assertThat(page.textContent("#draft-status")).contains(set + " v1");
+      // This replica picks the new version up within a second (LISTEN/NOTIFY): the page says so.
+      long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (!page.textContent("#policies-live").contains(set + " v1")
+          && System.nanoTime() < until) {
+        page.waitForTimeout(200);
+        page.navigate(base + "/policies");
+        page.waitForSelector("#policies-live");
+      }
+      assertThat(page.textContent("#policies-live")).contains(set + " v1");
+      page.screenshot(
+          new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("policies-admin.png")));
+    }
+    // The published version decides UDP traffic: the same purpose that was denied is now allowed.
+    ConsentDecision decision = ConsentDecision.DENY;
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (decision != ConsentDecision.ALLOW && System.nanoTime() < deadline) {
+      decision = exchange("console.chat").decision();
+    }
+    assertThat(decision).isEqualTo(ConsentDecision.ALLOW);
+  }
+
+  /**
+   * A policy for the set under test, allowing external requesters to console.chat; line 8 is the
+   * effect.
+   */
+  private String policy(String effect) {
+    return String.join(
+        "\n",
+        "schema: hsip.io/policy/v1",
+        "policy_set: " + set,
+        "max_ttl: 1h",
+        "timezone: UTC",
+        "groups: []",
+        "rules:",
+        "  - id: allow-console-chat",
+        "    effect: " + effect,
+        "    requester:",
+        "      kind: external",
+        "    purpose:",
+        "      exact: [console.chat]",
+        "");
+  }
+
+  @Test
   void viewerSeesTheDashboardOnly() {
     try (BrowserContext context = browser.newContext()) {
       Page page = signIn(context, "viewer", "viewer");
@@ -222,7 +302,7 @@ class ConsoleBrowserIT {
       page.waitForSelector("#dashboard-view");
       assertThat(page.locator("vaadin-side-nav-item").allTextContents())
           .extracting(String::strip)
-          .containsExactly("Dashboard", "Audit", "Keys");
+          .containsExactly("Dashboard", "Policies", "Audit", "Keys");
 
       page.click("vaadin-side-nav-item:has-text('Audit')");
       page.waitForSelector("#audit-view");
@@ -345,9 +425,12 @@ class ConsoleBrowserIT {
   }
 
   private ConsentResponse exchange() throws Exception {
+    return exchange("console.test");
+  }
+
+  private ConsentResponse exchange(String purpose) throws Exception {
     SecureRandom random = new SecureRandom();
-    ConsentRequest request =
-        DecisionFixture.request(SigningKey.generate(random), "console.test", 600_000);
+    ConsentRequest request = DecisionFixture.request(SigningKey.generate(random), purpose, 600_000);
     ConsentResponse response =
         new UdpConsentInitiator(
                 new InetSocketAddress("127.0.0.1", udpPort), Duration.ofSeconds(5), 3, random)

@@ -31,6 +31,7 @@ class ConsoleRouteMatrixTest {
           "dashboard", Set.of(Roles.ADMIN, Roles.AUDITOR, Roles.VIEWER),
           "keys", Set.of(Roles.ADMIN, Roles.AUDITOR),
           "audit", Set.of(Roles.ADMIN, Roles.AUDITOR),
+          "policies", Set.of(Roles.ADMIN, Roles.AUDITOR),
           "no-role", Set.of(AUTHENTICATED),
           "access-denied", Set.of(AUTHENTICATED));
 
