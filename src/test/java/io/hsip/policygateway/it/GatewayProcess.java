@@ -65,6 +65,7 @@ public final class GatewayProcess implements AutoCloseable {
       throw new IllegalStateException(
           JAR + " is missing: the packaged-jar tests run after package");
     }
+    requireFree(port);
     Map<String, String> props = new TreeMap<>(oidc);
     props.put("quarkus.profile", "test");
     props.put("quarkus.http.port", Integer.toString(port));
@@ -107,6 +108,19 @@ public final class GatewayProcess implements AutoCloseable {
     Files.createDirectories(path.toAbsolutePath().getParent());
     KeyFiles.writeSecret(path, KeyFiles.toPem(key), true);
     return key.publicKey();
+  }
+
+  /**
+   * Fails at once when something already listens on {@code port}: otherwise the readiness check
+   * would find that other process and the test would talk to it.
+   */
+  private static void requireFree(int port) {
+    try (ServerSocket probe = new ServerSocket(port)) {
+      probe.setReuseAddress(true);
+    } catch (IOException taken) {
+      throw new IllegalStateException(
+          "TCP port " + port + " is in use: stop what listens there before this test", taken);
+    }
   }
 
   /** A TCP port nobody listens on right now. */

@@ -64,8 +64,9 @@ class ConsoleBrowserIT {
   void start() throws Exception {
     Keycloak.requireRunning();
     Keycloak.required("HSIP_OIDC_CONSOLE_SECRET");
-    // Keycloak's console client accepts redirects to the test port only: the port is fixed.
-    int port = Integer.parseInt(System.getenv().getOrDefault("HSIP_TEST_PORT", "8081"));
+    // Keycloak's console client accepts redirects to a few fixed ports only; 8089 is the browser
+    // tests' own (8081 may be taken by the Quarkus integration-test launcher of other ITs).
+    int port = Integer.parseInt(System.getenv().getOrDefault("HSIP_CONSOLE_IT_PORT", "8089"));
     String realm = Keycloak.realmUrl();
     Map<String, String> oidc =
         Map.of(
