@@ -269,6 +269,12 @@ public class AuditView extends VerticalLayout {
         event.setContentType("text/plain");
         event.getWriter().print(refused.getMessage());
         return;
+      } catch (IllegalArgumentException incomplete) {
+        // A window picker left empty: say which, never a stack trace.
+        event.getResponse().setStatus(400);
+        event.setContentType("text/plain");
+        event.getWriter().print(incomplete.getMessage());
+        return;
       }
       event.setFileName(d.fileName());
       event.setContentType(d.contentType());

@@ -173,7 +173,15 @@ public class PoliciesView extends VerticalLayout {
                     event.getResponse().setStatus(403);
                     return;
                   }
-                  PolicyExport e = catalog.export(v.policySet(), v.version());
+                  PolicyExport e;
+                  try {
+                    e = catalog.export(v.policySet(), v.version());
+                  } catch (ProblemException gone) {
+                    event.getResponse().setStatus(gone.status());
+                    event.setContentType("text/plain");
+                    event.getWriter().print(gone.getMessage());
+                    return;
+                  }
                   event.setFileName(e.policySet() + "-v" + e.version() + ".yaml");
                   event.setContentType("application/yaml");
                   event.getOutputStream().write(e.document().getBytes(StandardCharsets.UTF_8));
