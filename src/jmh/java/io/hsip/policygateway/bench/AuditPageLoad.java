@@ -60,8 +60,11 @@ public final class AuditPageLoad {
       pages.put(
           "deep by time window (1 s, the middle)",
           "limit=50&from=2026-01-01T00:08:19Z&to=2026-01-01T00:08:20Z");
-      pages.put("filter effect=deny, first page", "limit=50&outcome=deny");
-      pages.put("filter effect=deny, deep", "limit=50&outcome=deny&before=500000");
+      pages.put("filter effect=deny, first page", "limit=50&effect=deny");
+      pages.put("filter effect=deny, deep", "limit=50&effect=deny&before=500000");
+      pages.put("filter reason=replayed (0.1%), first page", "limit=50&reason=replayed");
+      pages.put("filter reason=replayed, deep", "limit=50&reason=replayed&before=500000");
+      pages.put("filter reason=policy_deny, deep", "limit=50&reason=policy_deny&before=500000");
       pages.put("filter kind=decision, deep", "limit=50&kind=decision&before=500000");
       pages.put("filter actor (none match)", "limit=50&actor=nobody");
       System.out.printf(
@@ -109,7 +112,10 @@ public final class AuditPageLoad {
     }
   }
 
-  /** A million decision entries, one per millisecond from 2026-01-01, marked integrated. */
+  /**
+   * A million decision entries, one per millisecond from 2026-01-01, marked integrated: a third
+   * denied by policy, one in 997 a replay (the rare reason an auditor looks for), the rest allowed.
+   */
   private static void fill() throws Exception {
     try (Connection c = TestDatabase.owner();
         Statement s = c.createStatement()) {
@@ -123,8 +129,9 @@ public final class AuditPageLoad {
             || ',"time":"' || to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"}',
             'UTF8'), 'pre-v23', s - 1
           FROM (SELECT s, timestamptz '2026-01-01 00:00:00+00' + s * interval '1 millisecond' AS t,
-                       CASE WHEN s % 3 = 0 THEN 'deny' ELSE 'allow' END AS o,
-                       CASE WHEN s % 3 = 0 THEN 'policy_deny' ELSE 'allowed' END AS r,
+                       CASE WHEN s % 3 = 0 OR s % 997 = 0 THEN 'deny' ELSE 'allow' END AS o,
+                       CASE WHEN s % 997 = 0 THEN 'replayed'
+                            WHEN s % 3 = 0 THEN 'policy_deny' ELSE 'allowed' END AS r,
                        md5('policy') || md5('v1') AS p
                 FROM generate_series(1, $ENTRIES) s) x
           """

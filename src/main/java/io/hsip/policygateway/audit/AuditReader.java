@@ -81,6 +81,7 @@ public class AuditReader {
             query.kind() == null ? null : query.kind().wire(),
             subject,
             query.outcome(),
+            query.reason(),
             query.policyVersion(),
             query.actor());
     List<StoredEntry> rows = StoredEntry.listAllWhere(filter, query.before(), query.limit() + 1);

@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param kind the entry kind
  * @param peer the subject's PeerID, matched through its pseudonym
  * @param outcome outcome (effect), e.g. {@code allow}
+ * @param reason a decision's reason code, e.g. {@code replayed} (decisions only)
  * @param policyVersion policy version digest
  * @param actor who acted
  * @param before only entries with a smaller seq: the {@code nextBefore} of the previous page
@@ -27,6 +28,7 @@ public record EntryQuery(
     @Nullable AuditKind kind,
     @Nullable String peer,
     @Nullable String outcome,
+    @Nullable String reason,
     @Nullable String policyVersion,
     @Nullable String actor,
     @Nullable Long before,
@@ -35,9 +37,23 @@ public record EntryQuery(
   /** The largest page. */
   public static final int MAX_LIMIT = 1000;
 
-  /** Checks the page size and the PeerID. */
+  /**
+   * The decision reason code a {@code reason} filter names: {@code allowed}, {@code replayed}, ...
+   */
+  private static final java.util.regex.Pattern REASON =
+      java.util.regex.Pattern.compile("[a-z_]{1,48}");
+
+  /** A decision's reason code when it allows; every other code is a deny. */
+  public static final String ALLOWED = "allowed";
+
+  /** Checks the page size, the PeerID and the reason code's spelling. */
   public EntryQuery {
     requireLimit(limit);
+    if (reason != null && !REASON.matcher(reason).matches()) {
+      throw AuditProblems.INVALID_QUERY.exception(
+          "`reason` must be a decision reason code such as replayed or policy_deny (lower case"
+              + " letters and _).");
+    }
     if (peer != null && !PeerId.isWellFormed(peer)) {
       throw AuditProblems.INVALID_QUERY.exception(
           "`peer` must be a PeerID (26 characters of base32).");

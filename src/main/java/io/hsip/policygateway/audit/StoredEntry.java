@@ -35,6 +35,7 @@ class StoredEntry extends PanacheEntityBase {
       @Nullable String kind,
       @Nullable String subject,
       @Nullable String outcome,
+      @Nullable String reason,
       @Nullable String policyVersion,
       @Nullable String actor) {}
 
@@ -87,6 +88,19 @@ class StoredEntry extends PanacheEntityBase {
     add(query, params, "kind = :kind", "kind", filter.kind());
     add(query, params, "subject = :subject", "subject", filter.subject());
     add(query, params, "outcome = :outcome", "outcome", filter.outcome());
+    if (EntryQuery.ALLOWED.equals(filter.reason())) {
+      // Every allow has this reason: the effect says it, without reading bodies.
+      query.append(" and kind = 'decision' and outcome = 'allow'");
+    } else if (filter.reason() != null) {
+      // Literal constants, so the planner matches the partial index of denies by reason (V31).
+      query.append(" and kind = 'decision' and outcome = 'deny'");
+      add(
+          query,
+          params,
+          "function('audit_decision_reason', body) = :reason",
+          "reason",
+          filter.reason());
+    }
     add(query, params, "policyVersion = :policyVersion", "policyVersion", filter.policyVersion());
     add(query, params, "actor = :actor", "actor", filter.actor());
     add(query, params, "seq < :before", "before", before);

@@ -164,6 +164,50 @@ class AuditResourceTest {
   }
 
   @Test
+  void aDecisionsReasonIsAFilterAndAnAdminChangesReasonIsNot() {
+    // A unique policy version keeps other tests' decisions out of these searches.
+    String version = "sha256:" + UUID.randomUUID().toString().replace("-", "").repeat(2);
+    long replayed =
+        log.append(
+            AuditEntry.decision(PEER, "deny")
+                .policyVersion(version)
+                .detail("reason", "replayed")
+                .build());
+    long denied =
+        log.append(
+            AuditEntry.decision(PEER, "deny")
+                .policyVersion(version)
+                .detail("reason", "policy_deny")
+                .build());
+    long allowed =
+        log.append(
+            AuditEntry.decision(PEER, "allow")
+                .policyVersion(version)
+                .detail("reason", "allowed")
+                .build());
+    // Free text that happens to be called reason, in an entry that is not a decision.
+    log.append(
+        AuditEntry.adminChange("reason-" + version, "policy.reject")
+            .outcome("deny")
+            .policyVersion(version)
+            .detail("reason", "replayed")
+            .build());
+
+    assertThat(seqs("policy_version=" + version + "&reason=replayed")).containsExactly(replayed);
+    assertThat(seqs("policy_version=" + version + "&reason=policy_deny&effect=deny"))
+        .containsExactly(denied);
+    assertThat(seqs("policy_version=" + version + "&reason=allowed")).containsExactly(allowed);
+    assertThat(seqs("policy_version=" + version + "&reason=rate_limited")).isEmpty();
+    assertThat(seqs("policy_version=" + version)).hasSize(4);
+    auditor()
+        .get(API + "/entries?reason=Replayed%27--")
+        .then()
+        .statusCode(400)
+        .contentType(startsWith("application/problem+json"))
+        .body("detail", startsWith("`reason` must be a decision reason code"));
+  }
+
+  @Test
   void badQueriesAreProblems() {
     auditor()
         .get(API + "/entries?kind=bogus")
@@ -437,6 +481,16 @@ class AuditResourceTest {
         .body(containsString("hsip_audit_append_failures_total"))
         .body(containsString("hsip_audit_appended_total"))
         .body(containsString("hsip_audit_integration_lag"));
+  }
+
+  private static List<Long> seqs(String query) {
+    return auditor()
+        .get(API + "/entries?" + query)
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath()
+        .getList("entries.seq", Long.class);
   }
 
   private static io.restassured.specification.RequestSpecification auditor() {

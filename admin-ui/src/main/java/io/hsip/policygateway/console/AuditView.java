@@ -29,6 +29,7 @@ import io.hsip.policygateway.audit.AuditViews.EntryView;
 import io.hsip.policygateway.audit.EntryQuery;
 import io.hsip.policygateway.audit.SubjectErasure;
 import io.hsip.policygateway.base.error.ProblemException;
+import io.hsip.policygateway.gateway.decision.DecisionReason;
 import io.hsip.policygateway.identity.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -64,6 +65,7 @@ public class AuditView extends VerticalLayout {
   private final Select<String> kind = new Select<>();
   private final TextField peer = new TextField("Peer (PeerID)");
   private final Select<String> effect = new Select<>();
+  private final Select<String> reason = new Select<>();
   private final TextField policyVersion = new TextField("Policy version (digest)");
   private final TextField actor = new TextField("Actor");
   private final Grid<EntryView> grid = new Grid<>(EntryView.class, false);
@@ -91,6 +93,15 @@ public class AuditView extends VerticalLayout {
     effect.setItems("", "allow", "deny");
     effect.setItemLabelGenerator(e -> e.isEmpty() ? "any" : e);
     effect.setValue("");
+    reason.setLabel("Reason");
+    reason.setId("audit-reason");
+    reason.setItems(
+        java.util.stream.Stream.concat(
+                java.util.stream.Stream.of(""),
+                java.util.Arrays.stream(DecisionReason.values()).map(DecisionReason::wire))
+            .toList());
+    reason.setItemLabelGenerator(r -> r.isEmpty() ? "any" : r);
+    reason.setValue("");
     from.setId("audit-from");
     to.setId("audit-to");
     peer.setId("audit-peer");
@@ -100,7 +111,7 @@ public class AuditView extends VerticalLayout {
     search.setId("audit-search");
     search.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
     HorizontalLayout filters =
-        new HorizontalLayout(from, to, kind, effect, peer, policyVersion, actor, search);
+        new HorizontalLayout(from, to, kind, effect, reason, peer, policyVersion, actor, search);
     filters.setAlignItems(FlexComponent.Alignment.BASELINE);
     filters.setWrap(true);
     problem.setId("audit-problem");
@@ -138,7 +149,7 @@ public class AuditView extends VerticalLayout {
       return;
     }
     problem.setText("");
-    KeysetPages<EntryView> pages =
+    KeysetPages<EntryView, Long> pages =
         new KeysetPages<>(
             (cursor, limit) -> {
               EntryPage page = reader.search(query(cursor, Math.min(limit, EntryQuery.MAX_LIMIT)));
@@ -153,11 +164,12 @@ public class AuditView extends VerticalLayout {
     return new EntryQuery(
         instant(from.getValue()),
         instant(to.getValue()),
-        EntryQuery.kind(blank(kind.getValue())),
-        blank(peer.getValue()),
-        blank(effect.getValue()),
-        blank(policyVersion.getValue()),
-        blank(actor.getValue()),
+        EntryQuery.kind(ConsoleViews.blankToNull(kind.getValue())),
+        ConsoleViews.blankToNull(peer.getValue()),
+        ConsoleViews.blankToNull(effect.getValue()),
+        ConsoleViews.blankToNull(reason.getValue()),
+        ConsoleViews.blankToNull(policyVersion.getValue()),
+        ConsoleViews.blankToNull(actor.getValue()),
         before,
         limit);
   }
@@ -346,10 +358,6 @@ public class AuditView extends VerticalLayout {
 
   private static @Nullable Instant instant(@Nullable LocalDateTime value) {
     return value == null ? null : value.toInstant(ZoneOffset.UTC);
-  }
-
-  private static @Nullable String blank(@Nullable String value) {
-    return value == null || value.isBlank() ? null : value.strip();
   }
 
   private static String text(JsonNode entry, String field) {

@@ -80,6 +80,9 @@ public class AuditResource {
           @Nullable String peer,
       @Parameter(description = "outcome, e.g. allow or deny") @QueryParam("effect")
           @Nullable String effect,
+      @Parameter(description = "a decision's reason code, e.g. replayed or policy_deny")
+          @QueryParam("reason")
+          @Nullable String reason,
       @Parameter(description = "policy version digest") @QueryParam("policy_version")
           @Nullable String policyVersion,
       @Parameter(description = "who acted") @QueryParam("actor") @Nullable String actor,
@@ -93,6 +96,7 @@ public class AuditResource {
             EntryQuery.kind(kind),
             peer,
             effect,
+            reason,
             policyVersion,
             actor,
             before,
