@@ -44,6 +44,11 @@ public class AuditIntegration {
   private final Semaphore stopping = new Semaphore(0);
   private final AtomicLong sinceLastRound = new AtomicLong();
   private final AtomicLong lag = new AtomicLong();
+
+  /** Epoch millis at which the oldest pending entry was recorded; 0 when none is pending. */
+  private final AtomicLong oldestPending = new AtomicLong();
+
+  private final Clock clock;
   private final Counter failures;
   private final Counter inconsistent;
   private final Counter refused;
@@ -58,6 +63,7 @@ public class AuditIntegration {
       MeterRegistry registry) {
     this.dataSource = dataSource;
     this.config = config;
+    this.clock = clock;
     this.refused =
         Counter.builder(AuditMetrics.INTEGRATION_REFUSED)
             .description(
@@ -82,6 +88,8 @@ public class AuditIntegration {
                 "Rounds refused because the tree no longer extends the signed checkpoint (alert on any)")
             .register(registry);
     registry.gauge(AuditMetrics.INTEGRATION_LAG, lag, AtomicLong::get);
+    registry.gauge(
+        AuditMetrics.INTEGRATION_LAG_SECONDS, this, i -> i.pendingAge().toMillis() / 1000.0);
   }
 
   @PostConstruct
@@ -109,6 +117,18 @@ public class AuditIntegration {
   /** Entries appended but not yet integrated into the signed tree, as last measured here. */
   public long pendingEntries() {
     return lag.get();
+  }
+
+  /**
+   * How long the oldest entry pending at the last measurement has waited for the signed tree, now;
+   * zero when nothing was pending. The integration lag in time, as the dashboard and the metric
+   * show it.
+   */
+  public java.time.Duration pendingAge() {
+    long since = oldestPending.get();
+    return since == 0
+        ? java.time.Duration.ZERO
+        : java.time.Duration.ofMillis(Math.max(0, clock.millis() - since));
   }
 
   /** The stored tree, shared with proof and export readers so that full tiles are cached once. */
@@ -163,8 +183,7 @@ public class AuditIntegration {
                 .isPresent()) {
           // Keep going while rounds are due (a full batch pending); the next round starts at once.
         }
-        long pending = pending();
-        lag.set(pending);
+        long pending = measurePending();
         lastProblem = "";
         backoff = 0;
         if (pending > 0 && running) {
@@ -178,7 +197,7 @@ public class AuditIntegration {
         return;
       } catch (RuntimeException e) {
         failures.increment();
-        lag.set(pending());
+        measurePending();
         if (e instanceof TreeInconsistencyException) {
           inconsistent.increment();
         }
@@ -203,14 +222,22 @@ public class AuditIntegration {
 
   private static final long MAX_BACKOFF_MS = 60_000;
 
-  private long pending() {
+  /** Counts the pending entries and notes when the oldest was recorded; -1 if unreachable. */
+  private long measurePending() {
     try (Connection connection = dataSource.getConnection();
         Statement statement = connection.createStatement();
         ResultSet rows =
-            statement.executeQuery("SELECT count(*) FROM audit_entry WHERE leaf_index IS NULL")) {
+            statement.executeQuery(
+                "SELECT count(*), min(recorded_at) FROM audit_entry WHERE leaf_index IS NULL")) {
       rows.next();
-      return rows.getLong(1);
+      long pending = rows.getLong(1);
+      java.sql.Timestamp oldest = rows.getTimestamp(2);
+      lag.set(pending);
+      oldestPending.set(oldest == null ? 0 : oldest.getTime());
+      return pending;
     } catch (SQLException e) {
+      // Unknown: keep the last known oldest entry, so the age keeps growing while this lasts.
+      lag.set(-1);
       return -1;
     }
   }

@@ -40,5 +40,9 @@ public final class AuditMetrics {
   /** Gauge: committed entries not yet folded into the tree. */
   public static final String INTEGRATION_LAG = Metrics.PREFIX + "audit.integration.lag";
 
+  /** Gauge: seconds the oldest entry not yet folded into the tree has waited. */
+  public static final String INTEGRATION_LAG_SECONDS =
+      Metrics.PREFIX + "audit.integration.lag.seconds";
+
   private AuditMetrics() {}
 }

@@ -51,6 +51,7 @@ public class DashboardView extends VerticalLayout {
   private final Span allowed = tile("dashboard-allowed");
   private final Span denied = tile("dashboard-denied");
   private final Span pending = tile("dashboard-audit-pending");
+  private final Span pendingAge = tile("dashboard-audit-lag");
   private final Div bars = new Div();
   private final Grid<Count> reasons = new Grid<>(Count.class, false);
   private final Grid<Count> rules = new Grid<>(Count.class, false);
@@ -59,7 +60,11 @@ public class DashboardView extends VerticalLayout {
   private final Paragraph status = new Paragraph();
 
   /** What one refresh loads. */
-  record Figures(@Nullable Snapshot snapshot, long pending, Optional<CheckpointView> checkpoint) {}
+  record Figures(
+      @Nullable Snapshot snapshot,
+      long pending,
+      Duration pendingAge,
+      Optional<CheckpointView> checkpoint) {}
 
   DashboardView(
       DashboardFigures figures,
@@ -72,7 +77,8 @@ public class DashboardView extends VerticalLayout {
         new FlexLayout(
             labelled("Allowed, last " + MINUTES + " min", allowed),
             labelled("Denied, last " + MINUTES + " min", denied),
-            labelled("Audit entries awaiting signature", pending));
+            labelled("Audit entries awaiting signature", pending),
+            labelled("Oldest of them has waited", pendingAge));
     tiles.addClassName("dashboard-tiles");
     bars.setId("dashboard-minutes");
     bars.addClassName("dashboard-bars");
@@ -117,8 +123,16 @@ public class DashboardView extends VerticalLayout {
         checkpoint,
         status);
 
-    show(load(figures, integration, audit));
-    refresh.whileAttached(this, REFRESH, () -> load(figures, integration, audit), this::show);
+    render(load(figures, integration, audit));
+    // A private method: the refresh thread has no request and no identity, and a call through this
+    // bean's non-private methods would meet the @RolesAllowed check and fail.
+    refresh.whileAttached(this, REFRESH, () -> load(figures, integration, audit), this::render);
+  }
+
+  /** An integration lag for people: whole seconds below a minute, then minutes and seconds. */
+  static String seconds(Duration age) {
+    long s = age.toSeconds();
+    return s < 60 ? s + " s" : s / 60 + " min " + s % 60 + " s";
   }
 
   static Figures load(DashboardFigures figures, AuditIntegration integration, AuditReader audit) {
@@ -135,11 +149,17 @@ public class DashboardView extends VerticalLayout {
     } catch (RuntimeException e) {
       latest = Optional.empty();
     }
-    return new Figures(snapshot, integration.pendingEntries(), latest);
+    return new Figures(snapshot, integration.pendingEntries(), integration.pendingAge(), latest);
   }
 
+  /** Shows figures, as a refresh does; for tests, which call it as the signed-in user. */
   void show(Figures f) {
-    pending.setText(Long.toString(f.pending()));
+    render(f);
+  }
+
+  private void render(Figures f) {
+    pending.setText(f.pending() < 0 ? "unknown" : Long.toString(f.pending()));
+    pendingAge.setText(seconds(f.pendingAge()));
     checkpoint.setText(
         f.checkpoint()
             .map(

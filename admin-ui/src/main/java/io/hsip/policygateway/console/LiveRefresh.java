@@ -28,6 +28,10 @@ public class LiveRefresh {
   /**
    * While {@code view} is attached, every {@code every}: {@code load} the data, then {@code apply}
    * it to the view in its UI.
+   *
+   * <p>Both run on this pool's threads, outside any HTTP request, so with no security identity:
+   * {@code apply} must be a private method of the view (or a lambda over its components), never one
+   * reached through the view bean, whose {@code @RolesAllowed} Quarkus checks on every call.
    */
   public <T> void whileAttached(
       Component view, Duration every, Supplier<T> load, Consumer<T> apply) {

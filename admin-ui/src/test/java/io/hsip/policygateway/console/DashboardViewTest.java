@@ -15,6 +15,7 @@ import io.hsip.policygateway.identity.Roles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ class DashboardViewTest {
     Snapshot snapshot =
         new Snapshot(start, minutes, List.of(new Count("policy_deny", 30)), List.of(), List.of());
 
-    view.show(new DashboardView.Figures(snapshot, 7, Optional.empty()));
+    view.show(new DashboardView.Figures(snapshot, 7, Duration.ofSeconds(83), Optional.empty()));
 
     assertThat(ComponentTree.require(view, "dashboard-allowed", Span.class).getText())
         .isEqualTo(Long.toString(DashboardView.MINUTES * (DashboardView.MINUTES - 1) / 2));
@@ -50,6 +51,8 @@ class DashboardViewTest {
         .isEqualTo(Long.toString(2L * DashboardView.MINUTES));
     assertThat(ComponentTree.require(view, "dashboard-audit-pending", Span.class).getText())
         .isEqualTo("7");
+    assertThat(ComponentTree.require(view, "dashboard-audit-lag", Span.class).getText())
+        .isEqualTo("1 min 23 s");
     assertThat(ComponentTree.require(view, "dashboard-minutes", Div.class).getChildren().count())
         .isEqualTo(DashboardView.MINUTES);
     assertThat(ComponentTree.require(view, "dashboard-checkpoint", Paragraph.class).getText())
@@ -60,7 +63,7 @@ class DashboardViewTest {
   @TestSecurity(user = "viewer", roles = Roles.VIEWER)
   void saysWhenTheFiguresAreUnavailable() {
     DashboardView view = new DashboardView(figures, integration, audit, refresh);
-    view.show(new DashboardView.Figures(null, 0, Optional.empty()));
+    view.show(new DashboardView.Figures(null, 0, Duration.ZERO, Optional.empty()));
     assertThat(ComponentTree.require(view, "dashboard-status", Paragraph.class).getText())
         .contains("did not answer");
   }
