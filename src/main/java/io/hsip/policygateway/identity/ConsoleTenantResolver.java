@@ -1,5 +1,6 @@
 package io.hsip.policygateway.identity;
 
+import io.hsip.policygateway.base.ApiPaths;
 import io.quarkus.oidc.TenantResolver;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,14 +18,6 @@ public class ConsoleTenantResolver implements TenantResolver {
 
   @Override
   public String resolve(RoutingContext context) {
-    return isApiPath(context.normalizedPath()) ? null : CONSOLE;
-  }
-
-  /** Whether {@code path} belongs to the bearer-token side: the REST APIs and /q management. */
-  static boolean isApiPath(String path) {
-    return path.equals("/api")
-        || path.startsWith("/api/")
-        || path.equals("/q")
-        || path.startsWith("/q/");
+    return ApiPaths.isApi(context.normalizedPath()) ? null : CONSOLE;
   }
 }

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The real Keycloak the browser tests sign in with, as {@code bash .ci/keycloak start} runs it (the
@@ -91,7 +92,97 @@ final class Keycloak {
             "client_secret", secret));
   }
 
+  /** The base URL of the server (the realm URL without /realms/...). */
+  private static String serverUrl() {
+    String realm = realmUrl();
+    return realm.substring(0, realm.indexOf("/realms/"));
+  }
+
+  /** The hsip realm's admin REST URL. */
+  private static String adminUrl() {
+    return serverUrl() + "/admin" + realmUrl().substring(serverUrl().length());
+  }
+
+  /** A master-realm admin token (the bootstrap admin .ci/keycloak created). */
+  private static String adminToken() throws IOException, InterruptedException {
+    return token(
+        serverUrl() + "/realms/master",
+        Map.of(
+            "grant_type",
+            "password",
+            "client_id",
+            "admin-cli",
+            "username",
+            required("HSIP_KEYCLOAK_ADMIN_USERNAME"),
+            "password",
+            required("HSIP_KEYCLOAK_ADMIN_PASSWORD")));
+  }
+
+  private static HttpResponse<String> admin(String method, String path, @Nullable String json)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(adminUrl() + path))
+            .header("Authorization", "Bearer " + adminToken())
+            .timeout(Duration.ofSeconds(10));
+    if (json == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request
+          .header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofString(json));
+    }
+    HttpResponse<String> response =
+        HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() / 100 != 2) {
+      throw new IllegalStateException(
+          "Keycloak's admin API refused "
+              + method
+              + " "
+              + path
+              + " ("
+              + response.statusCode()
+              + "): "
+              + response.body());
+    }
+    return response;
+  }
+
+  /**
+   * Sets the access (and ID) token lifespan of a client, overriding the realm's; returns what
+   * restores the previous setting.
+   */
+  static AutoCloseable tokenLifespan(String clientId, int seconds)
+      throws IOException, InterruptedException {
+    JsonNode found = JSON.readTree(admin("GET", "/clients?clientId=" + clientId, null).body());
+    String id = found.get(0).get("id").asText();
+    com.fasterxml.jackson.databind.node.ObjectNode client =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            JSON.readTree(admin("GET", "/clients/" + id, null).body());
+    com.fasterxml.jackson.databind.node.ObjectNode attributes =
+        (com.fasterxml.jackson.databind.node.ObjectNode) client.get("attributes");
+    // Empty means "the realm's lifespan", as Keycloak's admin console clears it.
+    String before = attributes.path("access.token.lifespan").asText("");
+    attributes.put("access.token.lifespan", Integer.toString(seconds));
+    admin("PUT", "/clients/" + id, JSON.writeValueAsString(client));
+    return () -> {
+      attributes.put("access.token.lifespan", before);
+      admin("PUT", "/clients/" + id, JSON.writeValueAsString(client));
+    };
+  }
+
+  /** Ends every session of a user at the identity provider, as an administrator can. */
+  static void endSessionsOf(String username) throws IOException, InterruptedException {
+    JsonNode users =
+        JSON.readTree(admin("GET", "/users?exact=true&username=" + username, null).body());
+    admin("POST", "/users/" + users.get(0).get("id").asText() + "/logout", null);
+  }
+
   private static String token(Map<String, String> form) throws IOException, InterruptedException {
+    return token(realmUrl(), form);
+  }
+
+  private static String token(String realm, Map<String, String> form)
+      throws IOException, InterruptedException {
     String body =
         form.entrySet().stream()
             .map(
@@ -102,7 +193,7 @@ final class Keycloak {
             .collect(Collectors.joining("&"));
     HttpResponse<String> response =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create(realmUrl() + "/protocol/openid-connect/token"))
+            HttpRequest.newBuilder(URI.create(realm + "/protocol/openid-connect/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .timeout(Duration.ofSeconds(10))
                 .POST(HttpRequest.BodyPublishers.ofString(body))

@@ -5,10 +5,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.hsip.policygateway.base.ApiPaths;
 import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.quarkus.vertx.http.runtime.security.HttpAuthenticator;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
@@ -68,9 +72,30 @@ public class ProblemMappers {
         new Problem(BLANK, reason(status), status, clientDetail(status), path(uri), null, null));
   }
 
+  /**
+   * An authentication that failed. On the API side a 401 problem. On the console side the OIDC
+   * tenant's own challenge, a redirect to the identity provider's login: with lazy authentication
+   * this mapper also sees the failures of the HTTP permission checks in front of the console, such
+   * as a session whose tokens can no longer be refreshed because the SSO session ended, and a 401
+   * JSON body there would leave a person on an error page instead of the login.
+   */
   @ServerExceptionMapper
-  public Response unauthenticated(AuthenticationFailedException e, UriInfo uri) {
-    return unauthorized(uri);
+  public Uni<Response> unauthenticated(
+      AuthenticationFailedException e, UriInfo uri, RoutingContext context) {
+    HttpAuthenticator authenticator = context.get(HttpAuthenticator.class.getName());
+    if (authenticator == null || ApiPaths.isApi(context.normalizedPath())) {
+      return Uni.createFrom().item(unauthorized(uri));
+    }
+    return authenticator
+        .getChallenge(context)
+        .map(
+            challenge -> {
+              Response.ResponseBuilder response = Response.status(challenge.status);
+              challenge
+                  .getHeaders()
+                  .forEach((name, value) -> response.header(name.toString(), value));
+              return response.build();
+            });
   }
 
   @ServerExceptionMapper
