@@ -145,12 +145,22 @@ public class DirectoryAdmin {
                     cursor.isEmpty() ? null : cursor.get(0),
                     cursor.isEmpty() ? null : cursor.get(1),
                     limit + 1));
-    return page(
-        page,
-        limit,
-        MemberPage::new,
-        last ->
-            Cursor.encode(last.displayName().toLowerCase(java.util.Locale.ROOT), last.peerId()));
+    return page(page, limit, MemberPage::new, DirectoryAdmin::cursorAfter);
+  }
+
+  /** The {@code after} cursor that continues a member listing after this member. */
+  public static String cursorAfter(MemberEntry m) {
+    return Cursor.encode(m.displayName().toLowerCase(java.util.Locale.ROOT), m.peerId());
+  }
+
+  /** The {@code after} cursor that continues a service listing after this service. */
+  public static String cursorAfter(ServiceEntry s) {
+    return Cursor.encode(s.name());
+  }
+
+  /** The {@code after} cursor that continues a group listing after this group. */
+  public static String cursorAfter(GroupEntry g) {
+    return Cursor.encode(g.name());
   }
 
   // --- Services ------------------------------------------------------------------------------
@@ -235,7 +245,7 @@ public class DirectoryAdmin {
             c ->
                 DirectoryStore.services(
                     c, blankToNull(search), cursor.isEmpty() ? null : cursor.get(0), limit + 1));
-    return page(page, limit, ServicePage::new, last -> Cursor.encode(last.name()));
+    return page(page, limit, ServicePage::new, DirectoryAdmin::cursorAfter);
   }
 
   // --- Groups --------------------------------------------------------------------------------
@@ -306,7 +316,7 @@ public class DirectoryAdmin {
             c ->
                 DirectoryStore.groups(
                     c, blankToNull(search), cursor.isEmpty() ? null : cursor.get(0), limit + 1));
-    return page(page, limit, GroupPage::new, last -> Cursor.encode(last.name()));
+    return page(page, limit, GroupPage::new, DirectoryAdmin::cursorAfter);
   }
 
   // --- Transactions --------------------------------------------------------------------------

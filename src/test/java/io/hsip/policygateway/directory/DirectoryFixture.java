@@ -8,7 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /** Test helpers of the directory: fresh PeerIDs, an empty directory, audit entries by action. */
-final class DirectoryFixture {
+public final class DirectoryFixture {
 
   private static final String BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -16,7 +16,7 @@ final class DirectoryFixture {
   private DirectoryFixture() {}
 
   /** A well-formed PeerID no test used before. */
-  static String peerId() {
+  public static String peerId() {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < 26; i++) {
       out.append(BASE32.charAt(RANDOM.nextInt(32)));
@@ -32,7 +32,7 @@ final class DirectoryFixture {
   }
 
   /** How many audit entries record {@code action} by {@code actor}. */
-  static long auditEntries(String actor, String action) {
+  public static long auditEntries(String actor, String action) {
     try (Connection c = TestDatabase.owner();
         PreparedStatement s =
             c.prepareStatement(
@@ -50,7 +50,7 @@ final class DirectoryFixture {
   }
 
   /** How many rows {@code table} has. */
-  static long rows(String table) {
+  public static long rows(String table) {
     try (Connection c = TestDatabase.owner();
         PreparedStatement s = c.prepareStatement("SELECT count(*) FROM " + table);
         ResultSet row = s.executeQuery()) {

@@ -35,7 +35,12 @@ public class MainLayout extends AppLayout {
 
   /** The console's views in menu order; a view appears only to users who may open it. */
   static final List<Class<? extends com.vaadin.flow.component.Component>> MENU =
-      List.of(DashboardView.class, PoliciesView.class, AuditView.class, KeysView.class);
+      List.of(
+          DashboardView.class,
+          PoliciesView.class,
+          AuditView.class,
+          DirectoryView.class,
+          KeysView.class);
 
   MainLayout(ConsoleAccessControl access, SecurityIdentity identity) {
     ConsoleUser user = ConsoleUser.current(identity);

@@ -32,6 +32,7 @@ class ConsoleRouteMatrixTest {
           "keys", Set.of(Roles.ADMIN, Roles.AUDITOR),
           "audit", Set.of(Roles.ADMIN, Roles.AUDITOR),
           "policies", Set.of(Roles.ADMIN, Roles.AUDITOR),
+          "directory", Set.of(Roles.ADMIN, Roles.AUDITOR),
           "no-role", Set.of(AUTHENTICATED),
           "access-denied", Set.of(AUTHENTICATED));
 

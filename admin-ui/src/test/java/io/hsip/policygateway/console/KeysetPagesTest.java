@@ -13,7 +13,7 @@ class KeysetPagesTest {
   /** Rows 1000, 999, …, 1 (newest first), paged by "before" like the audit search. */
   private final List<Long> cursorsAsked = new ArrayList<>();
 
-  private final KeysetPages<Long> pages =
+  private final KeysetPages<Long, Long> pages =
       new KeysetPages<>(
           (before, limit) -> {
             cursorsAsked.add(before);
