@@ -2,13 +2,12 @@ package io.hsip.policygateway;
 
 import io.hsip.policygateway.identity.Roles;
 import io.hsip.policygateway.identity.TestTokens;
+import io.hsip.policygateway.policy.FourEyesProfile;
 import io.hsip.policygateway.policy.PolicyDocs;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.specification.RequestSpecification;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,16 +16,8 @@ import org.junit.jupiter.api.Test;
  * without four-eyes.
  */
 @QuarkusTest
-@TestProfile(OpenApiContractFourEyesTest.FourEyes.class)
+@TestProfile(FourEyesProfile.class)
 class OpenApiContractFourEyesTest {
-
-  /** Turns four-eyes on. */
-  public static final class FourEyes implements QuarkusTestProfile {
-    @Override
-    public Map<String, String> getConfigOverrides() {
-      return Map.of("policy.four-eyes", "true");
-    }
-  }
 
   private static final String POLICIES = "/api/v1/policies";
   private static final String YAML = "application/yaml";

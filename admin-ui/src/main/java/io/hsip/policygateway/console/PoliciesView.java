@@ -3,6 +3,7 @@ package io.hsip.policygateway.console;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Anchor;
@@ -21,11 +22,14 @@ import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.component.upload.Upload;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.streams.DownloadHandler;
+import com.vaadin.flow.server.streams.UploadHandler;
 import io.hsip.policygateway.base.error.ProblemException;
 import io.hsip.policygateway.identity.Roles;
+import io.hsip.policygateway.policy.PolicyConfig;
 import io.hsip.policygateway.policy.catalog.ApprovalView;
 import io.hsip.policygateway.policy.catalog.DraftView;
 import io.hsip.policygateway.policy.catalog.FindingView;
@@ -46,19 +50,18 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.inject.Instance;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Consent policies: each set with its versions (export, diff, roll back), the drafts, and a YAML
  * editor that validates as you save and shows every error at its line, simulates a request against
- * the draft with the explanation, and publishes (or asks for approval in four-eyes mode). Admins
- * change; auditors read, diff and export. Every change goes through the policy lifecycle, which
- * audits it under the SSO user's name.
+ * the draft with the explanation, and publishes (or asks for approval in four-eyes mode); the
+ * publications awaiting approval, which a second admin approves or rejects; and the import of a
+ * document (GitOps), as a draft or published at once. Admins change; auditors read, diff and
+ * export. Every change goes through the policy lifecycle, which audits it under the SSO user's name
+ * and enforces the four-eyes rules (no self-approval).
  */
 @Route("policies")
 @PageTitle("Policies · HSIP Policy Gateway")
@@ -77,6 +80,14 @@ public class PoliciesView extends VerticalLayout {
   private final Select<String> set = new Select<>();
   private final Grid<VersionView> versions = new Grid<>(VersionView.class, false);
   private final Grid<DraftView> drafts = new Grid<>(DraftView.class, false);
+  private final Grid<ApprovalView> approvals = new Grid<>(ApprovalView.class, false);
+  private final boolean fourEyes;
+
+  // Import.
+  private final Paragraph importStatus = new Paragraph();
+  private final UnorderedList importFindings = new UnorderedList();
+  private byte @Nullable [] uploaded;
+  private @Nullable String uploadedName;
 
   // The editor.
   private final TextArea yaml = new TextArea("Draft (YAML)");
@@ -88,8 +99,10 @@ public class PoliciesView extends VerticalLayout {
   PoliciesView(
       PolicyCatalog catalog,
       PolicyLifecycle lifecycle,
+      PolicyConfig config,
       Instance<SecurityIdentity> identity,
       Clock clock) {
+    this.fourEyes = config.fourEyes();
     this.catalog = catalog;
     this.lifecycle = lifecycle;
     this.identity = identity;
@@ -124,8 +137,42 @@ public class PoliciesView extends VerticalLayout {
     drafts.addItemClickListener(click -> openDraft(click.getItem().id()));
     drafts.setAllRowsVisible(true);
 
-    add(live, set, versions, new H3("Drafts"), drafts);
+    approvals.setId("policies-approvals");
+    approvals.addColumn(ApprovalView::policySet).setHeader("Set").setAutoWidth(true);
+    approvals
+        .addColumn(a -> a.rollbackOf() == null ? a.kind() : a.kind() + " to v" + a.rollbackOf())
+        .setHeader("Kind")
+        .setAutoWidth(true);
+    approvals
+        .addColumn(a -> a.baseVersion() == null ? "none" : "v" + a.baseVersion())
+        .setHeader("Based on")
+        .setAutoWidth(true);
+    approvals.addColumn(ApprovalView::requestedBy).setHeader("Requested by").setAutoWidth(true);
+    approvals
+        .addColumn(a -> a.requestedAt().toString())
+        .setHeader("Requested (UTC)")
+        .setAutoWidth(true);
+    approvals
+        .addColumn(a -> a.digest().substring(0, Math.min(16, a.digest().length())))
+        .setHeader("Digest")
+        .setAutoWidth(true);
     if (admin) {
+      approvals.addComponentColumn(this::approvalActions).setHeader("").setAutoWidth(true);
+    }
+    approvals.setAllRowsVisible(true);
+    Paragraph mode =
+        new Paragraph(
+            fourEyes
+                ? "Four-eyes mode is on: a publication or roll-back waits here until an admin who"
+                    + " neither requested it nor edited its draft approves it."
+                : "Four-eyes mode is off: publications take effect at once. Requests made while it"
+                    + " was on still wait here.");
+    mode.setId("policies-four-eyes");
+
+    add(live, set, versions, new H3("Drafts"), drafts);
+    add(new H3("Awaiting approval"), mode, approvals);
+    if (admin) {
+      add(importSection());
       add(editor());
     } else {
       add(new Paragraph("Your role reads, compares and exports policies; admins change them."));
@@ -154,6 +201,173 @@ public class PoliciesView extends VerticalLayout {
     }
     showVersions();
     drafts.setItems(catalog.drafts(null, PolicyCatalog.DEFAULT_LIMIT).drafts());
+    // Pending requests are few (each waits for one admin); the oldest thousand are shown, oldest
+    // first.
+    approvals.setItems(catalog.approvals("pending", null, PolicyCatalog.MAX_LIMIT).approvals());
+  }
+
+  // --- Four-eyes approvals ----------------------------------------------------------------------
+
+  private Component approvalActions(ApprovalView a) {
+    Button approve = new Button("Approve…", e -> confirmApproval(a));
+    approve.setId("approve-" + a.id());
+    approve.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_SUCCESS);
+    Button reject = new Button("Reject…", e -> askRejection(a));
+    reject.setId("reject-" + a.id());
+    reject.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_ERROR);
+    return new HorizontalLayout(approve, reject);
+  }
+
+  private void confirmApproval(ApprovalView a) {
+    com.vaadin.flow.component.confirmdialog.ConfirmDialog confirm =
+        new com.vaadin.flow.component.confirmdialog.ConfirmDialog();
+    confirm.setId("approve-confirm");
+    confirm.setHeader("Approve the " + a.kind() + " of " + a.policySet() + "?");
+    confirm.setText(
+        "Requested by "
+            + a.requestedBy()
+            + ". Once approved, every replica enforces it within a second; the approval is"
+            + " recorded in the audit log under your name.");
+    confirm.setCancelable(true);
+    confirm.setConfirmText("Approve");
+    confirm.addConfirmListener(c -> approve(a.id()));
+    confirm.open();
+  }
+
+  /** Approves a pending publication as the signed-in admin (refused for its requester). */
+  void approve(UUID approvalId) {
+    act(
+        () -> {
+          VersionView v =
+              VersionView.from(lifecycle.approve(ConsoleActor.admin(identity.get()), approvalId));
+          return "Approved: " + v.policySet() + " v" + v.version() + " is in force.";
+        });
+  }
+
+  private void askRejection(ApprovalView a) {
+    Dialog dialog = new Dialog();
+    dialog.setId("reject-dialog");
+    dialog.setHeaderTitle("Reject the " + a.kind() + " of " + a.policySet());
+    TextField reason = ConsoleViews.field("Reason (recorded in the audit log)", "reject-reason");
+    reason.setWidthFull();
+    Button reject =
+        new Button(
+            "Reject",
+            e -> {
+              if (reason.getValue().isBlank()) {
+                reason.setInvalid(true);
+                reason.setErrorMessage("Say why: the requester reads it.");
+                return;
+              }
+              dialog.close();
+              reject(a.id(), reason.getValue().strip());
+            });
+    reject.setId("reject-run");
+    reject.addThemeVariants(ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_PRIMARY);
+    dialog.add(reason);
+    dialog.getFooter().add(new Button("Cancel", e -> dialog.close()), reject);
+    dialog.open();
+  }
+
+  /** Rejects (or, for its requester, withdraws) a pending publication. */
+  void reject(UUID approvalId, String reason) {
+    act(
+        () -> {
+          ApprovalView r =
+              ApprovalView.from(
+                  lifecycle.reject(ConsoleActor.admin(identity.get()), approvalId, reason));
+          return "Rejected the " + r.kind() + " of " + r.policySet() + ".";
+        });
+  }
+
+  // --- Import (GitOps) --------------------------------------------------------------------------
+
+  private VerticalLayout importSection() {
+    Checkbox publish = new Checkbox("Publish after import");
+    publish.setId("import-publish");
+    // The in-memory handler calls back inside UI.access: under the session lock, as a listener
+    // runs.
+    Upload upload =
+        new Upload(
+            UploadHandler.inMemory(
+                (metadata, bytes) -> {
+                  uploaded = bytes;
+                  uploadedName = metadata.fileName();
+                  importFindings.removeAll();
+                  importStatus.setText(
+                      "Received "
+                          + metadata.fileName()
+                          + " ("
+                          + bytes.length
+                          + " bytes): press Import to apply it.");
+                }));
+    upload.setId("policy-upload");
+    upload.setMaxFiles(1);
+    upload.setMaxFileSize(lifecycle.limits().maxBytes());
+    upload.setAcceptedFileTypes(".yaml", ".yml", "application/yaml", "text/yaml");
+    upload.addFileRejectedListener(
+        e -> importStatus.setText("Not accepted: " + e.getErrorMessage()));
+    Button run =
+        new Button(
+            "Import",
+            e -> {
+              byte[] document = uploaded;
+              if (document == null) {
+                importStatus.setText("Upload a policy document (YAML) first.");
+                return;
+              }
+              importDocument(document, publish.getValue());
+            });
+    run.setId("policy-import");
+    importStatus.setId("policy-import-status");
+    importFindings.setId("policy-import-findings");
+    VerticalLayout section =
+        new VerticalLayout(
+            new H3("Import a document"),
+            new Paragraph(
+                "The document is validated like a draft; importing one identical to the version in"
+                    + " force with Publish changes nothing, so a pipeline may re-apply it."),
+            new HorizontalLayout(upload, publish),
+            run,
+            importStatus,
+            importFindings);
+    section.setPadding(false);
+    return section;
+  }
+
+  /** Imports a policy document as the signed-in admin: as a draft, or published. */
+  void importDocument(byte[] document, boolean publish) {
+    importFindings.removeAll();
+    try {
+      PolicyLifecycle.Imported imported =
+          lifecycle.importDocument(ConsoleActor.admin(identity.get()), document, publish);
+      uploaded = null;
+      importStatus.setText(
+          switch (imported) {
+            case PolicyLifecycle.Imported.Unchanged u -> {
+              VersionView v = VersionView.from(u);
+              yield "Unchanged: "
+                  + v.policySet()
+                  + " v"
+                  + v.version()
+                  + " already has this content.";
+            }
+            case PolicyLifecycle.Imported.SavedAsDraft d ->
+                "Imported as draft " + DraftView.from(d.saved()).id() + ".";
+            case PolicyLifecycle.Imported.Publishing p -> describe(p.publication(), "Imported");
+          });
+      reload();
+    } catch (InvalidPolicyException invalid) {
+      importStatus.setText(
+          "Not imported: "
+              + (uploadedName == null ? "the document" : uploadedName)
+              + " has "
+              + invalid.errors().size()
+              + " error(s).");
+      showFindings(importFindings, FindingView.all(invalid.errors()));
+    } catch (ProblemException | ForbiddenException refused) {
+      importStatus.setText("Not imported: " + refused.getMessage());
+    }
   }
 
   private void showVersions() {
@@ -264,20 +478,16 @@ public class PoliciesView extends VerticalLayout {
     publish.addThemeVariants(ButtonVariant.LUMO_SUCCESS);
     HorizontalLayout buttons = new HorizontalLayout(fresh, save, publish);
 
-    TextField peer = new TextField("Requester PeerID");
-    peer.setId("sim-peer");
+    TextField peer = ConsoleViews.field("Requester PeerID", "sim-peer");
     peer.setValue("AAAAAAAAAAAAAAAAAAAAAAAAAA");
     Select<String> kind = new Select<>();
     kind.setLabel("Requester kind");
     kind.setId("sim-kind");
     kind.setItems("member", "external");
     kind.setValue("member");
-    TextField groups = new TextField("Requester groups (comma-separated)");
-    groups.setId("sim-groups");
-    TextField targetGroups = new TextField("Target groups");
-    targetGroups.setId("sim-target-groups");
-    TextField purpose = new TextField("Purpose");
-    purpose.setId("sim-purpose");
+    TextField groups = ConsoleViews.field("Requester groups (comma-separated)", "sim-groups");
+    TextField targetGroups = ConsoleViews.field("Target groups", "sim-target-groups");
+    TextField purpose = ConsoleViews.field("Purpose", "sim-purpose");
     IntegerField reputation = new IntegerField("Reputation");
     reputation.setValue(50);
     IntegerField ttl = new IntegerField("Requested TTL (s)");
@@ -299,9 +509,10 @@ public class PoliciesView extends VerticalLayout {
                         new PolicyRequest.Requester(
                             peer.getValue().strip(),
                             RequesterKind.fromWire(kind.getValue()).orElseThrow(),
-                            names(groups.getValue()),
+                            ConsoleViews.names(groups.getValue()),
                             reputation.getValue() == null ? 0 : reputation.getValue()),
-                        new PolicyRequest.Target(null, names(targetGroups.getValue()), null),
+                        new PolicyRequest.Target(
+                            null, ConsoleViews.names(targetGroups.getValue()), null),
                         purpose.getValue().strip(),
                         (ttl.getValue() == null ? 0 : ttl.getValue()) * 1000L,
                         clock.millis());
@@ -337,13 +548,6 @@ public class PoliciesView extends VerticalLayout {
             explanation);
     section.setPadding(false);
     return section;
-  }
-
-  private static Set<String> names(String commaSeparated) {
-    return Arrays.stream(commaSeparated.split(","))
-        .map(String::strip)
-        .filter(s -> !s.isEmpty())
-        .collect(Collectors.toUnmodifiableSet());
   }
 
   private void newDraft() {
@@ -390,17 +594,17 @@ public class PoliciesView extends VerticalLayout {
               + draftRevision
               + ". It is valid"
               + (warnings.isEmpty() ? "." : ", with warnings:"));
-      showFindings(warnings);
+      showFindings(findings, warnings);
       reload();
     } catch (InvalidPolicyException invalid) {
       editorStatus.setText("Not saved: the document has " + invalid.errors().size() + " error(s).");
-      showFindings(FindingView.all(invalid.errors()));
+      showFindings(findings, FindingView.all(invalid.errors()));
     } catch (ProblemException | ForbiddenException refused) {
       editorStatus.setText("Not saved: " + refused.getMessage());
     }
   }
 
-  private void showFindings(List<FindingView> list) {
+  private static void showFindings(UnorderedList into, List<FindingView> list) {
     for (FindingView f : list) {
       ListItem item =
           new ListItem(
@@ -416,7 +620,7 @@ public class PoliciesView extends VerticalLayout {
                   + f.message());
       item.addClassName("error".equals(f.severity()) ? "console-warning" : "console-note");
       item.getElement().setAttribute("data-line", Integer.toString(f.line()));
-      findings.add(item);
+      into.add(item);
     }
   }
 

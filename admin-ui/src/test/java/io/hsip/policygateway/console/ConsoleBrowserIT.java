@@ -175,6 +175,15 @@ class ConsoleBrowserIT {
           new Page.ScreenshotOptions()
               .setPath(SCREENSHOTS.resolve("dashboard-admin.png"))
               .setFullPage(true));
+      // Live: new decisions appear without a reload (server push after the next stats flush).
+      long denied = Long.parseLong(page.textContent("#dashboard-denied").strip());
+      for (int i = 0; i < 3; i++) {
+        assertThat(exchange().decision()).isEqualTo(ConsentDecision.DENY);
+      }
+      page.waitForFunction(
+          "n => Number(document.querySelector('#dashboard-denied').textContent) >= n",
+          (int) denied + 3,
+          new Page.WaitForFunctionOptions().setTimeout(20_000));
 
       page.click("vaadin-side-nav-item:has-text('Keys')");
       page.waitForSelector("#keys-view");
@@ -303,7 +312,7 @@ class ConsoleBrowserIT {
       page.waitForSelector("#dashboard-view");
       assertThat(page.locator("vaadin-side-nav-item").allTextContents())
           .extracting(String::strip)
-          .containsExactly("Dashboard", "Policies", "Audit", "Keys");
+          .containsExactly("Dashboard", "Policies", "Audit", "Directory", "Keys");
 
       page.click("vaadin-side-nav-item:has-text('Audit')");
       page.waitForSelector("#audit-view");
@@ -347,6 +356,94 @@ class ConsoleBrowserIT {
       page.navigate(base + "/keys");
       page.waitForSelector("#keys-view");
       assertThat(page.locator("#keys-view vaadin-button").count()).isZero();
+    }
+  }
+
+  @Test
+  void adminAddsAGroupAndAMemberInTheDirectoryAndAuditorsOnlyReadIt() {
+    String group = "console-" + set.substring(set.length() - 6);
+    String member = "Member of " + group;
+    try (BrowserContext context = browser.newContext()) {
+      Page page = signIn(context, "admin", "admin");
+      page.click("vaadin-side-nav-item:has-text('Directory')");
+      page.waitForSelector("#directory-view");
+
+      page.click("vaadin-tab:has-text('Groups')");
+      page.click("#groups-add");
+      page.locator("#group-name input").fill(group);
+      page.locator("#group-description input").fill("Made in the browser test");
+      page.click("#group-save");
+      page.waitForSelector("#groups-grid vaadin-grid-cell-content:has-text('" + group + "')");
+
+      page.click("vaadin-tab:has-text('Members')");
+      page.click("#members-add");
+      page.locator("#member-peer-id input").fill("not a peer id");
+      page.locator("#member-name input").fill(member);
+      page.locator("#member-groups input").fill(group);
+      page.click("#member-save");
+      // Refused with the reason, in the dialog, and nothing stored; then corrected.
+      page.waitForSelector("#member-dialog-violations li");
+      assertThat(page.textContent("#member-dialog-status")).startsWith("Not saved");
+      page.locator("#member-peer-id input").fill(peerIdOfAFreshKey());
+      page.click("#member-save");
+      page.locator("#members-search input").fill(member);
+      page.click("#members-search-run");
+      page.waitForSelector("#members-grid vaadin-grid-cell-content:has-text('" + member + "')");
+      page.screenshot(
+          new Page.ScreenshotOptions()
+              .setPath(SCREENSHOTS.resolve("directory-admin.png"))
+              .setFullPage(true));
+    }
+    try (BrowserContext context = browser.newContext()) {
+      Page page = signIn(context, "auditor", "auditor");
+      page.navigate(base + "/directory");
+      page.waitForSelector("#members-grid vaadin-grid-cell-content:has-text('" + member + "')");
+      for (String control :
+          List.of("#members-add", "#services-add", "#groups-add", "#directory-import")) {
+        assertThat(page.locator(control).count()).as(control).isZero();
+      }
+      assertThat(page.locator("#directory-export-yaml").count()).isEqualTo(1);
+      page.screenshot(
+          new Page.ScreenshotOptions()
+              .setPath(SCREENSHOTS.resolve("directory-auditor.png"))
+              .setFullPage(true));
+    }
+  }
+
+  /** A PeerID no test used: that of a freshly generated key. */
+  private static String peerIdOfAFreshKey() {
+    return io.hsip.policygateway.hsip.keys.SigningKey.generate(new java.security.SecureRandom())
+        .peerId()
+        .value();
+  }
+
+  /**
+   * Session lifetime with short tokens (10 s for the console client, during this test only): while
+   * the identity provider's session lives, an expired token is refreshed and the console keeps
+   * working; once that session has ended (idle timeout, or an administrator ending it), the next
+   * page load after the token expired goes back to the login page.
+   */
+  @Test
+  void anExpiredTokenIsRefreshedWhileTheSsoSessionLivesAndTheLoginReturnsWhenItEnds()
+      throws Exception {
+    try (AutoCloseable shortTokens = Keycloak.tokenLifespan("hsip-console", 10);
+        BrowserContext context = browser.newContext()) {
+      Page page = signIn(context, "viewer", "viewer");
+      page.waitForSelector("#dashboard-view");
+
+      page.waitForTimeout(12_000);
+      page.navigate(base + "/dashboard");
+      page.waitForSelector("#dashboard-view");
+      assertThat(page.url()).isEqualTo(base + "/dashboard");
+
+      Keycloak.endSessionsOf("viewer");
+      page.waitForTimeout(12_000);
+      page.navigate(base + "/dashboard");
+      System.out.println("DEBUG url=" + page.url());
+      System.out.println(
+          "DEBUG body=" + page.content().substring(0, Math.min(2000, page.content().length())));
+      page.waitForSelector("#kc-login");
+      assertThat(page.url()).startsWith(Keycloak.realmUrl());
     }
   }
 

@@ -7,6 +7,7 @@ import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.UnorderedList;
 import com.vaadin.flow.component.textfield.TextArea;
 import io.hsip.policygateway.identity.Roles;
+import io.hsip.policygateway.policy.PolicyConfig;
 import io.hsip.policygateway.policy.catalog.PolicyCatalog;
 import io.hsip.policygateway.policy.lifecycle.PolicyLifecycle;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -26,12 +27,13 @@ class PoliciesViewTest {
   @Inject PolicyCatalog catalog;
   @Inject PolicyLifecycle lifecycle;
   @Inject Instance<SecurityIdentity> identity;
+  @Inject PolicyConfig config;
 
   private PoliciesView view() {
     // Vaadin keeps the current UI by weak reference: hold it here, or a GC can clear it mid-test.
     ui = new UI();
     UI.setCurrent(ui);
-    return new PoliciesView(catalog, lifecycle, identity, Clock.systemUTC());
+    return new PoliciesView(catalog, lifecycle, config, identity, Clock.systemUTC());
   }
 
   private UI ui;

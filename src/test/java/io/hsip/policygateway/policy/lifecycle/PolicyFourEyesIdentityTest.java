@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.startsWith;
 import io.hsip.policygateway.base.error.Problem;
 import io.hsip.policygateway.identity.Roles;
 import io.hsip.policygateway.identity.TestTokens;
+import io.hsip.policygateway.policy.FourEyesProfile;
 import io.hsip.policygateway.policy.PolicyDocs;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * service account is never the second pair of eyes.
  */
 @QuarkusTest
-@TestProfile(PolicyFourEyesTest.FourEyes.class)
+@TestProfile(FourEyesProfile.class)
 class PolicyFourEyesIdentityTest {
 
   private static final String API = "/api/v1/policies";

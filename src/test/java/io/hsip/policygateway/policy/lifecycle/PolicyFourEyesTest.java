@@ -10,28 +10,19 @@ import static org.hamcrest.Matchers.startsWith;
 import io.hsip.policygateway.base.error.Problem;
 import io.hsip.policygateway.identity.Roles;
 import io.hsip.policygateway.identity.TestTokens;
+import io.hsip.policygateway.policy.FourEyesProfile;
 import io.hsip.policygateway.policy.PolicyDocs;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Four-eyes mode: publishing and rollback wait for a different admin; self-approval is refused. */
 @QuarkusTest
-@TestProfile(PolicyFourEyesTest.FourEyes.class)
+@TestProfile(FourEyesProfile.class)
 class PolicyFourEyesTest {
-
-  /** Turns four-eyes on. */
-  public static final class FourEyes implements QuarkusTestProfile {
-    @Override
-    public Map<String, String> getConfigOverrides() {
-      return Map.of("policy.four-eyes", "true");
-    }
-  }
 
   private static final String API = "/api/v1/policies";
 
