@@ -1,20 +1,47 @@
-# HSIP Policy Gateway, JVM mode.
-#   ./mvnw -B package -DskipTests && docker build -t hsip-policy-gateway .
-# Runs as a non-root user; configuration comes from the environment (HSIP_DB_URL, HSIP_DB_USER,
-# HSIP_DB_PASSWORD) and the signing key from a mounted file (HSIP_SIGNING_KEY_FILE).
-FROM registry.access.redhat.com/ubi9/openjdk-21-runtime:1.21
+# HSIP Policy Gateway container image. Needs no JDK on the host: the first stage builds with the Maven
+# wrapper, the second runs the Quarkus fast-jar on a JRE.
+#   docker build -t hsip-policy-gateway:0.1.0 .
+# No Docker engine on the build machines here: `bash .ci/container` runs this file's build and run steps
+# as a script (see k8s/README.md, "The image") and CI does so on every run.
+#
+# Runtime: non-root (uid 10001), read-only root file system (the only writable path is the /tmp volume),
+# no secrets in the image. Configuration comes from the environment (HSIP_DB_URL, HSIP_DB_USER,
+# HSIP_DB_PASSWORD, HSIP_OIDC_*, ...) and keys from mounted files (HSIP_SIGNING_KEY_FILE,
+# HSIP_SUBJECT_KEK_FILE, GATEWAY_LISTENERS_MAIN_KEY_FILE): see docs/operations.md.
 
-ENV LANGUAGE='en_US:en'
+# --- build ------------------------------------------------------------------------------------------
+# JDK 25: the build's compiler plugins use JVM options that need it (.mvn/jvm.config); the bytecode
+# targets Java 21 (maven.compiler.release).
+FROM eclipse-temurin:25-jdk-noble AS build
+WORKDIR /src
+COPY mvnw pom.xml ./
+COPY .mvn/ .mvn/
+COPY src/ src/
+COPY admin-ui/ admin-ui/
+COPY policies/ policies/
+# The Maven repository is a BuildKit cache, so rebuilds download nothing they already have.
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -DskipTests package
 
-# Four layers, least to most frequently changed, so rebuilds reuse the dependency layers.
-COPY --chown=185 target/quarkus-app/lib/ /deployments/lib/
-COPY --chown=185 target/quarkus-app/*.jar /deployments/
-COPY --chown=185 target/quarkus-app/app/ /deployments/app/
-COPY --chown=185 target/quarkus-app/quarkus/ /deployments/quarkus/
-
-EXPOSE 8080
-USER 185
-ENV JAVA_OPTS_APPEND="-Dquarkus.http.host=0.0.0.0 -Djava.util.logging.manager=org.jboss.logmanager.LogManager"
-ENV JAVA_APP_JAR="/deployments/quarkus-run.jar"
-
-ENTRYPOINT [ "/opt/jboss/container/java/run/run-java.sh" ]
+# --- run --------------------------------------------------------------------------------------------
+FROM eclipse-temurin:25-jre-noble
+ARG VERSION=0.1.0
+LABEL org.opencontainers.image.title="HSIP Policy Gateway" \
+      org.opencontainers.image.description="Consent policy gateway and admin console for the HSIP protocol" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.vendor="HSIP Policy Gateway authors" \
+      org.opencontainers.image.licenses="Apache-2.0" \
+      org.opencontainers.image.source="https://github.com/hsip/policy-gateway"
+WORKDIR /app
+# Four layers, least to most often changed. Owned by root and not writable by the runtime user.
+COPY --from=build /src/target/quarkus-app/lib/ /app/lib/
+COPY --from=build /src/target/quarkus-app/quarkus-run.jar /app/
+COPY --from=build /src/target/quarkus-app/app/ /app/app/
+COPY --from=build /src/target/quarkus-app/quarkus/ /app/quarkus/
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -Djava.io.tmpdir=/tmp" \
+    QUARKUS_HTTP_HOST=0.0.0.0
+# The only writable path: Vaadin uploads and the JVM's temporary files.
+VOLUME ["/tmp"]
+# HTTP (console, APIs, /q health and metrics) and the main HSIP UDP listener.
+EXPOSE 8080/tcp 40405/udp
+USER 10001:10001
+ENTRYPOINT ["java", "--enable-native-access=ALL-UNNAMED", "-jar", "/app/quarkus-run.jar"]
