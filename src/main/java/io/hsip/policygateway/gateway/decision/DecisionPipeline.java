@@ -189,7 +189,7 @@ public class DecisionPipeline {
                       ? ConsentResponse.allow(key, request, decision.ttlMs(), decision.atMs())
                       : ConsentResponse.deny(key, request, decision.atMs()));
       finish(root, door, decision.reason());
-      return new Answered(decision, response);
+      return new Answered(decision, response, root.getSpanContext());
     } finally {
       root.end();
       timers.get(door).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -209,8 +209,9 @@ public class DecisionPipeline {
    *
    * @param decision the decision
    * @param response the consent response signed by the answering identity
+   * @param span the decision's span, under which the front door traces sending the response
    */
-  public record Answered(Decision decision, ConsentResponse response) {}
+  public record Answered(Decision decision, ConsentResponse response, SpanContext span) {}
 
   private void finish(Span root, FrontDoor door, DecisionReason reason) {
     root.setAttribute(SpanAttributes.DECISION_EFFECT, reason.allows() ? "allow" : "deny");

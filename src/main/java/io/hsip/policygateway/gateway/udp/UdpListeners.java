@@ -10,8 +10,13 @@ import io.hsip.policygateway.hsip.keys.KeyFileException;
 import io.hsip.policygateway.hsip.keys.SigningKey;
 import io.hsip.policygateway.hsip.net.UdpConsentResponder;
 import io.hsip.policygateway.telemetry.DecisionMetrics;
+import io.hsip.policygateway.telemetry.DecisionSpans;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
@@ -53,10 +58,18 @@ public class UdpListeners {
   private final Map<String, String> problems = new ConcurrentHashMap<>();
   private final ExecutorService deciders = Executors.newVirtualThreadPerTaskExecutor();
 
+  private final Tracer tracer;
+
   /** A started listener. */
   private record Running(SigningKey key, UdpConsentResponder responder) {}
 
-  UdpListeners(GatewayConfig config, DecisionPipeline pipeline, MeterRegistry meters, Clock clock) {
+  UdpListeners(
+      GatewayConfig config,
+      DecisionPipeline pipeline,
+      MeterRegistry meters,
+      Clock clock,
+      Tracer tracer) {
+    this.tracer = tracer;
     this.config = config;
     this.pipeline = pipeline;
     this.meters = meters;
@@ -134,7 +147,21 @@ public class UdpListeners {
       public UdpConsentResponder.Answer answer(ConsentRequest request, InetSocketAddress from) {
         DecisionPipeline.Answered answered = pipeline.answer(request, key, FrontDoor.UDP);
         return new UdpConsentResponder.Answer(
-            answered.response(), answered.decision().reason().wire());
+            answered.response(), answered.decision().reason().wire(), answered.span());
+      }
+
+      @Override
+      public Runnable sending(UdpConsentResponder.Answer answer) {
+        if (!(answer.context() instanceof SpanContext decision)) {
+          return () -> {};
+        }
+        // Sealing and sending happen after the decision span ended: a child of it all the same.
+        Span send =
+            tracer
+                .spanBuilder(DecisionSpans.SEND)
+                .setParent(Context.root().with(Span.wrap(decision)))
+                .startSpan();
+        return send::end;
       }
 
       @Override

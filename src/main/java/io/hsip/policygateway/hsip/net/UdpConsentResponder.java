@@ -119,6 +119,14 @@ public final class UdpConsentResponder implements AutoCloseable {
 
     /** A CONTROL frame that authenticated but held no well-formed request. */
     default void onMalformedRequest(InetSocketAddress from, String reason) {}
+
+    /**
+     * Called as the answer is about to be sealed and sent; the returned action runs once that is
+     * done (or failed). Lets a handler time the send, e.g. as a span of the decision's trace.
+     */
+    default Runnable sending(Answer answer) {
+      return () -> {};
+    }
   }
 
   /**
@@ -127,8 +135,16 @@ public final class UdpConsentResponder implements AutoCloseable {
    * @param response the signed response
    * @param reason a machine-readable reason code sent beside it as the unsigned {@code reason}
    *     member (docs/protocol.md#deny-reasons), or null to send the response alone
+   * @param context whatever the handler wants back in {@link Handler#sending} (opaque here)
    */
-  public record Answer(ConsentResponse response, @Nullable String reason) {}
+  public record Answer(
+      ConsentResponse response, @Nullable String reason, @Nullable Object context) {
+
+    /** An answer with no context for the handler. */
+    public Answer(ConsentResponse response, @Nullable String reason) {
+      this(response, reason, null);
+    }
+  }
 
   /**
    * Limits. A "host" is an IPv4 address or an IPv6 /64, so one machine cannot claim more than its
@@ -1311,12 +1327,26 @@ public final class UdpConsentResponder implements AutoCloseable {
     if (sealed == null) {
       return; // cannot happen: a request was opened in this session
     }
-    byte[] frame =
-        sealed.seal(
-            FrameType.CONTROL,
-            response.response().toJson(response.reason()).getBytes(StandardCharsets.UTF_8));
-    if (send(frame, from)) {
-      stats.responses.incrementAndGet();
+    Runnable sent = sending(response);
+    try {
+      byte[] frame =
+          sealed.seal(
+              FrameType.CONTROL,
+              response.response().toJson(response.reason()).getBytes(StandardCharsets.UTF_8));
+      if (send(frame, from)) {
+        stats.responses.incrementAndGet();
+      }
+    } finally {
+      sent.run();
+    }
+  }
+
+  private Runnable sending(Answer answer) {
+    try {
+      return handler.sending(answer);
+    } catch (RuntimeException e) {
+      stats.handlerFailures.incrementAndGet();
+      return () -> {};
     }
   }
 

@@ -1,0 +1,239 @@
+package io.hsip.policygateway.gateway;
+
+import static io.hsip.policygateway.gateway.DecisionFixture.ALICE;
+import static io.hsip.policygateway.gateway.DecisionFixture.request;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hsip.policygateway.TestDatabase;
+import io.hsip.policygateway.directory.DirectoryAdmin;
+import io.hsip.policygateway.gateway.udp.UdpListeners;
+import io.hsip.policygateway.hsip.consent.ConsentRequest;
+import io.hsip.policygateway.hsip.net.UdpConsentInitiator;
+import io.hsip.policygateway.identity.Roles;
+import io.hsip.policygateway.identity.TestTokens;
+import io.hsip.policygateway.policy.lifecycle.PolicyLifecycle;
+import io.hsip.policygateway.policy.live.LivePolicy;
+import io.hsip.policygateway.telemetry.DecisionSpans;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Alternative;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The span tree of a decision at both front doors, collected in memory: one {@code hsip.decision}
+ * span with a child per stage, attributes without a PeerID in the clear, the same trace id in the
+ * decision's audit entry, and a REST call that continues the trace its {@code traceparent} names.
+ */
+@QuarkusTest
+@TestProfile(DecisionTracingTest.Tracing.class)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DecisionTracingTest {
+
+  /** Samples every span and collects them in memory (nothing leaves the JVM). */
+  public static final class Tracing implements QuarkusTestProfile {
+    @Override
+    public Set<Class<?>> getEnabledAlternatives() {
+      return Set.of(Capture.class);
+    }
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of("quarkus.otel.bsp.schedule.delay", "50ms");
+    }
+  }
+
+  /**
+   * The exporter and sampler of this profile, in place of "no collector, sample nothing". An
+   * alternative without a priority: only this profile enables it, so no other test collects spans.
+   */
+  @Alternative
+  @ApplicationScoped
+  public static class Capture {
+    @Produces
+    @Singleton
+    InMemorySpanExporter exporter() {
+      return InMemorySpanExporter.create();
+    }
+
+    @Produces
+    @Singleton
+    Sampler sampler() {
+      return Sampler.alwaysOn();
+    }
+  }
+
+  private static final String DAEMON_SUBJECT = "daemon-trace-" + System.nanoTime();
+
+  @Inject InMemorySpanExporter spans;
+  @Inject UdpListeners listeners;
+  @Inject PolicyLifecycle lifecycle;
+  @Inject LivePolicy live;
+  @Inject DirectoryAdmin admin;
+
+  @BeforeEach
+  void setUp() {
+    DecisionDirectory directory = new DecisionDirectory(admin).groups("engineering", "contractors");
+    directory.member(ALICE.peerId().value(), "Alice", Set.of("engineering"), null);
+    directory.member(
+        listeners.publicKey("main").orElseThrow().peerId().value(),
+        "Main desk",
+        Set.of("engineering"),
+        DAEMON_SUBJECT);
+    DecisionFixture.publishPolicy(lifecycle, live);
+    spans.reset();
+  }
+
+  /** The spans of one trace, once its decision span (and everything under it) was exported. */
+  private List<SpanData> trace(String traceId, String lastStage) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      List<SpanData> found =
+          spans.getFinishedSpanItems().stream()
+              .filter(s -> s.getTraceId().equals(traceId))
+              .toList();
+      if (found.stream().anyMatch(s -> s.getName().equals(lastStage))) {
+        return found;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no " + lastStage + " span in trace " + traceId);
+  }
+
+  private SpanData decisionSpanOf(String purpose) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      for (SpanData s : spans.getFinishedSpanItems()) {
+        if (s.getName().equals(DecisionSpans.DECISION)) {
+          return s;
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no decision span for " + purpose);
+  }
+
+  private static String traceIdOfEntry(ConsentRequest request) throws SQLException {
+    long seq = DecisionFixture.onlyEntry(request).seq();
+    try (Connection c = TestDatabase.owner();
+        PreparedStatement s =
+            c.prepareStatement("SELECT trace_id FROM audit_entry WHERE seq = ?")) {
+      s.setLong(1, seq);
+      try (ResultSet row = s.executeQuery()) {
+        row.next();
+        return row.getString(1);
+      }
+    }
+  }
+
+  private static void assertTree(List<SpanData> trace, SpanData decision, List<String> stages) {
+    Map<String, SpanData> byName =
+        trace.stream().collect(Collectors.toMap(SpanData::getName, s -> s, (a, b) -> a));
+    for (String stage : stages) {
+      assertThat(byName).as("stage span " + stage).containsKey(stage);
+      assertThat(byName.get(stage).getParentSpanId())
+          .as(stage + " is a child of the decision span")
+          .isEqualTo(decision.getSpanId());
+    }
+  }
+
+  /** No attribute of any span of the trace names a PeerID in the clear. */
+  private void assertNoPeerIds(List<SpanData> trace, String... peerIds) {
+    for (SpanData span : trace) {
+      String attributes = span.getAttributes().asMap().values().toString();
+      for (String peerId : peerIds) {
+        assertThat(attributes).as(span.getName() + " attributes").doesNotContain(peerId);
+      }
+    }
+  }
+
+  @Test
+  void aUdpDecisionIsOneSpanWithAChildPerStageAndItsEntryCarriesTheTraceId() throws Exception {
+    ConsentRequest request = request(ALICE, "chat", 600_000);
+    new UdpConsentInitiator(
+            listeners.boundAddress("main").orElseThrow(),
+            Duration.ofSeconds(5),
+            3,
+            DecisionFixture.RANDOM)
+        .exchange(request);
+
+    SpanData decision = decisionSpanOf("chat");
+    List<SpanData> trace = trace(decision.getTraceId(), DecisionSpans.SEND);
+    assertThat(decision.getAttributes().asMap().toString())
+        .contains("hsip.decision.front_door=udp")
+        .contains("hsip.decision.effect=allow")
+        .contains("hsip.decision.reason=allowed");
+    assertTree(
+        trace,
+        decision,
+        List.of(
+            DecisionSpans.VERIFY,
+            DecisionSpans.FRESHNESS,
+            DecisionSpans.FACTS,
+            DecisionSpans.POLICY,
+            DecisionSpans.AUDIT_APPEND,
+            DecisionSpans.SIGN,
+            DecisionSpans.SEND));
+    assertNoPeerIds(
+        trace, ALICE.peerId().value(), listeners.publicKey("main").orElseThrow().peerId().value());
+    assertThat(traceIdOfEntry(request)).isEqualTo(decision.getTraceId());
+  }
+
+  @Test
+  void aRestDecisionContinuesTheTraceItsTraceparentNames() throws Exception {
+    String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    String parent = "00f067aa0ba902b7";
+    ConsentRequest request = request(ALICE, "chat", 600_000);
+    given()
+        .auth()
+        .oauth2(TestTokens.bearer(DAEMON_SUBJECT, Roles.DAEMON))
+        .header("traceparent", "00-" + traceId + "-" + parent + "-01")
+        .contentType("application/json")
+        .body("{\"request\": " + request.toJson() + "}")
+        .when()
+        .post("/api/v1/decisions")
+        .then()
+        .statusCode(200);
+
+    List<SpanData> trace = trace(traceId, DecisionSpans.DECISION);
+    SpanData decision =
+        trace.stream().filter(s -> s.getName().equals(DecisionSpans.DECISION)).findFirst().get();
+    assertThat(decision.getAttributes().asMap().toString())
+        .contains("hsip.decision.front_door=api");
+    assertTree(
+        trace,
+        decision,
+        List.of(
+            DecisionSpans.VERIFY,
+            DecisionSpans.FRESHNESS,
+            DecisionSpans.FACTS,
+            DecisionSpans.POLICY,
+            DecisionSpans.AUDIT_APPEND));
+    // The HTTP server span is the caller's child, and the decision span lives under it.
+    SpanData server =
+        trace.stream().filter(s -> s.getParentSpanId().equals(parent)).findFirst().orElseThrow();
+    assertThat(decision.getParentSpanId()).isEqualTo(server.getSpanId());
+    assertNoPeerIds(trace, ALICE.peerId().value());
+    assertThat(traceIdOfEntry(request)).isEqualTo(traceId);
+  }
+}
