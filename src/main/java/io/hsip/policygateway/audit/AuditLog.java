@@ -6,7 +6,9 @@ import io.hsip.policygateway.audit.internal.EntryWriter;
 import io.hsip.policygateway.identity.GatewayIdentity;
 import io.hsip.policygateway.telemetry.AuditMetrics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
@@ -81,7 +83,21 @@ public class AuditLog {
             .register(registry);
     registry.gauge(
         AuditMetrics.APPEND_BACKLOG, this, log -> log.writer == null ? 0 : log.writer.backlog());
+    this.appendDuration =
+        Timer.builder(AuditMetrics.APPEND_DURATION)
+            .description("Time from handing an entry to the log to its durable commit")
+            .publishPercentileHistogram()
+            .register(registry);
+    this.batchSize =
+        DistributionSummary.builder(AuditMetrics.APPEND_BATCH_SIZE)
+            .description("Entries committed per group commit")
+            .publishPercentileHistogram()
+            .maximumExpectedValue((double) config.append().maxBatch())
+            .register(registry);
   }
+
+  private final Timer appendDuration;
+  private final DistributionSummary batchSize;
 
   @PostConstruct
   void start() {
@@ -100,6 +116,7 @@ public class AuditLog {
               @Override
               public void committed(int count) {
                 appended.increment(count);
+                batchSize.record(count);
                 integration.appended(count);
               }
 
@@ -145,7 +162,13 @@ public class AuditLog {
    * @throws AuditAppendException as {@link #append(AuditEntry)}
    */
   public long append(AuditEntry entry, List<AuditCondition> conditions) {
-    return awaitDurable(writer, entry, conditions, config.append().timeout(), failures::increment);
+    long start = System.nanoTime();
+    try {
+      return awaitDurable(
+          writer, entry, conditions, config.append().timeout(), failures::increment);
+    } finally {
+      appendDuration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
   }
 
   /**

@@ -40,6 +40,12 @@ public final class AuditMetrics {
   /** Gauge: committed entries not yet folded into the tree. */
   public static final String INTEGRATION_LAG = Metrics.PREFIX + "audit.integration.lag";
 
+  /** Timer (histogram): from handing an entry to the log to its durable commit, as callers wait. */
+  public static final String APPEND_DURATION = Metrics.PREFIX + "audit.append.duration";
+
+  /** Distribution: entries per group commit. */
+  public static final String APPEND_BATCH_SIZE = Metrics.PREFIX + "audit.append.batch.size";
+
   /** Gauge: seconds the oldest entry not yet folded into the tree has waited. */
   public static final String INTEGRATION_LAG_SECONDS =
       Metrics.PREFIX + "audit.integration.lag.seconds";

@@ -19,5 +19,8 @@ public final class DecisionMetrics {
    */
   public static final String UDP_DROPPED = Metrics.PREFIX + "udp.datagrams.dropped";
 
+  /** Gauge: nonces the shared replay ledger holds (all replicas), as last counted. */
+  public static final String REPLAY_LEDGER_ENTRIES = Metrics.PREFIX + "replay.ledger.entries";
+
   private DecisionMetrics() {}
 }

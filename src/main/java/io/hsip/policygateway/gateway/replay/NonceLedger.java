@@ -2,6 +2,9 @@ package io.hsip.policygateway.gateway.replay;
 
 import io.hsip.policygateway.gateway.GatewayConfig;
 import io.hsip.policygateway.hsip.consent.ReplayGuard;
+import io.hsip.policygateway.telemetry.DecisionMetrics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,6 +12,7 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The replay guard of every replica: used nonces live in PostgreSQL, so a request accepted on one
@@ -26,9 +30,16 @@ public class NonceLedger implements ReplayGuard {
   private final Clock clock;
   private final GatewayConfig config;
 
+  /** Rows in consent_nonce at the last count; -1 until counted or when the count failed. */
+  private final AtomicLong entries = new AtomicLong(-1);
+
   @Inject
-  NonceLedger(GatewayConfig config) {
+  NonceLedger(GatewayConfig config, MeterRegistry meters) {
     this(config, Clock.systemUTC());
+    Gauge.builder(DecisionMetrics.REPLAY_LEDGER_ENTRIES, entries, AtomicLong::get)
+        .description(
+            "Nonces the shared replay ledger holds (all replicas), counted after each purge")
+        .register(meters);
   }
 
   NonceLedger(GatewayConfig config, Clock clock) {
@@ -53,5 +64,14 @@ public class NonceLedger implements ReplayGuard {
     if (purged > 0) {
       Log.debugf("Purged %d expired consent nonces", purged);
     }
+    countEntries();
+  }
+
+  /**
+   * Counts the ledger for the metric. The ledger holds only nonces still inside their retention
+   * (minutes), so the count stays cheap; it runs once per purge, never on a request.
+   */
+  public void countEntries() {
+    entries.set(ConsentNonce.count());
   }
 }

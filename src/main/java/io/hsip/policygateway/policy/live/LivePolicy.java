@@ -66,6 +66,7 @@ public class LivePolicy {
               return p == null ? 0 : p.version();
             })
         .description("The published version of the live policy set this replica enforces (0: none)")
+        .tag("set", config.liveSet())
         .register(meters);
     this.jdbcUrl = jdbcUrl;
     this.user = user;
