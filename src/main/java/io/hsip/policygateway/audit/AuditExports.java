@@ -9,6 +9,8 @@ import io.hsip.policygateway.audit.internal.TreeInconsistencyException;
 import io.hsip.policygateway.base.error.ProblemException;
 import io.hsip.policygateway.hsip.keys.SigningKey;
 import io.hsip.policygateway.identity.GatewayIdentity;
+import io.hsip.policygateway.telemetry.AuditSpans;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.agroal.DataSource;
 import io.quarkus.logging.Log;
 import jakarta.annotation.PreDestroy;
@@ -199,6 +201,7 @@ public class AuditExports {
    * that is not a pair of checkpoint sizes, no signing key, too many exports, a database error)
    * fails here, before anything is streamed.
    */
+  @WithSpan(AuditSpans.EXPORT)
   public Spooled bundle(Request request) {
     if (request.from() != null && request.to() != null) {
       requireWindow(request.from(), request.to());
@@ -223,6 +226,7 @@ public class AuditExports {
   }
 
   /** The CSV view of the window {@code [from, to)}, read into the spool. */
+  @WithSpan(AuditSpans.EXPORT)
   public Spooled csv(Instant from, Instant to) {
     requireWindow(from, to);
     return spool(

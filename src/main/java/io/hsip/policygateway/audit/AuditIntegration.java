@@ -7,8 +7,14 @@ import io.hsip.policygateway.audit.internal.TreeIntegrator;
 import io.hsip.policygateway.hsip.transparency.Checkpoint;
 import io.hsip.policygateway.identity.GatewayIdentity;
 import io.hsip.policygateway.telemetry.AuditMetrics;
+import io.hsip.policygateway.telemetry.AuditSpans;
+import io.hsip.policygateway.telemetry.SpanAttributes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
@@ -49,6 +55,7 @@ public class AuditIntegration {
   private final AtomicLong oldestPending = new AtomicLong();
 
   private final Clock clock;
+  private final Tracer tracer;
   private final Counter failures;
   private final Counter inconsistent;
   private final Counter refused;
@@ -60,7 +67,9 @@ public class AuditIntegration {
       AuditConfig config,
       GatewayIdentity identity,
       Clock clock,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      Tracer tracer) {
+    this.tracer = tracer;
     this.dataSource = dataSource;
     this.config = config;
     this.clock = clock;
@@ -143,7 +152,7 @@ public class AuditIntegration {
 
   /** Integrates everything pending now, waiting for the lock if another replica holds it. */
   public Optional<Checkpoint> integrateNow() {
-    return integrator.integratePending(true);
+    return traced(() -> integrator.integratePending(true));
   }
 
   /**
@@ -177,10 +186,7 @@ public class AuditIntegration {
         wake.tryAcquire(interval, TimeUnit.MILLISECONDS);
         wake.drainPermits();
         sinceLastRound.set(0);
-        while (running
-            && integrator
-                .integrateIfDue(config.integration().minCheckpointInterval())
-                .isPresent()) {
+        while (running && integrateRound()) {
           // Keep going while rounds are due (a full batch pending); the next round starts at once.
         }
         long pending = measurePending();
@@ -221,6 +227,27 @@ public class AuditIntegration {
   }
 
   private static final long MAX_BACKOFF_MS = 60_000;
+
+  /** One integration round, traced; true if it signed a checkpoint. */
+  private boolean integrateRound() {
+    return traced(() -> integrator.integrateIfDue(config.integration().minCheckpointInterval()))
+        .isPresent();
+  }
+
+  /** Runs an integration round as a span of its own, with the tree size it signed. */
+  private Optional<Checkpoint> traced(java.util.function.Supplier<Optional<Checkpoint>> round) {
+    Span span = tracer.spanBuilder(AuditSpans.INTEGRATE).setNoParent().startSpan();
+    try (Scope ignored = span.makeCurrent()) {
+      Optional<Checkpoint> signed = round.get();
+      signed.ifPresent(c -> span.setAttribute(SpanAttributes.AUDIT_TREE_SIZE, c.treeSize()));
+      return signed;
+    } catch (RuntimeException e) {
+      span.setStatus(StatusCode.ERROR);
+      throw e;
+    } finally {
+      span.end();
+    }
+  }
 
   /** Counts the pending entries and notes when the oldest was recorded; -1 if unreachable. */
   private long measurePending() {

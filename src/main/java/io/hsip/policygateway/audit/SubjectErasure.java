@@ -5,6 +5,8 @@ import io.hsip.policygateway.audit.internal.AuditStorageException;
 import io.hsip.policygateway.audit.internal.SubjectKekException;
 import io.hsip.policygateway.audit.internal.SubjectKeys;
 import io.hsip.policygateway.hsip.transparency.SubjectKey;
+import io.hsip.policygateway.telemetry.AuditSpans;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -47,6 +49,7 @@ public class SubjectErasure {
    *
    * @return whether the subject had a key
    */
+  @WithSpan(AuditSpans.ERASE_SUBJECT)
   public boolean erase(String peerId, String actor) {
     encryption.requireAvailable();
     SubjectKeys keys = encryption.subjectKeys();

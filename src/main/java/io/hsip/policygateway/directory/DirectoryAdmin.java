@@ -7,6 +7,8 @@ import io.hsip.policygateway.audit.AuditLog;
 import io.hsip.policygateway.base.error.Problem;
 import io.hsip.policygateway.base.error.ProblemException;
 import io.hsip.policygateway.directory.internal.DirectoryStore;
+import io.hsip.policygateway.telemetry.DirectorySpans;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +66,7 @@ public class DirectoryAdmin {
   // --- Members -------------------------------------------------------------------------------
 
   /** Adds a member; its groups must exist. */
+  @WithSpan(DirectorySpans.CHANGE)
   public Member createMember(String actor, Member m) {
     return change(
         (c, now) -> {
@@ -83,6 +86,7 @@ public class DirectoryAdmin {
    *
    * @param expectedRevision the revision the change is based on, or null for whatever is stored
    */
+  @WithSpan(DirectorySpans.CHANGE)
   public MemberEntry updateMember(String actor, Member m, @Nullable Integer expectedRevision) {
     return change(
         (c, now) -> {
@@ -103,6 +107,7 @@ public class DirectoryAdmin {
   }
 
   /** Removes a member. */
+  @WithSpan(DirectorySpans.CHANGE)
   public void deleteMember(String actor, String peerId, @Nullable Integer expectedRevision) {
     change(
         (c, now) -> {
@@ -166,6 +171,7 @@ public class DirectoryAdmin {
   // --- Services ------------------------------------------------------------------------------
 
   /** Adds an organisation service. */
+  @WithSpan(DirectorySpans.CHANGE)
   public Service createService(String actor, Service s) {
     return change(
         (c, now) -> {
@@ -187,6 +193,7 @@ public class DirectoryAdmin {
    *
    * @param expectedRevision the revision the change is based on, or null for whatever is stored
    */
+  @WithSpan(DirectorySpans.CHANGE)
   public ServiceEntry updateService(String actor, Service s, @Nullable Integer expectedRevision) {
     return change(
         (c, now) -> {
@@ -214,6 +221,7 @@ public class DirectoryAdmin {
   }
 
   /** Removes a service. */
+  @WithSpan(DirectorySpans.CHANGE)
   public void deleteService(String actor, String name, @Nullable Integer expectedRevision) {
     change(
         (c, now) -> {
@@ -251,6 +259,7 @@ public class DirectoryAdmin {
   // --- Groups --------------------------------------------------------------------------------
 
   /** Adds a group. */
+  @WithSpan(DirectorySpans.CHANGE)
   public Group createGroup(String actor, Group g) {
     return change(
         (c, now) -> {
@@ -266,6 +275,7 @@ public class DirectoryAdmin {
   }
 
   /** Replaces a group's description. */
+  @WithSpan(DirectorySpans.CHANGE)
   public GroupEntry updateGroup(String actor, Group g, @Nullable Integer expectedRevision) {
     return change(
         (c, now) -> {
@@ -283,6 +293,7 @@ public class DirectoryAdmin {
   }
 
   /** Removes a group nobody is in (409 otherwise: take the members out first). */
+  @WithSpan(DirectorySpans.CHANGE)
   public void deleteGroup(String actor, String name, @Nullable Integer expectedRevision) {
     change(
         (c, now) -> {

@@ -8,6 +8,8 @@ import io.hsip.policygateway.directory.internal.DirectoryDocuments.Contents;
 import io.hsip.policygateway.directory.internal.DirectoryDocuments.Placed;
 import io.hsip.policygateway.directory.internal.DirectoryStore;
 import io.hsip.policygateway.hsip.Sha256;
+import io.hsip.policygateway.telemetry.DirectorySpans;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -52,6 +54,7 @@ public class DirectoryTransfer {
   }
 
   /** The whole directory as a document, read in one consistent snapshot. */
+  @WithSpan(DirectorySpans.EXPORT)
   public String export(DirectoryFormat format) {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
@@ -82,6 +85,7 @@ public class DirectoryTransfer {
    *
    * @throws InvalidDirectoryEntryException if any entry is invalid; nothing was changed
    */
+  @WithSpan(DirectorySpans.IMPORT)
   public DirectoryImport importDocument(String actor, DirectoryFormat format, byte[] document) {
     if (document.length > config.importLimits().maxBytes()) {
       throw DirectoryProblems.TOO_LARGE.exception(

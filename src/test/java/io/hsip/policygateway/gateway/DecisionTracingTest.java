@@ -215,7 +215,15 @@ class DecisionTracingTest {
         .then()
         .statusCode(200);
 
+    // The HTTP server span ends after the response is written, so after the decision span: wait
+    // for both.
     List<SpanData> trace = trace(traceId, DecisionSpans.DECISION);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (trace.stream().noneMatch(s -> s.getParentSpanId().equals(parent))
+        && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      trace = trace(traceId, DecisionSpans.DECISION);
+    }
     SpanData decision =
         trace.stream().filter(s -> s.getName().equals(DecisionSpans.DECISION)).findFirst().get();
     assertThat(decision.getAttributes().asMap().toString())
@@ -235,5 +243,53 @@ class DecisionTracingTest {
     assertThat(decision.getParentSpanId()).isEqualTo(server.getSpanId());
     assertNoPeerIds(trace, ALICE.peerId().value());
     assertThat(traceIdOfEntry(request)).isEqualTo(traceId);
+  }
+
+  @Inject io.hsip.policygateway.audit.AuditExports exports;
+  @Inject io.hsip.policygateway.audit.AuditIntegration integration;
+
+  private void awaitSpan(String name) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (spans.getFinishedSpanItems().stream().anyMatch(s -> s.getName().equals(name))) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no " + name + " span");
+  }
+
+  @Test
+  void adminOperationsExportsAndIntegrationAreTracedToo() throws Exception {
+    String set = io.hsip.policygateway.policy.PolicyDocs.uniqueSet();
+    var actor = io.hsip.policygateway.policy.lifecycle.Actor.person("tracer", "tracer");
+    var draft =
+        lifecycle.createDraft(
+            actor,
+            io.hsip.policygateway.policy.PolicyDocs.example(set)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    lifecycle.publishDraft(actor, draft.draft().id, null);
+    admin.createGroup(
+        "tracer",
+        new io.hsip.policygateway.directory.Group(
+            "traced-" + java.util.UUID.randomUUID().toString().substring(0, 8), null));
+    java.time.Instant now =
+        java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    try (var csv = exports.csv(now.minusSeconds(60), now)) {
+      csv.writeTo(java.io.OutputStream.nullOutputStream());
+    }
+
+    // Tests integrate on demand (the background loop is off in the test profile); same span.
+    integration.integrateNow();
+
+    for (String name :
+        List.of(
+            io.hsip.policygateway.telemetry.PolicySpans.CREATE_DRAFT,
+            io.hsip.policygateway.telemetry.PolicySpans.PUBLISH,
+            io.hsip.policygateway.telemetry.DirectorySpans.CHANGE,
+            io.hsip.policygateway.telemetry.AuditSpans.EXPORT,
+            io.hsip.policygateway.telemetry.AuditSpans.INTEGRATE)) {
+      awaitSpan(name);
+    }
   }
 }

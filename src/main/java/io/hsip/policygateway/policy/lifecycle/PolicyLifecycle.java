@@ -11,9 +11,11 @@ import io.hsip.policygateway.policy.live.LivePolicy;
 import io.hsip.policygateway.policy.model.PolicyDecision;
 import io.hsip.policygateway.policy.model.PolicyRequest;
 import io.hsip.policygateway.telemetry.PolicyMetrics;
+import io.hsip.policygateway.telemetry.PolicySpans;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.hibernate.orm.panache.Panache;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -115,6 +117,7 @@ public class PolicyLifecycle {
    *     when it runs out of CPU time, {@link PolicyProblems#COMPILER_BUSY} when no compilation slot
    *     frees up in time
    */
+  @WithSpan(PolicySpans.VALIDATE)
   public Compilation validate(byte[] document) {
     return refuseCostly(compile(document));
   }
@@ -161,6 +164,7 @@ public class PolicyLifecycle {
 
   /** Saves a new draft; a document with errors is refused with all of them. */
   @Transactional
+  @WithSpan(PolicySpans.CREATE_DRAFT)
   public SavedDraft createDraft(Actor actor, byte[] document) {
     return createDraft(actor, document, PolicyAdminEvent.Action.DRAFT_CREATE);
   }
@@ -206,6 +210,7 @@ public class PolicyLifecycle {
    * @param expectedRevision the revision the client edited ({@code If-Match}), or null to not check
    */
   @Transactional
+  @WithSpan(PolicySpans.UPDATE_DRAFT)
   public SavedDraft updateDraft(
       Actor actor, UUID id, @Nullable Integer expectedRevision, byte[] document) {
     Compilation compilation = compileOrReject(document);
@@ -256,6 +261,7 @@ public class PolicyLifecycle {
    *     check
    */
   @Transactional
+  @WithSpan(PolicySpans.DELETE_DRAFT)
   public void deleteDraft(Actor actor, UUID id, @Nullable Integer expectedRevision) {
     lockAdminWrites();
     PolicyDraft draft = draft(id);
@@ -300,6 +306,7 @@ public class PolicyLifecycle {
    *     check
    */
   @Transactional
+  @WithSpan(PolicySpans.PUBLISH)
   public Publication publishDraft(Actor actor, UUID id, @Nullable Integer expectedRevision) {
     lockAdminWrites();
     PolicyDraft draft = draft(id);
@@ -359,6 +366,7 @@ public class PolicyLifecycle {
    * re-apply.
    */
   @Transactional
+  @WithSpan(PolicySpans.IMPORT)
   public Imported importDocument(Actor actor, byte[] document, boolean publish) {
     CompiledPolicy policy = compileOrReject(document).orThrow();
     lockAdminWrites();
@@ -386,6 +394,7 @@ public class PolicyLifecycle {
 
   /** Publishes an earlier version again as the next version (or submits that for approval). */
   @Transactional
+  @WithSpan(PolicySpans.ROLLBACK)
   public Publication rollback(Actor actor, String policySet, int toVersion) {
     lockAdminWrites();
     PolicyVersion target = version(policySet, toVersion);
@@ -400,6 +409,7 @@ public class PolicyLifecycle {
    * request recorded before subjects were stored is compared by name, as it was then.
    */
   @Transactional
+  @WithSpan(PolicySpans.APPROVE)
   public PolicyVersion approve(Actor actor, UUID approvalId) {
     lockAdminWrites();
     PolicyApproval approval = pendingApproval(approvalId);
@@ -474,6 +484,7 @@ public class PolicyLifecycle {
    * withdrawing).
    */
   @Transactional
+  @WithSpan(PolicySpans.REJECT)
   public PolicyApproval reject(Actor actor, UUID approvalId, String reason) {
     lockAdminWrites();
     PolicyApproval approval = pendingApproval(approvalId);
@@ -664,11 +675,13 @@ public class PolicyLifecycle {
   }
 
   /** Decides one request with a published version. */
+  @WithSpan(PolicySpans.SIMULATE)
   public PolicyDecision simulate(String policySet, int version, PolicyRequest request) {
     return compiled(version(policySet, version)).evaluate(request);
   }
 
   /** Decides one request with a draft. */
+  @WithSpan(PolicySpans.SIMULATE)
   public PolicyDecision simulateDraft(UUID id, PolicyRequest request) {
     return compileOrReject(draft(id).source.getBytes(StandardCharsets.UTF_8))
         .orThrow()
