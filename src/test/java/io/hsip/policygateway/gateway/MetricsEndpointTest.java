@@ -159,18 +159,21 @@ class MetricsEndpointTest {
                   before, "hsip_decision_duration_seconds_count", "front_door=\"" + door + "\""));
       sample(after, "hsip_decision_duration_seconds_bucket", "front_door=\"" + door + "\"", "le=");
     }
-    // The audit log: append latency and batch sizes grew, nothing failed.
+    // The audit log: append latency and batch sizes grew, no append failed.
     assertThat(sample(after, "hsip_audit_append_duration_seconds_count"))
         .isGreaterThanOrEqualTo(
             sampleOrZero(before, "hsip_audit_append_duration_seconds_count") + 4);
     sample(after, "hsip_audit_append_duration_seconds_bucket", "le=");
     assertThat(sample(after, "hsip_audit_append_batch_size_count"))
         .isGreaterThan(sampleOrZero(before, "hsip_audit_append_batch_size_count"));
-    assertThat(sample(after, "hsip_audit_append_failures_total")).isZero();
+    // Other tests in this JVM make appends fail on purpose: none of these requests added one.
+    assertThat(sample(after, "hsip_audit_append_failures_total"))
+        .isEqualTo(sampleOrZero(before, "hsip_audit_append_failures_total"));
     assertThat(sample(after, "hsip_audit_integration_lag")).isGreaterThanOrEqualTo(0);
     assertThat(sample(after, "hsip_audit_integration_lag_seconds")).isGreaterThanOrEqualTo(0);
-    // The replay ledger holds at least the nonces of the decisions just made.
-    assertThat(sample(after, "hsip_replay_ledger_entries")).isGreaterThanOrEqualTo(4);
+    // The replay ledger holds at least the nonces the authentic requests spent: the two UDP
+    // decisions and the REST one (a bad signature never reaches the ledger).
+    assertThat(sample(after, "hsip_replay_ledger_entries")).isGreaterThanOrEqualTo(3);
     // The live policy, by set.
     assertThat(sample(after, "hsip_policy_live_version", "set=\"acme\""))
         .isEqualTo(live.current().orElseThrow().version());

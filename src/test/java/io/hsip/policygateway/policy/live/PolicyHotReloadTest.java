@@ -352,6 +352,8 @@ class PolicyHotReloadTest {
         .get("/q/metrics")
         .then()
         .statusCode(200)
-        .body(org.hamcrest.Matchers.containsString("hsip_policy_live_version " + latest + ".0"));
+        .body(
+            org.hamcrest.Matchers.containsString(
+                "hsip_policy_live_version{set=\"acme\"} " + latest + ".0"));
   }
 }
