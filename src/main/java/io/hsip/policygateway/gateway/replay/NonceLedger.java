@@ -30,7 +30,7 @@ public class NonceLedger implements ReplayGuard {
   private final Clock clock;
   private final GatewayConfig config;
 
-  /** Rows in consent_nonce at the last count; -1 until counted or when the count failed. */
+  /** Rows in consent_nonce at the last count (after the last purge); -1 until the first. */
   private final AtomicLong entries = new AtomicLong(-1);
 
   @Inject
