@@ -25,12 +25,13 @@ RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -DskipTests package
 # --- run --------------------------------------------------------------------------------------------
 FROM eclipse-temurin:25-jre-noble
 ARG VERSION=0.1.0
+# The commit the image was built from: docker build --build-arg REVISION=$(git rev-parse HEAD) .
+ARG REVISION=unknown
 LABEL org.opencontainers.image.title="HSIP Policy Gateway" \
       org.opencontainers.image.description="Consent policy gateway and admin console for the HSIP protocol" \
       org.opencontainers.image.version="${VERSION}" \
-      org.opencontainers.image.vendor="HSIP Policy Gateway authors" \
-      org.opencontainers.image.licenses="Apache-2.0" \
-      org.opencontainers.image.source="https://github.com/hsip/policy-gateway"
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.base.name="eclipse-temurin:25-jre-noble"
 WORKDIR /app
 # Four layers, least to most often changed. Owned by root and not writable by the runtime user.
 COPY --from=build /src/target/quarkus-app/lib/ /app/lib/
