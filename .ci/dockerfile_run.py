@@ -118,7 +118,6 @@ class Stage:
         self.name, self.image, self.root = name, image, root
         self.workdir, self.env, self.user = "/", {}, "root"
         self.entrypoint, self.volumes, self.exposed, self.labels = None, [], [], {}
-        os.makedirs(root, exist_ok=True)
 
     def host(self, path):
         path = path if path.startswith("/") else os.path.join(self.workdir, path)
@@ -144,8 +143,9 @@ def copy(sources, destination):
             shutil.copy2(source, target)
 
 
-def run(dockerfile, context, out):
-    files = context_files(context)
+def run(dockerfile, context, out, execute=True):
+    """Every stage, in order; with execute=False only reads the instructions (no COPY, no RUN)."""
+    files = context_files(context) if execute else []
     stages, current, args = {}, None, {}
     for line, keyword, rest in instructions(dockerfile):
         where = f"{dockerfile}:{line}"
@@ -159,18 +159,19 @@ def run(dockerfile, context, out):
             match = re.fullmatch(r"eclipse-temurin:(\d+)-(jdk|jre)(-\w+)?", image)
             if not match:
                 fail(f"{where}: base image {image} is not one this script can stand in for")
-            if java_major() != int(match.group(1)):
-                fail(f"{where}: {image} needs Java {match.group(1)} on the host, found {java_major()}")
+            if execute:
+                host = java_major()
+                if host != int(match.group(1)):
+                    fail(f"{where}: {image} needs Java {match.group(1)} on the host, found {host}")
             current = stages[name] = Stage(name, image, os.path.join(out, name))
-            current.env["PATH"] = os.environ["PATH"]
-            current.env["JAVA_HOME"] = os.environ.get("JAVA_HOME", "")
-            # The host's home stands for the image user's: its ~/.m2 is the cache a mount would give.
-            current.env["HOME"] = os.environ.get("HOME", "/root")
         elif current is None:
             fail(f"{where}: {keyword} before FROM")
         elif keyword == "WORKDIR":
             current.workdir = os.path.normpath(os.path.join(current.workdir, rest))
-            os.makedirs(current.host(current.workdir), exist_ok=True)
+            if execute:
+                os.makedirs(current.host(current.workdir), exist_ok=True)
+        elif keyword in ("COPY", "RUN") and not execute:
+            pass
         elif keyword == "COPY":
             words = shlex.split(rest)
             source_stage = None
@@ -202,14 +203,17 @@ def run(dockerfile, context, out):
                         os.makedirs(os.path.dirname(target), exist_ok=True)
                         shutil.copy2(os.path.join(context, f), target)
         elif keyword == "RUN":
+            os.makedirs(current.host(current.workdir), exist_ok=True)
             command = rest
             while command.startswith("--"):
                 flag, _, command = command.partition(" ")
                 if not flag.startswith("--mount=type=cache"):
                     fail(f"{where}: RUN option {flag} not supported")
             print(f"[{current.name}] RUN {command}", flush=True)
+            # The host's tools stand for the image's; its home's ~/.m2 for the cache a mount gives.
+            host_env = {k: os.environ[k] for k in ("PATH", "JAVA_HOME", "HOME") if k in os.environ}
             result = subprocess.run(["bash", "-c", command], cwd=current.host(current.workdir),
-                                    env=current.env)
+                                    env={**host_env, **current.env})
             if result.returncode != 0:
                 fail(f"{where}: RUN exited {result.returncode}")
         elif keyword == "ENV":
@@ -235,7 +239,7 @@ def main():
         _, final = run(sys.argv[2], sys.argv[3], sys.argv[4])
         print(f"[dockerfile_run] built; final stage root {final.root}")
     elif len(sys.argv) == 4 and sys.argv[1] == "entrypoint":
-        # Replays the instructions without RUN side effects of note: the stages exist already.
+        # Reads the instructions again (no COPY, no RUN): `build` made the stages' roots.
         print(json.dumps(describe(sys.argv[2], sys.argv[3])))
     else:
         print(__doc__, file=sys.stderr)
@@ -244,35 +248,11 @@ def main():
 
 def describe(dockerfile, out):
     """The final stage's entry point and settings, with absolute paths mapped into its root."""
-    args, env, stage, count = {}, {}, None, 0
-    entrypoint, user, volumes, exposed, labels = None, "root", [], [], {}
-    for _, keyword, rest in instructions(dockerfile):
-        if keyword == "ARG":
-            name, _, default = rest.partition("=")
-            args[name] = default
-        elif keyword == "FROM":
-            words = rest.split()
-            # Named as run() names them: AS <name>, else the stage's index.
-            stage = words[2] if len(words) == 3 and words[1].upper() == "AS" else str(count)
-            count += 1
-            env, entrypoint, user, volumes, exposed, labels = {}, None, "root", [], [], {}
-        elif keyword == "ENV":
-            env.update({k: substitute(v, {**args, **env}) for k, v in key_values(rest).items()})
-        elif keyword == "ENTRYPOINT":
-            entrypoint = json.loads(rest)
-        elif keyword == "USER":
-            user = rest
-        elif keyword == "VOLUME":
-            volumes += json.loads(rest)
-        elif keyword == "EXPOSE":
-            exposed += rest.split()
-        elif keyword == "LABEL":
-            labels.update({k: substitute(v, args) for k, v in key_values(rest).items()})
-    root = os.path.join(out, stage)
-    mapped = [os.path.join(root, a.lstrip("/")) if a.startswith("/") and os.path.exists(
-        os.path.join(root, a.lstrip("/"))) else a for a in entrypoint]
-    return {"root": root, "entrypoint": mapped, "user": user, "volumes": volumes,
-                  "exposed": exposed, "env": env, "labels": labels}
+    _, final = run(dockerfile, None, out, execute=False)
+    mapped = [final.host(a) if a.startswith("/") and os.path.exists(final.host(a)) else a
+              for a in final.entrypoint or []]
+    return {"root": final.root, "entrypoint": mapped, "user": final.user, "volumes": final.volumes,
+            "exposed": final.exposed, "env": final.env, "labels": final.labels}
 
 
 if __name__ == "__main__":

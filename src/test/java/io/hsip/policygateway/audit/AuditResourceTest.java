@@ -167,24 +167,9 @@ class AuditResourceTest {
   void aDecisionsReasonIsAFilterAndAnAdminChangesReasonIsNot() {
     // A unique policy version keeps other tests' decisions out of these searches.
     String version = "sha256:" + UUID.randomUUID().toString().replace("-", "").repeat(2);
-    long replayed =
-        log.append(
-            AuditEntry.decision(PEER, "deny")
-                .policyVersion(version)
-                .detail("reason", "replayed")
-                .build());
-    long denied =
-        log.append(
-            AuditEntry.decision(PEER, "deny")
-                .policyVersion(version)
-                .detail("reason", "policy_deny")
-                .build());
-    long allowed =
-        log.append(
-            AuditEntry.decision(PEER, "allow")
-                .policyVersion(version)
-                .detail("reason", "allowed")
-                .build());
+    long replayed = appendDecision(version, "deny", "replayed");
+    long denied = appendDecision(version, "deny", "policy_deny");
+    long allowed = appendDecision(version, "allow", "allowed");
     // Free text that happens to be called reason, in an entry that is not a decision.
     log.append(
         AuditEntry.adminChange("reason-" + version, "policy.reject")
@@ -481,6 +466,14 @@ class AuditResourceTest {
         .body(containsString("hsip_audit_append_failures_total"))
         .body(containsString("hsip_audit_appended_total"))
         .body(containsString("hsip_audit_integration_lag"));
+  }
+
+  private long appendDecision(String policyVersion, String outcome, String reason) {
+    return log.append(
+        AuditEntry.decision(PEER, outcome)
+            .policyVersion(policyVersion)
+            .detail("reason", reason)
+            .build());
   }
 
   private static List<Long> seqs(String query) {

@@ -3,9 +3,13 @@ package io.hsip.policygateway.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hsip.policygateway.TestDatabase;
+import io.hsip.policygateway.directory.DirectoryAdmin;
+import io.hsip.policygateway.gateway.udp.UdpListeners;
 import io.hsip.policygateway.hsip.LowerHex;
 import io.hsip.policygateway.hsip.consent.ConsentRequest;
+import io.hsip.policygateway.hsip.consent.ConsentResponse;
 import io.hsip.policygateway.hsip.keys.SigningKey;
+import io.hsip.policygateway.hsip.net.UdpConsentInitiator;
 import io.hsip.policygateway.policy.lifecycle.Actor;
 import io.hsip.policygateway.policy.lifecycle.PolicyLifecycle;
 import io.hsip.policygateway.policy.live.LivePolicy;
@@ -15,6 +19,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -104,6 +109,30 @@ public final class DecisionFixture {
       }
       Thread.onSpinWait();
     }
+  }
+
+  /**
+   * The directory that the tests of the observable outputs (traces, metrics) decide against: Alice
+   * an engineering member, and the main listener's identity a member whose daemon is {@code
+   * daemonSubject}, so decision API calls by that daemon are addressed to it.
+   */
+  public static void aliceAndMainDesk(
+      DirectoryAdmin admin, UdpListeners listeners, String daemonSubject) {
+    DecisionDirectory directory = new DecisionDirectory(admin).groups("engineering", "contractors");
+    directory.member(ALICE.peerId().value(), "Alice", java.util.Set.of("engineering"), null);
+    directory.member(
+        listeners.publicKey("main").orElseThrow().peerId().value(),
+        "Main desk",
+        java.util.Set.of("engineering"),
+        daemonSubject);
+  }
+
+  /** Sends {@code request} to a listener over real UDP and returns its (unvalidated) answer. */
+  public static ConsentResponse exchange(
+      UdpListeners listeners, String listener, ConsentRequest request) throws Exception {
+    return new UdpConsentInitiator(
+            listeners.boundAddress(listener).orElseThrow(), Duration.ofSeconds(5), 3, RANDOM)
+        .exchange(request);
   }
 
   /** A fresh request of {@code key}, valid from {@code tsMs} until {@code expiresMs}. */

@@ -16,12 +16,10 @@ import io.hsip.policygateway.hsip.consent.ConsentRequest;
 import io.hsip.policygateway.hsip.consent.ConsentResponse;
 import io.hsip.policygateway.hsip.consent.ConsentValidator;
 import io.hsip.policygateway.hsip.keys.Ed25519PublicKey;
-import io.hsip.policygateway.hsip.net.UdpConsentInitiator;
 import io.hsip.policygateway.policy.lifecycle.PolicyLifecycle;
 import io.hsip.policygateway.policy.live.LivePolicy;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -65,13 +63,7 @@ class DecisionPipelineEndToEndTest {
   }
 
   private ConsentResponse exchange(String listener, ConsentRequest request) throws Exception {
-    UdpConsentInitiator initiator =
-        new UdpConsentInitiator(
-            listeners.boundAddress(listener).orElseThrow(),
-            Duration.ofSeconds(5),
-            3,
-            DecisionFixture.RANDOM);
-    ConsentResponse response = initiator.exchange(request);
+    ConsentResponse response = DecisionFixture.exchange(listeners, listener, request);
     // The answer is authentic: signed by the listener's identity and bound to this request.
     Ed25519PublicKey key = listeners.publicKey(listener).orElseThrow();
     ConsentValidator.validateResponse(response, request, key, null);

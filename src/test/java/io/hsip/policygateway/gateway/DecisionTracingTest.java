@@ -9,7 +9,6 @@ import io.hsip.policygateway.TestDatabase;
 import io.hsip.policygateway.directory.DirectoryAdmin;
 import io.hsip.policygateway.gateway.udp.UdpListeners;
 import io.hsip.policygateway.hsip.consent.ConsentRequest;
-import io.hsip.policygateway.hsip.net.UdpConsentInitiator;
 import io.hsip.policygateway.identity.Roles;
 import io.hsip.policygateway.identity.TestTokens;
 import io.hsip.policygateway.policy.lifecycle.PolicyLifecycle;
@@ -35,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,44 +93,38 @@ class DecisionTracingTest {
 
   @BeforeEach
   void setUp() {
-    DecisionDirectory directory = new DecisionDirectory(admin).groups("engineering", "contractors");
-    directory.member(ALICE.peerId().value(), "Alice", Set.of("engineering"), null);
-    directory.member(
-        listeners.publicKey("main").orElseThrow().peerId().value(),
-        "Main desk",
-        Set.of("engineering"),
-        DAEMON_SUBJECT);
+    DecisionFixture.aliceAndMainDesk(admin, listeners, DAEMON_SUBJECT);
     DecisionFixture.publishPolicy(lifecycle, live);
     spans.reset();
   }
 
-  /** The spans of one trace, once its decision span (and everything under it) was exported. */
-  private List<SpanData> trace(String traceId, String lastStage) throws InterruptedException {
+  /**
+   * The exported spans, once {@code done} holds for them (spans reach the exporter in batches, in
+   * the order they end); fails with {@code what} after 10 s.
+   */
+  private List<SpanData> awaitSpans(String what, Predicate<List<SpanData>> done)
+      throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline) {
-      List<SpanData> found =
-          spans.getFinishedSpanItems().stream()
-              .filter(s -> s.getTraceId().equals(traceId))
-              .toList();
-      if (found.stream().anyMatch(s -> s.getName().equals(lastStage))) {
-        return found;
+      List<SpanData> exported = spans.getFinishedSpanItems();
+      if (done.test(exported)) {
+        return exported;
       }
       Thread.sleep(50);
     }
-    throw new AssertionError("no " + lastStage + " span in trace " + traceId);
+    throw new AssertionError("not exported within 10 s: " + what);
   }
 
-  private SpanData decisionSpanOf(String purpose) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < deadline) {
-      for (SpanData s : spans.getFinishedSpanItems()) {
-        if (s.getName().equals(DecisionSpans.DECISION)) {
-          return s;
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no decision span for " + purpose);
+  private static boolean has(List<SpanData> exported, String name) {
+    return exported.stream().anyMatch(s -> s.getName().equals(name));
+  }
+
+  private static SpanData named(List<SpanData> exported, String name) {
+    return exported.stream().filter(s -> s.getName().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static List<SpanData> ofTrace(List<SpanData> exported, String traceId) {
+    return exported.stream().filter(s -> s.getTraceId().equals(traceId)).toList();
   }
 
   private static String traceIdOfEntry(ConsentRequest request) throws SQLException {
@@ -170,15 +164,12 @@ class DecisionTracingTest {
   @Test
   void aUdpDecisionIsOneSpanWithAChildPerStageAndItsEntryCarriesTheTraceId() throws Exception {
     ConsentRequest request = request(ALICE, "chat", 600_000);
-    new UdpConsentInitiator(
-            listeners.boundAddress("main").orElseThrow(),
-            Duration.ofSeconds(5),
-            3,
-            DecisionFixture.RANDOM)
-        .exchange(request);
+    DecisionFixture.exchange(listeners, "main", request);
 
-    SpanData decision = decisionSpanOf("chat");
-    List<SpanData> trace = trace(decision.getTraceId(), DecisionSpans.SEND);
+    // Sending ends after the decision span: once it is exported, the whole tree is.
+    List<SpanData> exported = awaitSpans("the send span", e -> has(e, DecisionSpans.SEND));
+    SpanData decision = named(exported, DecisionSpans.DECISION);
+    List<SpanData> trace = ofTrace(exported, decision.getTraceId());
     assertThat(decision.getAttributes().asMap().toString())
         .contains("hsip.decision.front_door=udp")
         .contains("hsip.decision.effect=allow")
@@ -217,15 +208,15 @@ class DecisionTracingTest {
 
     // The HTTP server span ends after the response is written, so after the decision span: wait
     // for both.
-    List<SpanData> trace = trace(traceId, DecisionSpans.DECISION);
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (trace.stream().noneMatch(s -> s.getParentSpanId().equals(parent))
-        && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-      trace = trace(traceId, DecisionSpans.DECISION);
-    }
-    SpanData decision =
-        trace.stream().filter(s -> s.getName().equals(DecisionSpans.DECISION)).findFirst().get();
+    List<SpanData> trace =
+        ofTrace(
+            awaitSpans(
+                "the decision and server spans of trace " + traceId,
+                e ->
+                    ofTrace(e, traceId).stream().anyMatch(s -> s.getParentSpanId().equals(parent))
+                        && has(ofTrace(e, traceId), DecisionSpans.DECISION)),
+            traceId);
+    SpanData decision = named(trace, DecisionSpans.DECISION);
     assertThat(decision.getAttributes().asMap().toString())
         .contains("hsip.decision.front_door=api");
     assertTree(
@@ -247,17 +238,6 @@ class DecisionTracingTest {
 
   @Inject io.hsip.policygateway.audit.AuditExports exports;
   @Inject io.hsip.policygateway.audit.AuditIntegration integration;
-
-  private void awaitSpan(String name) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (spans.getFinishedSpanItems().stream().anyMatch(s -> s.getName().equals(name))) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no " + name + " span");
-  }
 
   @Test
   void adminOperationsExportsAndIntegrationAreTracedToo() throws Exception {
@@ -289,7 +269,7 @@ class DecisionTracingTest {
             io.hsip.policygateway.telemetry.DirectorySpans.CHANGE,
             io.hsip.policygateway.telemetry.AuditSpans.EXPORT,
             io.hsip.policygateway.telemetry.AuditSpans.INTEGRATE)) {
-      awaitSpan(name);
+      awaitSpans("a " + name + " span", e -> has(e, name));
     }
   }
 }

@@ -11,7 +11,6 @@ import io.hsip.policygateway.directory.DirectoryAdmin;
 import io.hsip.policygateway.gateway.replay.NonceLedger;
 import io.hsip.policygateway.gateway.udp.UdpListeners;
 import io.hsip.policygateway.hsip.consent.ConsentRequest;
-import io.hsip.policygateway.hsip.net.UdpConsentInitiator;
 import io.hsip.policygateway.identity.Roles;
 import io.hsip.policygateway.identity.TestTokens;
 import io.hsip.policygateway.policy.lifecycle.PolicyLifecycle;
@@ -22,7 +21,6 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,13 +47,7 @@ class MetricsEndpointTest {
 
   @BeforeEach
   void setUp() {
-    DecisionDirectory directory = new DecisionDirectory(admin).groups("engineering", "contractors");
-    directory.member(ALICE.peerId().value(), "Alice", Set.of("engineering"), null);
-    directory.member(
-        listeners.publicKey("main").orElseThrow().peerId().value(),
-        "Main desk",
-        Set.of("engineering"),
-        DAEMON_SUBJECT);
+    DecisionFixture.aliceAndMainDesk(admin, listeners, DAEMON_SUBJECT);
     DecisionFixture.publishPolicy(lifecycle, live);
   }
 
@@ -90,12 +82,7 @@ class MetricsEndpointTest {
   }
 
   private void udp(ConsentRequest request) throws Exception {
-    new UdpConsentInitiator(
-            listeners.boundAddress("main").orElseThrow(),
-            Duration.ofSeconds(5),
-            3,
-            DecisionFixture.RANDOM)
-        .exchange(request);
+    DecisionFixture.exchange(listeners, "main", request);
   }
 
   private static void rest(String body, int status) {

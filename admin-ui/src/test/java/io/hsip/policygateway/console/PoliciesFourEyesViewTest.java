@@ -23,6 +23,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -90,6 +91,11 @@ class PoliciesFourEyesViewTest {
     return ComponentTree.require(view, "policies-approvals", Grid.class);
   }
 
+  /** The ids of the requests the approval grid lists. */
+  private static List<UUID> listed(PoliciesView view) {
+    return approvals(view).getGenericDataView().getItems().map(ApprovalView::id).toList();
+  }
+
   @Test
   @TestSecurity(user = "bob", roles = Roles.ADMIN)
   void anotherAdminApprovesAndTheVersionIsPublishedUnderBothNames() {
@@ -98,8 +104,7 @@ class PoliciesFourEyesViewTest {
     PoliciesView view = view();
     assertThat(ComponentTree.require(view, "policies-four-eyes", Paragraph.class).getText())
         .startsWith("Four-eyes mode is on");
-    assertThat(approvals(view).getGenericDataView().getItems().map(ApprovalView::id))
-        .contains(request);
+    assertThat(listed(view)).contains(request);
     assertThat(approvals(view).getColumns()).hasSize(APPROVAL_COLUMNS + 1); // Approve, Reject
 
     view.approve(request);
@@ -108,8 +113,7 @@ class PoliciesFourEyesViewTest {
     PolicyVersion v1 = lifecycle.version(set, 1);
     assertThat(v1.publishedBy).isEqualTo("alice");
     assertThat(v1.approvedBy).isEqualTo("bob");
-    assertThat(approvals(view).getGenericDataView().getItems().map(ApprovalView::id))
-        .doesNotContain(request);
+    assertThat(listed(view)).doesNotContain(request);
   }
 
   @Test
@@ -155,8 +159,7 @@ class PoliciesFourEyesViewTest {
   void auditorsSeeTheQueueButNoApproveOrImport() {
     UUID request = aliceRequests(PolicyDocs.uniqueSet());
     PoliciesView view = view();
-    assertThat(approvals(view).getGenericDataView().getItems().map(ApprovalView::id))
-        .contains(request);
+    assertThat(listed(view)).contains(request);
     assertThat(approvals(view).getColumns()).hasSize(APPROVAL_COLUMNS); // no actions column
     assertThat(ComponentTree.byId(view, "policy-upload")).isEmpty();
     assertThat(ComponentTree.byId(view, "policy-import")).isEmpty();
