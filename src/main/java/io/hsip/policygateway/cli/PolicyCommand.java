@@ -5,13 +5,20 @@ import io.hsip.policygateway.policy.compile.CompiledPolicy;
 import io.hsip.policygateway.policy.compile.Finding;
 import io.hsip.policygateway.policy.compile.PolicyCompiler;
 import io.hsip.policygateway.policy.compile.PolicyLimits;
+import io.hsip.policygateway.policy.generate.OrganisationGenerator;
 import io.hsip.policygateway.policy.suite.PolicySuite;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -20,11 +27,64 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "policy",
     mixinStandardHelpOptions = true,
-    description = "Consent policies as code: validate documents and run policy test suites.",
-    subcommands = {PolicyCommand.Validate.class, PolicyCommand.Test.class})
+    description =
+        "Consent policies as code: validate documents, run policy test suites, generate large ones.",
+    subcommands = {
+      PolicyCommand.Validate.class,
+      PolicyCommand.Test.class,
+      PolicyCommand.Generate.class
+    })
 final class PolicyCommand {
 
   private PolicyCommand() {}
+
+  /**
+   * The document limits, as the gateway's {@code policy.limits.*} set them: the same defaults
+   * ({@link PolicyLimits#DEFAULTS}), so a file the CLI accepts the gateway accepts too.
+   */
+  static final class LimitOptions {
+    @Option(
+        names = "--max-document-bytes",
+        paramLabel = "BYTES",
+        description = "Largest document (policy.limits.max-document-bytes; default: 8388608).")
+    @Nullable Integer maxBytes;
+
+    @Option(
+        names = "--max-rules",
+        paramLabel = "N",
+        description = "Most rules in a document (policy.limits.max-rules; default: 20000).")
+    @Nullable Integer maxRules;
+
+    PolicyLimits limits() throws CliException {
+      PolicyLimits d = PolicyLimits.DEFAULTS;
+      int bytes = maxBytes == null ? d.maxBytes() : maxBytes;
+      int rules = maxRules == null ? d.maxRules() : maxRules;
+      if (bytes < 1 || rules < 1) {
+        throw new CliException(
+            CliException.USAGE, "--max-document-bytes and --max-rules must be positive");
+      }
+      return d.withSize(bytes, rules);
+    }
+  }
+
+  /**
+   * Compiles a policy file; one over the size limit is a {@code limit} finding (exit 1, as the
+   * gateway's API refuses it), found from its size before anything of it is read.
+   */
+  static Compilation read(PolicyCompiler compiler, Path file) throws CliException {
+    try {
+      long size = Files.size(file);
+      if (size > compiler.limits().maxBytes()) {
+        return compiler.tooLarge(size);
+      }
+      return compiler.compile(Files.readAllBytes(file));
+    } catch (NoSuchFileException e) {
+      throw new CliException(CliException.INPUT, file + " does not exist");
+    } catch (IOException e) {
+      throw new CliException(
+          CliException.INPUT, "cannot read " + file + ": " + e.getClass().getSimpleName());
+    }
+  }
 
   /** {@code policy validate}. */
   @Command(
@@ -38,12 +98,14 @@ final class PolicyCommand {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Policy documents (YAML).")
     List<Path> files;
 
+    @Mixin LimitOptions limits;
+
     @Override
     public Integer call() throws CliException {
-      PolicyCompiler compiler = new PolicyCompiler(PolicyLimits.DEFAULTS);
+      PolicyCompiler compiler = new PolicyCompiler(limits.limits());
       boolean rejected = false;
       for (Path file : files) {
-        Compilation compilation = compiler.compile(CliFiles.read(file));
+        Compilation compilation = read(compiler, file);
         for (Finding finding : compilation.findings()) {
           out().println(file + ":" + finding.format());
         }
@@ -85,9 +147,11 @@ final class PolicyCommand {
         description = "Suite files or directories.")
     List<Path> paths;
 
+    @Mixin LimitOptions limits;
+
     @Override
     public Integer call() throws CliException {
-      PolicyCompiler compiler = new PolicyCompiler(PolicyLimits.DEFAULTS);
+      PolicyCompiler compiler = new PolicyCompiler(limits.limits());
       List<PolicySuite.Result> results = new ArrayList<>();
       try {
         for (Path path : paths) {
@@ -141,6 +205,46 @@ final class PolicyCommand {
       out.printf(Locale.ROOT, "%d passed, %d failed%n", passed, failed);
       out.flush();
       return failed == 0 ? 0 : CliException.REJECTED;
+    }
+  }
+
+  /** {@code policy generate}. */
+  @Command(
+      name = "generate",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Write a synthetic organisation's policy of any size, for capacity tests and trials.",
+        "Groups, purposes, prefixes, denies for external peers, TTL caps, reputation thresholds,"
+            + " time windows and CEL conditions; the same size and seed give the same bytes."
+      })
+  static final class Generate extends CliCommand {
+    @Option(
+        names = "--rules",
+        required = true,
+        paramLabel = "N",
+        description = "How many rules (1 to 1000000).")
+    int rules;
+
+    @Option(
+        names = "--seed",
+        paramLabel = "S",
+        defaultValue = "7",
+        description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(
+        names = {"-o", "--out"},
+        paramLabel = "FILE",
+        description = "Write here instead of standard output.")
+    @Nullable Path out;
+
+    @Override
+    public Integer call() throws CliException {
+      if (rules < 1 || rules > 1_000_000) {
+        throw new CliException(CliException.USAGE, "--rules must be between 1 and 1000000");
+      }
+      CliFiles.writeDocument(out, new OrganisationGenerator(rules, seed).document(), out());
+      return 0;
     }
   }
 }

@@ -81,47 +81,39 @@ public interface PolicyConfig {
    * io.hsip.policygateway.policy.compile.PolicyLimits}).
    */
   interface Limits {
-    /** Largest document, in bytes. */
-    @WithDefault("524288")
-    int maxDocumentBytes();
+    /** Largest document, in bytes. Unset: 8 MiB. */
+    OptionalInt maxDocumentBytes();
 
-    /** Deepest YAML nesting. */
-    @WithDefault("32")
-    int maxDepth();
+    /** Deepest YAML nesting. Unset: 32. */
+    OptionalInt maxDepth();
 
-    /** Most YAML values, counting what aliases repeat. */
-    @WithDefault("100000")
-    int maxNodes();
+    /** Most YAML values, counting what aliases repeat. Unset: 1,000,000. */
+    OptionalInt maxNodes();
 
-    /** Most YAML alias uses. */
-    @WithDefault("100")
-    int maxAliases();
+    /** Most YAML alias uses. Unset: 100. */
+    OptionalInt maxAliases();
 
-    /** Most rules. */
-    @WithDefault("5000")
-    int maxRules();
+    /** Most rules. Unset: 20,000. */
+    OptionalInt maxRules();
 
-    /** Longest CEL condition, in characters. */
-    @WithDefault("1024")
-    int maxConditionLength();
+    /** Longest CEL condition, in characters. Unset: 1,024. */
+    OptionalInt maxConditionLength();
 
-    /** Most CEL syntax-tree nodes. */
-    @WithDefault("200")
-    int maxConditionNodes();
+    /** Most CEL syntax-tree nodes. Unset: 200. */
+    OptionalInt maxConditionNodes();
 
-    /** Most CEL comprehension iterations per evaluation. */
-    @WithDefault("1000")
-    int maxConditionIterations();
+    /** Most CEL comprehension iterations per evaluation. Unset: 1,000. */
+    OptionalInt maxConditionIterations();
 
     /**
-     * Most CPU time one compilation of an uploaded document may spend (validate, drafts, import,
-     * publish, draft simulation); past it the request is refused with {@code 422
-     * policy-too-costly}. The example organisation compiles in a few tens of milliseconds; a
-     * document that needs seconds is an attack or a mistake. Published versions loaded for
-     * enforcement are exempt.
+     * Most CPU time one compilation of an uploaded document may spend per started MiB of it
+     * (validate, drafts, import, publish, draft simulation); past it the request is refused with
+     * {@code 422 policy-too-costly}. The example organisation compiles in a few tens of
+     * milliseconds and a generated 20,000-rule organisation (3 MiB) in about 3 s of its 8 s; a
+     * small document that needs seconds is an attack or a mistake. Published versions loaded for
+     * enforcement are exempt. Unset: 2 s.
      */
-    @WithDefault("2s")
-    Duration maxCompileTime();
+    Optional<Duration> maxCompileTime();
   }
 
   /** Compilation as a shared resource: the cache of compiled documents and the concurrency cap. */

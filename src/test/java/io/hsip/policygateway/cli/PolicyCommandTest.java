@@ -48,11 +48,55 @@ class PolicyCommandTest {
         .isEqualTo(
             costly
                 + ":0:0: error [budget] the document is too costly to compile: it used more than"
-                + " 2000 ms of CPU time, the limit; split it, or give its rules fewer overlaps and"
-                + " conditions (at /)\n"
+                + " 2000 ms of CPU time, the limit for its size; split it, or give its rules fewer"
+                + " overlaps and conditions (at /)\n"
                 + "REJECTED: "
                 + costly
                 + " has 1 error(s)\n");
+  }
+
+  @Test
+  void aDocumentOverTheSizeLimitIsALimitFindingNotAnInputError() throws Exception {
+    Path example = Path.of("policies/example-org.yaml");
+    long size = Files.size(example);
+    assertThat(run("policy", "validate", "--max-document-bytes", "1000", example.toString()))
+        .isEqualTo(1);
+    assertThat(out.toString())
+        .isEqualTo(
+            example
+                + ":0:0: error [limit] the document is "
+                + size
+                + " bytes; the limit is 1000 (at /)\n"
+                + "REJECTED: "
+                + example
+                + " has 1 error(s)\n");
+  }
+
+  @Test
+  void aDocumentOverTheRuleLimitIsALimitFinding() {
+    assertThat(run("policy", "validate", "--max-rules", "10", "policies/example-org.yaml"))
+        .isEqualTo(1);
+    assertThat(out.toString())
+        .contains("error [limit] the policy has 24 rules; the limit is 10 (at /rules)");
+  }
+
+  @Test
+  void largeOrganisationsFitTheDefaultLimits() throws Exception {
+    // 10,000 rules: 1.6 MB, which the CLI refused outright when it capped files at 1 MiB.
+    Path large = dir.resolve("large.yaml");
+    assertThat(run("policy", "generate", "--rules", "10000", "--out", large.toString())).isZero();
+    assertThat(Files.size(large)).isGreaterThan(1024 * 1024);
+    Path again = dir.resolve("again.yaml");
+    assertThat(run("policy", "generate", "--rules", "10000", "-o", again.toString())).isZero();
+    assertThat(Files.mismatch(large, again)).as("same size and seed, same bytes").isEqualTo(-1);
+    assertThat(run("policy", "validate", large.toString())).isZero();
+    assertThat(out.toString()).contains("policy set generated-org, 10000 rules");
+  }
+
+  @Test
+  void generateRefusesImpossibleSizes() {
+    assertThat(run("policy", "generate", "--rules", "0")).isEqualTo(2);
+    assertThat(err.toString()).contains("--rules must be between 1 and 1000000");
   }
 
   @Test

@@ -2,16 +2,23 @@ package io.hsip.policygateway.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hsip.policygateway.policy.compile.PolicyLimits;
 import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
 import java.net.URL;
 import java.time.Duration;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
-/** Four-eyes is what production gets without being asked; only dev and test turn it off. */
+/**
+ * Four-eyes is what production gets without being asked; only dev and test turn it off. The
+ * document limits have one source, {@link PolicyLimits#DEFAULTS}, which the configuration shipped
+ * does not contradict and the HTTP layer admits.
+ */
 class PolicyConfigDefaultsTest {
 
   private static PolicyConfig policy(String profile, boolean withApplicationProperties)
@@ -39,6 +46,29 @@ class PolicyConfigDefaultsTest {
   @Test
   void withNothingConfiguredFourEyesIsOn() throws IOException {
     assertThat(policy("prod", false).fourEyes()).isTrue();
+  }
+
+  @Test
+  void theShippedConfigurationKeepsTheLimitsOfTheCompilerAndTheCli() throws IOException {
+    for (String profile : new String[] {"prod", "dev", "test"}) {
+      assertThat(PolicyCompilerProducer.limits(policy(profile, true).limits()))
+          .as(profile)
+          .isEqualTo(PolicyLimits.DEFAULTS);
+    }
+    assertThat(PolicyLimits.DEFAULTS.maxRules()).isEqualTo(20_000);
+  }
+
+  @Test
+  void theHttpLayerAdmitsTheLargestDocumentThePolicyLimitsAllow() throws IOException {
+    Properties properties = new Properties();
+    try (var in = PolicyConfigDefaultsTest.class.getResourceAsStream("/application.properties")) {
+      properties.load(in);
+    }
+    long httpLimit =
+        new MemorySizeConverter()
+            .convert(properties.getProperty("quarkus.http.limits.max-body-size"))
+            .asLongValue();
+    assertThat(httpLimit).isGreaterThanOrEqualTo(PolicyLimits.DEFAULTS.maxBytes());
   }
 
   @Test

@@ -41,6 +41,11 @@ final class CompileBudget {
     return new CompileBudget(Long.MAX_VALUE);
   }
 
+  /** The budget in ms. */
+  long limitMillis() {
+    return limitNanos / 1_000_000;
+  }
+
   /** Charges one small step; checks the clock every {@value #STEPS_PER_CHECK} steps. */
   void step() {
     if (++steps % STEPS_PER_CHECK == 0) {

@@ -1,6 +1,9 @@
 package io.hsip.policygateway.policy.compile;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hsip.policygateway.policy.compile.internal.CelConditions;
 import io.hsip.policygateway.policy.compile.internal.CompiledRule;
 import io.hsip.policygateway.policy.compile.internal.RequestFacts;
@@ -13,6 +16,7 @@ import io.hsip.policygateway.policy.model.Rule;
 import java.time.zone.ZoneRules;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A policy document compiled for evaluation: immutable, thread-safe, indexed so that a decision
@@ -23,8 +27,11 @@ import java.util.List;
  */
 public final class CompiledPolicy {
 
+  private static final ObjectMapper TREE_READER =
+      new ObjectMapper().enable(DeserializationFeature.USE_LONG_FOR_INTS);
+
   private final PolicyDocument document;
-  private final JsonNode tree;
+  private volatile @Nullable JsonNode tree;
   private final String canonical;
   private final String digest;
   private final PolicyDecision.PolicyRef ref;
@@ -35,13 +42,12 @@ public final class CompiledPolicy {
 
   CompiledPolicy(
       PolicyDocument document,
-      JsonNode tree,
       String canonical,
       String digest,
       List<CompiledRule> rules,
       int version) {
     this.document = document;
-    this.tree = tree;
+    this.tree = null; // the compiler's tree is dropped: see tree()
     this.canonical = canonical;
     this.digest = digest;
     this.ref = new PolicyDecision.PolicyRef(document.policySet(), version, digest);
@@ -53,7 +59,6 @@ public final class CompiledPolicy {
 
   private CompiledPolicy(CompiledPolicy source, int version) {
     this.document = source.document;
-    this.tree = source.tree;
     this.canonical = source.canonical;
     this.digest = source.digest;
     this.ref = new PolicyDecision.PolicyRef(document.policySet(), version, digest);
@@ -73,9 +78,22 @@ public final class CompiledPolicy {
     return document;
   }
 
-  /** The document's data as a JSON tree (for diffs). */
+  /**
+   * The document's data as a JSON tree (for diffs), read again from the canonical JSON when first
+   * asked for: the tree is about half of a compiled policy's memory (30 MB at 20,000 rules), and
+   * only diffs need it.
+   */
   public JsonNode tree() {
-    return tree;
+    JsonNode read = tree;
+    if (read == null) {
+      try {
+        read = TREE_READER.readTree(canonical);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("the canonical form does not read back as JSON", e);
+      }
+      tree = read;
+    }
+    return read;
   }
 
   /** The canonical JSON text the digest is taken over. */
@@ -95,45 +113,39 @@ public final class CompiledPolicy {
 
   /** Decides {@code request}. Never throws for a well-formed request. */
   public PolicyDecision evaluate(PolicyRequest request) {
-    long[] candidates = new long[index.words()];
-    index.candidates(request, candidates);
+    RuleIndex.Candidates candidates = index.candidates(request);
     RequestFacts facts = new RequestFacts(request, zone);
     List<Rule> matched = new ArrayList<>(4);
     List<Rule> denies = null;
     long granted = Math.min(request.requestedTtlMs(), maxTtlMs);
-    for (int word = 0; word < candidates.length; word++) {
-      long bits = candidates[word];
-      while (bits != 0) {
-        int i = (word << 6) + Long.numberOfTrailingZeros(bits);
-        bits &= bits - 1;
-        CompiledRule rule = rules[i];
-        boolean matches;
-        try {
-          matches = rule.matches(facts);
-        } catch (CelConditions.ConditionFailedException e) {
-          return new PolicyDecision(
-              Effect.DENY,
-              PolicyDecision.Reason.EVALUATION_FAILED,
-              0,
-              request.requestedTtlMs(),
-              matched,
-              List.of(rule.rule()),
-              "condition of rule " + rule.rule().id() + " failed: " + e.getMessage(),
-              ref,
-              document.zone());
+    for (int c = 0; c < candidates.size(); c++) {
+      CompiledRule rule = rules[candidates.get(c)];
+      boolean matches;
+      try {
+        matches = rule.matches(facts);
+      } catch (CelConditions.ConditionFailedException e) {
+        return new PolicyDecision(
+            Effect.DENY,
+            PolicyDecision.Reason.EVALUATION_FAILED,
+            0,
+            request.requestedTtlMs(),
+            matched,
+            List.of(rule.rule()),
+            "condition of rule " + rule.rule().id() + " failed: " + e.getMessage(),
+            ref,
+            document.zone());
+      }
+      if (!matches) {
+        continue;
+      }
+      matched.add(rule.rule());
+      if (rule.deny()) {
+        if (denies == null) {
+          denies = new ArrayList<>(2);
         }
-        if (!matches) {
-          continue;
-        }
-        matched.add(rule.rule());
-        if (rule.deny()) {
-          if (denies == null) {
-            denies = new ArrayList<>(2);
-          }
-          denies.add(rule.rule());
-        } else if (rule.ttlCapMs() < granted) {
-          granted = rule.ttlCapMs();
-        }
+        denies.add(rule.rule());
+      } else if (rule.ttlCapMs() < granted) {
+        granted = rule.ttlCapMs();
       }
     }
     if (denies != null) {

@@ -1,6 +1,12 @@
 package io.hsip.policygateway.policy.compile;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -185,6 +191,60 @@ public final class YamlTree {
     } catch (YamlEngineException e) {
       throw new YamlTreeException("invalid YAML: " + e.getMessage(), 0, 0);
     }
+  }
+
+  /**
+   * Reads a JSON document (such as the canonical form of a published version) within the same
+   * limits, many times faster than the YAML reader: values keep no positions (every finding points
+   * at line 1, column 1), which only stored documents can do without.
+   *
+   * @throws YamlTreeException when it is not one well-formed JSON object within the limits
+   */
+  public static YamlTree readJson(String source, Limits limits) throws YamlTreeException {
+    if (source.length() > limits.maxCodePoints()) {
+      throw new YamlTreeException(
+          "the document is longer than " + limits.maxCodePoints() + " characters", 0, 0);
+    }
+    JsonFactory factory =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(limits.maxDepth())
+                    .maxNumberLength(MAX_NUMBER_CHARS)
+                    .build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    JsonNode root;
+    try {
+      root =
+          new ObjectMapper(factory)
+              .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+              .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+              .readTree(source);
+    } catch (JsonProcessingException e) {
+      throw new YamlTreeException(
+          "invalid JSON: " + e.getOriginalMessage(),
+          e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
+          e.getLocation() == null ? 0 : e.getLocation().getColumnNr());
+    }
+    if (root == null || !root.isObject()) {
+      throw new YamlTreeException("the document is not a JSON object", 1, 1);
+    }
+    int nodes = 0;
+    Deque<JsonNode> pending = new ArrayDeque<>();
+    pending.push(root);
+    while (!pending.isEmpty()) {
+      JsonNode node = pending.pop();
+      if (++nodes > limits.maxNodes()) {
+        throw new YamlTreeException(
+            "the document has more than " + limits.maxNodes() + " values", 0, 0);
+      }
+      if (node.isBigInteger()) {
+        throw new YamlTreeException("integer " + node.asText() + " is out of range", 0, 0);
+      }
+      node.elements().forEachRemaining(pending::push);
+    }
+    return new YamlTree(root, Map.of());
   }
 
   private static final class Builder {

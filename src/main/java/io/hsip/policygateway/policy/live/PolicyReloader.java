@@ -198,7 +198,7 @@ public final class PolicyReloader implements AutoCloseable {
   }
 
   private void load(int version, String digest, String canonical) {
-    Compilation compilation = compiler.compileForEnforcement(canonical);
+    Compilation compilation = compiler.compileForEnforcement(canonical, digest);
     CompiledPolicy policy = compilation.policy();
     if (policy == null) {
       Log.errorf(

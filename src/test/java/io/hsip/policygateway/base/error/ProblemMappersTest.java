@@ -137,7 +137,7 @@ class ProblemMappersTest {
 
   @Test
   void bodyOverTheGlobalLimitIs413Problem() {
-    String huge = "{\"name\":\"" + "x".repeat(2 * 1024 * 1024) + "\",\"count\":1}";
+    String huge = "{\"name\":\"" + "x".repeat(10 * 1024 * 1024) + "\",\"count\":1}";
     given()
         .contentType(ContentType.JSON)
         .body(huge)
@@ -156,7 +156,7 @@ class ProblemMappersTest {
    */
   @Test
   void bodyOverTheGlobalLimitIs413ProblemOverHttp2Too() throws Exception {
-    byte[] huge = new byte[2 * 1024 * 1024];
+    byte[] huge = new byte[10 * 1024 * 1024];
     java.util.Arrays.fill(huge, (byte) 'x');
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
     for (int i = 0; i < 3; i++) {

@@ -25,7 +25,7 @@ class PolicyCompileBudgetTest {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   /**
-   * 4,999 allow rules that match every request, in 150 KiB (well inside the 512 KiB and 5,000-rule
+   * 4,999 allow rules that match every request, in 150 KiB (well inside the 8 MiB and 20,000-rule
    * limits): every rule covers every other, so the lints compare all 25 million pairs. Before the
    * budget this compiled, for 15 to 35 seconds of one core on the build machine.
    */
@@ -59,8 +59,8 @@ class PolicyCompileBudgetTest {
               assertThat(f.message())
                   .isEqualTo(
                       "the document is too costly to compile: it used more than 500 ms of CPU"
-                          + " time, the limit; split it, or give its rules fewer overlaps and"
-                          + " conditions");
+                          + " time, the limit for its size; split it, or give its rules fewer"
+                          + " overlaps and conditions");
             });
     // The budget, plus at most one step between two checks of the clock.
     assertThat(cpuMs).as("CPU time spent on the refused document (ms)").isLessThan(500 + 400);

@@ -1,5 +1,7 @@
 package io.hsip.policygateway.policy.compile.internal;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelIssue;
 import dev.cel.common.CelOptions;
@@ -33,6 +35,11 @@ import org.jspecify.annotations.Nullable;
  * {@code "sun"}).
  */
 public final class CelConditions {
+
+  /** Compiled conditions kept by their text (a program is some kilobytes). */
+  private static final int CACHED_CONDITIONS = 2048;
+
+  private final Cache<String, Compiled> compiled;
 
   /** Names of the CEL variables, shared with the activation the evaluator builds. */
   public static final String REQUESTER_PEER_ID = "requester.peer_id";
@@ -154,10 +161,20 @@ public final class CelConditions {
             .setResultType(SimpleType.BOOL)
             .build();
     this.runtime = CelRuntimeFactory.legacyCelRuntimeBuilder().setOptions(options).build();
+    this.compiled =
+        Caffeine.newBuilder().maximumSize(CACHED_CONDITIONS).executor(Runnable::run).build();
   }
 
-  /** Parses, type-checks and plans {@code expression}; never throws for a bad expression. */
+  /**
+   * Parses, type-checks and plans {@code expression}; never throws for a bad expression. The same
+   * text compiles once: large policies repeat their conditions, and reloading a new version
+   * recompiles only the conditions that changed (programs are immutable and thread-safe).
+   */
   public Compiled compile(String expression) {
+    return compiled.get(expression, this::compileNow);
+  }
+
+  private Compiled compileNow(String expression) {
     if (expression.codePointCount(0, expression.length()) > limits.maxLength()) {
       return failed(
           new Issue(1, 1, "the condition is longer than " + limits.maxLength() + " characters"));
