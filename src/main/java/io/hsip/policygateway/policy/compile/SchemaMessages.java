@@ -98,10 +98,13 @@ final class SchemaMessages {
     if (pointer.isEmpty()) {
       return "the document";
     }
-    if (segments.size() >= 2 && segments.get(0).equals("rules") && isIndex(segments.get(1))) {
+    // Findings name the rule (or suite case) they are in, so fields are named within it.
+    if (segments.size() >= 2
+        && (segments.get(0).equals("rules") || segments.get(0).equals("cases"))
+        && isIndex(segments.get(1))) {
       segments = segments.subList(2, segments.size());
       if (segments.isEmpty()) {
-        return "the rule";
+        return pointer.startsWith("/rules") ? "the rule" : "the case";
       }
     }
     if (isIndex(segments.getLast())) {

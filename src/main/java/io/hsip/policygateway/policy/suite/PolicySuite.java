@@ -7,6 +7,7 @@ import io.hsip.policygateway.policy.compile.Compilation;
 import io.hsip.policygateway.policy.compile.CompiledPolicy;
 import io.hsip.policygateway.policy.compile.Finding;
 import io.hsip.policygateway.policy.compile.PolicyCompiler;
+import io.hsip.policygateway.policy.compile.PolicySchema;
 import io.hsip.policygateway.policy.compile.YamlTree;
 import io.hsip.policygateway.policy.model.DurationText;
 import io.hsip.policygateway.policy.model.Effect;
@@ -21,12 +22,14 @@ import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -164,6 +167,10 @@ public record PolicySuite(String name, Path file, Path policyFile, List<Case> ca
   public Result run(PolicyCompiler compiler) throws SuiteException {
     byte[] policy;
     try {
+      long size = Files.size(policyFile);
+      if (size > compiler.limits().maxBytes()) {
+        return new Result(this, compiler.tooLarge(size).findings(), List.of());
+      }
       policy = Files.readAllBytes(policyFile);
     } catch (NoSuchFileException e) {
       throw new SuiteException(file + ": policy " + policyFile + " does not exist");
@@ -208,11 +215,35 @@ public record PolicySuite(String name, Path file, Path policyFile, List<Case> ca
     return new CaseResult(c, decision, List.copyOf(failures));
   }
 
-  /** Reads the tree, failing with the file, line and column of the first problem. */
+  /** A message at a place in the suite file. */
+  private record Located(YamlTree.Position at, String message) {
+    static final Comparator<Located> ORDER =
+        Comparator.comparingInt((Located l) -> l.at().line())
+            .thenComparingInt(l -> l.at().column())
+            .thenComparing(Located::message);
+  }
+
+  /**
+   * Reads the tree: every schema violation at once, then the first problem of meaning, each with
+   * the file, line and column.
+   */
   private record Reader(Path file, YamlTree tree) {
 
     PolicySuite suite() throws SuiteException {
       JsonNode root = tree.root();
+      List<PolicySchema.Violation> violations = PolicySchema.validateSuite(root);
+      if (!violations.isEmpty()) {
+        // Every wrongly typed value, in file order: a value is never read leniently (a group
+        // written without brackets as no groups, "high" as reputation 0), which would let a case
+        // pass for the wrong reason.
+        throw new SuiteException(
+            violations.stream()
+                .map(v -> new Located(tree.positionOf(v.pointer()), v.message()))
+                .sorted(Located.ORDER)
+                .distinct()
+                .map(l -> file + ":" + l.at().line() + ":" + l.at().column() + ": " + l.message())
+                .collect(Collectors.joining("\n")));
+      }
       only(root, "", Set.of("suite", "policy", "defaults", "cases"));
       String name = text(root, "", "suite");
       Path policy = file.toAbsolutePath().getParent().resolve(text(root, "", "policy")).normalize();
