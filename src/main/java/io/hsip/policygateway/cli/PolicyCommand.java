@@ -7,14 +7,18 @@ import io.hsip.policygateway.policy.compile.PolicyCompiler;
 import io.hsip.policygateway.policy.compile.PolicyLimits;
 import io.hsip.policygateway.policy.generate.OrganisationGenerator;
 import io.hsip.policygateway.policy.suite.PolicySuite;
+import io.hsip.policygateway.policy.suite.SuiteReports;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import javax.xml.stream.XMLStreamException;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -138,7 +142,9 @@ final class PolicyCommand {
       mixinStandardHelpOptions = true,
       description = {
         "Run policy test suites (a suite file or a directory of *.yaml suites).",
-        "Each case is a request with its expected effect, TTL and rules; exit 1 if any fails."
+        "Each case is a request with its expected effect, TTL and rules; prints the rule coverage of"
+            + " each policy (the rules no case reaches); exit 1 if a case fails or coverage is"
+            + " under --min-coverage."
       })
   static final class Test extends CliCommand {
     @Parameters(
@@ -149,8 +155,27 @@ final class PolicyCommand {
 
     @Mixin LimitOptions limits;
 
+    @Option(
+        names = "--junit",
+        paramLabel = "FILE",
+        description = "Also write the results as JUnit XML, for any CI system.")
+    @Nullable Path junit;
+
+    @Option(
+        names = "--coverage",
+        paramLabel = "FILE",
+        description = "Also write the rule coverage as JSON.")
+    @Nullable Path coverageFile;
+
+    @Option(
+        names = "--min-coverage",
+        paramLabel = "PERCENT",
+        description = "Fail (exit 1) when a policy's rule coverage is under this (0 to 100).")
+    @Nullable Double minCoverage;
+
     @Override
     public Integer call() throws CliException {
+      checkOptions();
       PolicyCompiler compiler = new PolicyCompiler(limits.limits());
       List<PolicySuite.Result> results = new ArrayList<>();
       try {
@@ -203,8 +228,39 @@ final class PolicyCommand {
             result.failed());
       }
       out.printf(Locale.ROOT, "%d passed, %d failed%n", passed, failed);
+      List<SuiteReports.Coverage> coverage = SuiteReports.coverage(results);
+      boolean covered = true;
+      for (SuiteReports.Coverage c : coverage) {
+        out.println("coverage " + c.policyFile() + ": " + c.summary());
+        if (minCoverage != null && c.percent() < minCoverage) {
+          covered = false;
+          out.printf(
+              Locale.ROOT,
+              "FAIL coverage of %s is %.1f %%, under --min-coverage %s%n",
+              c.policyFile(),
+              c.percent(),
+              minCoverage);
+        }
+      }
       out.flush();
-      return failed == 0 ? 0 : CliException.REJECTED;
+      if (junit != null) {
+        try (Writer xml = Files.newBufferedWriter(junit, StandardCharsets.UTF_8)) {
+          SuiteReports.writeJUnit(results, xml);
+        } catch (IOException | XMLStreamException e) {
+          throw new CliException(
+              CliException.INPUT, "cannot write " + junit + ": " + e.getClass().getSimpleName());
+        }
+      }
+      if (coverageFile != null) {
+        CliFiles.writeDocument(coverageFile, SuiteReports.coverageJson(coverage), out);
+      }
+      return failed == 0 && covered ? 0 : CliException.REJECTED;
+    }
+
+    private void checkOptions() throws CliException {
+      if (minCoverage != null && (minCoverage < 0 || minCoverage > 100 || minCoverage.isNaN())) {
+        throw new CliException(CliException.USAGE, "--min-coverage must be between 0 and 100");
+      }
     }
   }
 

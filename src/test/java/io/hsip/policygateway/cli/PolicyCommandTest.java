@@ -146,7 +146,89 @@ class PolicyCommandTest {
     assertThat(run("policy", "test", "policies/tests")).isZero();
     assertThat(out.toString())
         .contains("ok   colleagues: 14 case(s), 0 failed")
-        .endsWith(" passed, 0 failed\n");
+        .contains(" passed, 0 failed\n")
+        .containsPattern("coverage .*policies/example-org.yaml: \\d+ of 24 rules reached");
+  }
+
+  @Test
+  void testWritesJUnitXmlAndRuleCoverageAndEnforcesAMinimum() throws Exception {
+    Path suite = dir.resolve("partial.yaml");
+    Files.writeString(
+        suite,
+        """
+        suite: partial <&> coverage
+        policy: %s
+        defaults: {at: "2026-03-04T10:00:00+01:00", ttl: 1h}
+        cases:
+          - name: colleagues chat
+            request:
+              requester: {kind: member, reputation: 80}
+              target: {member: BOB22222222222222222222222, service: chat}
+              purpose: chat
+            expect: {effect: allow}
+          - name: a wrong expectation
+            request:
+              requester: {kind: external, reputation: 90}
+              target: {service: chat}
+              purpose: chat
+            expect: {effect: allow, ttl: 1h}
+        """
+            .formatted(Path.of("policies/example-org.yaml").toAbsolutePath()));
+    Path junit = dir.resolve("junit.xml");
+    Path coverage = dir.resolve("coverage.json");
+    assertThat(
+            run(
+                "policy",
+                "test",
+                "--junit",
+                junit.toString(),
+                "--coverage",
+                coverage.toString(),
+                "--min-coverage",
+                "50",
+                suite.toString()))
+        .isEqualTo(1);
+    assertThat(out.toString())
+        .contains("1 passed, 1 failed")
+        .containsPattern("coverage .*example-org.yaml: 1 of 24 rules reached \\(4\\.2 %\\); never")
+        .contains("FAIL coverage of ")
+        .contains("is 4.2 %, under --min-coverage 50.0");
+
+    // JUnit XML as CI systems read it: counts, one testcase per case, the failure with its reasons.
+    var xml =
+        javax.xml.parsers.DocumentBuilderFactory.newDefaultInstance()
+            .newDocumentBuilder()
+            .parse(junit.toFile());
+    var suites = xml.getDocumentElement();
+    assertThat(suites.getTagName()).isEqualTo("testsuites");
+    assertThat(suites.getAttribute("tests")).isEqualTo("2");
+    assertThat(suites.getAttribute("failures")).isEqualTo("1");
+    var cases = xml.getElementsByTagName("testcase");
+    assertThat(cases.getLength()).isEqualTo(2);
+    var first = (org.w3c.dom.Element) cases.item(0);
+    assertThat(first.getAttribute("classname")).isEqualTo("partial <&> coverage");
+    assertThat(first.getAttribute("name")).isEqualTo("colleagues chat");
+    assertThat(first.getElementsByTagName("failure").getLength()).isZero();
+    var failure =
+        (org.w3c.dom.Element)
+            ((org.w3c.dom.Element) cases.item(1)).getElementsByTagName("failure").item(0);
+    assertThat(failure.getAttribute("message"))
+        .isEqualTo("expected allow but got deny; expected TTL 1h but got 0s");
+    assertThat(failure.getTextContent()).contains("decision: DENY: no rule matches");
+
+    // The coverage report names every rule no case reached.
+    var report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(coverage.toFile());
+    var policy = report.path("policies").get(0);
+    assertThat(policy.path("rules").asInt()).isEqualTo(24);
+    assertThat(policy.path("reached").asInt()).isEqualTo(1);
+    assertThat(policy.path("unreached")).hasSize(23);
+    assertThat(policy.path("unreached").toString()).doesNotContain("allow-internal-chat");
+
+    // Without the threshold and without the failing case, the same run passes.
+    Files.writeString(
+        suite, Files.readString(suite).replace("effect: allow, ttl: 1h", "effect: deny"));
+    assertThat(run("policy", "test", suite.toString())).isZero();
+    assertThat(run("policy", "test", "--min-coverage", "101", suite.toString())).isEqualTo(2);
   }
 
   @Test
@@ -173,7 +255,7 @@ class PolicyCommandTest {
         .contains("FAIL " + suite + ":4 externals cannot chat internally")
         .contains("  expected allow but got deny")
         .contains("  decision: DENY: no rule matches (default deny).")
-        .endsWith("0 passed, 1 failed\n");
+        .contains("0 passed, 1 failed\n");
   }
 
   @Test

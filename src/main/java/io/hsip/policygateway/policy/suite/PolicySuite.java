@@ -96,9 +96,14 @@ public record PolicySuite(String name, Path file, Path policyFile, List<Case> ca
    *
    * @param suite the suite
    * @param policyFindings errors and warnings of its policy (when there are errors no case ran)
+   * @param ruleIds the ids of the policy's rules in document order (empty when it did not compile)
    * @param results one per case
    */
-  public record Result(PolicySuite suite, List<Finding> policyFindings, List<CaseResult> results) {
+  public record Result(
+      PolicySuite suite,
+      List<Finding> policyFindings,
+      List<String> ruleIds,
+      List<CaseResult> results) {
     /** Whether the policy compiled and every case passed. */
     public boolean passed() {
       return policyFindings.stream().noneMatch(Finding::isError)
@@ -169,7 +174,7 @@ public record PolicySuite(String name, Path file, Path policyFile, List<Case> ca
     try {
       long size = Files.size(policyFile);
       if (size > compiler.limits().maxBytes()) {
-        return new Result(this, compiler.tooLarge(size).findings(), List.of());
+        return new Result(this, compiler.tooLarge(size).findings(), List.of(), List.of());
       }
       policy = Files.readAllBytes(policyFile);
     } catch (NoSuchFileException e) {
@@ -181,13 +186,14 @@ public record PolicySuite(String name, Path file, Path policyFile, List<Case> ca
     Compilation compilation = compiler.compile(policy);
     CompiledPolicy compiled = compilation.policy();
     if (compiled == null) {
-      return new Result(this, compilation.findings(), List.of());
+      return new Result(this, compilation.findings(), List.of(), List.of());
     }
     List<CaseResult> results = new ArrayList<>();
     for (Case c : cases) {
       results.add(check(c, compiled.evaluate(c.request())));
     }
-    return new Result(this, compilation.findings(), results);
+    List<String> ruleIds = compiled.document().rules().stream().map(r -> r.id()).toList();
+    return new Result(this, compilation.findings(), ruleIds, results);
   }
 
   private static CaseResult check(Case c, PolicyDecision decision) {
