@@ -280,6 +280,27 @@ class OpenApiContractTest {
         .statusCode(409);
     admin().get(versions + "/99").then().statusCode(404);
 
+    // Shadow mode: start, read, discard; start again and promote.
+    String shadow = POLICIES + "/sets/" + set + "/shadow";
+    String candidate =
+        admin()
+            .contentType(YAML)
+            .body(yaml(PolicyDocs.small(set, "3h", "")))
+            .post(POLICIES + "/drafts")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
+    admin().post(POLICIES + "/drafts/" + candidate + "/shadow").then().statusCode(201);
+    admin().get(shadow).then().statusCode(200);
+    admin().delete(shadow).then().statusCode(204);
+    admin().get(shadow).then().statusCode(404);
+    admin().delete(shadow).then().statusCode(404);
+    admin().post(shadow + "/promote").then().statusCode(404);
+    admin().post(POLICIES + "/drafts/" + UUID.randomUUID() + "/shadow").then().statusCode(404);
+    admin().post(POLICIES + "/drafts/" + candidate + "/shadow").then().statusCode(201);
+    admin().post(shadow + "/promote").then().statusCode(201);
+
     // Four-eyes is off in this profile: the approval endpoints answer with their problems.
     String approval = POLICIES + "/approvals/" + UUID.randomUUID();
     admin().get(POLICIES + "/approvals?status=approved").then().statusCode(200);

@@ -33,5 +33,11 @@ public final class PolicyMetrics {
    */
   public static final String COMPILE_REFUSED = Metrics.PREFIX + "policy.compile.refused";
 
+  /** Decisions also evaluated against a shadow version (counter). */
+  public static final String SHADOW_EVALUATED = Metrics.PREFIX + "policy.shadow.evaluated";
+
+  /** Decisions the shadow version would have answered differently, by {@code change} (counter). */
+  public static final String SHADOW_DIFFERENCES = Metrics.PREFIX + "policy.shadow.differences";
+
   private PolicyMetrics() {}
 }

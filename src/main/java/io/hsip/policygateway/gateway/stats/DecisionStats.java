@@ -1,6 +1,7 @@
 package io.hsip.policygateway.gateway.stats;
 
 import io.agroal.api.AgroalDataSource;
+import io.hsip.policygateway.base.Replica;
 import io.hsip.policygateway.policy.compile.CompiledPolicy;
 import io.hsip.policygateway.policy.live.LivePolicy;
 import io.quarkus.logging.Log;
@@ -52,16 +53,8 @@ public class DecisionStats {
     this.dataSource = dataSource;
     this.policy = policy;
     this.clock = clock;
-    this.replica = replicaName();
+    this.replica = Replica.name();
     this.startedAt = clock.instant();
-  }
-
-  /** The name this replica reports under: the pod name in Kubernetes, else host and process id. */
-  static String replicaName() {
-    String host = System.getenv("HOSTNAME");
-    String base = host == null || host.isBlank() ? "gateway" : host;
-    String name = base + "-" + ProcessHandle.current().pid();
-    return name.length() <= 128 ? name : name.substring(0, 128);
   }
 
   public String replica() {

@@ -400,7 +400,12 @@ public class PolicyResource {
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   public Response importDocument(
       @QueryParam("publish") @DefaultValue("false") boolean publish, byte[] document) {
-    return switch (lifecycle.importDocument(actor(), document, publish)) {
+    return imported(lifecycle.importDocument(actor(), document, publish));
+  }
+
+  /** The response to an import (or a shadow's promotion): 200, 201 or 202. */
+  static Response imported(PolicyLifecycle.Imported imported) {
+    return switch (imported) {
       case PolicyLifecycle.Imported.Unchanged unchanged ->
           Response.ok(VersionView.from(unchanged)).build();
       case PolicyLifecycle.Imported.SavedAsDraft saved ->
@@ -632,6 +637,11 @@ public class PolicyResource {
    * nothing stable to compare.
    */
   private Actor actor() {
+    return actorOf(identity);
+  }
+
+  /** {@link #actor()} for another resource of the policy API. */
+  static Actor actorOf(SecurityIdentity identity) {
     if (!(identity.getPrincipal() instanceof JsonWebToken token)
         || token.getSubject() == null
         || token.getSubject().isBlank()) {

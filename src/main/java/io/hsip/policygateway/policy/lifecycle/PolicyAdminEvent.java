@@ -47,7 +47,10 @@ public class PolicyAdminEvent extends PanacheEntityBase {
     APPROVE("approve"),
     REJECT("reject"),
     ROLLBACK("rollback"),
-    ROLLBACK_REQUEST("rollback.request");
+    ROLLBACK_REQUEST("rollback.request"),
+    SHADOW_START("shadow.start"),
+    SHADOW_PROMOTE("shadow.promote"),
+    SHADOW_DISCARD("shadow.discard");
 
     private final String wire;
 

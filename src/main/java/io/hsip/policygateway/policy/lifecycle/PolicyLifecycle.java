@@ -144,7 +144,7 @@ public class PolicyLifecycle {
     return compilation;
   }
 
-  private Compilation compileOrReject(byte[] document) {
+  Compilation compileOrReject(byte[] document) {
     Compilation compilation = refuseCostly(compile(document));
     if (compilation.ok()) {
       return compilation;
@@ -720,7 +720,7 @@ public class PolicyLifecycle {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
-  private static void lockAdminWrites() {
+  static void lockAdminWrites() {
     Panache.getEntityManager()
         .createNativeQuery("SELECT pg_advisory_xact_lock(:key)")
         .setParameter("key", ADMIN_LOCK)

@@ -39,18 +39,21 @@ public class LivePolicy {
   private final String user;
   private final Optional<String> password;
   private final AtomicReference<@Nullable CompiledPolicy> live = new AtomicReference<>();
+  private final ShadowPolicy shadow;
   private final Counter failClosed;
   private @Nullable PolicyReloader reloader;
 
   LivePolicy(
       PolicyConfig config,
       PolicyCompiler compiler,
+      ShadowPolicy shadow,
       MeterRegistry meters,
       @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
       @ConfigProperty(name = "quarkus.datasource.username") String user,
       @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
     this.config = config;
     this.compiler = compiler;
+    this.shadow = shadow;
     // Fail-closed denies must stay at 0 in production (docs/decisions.md#fail-closed: counted and
     // traced).
     this.failClosed =
@@ -101,7 +104,10 @@ public class LivePolicy {
     }
   }
 
-  /** Decides a request with the live policy; a deny when none is loaded. */
+  /**
+   * Decides a request with the live policy; a deny when none is loaded. A shadow version, if one is
+   * loaded, is evaluated too, and only counted ({@link ShadowPolicy}).
+   */
   public PolicyDecision decide(PolicyRequest request) {
     CompiledPolicy policy = live.get();
     if (policy == null) {
@@ -113,6 +119,7 @@ public class LivePolicy {
     if (decision.reason() == PolicyDecision.Reason.EVALUATION_FAILED) {
       failClosed.increment();
     }
+    shadow.observe(request, decision);
     return decision;
   }
 
