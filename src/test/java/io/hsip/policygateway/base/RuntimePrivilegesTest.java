@@ -58,6 +58,8 @@ class RuntimePrivilegesTest {
                   "SELECT, INSERT, DELETE, UPDATE(digest, editor_subjects, editors, revision,"
                       + " source, updated_at, updated_by)"),
               Map.entry("policy_version", "SELECT, INSERT"),
+              Map.entry("policy_shadow", "SELECT, INSERT, DELETE"),
+              Map.entry("policy_shadow_difference", "SELECT, INSERT, UPDATE(decisions, last_at)"),
               Map.entry("rate_limit_window", "SELECT, INSERT, DELETE, UPDATE(used)"),
               Map.entry("decision_minute", "SELECT, INSERT, DELETE, UPDATE(decisions)"),
               Map.entry(

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -221,6 +222,14 @@ public final class YamlTree {
               .enable(DeserializationFeature.USE_LONG_FOR_INTS)
               .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
               .readTree(source);
+    } catch (StreamConstraintsException e) {
+      // A limit, not a syntax error: worded as the YAML reader words it.
+      throw new YamlTreeException(
+          e.getOriginalMessage().contains("nesting depth")
+              ? "the document nests deeper than " + limits.maxDepth() + " levels"
+              : "the document exceeds a limit: " + e.getOriginalMessage(),
+          0,
+          0);
     } catch (JsonProcessingException e) {
       throw new YamlTreeException(
           "invalid JSON: " + e.getOriginalMessage(),

@@ -88,6 +88,13 @@ public class ShadowPolicy {
   /** Rule lists longer than the column are cut. */
   private static final int MAX_RULES_TEXT = 1000;
 
+  /**
+   * Most distinct (change, live rules, shadow rules) groups kept between two flushes; past it new
+   * groups are counted under rules {@code *}, so a shadow that differs everywhere costs bounded
+   * memory.
+   */
+  static final int MAX_GROUPS = 10_000;
+
   private final AgroalDataSource dataSource;
   private final PolicyCompiler compiler;
   private final String policySet;
@@ -150,9 +157,11 @@ public class ShadowPolicy {
     }
     differences.get(change).increment();
     long now = clock.millis();
-    Tally tally =
-        pending.computeIfAbsent(
-            new Key(loaded.shadowId(), change, rules(live), rules(candidate)), k -> new Tally());
+    Key key = new Key(loaded.shadowId(), change, rules(live), rules(candidate));
+    if (pending.size() >= MAX_GROUPS && !pending.containsKey(key)) {
+      key = new Key(loaded.shadowId(), change, "*", "*");
+    }
+    Tally tally = pending.computeIfAbsent(key, k -> new Tally());
     tally.decisions.increment();
     tally.firstMs.accumulateAndGet(now, Math::min);
     tally.lastMs.accumulateAndGet(now, Math::max);
@@ -279,5 +288,13 @@ public class ShadowPolicy {
         throw e;
       }
     }
+    // Groups of a shadow that has ended are done with once written.
+    Loaded current = shadow.get();
+    pending
+        .entrySet()
+        .removeIf(
+            e ->
+                (current == null || !e.getKey().shadowId().equals(current.shadowId()))
+                    && e.getValue().decisions.sum() == 0);
   }
 }

@@ -192,6 +192,44 @@ class PolicyHostileDocumentTest {
         .isEqualTo("alias *a refers to no complete anchored value");
   }
 
+  /**
+   * Stored canonical JSON is read by the JSON reader on the enforcement path, within the same
+   * limits: a tampered row cannot nest deeper, hold more values or repeat keys; YAML flow text that
+   * merely starts with a brace still reads as YAML.
+   */
+  @Test
+  void theJsonReaderOfStoredVersionsKeepsTheLimits() {
+    CompiledPolicy example = compiler.compile(PolicyDocs.example()).orThrow();
+    String canonical = example.canonicalJson();
+    CompiledPolicy reloaded = compiler.compileForEnforcement(canonical, example.digest()).orThrow();
+    assertThat(reloaded.digest()).isEqualTo(example.digest());
+    assertThat(reloaded.document()).isEqualTo(example.document());
+
+    String deep = "{\"a\":" + "[".repeat(40) + "]".repeat(40) + "}";
+    assertThat(compiler.compileForEnforcement(deep).errors())
+        .singleElement()
+        .satisfies(
+            f -> assertThat(f.message()).isEqualTo("the document nests deeper than 32 levels"));
+    String duplicate = "{\"schema\":\"hsip.io/policy/v1\",\"schema\":\"x\"}";
+    assertThat(compiler.compileForEnforcement(duplicate).errors())
+        .singleElement()
+        .satisfies(f -> assertThat(f.message()).isEqualTo("duplicate key \"schema\""));
+    String wide = "{\"a\":[" + "1,".repeat(2_000_000).substring(0, 3_999_999) + "]}";
+    assertThat(compiler.compileForEnforcement(wide).errors())
+        .singleElement()
+        .satisfies(
+            f -> assertThat(f.message()).isEqualTo("the document has more than 1000000 values"));
+    // A text that is not the published one does not take the trusted path: its digest differs.
+    String altered = canonical.replace("\"max_ttl\":\"24h\"", "\"max_ttl\":\"48h\"");
+    assertThat(altered).isNotEqualTo(canonical);
+    assertThat(compiler.compileForEnforcement(altered, example.digest()).orThrow().digest())
+        .isNotEqualTo(example.digest());
+    // YAML flow mapping, not JSON: read as YAML.
+    String flow =
+        "{schema: hsip.io/policy/v1, policy_set: flow, timezone: UTC, groups: [], rules: []}";
+    assertThat(compiler.compileForEnforcement(flow).errors()).isEmpty();
+  }
+
   @Test
   void tooManyRulesAreALimitFinding() {
     // 20,000 rules are allowed by default; the schema itself sets no count.
