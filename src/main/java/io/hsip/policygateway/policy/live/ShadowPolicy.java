@@ -101,6 +101,10 @@ public class ShadowPolicy {
   private final Clock clock;
   private final String replica = Replica.name();
   private final AtomicReference<@Nullable Loaded> shadow = new AtomicReference<>();
+
+  /** A shadow that did not load here: not compiled again every refresh (nor logged). */
+  private @Nullable UUID refused;
+
   private final Map<Key, Tally> pending = new ConcurrentHashMap<>();
   private final Counter evaluated;
   private final Map<Change, Counter> differences = new EnumMap<>(Change.class);
@@ -168,7 +172,7 @@ public class ShadowPolicy {
   }
 
   /** How {@code shadow} differs from {@code live}, or null when it would answer the same. */
-  public static @Nullable Change compare(PolicyDecision live, PolicyDecision shadow) {
+  private static @Nullable Change compare(PolicyDecision live, PolicyDecision shadow) {
     if (live.effect() != shadow.effect()) {
       return live.effect() == Effect.ALLOW ? Change.ALLOW_TO_DENY : Change.DENY_TO_ALLOW;
     }
@@ -219,7 +223,7 @@ public class ShadowPolicy {
           shadow.set(null);
         } else {
           UUID id = row.getObject(1, UUID.class);
-          if (loaded == null || !loaded.shadowId().equals(id)) {
+          if ((loaded == null || !loaded.shadowId().equals(id)) && !id.equals(refused)) {
             load(id, row.getString(2), row.getString(3));
           }
         }
@@ -234,6 +238,7 @@ public class ShadowPolicy {
     if (policy == null || !policy.digest().equals(digest)) {
       Log.errorf("shadow policy: shadow %s of %s does not load here; none in force", id, policySet);
       shadow.set(null);
+      refused = id;
       return;
     }
     shadow.set(new Loaded(id, policy));

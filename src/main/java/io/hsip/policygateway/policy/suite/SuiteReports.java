@@ -1,9 +1,9 @@
 package io.hsip.policygateway.policy.suite;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hsip.policygateway.hsip.json.ObjectMappers;
 import io.hsip.policygateway.policy.compile.Finding;
 import java.io.Writer;
 import java.nio.file.Path;
@@ -85,7 +85,7 @@ public final class SuiteReports {
 
   /** The coverage as JSON: per policy, its rule count, percentage and the rules never reached. */
   public static String coverageJson(List<Coverage> coverage) {
-    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectMapper json = ObjectMappers.standard();
     ObjectNode root = json.createObjectNode();
     ArrayNode policies = root.putArray("policies");
     for (Coverage c : coverage) {
@@ -98,7 +98,7 @@ public final class SuiteReports {
       c.unreached().forEach(unreached::add);
     }
     try {
-      return json.writeValueAsString(root) + "\n";
+      return json.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("a coverage report always serialises", e);
     }

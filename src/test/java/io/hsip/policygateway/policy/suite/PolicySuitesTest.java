@@ -116,23 +116,31 @@ class PolicySuitesTest {
   /**
    * Values a lenient reader would take for something else, so that a case passes for the wrong
    * reason, are errors at their line and column: a group without brackets (no groups), a word or a
-   * fraction as reputation (0, or truncated), a rule id without brackets (no rules), and a TTL that
-   * is not a duration.
+   * fraction as reputation (0, or truncated), a rule id without brackets (no rules), and TTLs or
+   * effects that are not what they look like.
    */
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "{0} / {1}")
   @CsvSource(
       delimiter = '|',
       value = {
-        "requester: {kind: member, groups: finance}"
+        "requester: {kind: member, groups: finance} | {effect: deny}"
             + " | 5:49 | request.requester.groups must be a list, not text",
-        "requester: {kind: member, reputation: high}"
+        "requester: {kind: member, reputation: high} | {effect: deny}"
             + " | 5:53 | request.requester.reputation must be a whole number, not text",
-        "requester: {kind: member, reputation: 49.9}"
+        "requester: {kind: member, reputation: 49.9} | {effect: deny}"
             + " | 5:53 | request.requester.reputation must be a whole number, not a number",
-        "requester: {kind: member}, target: {groups: support}"
+        "requester: {kind: member}, target: {groups: support} | {effect: deny}"
             + " | 5:59 | request.target.groups must be a list, not text",
+        "requester: {kind: member} | {effect: deny, rules: deny-x}"
+            + " | 6:35 | expect.rules must be a list, not text",
+        "requester: {kind: member} | {effect: allow, ttl: 90}"
+            + " | 6:34 | expect.ttl must be text, not a whole number",
+        "requester: {kind: member} | {effect: allow, ttl: soon}"
+            + " | 6:34 | expect.ttl must be a duration such as 30m, 8h or 7d",
+        "requester: {kind: member} | {effect: maybe} | 6:22 | expect.effect must be allow or deny",
       })
-  void leniencyIsAnErrorWithItsPlace(String request, String at, String message, @TempDir Path dir)
+  void leniencyIsAnErrorWithItsPlace(
+      String request, String expect, String at, String message, @TempDir Path dir)
       throws Exception {
     Path file = dir.resolve("lenient.yaml");
     Files.writeString(
@@ -143,37 +151,9 @@ class PolicySuitesTest {
         cases:
           - name: reads as something else
             request: {%s, purpose: chat, ttl: 1h, at: "2026-03-04T10:00:00Z"}
-            expect: {effect: deny}
-        """
-            .formatted(request));
-    assertThatThrownBy(() -> PolicySuite.load(file))
-        .isInstanceOf(PolicySuite.SuiteException.class)
-        .hasMessage(file + ":" + at.strip() + ": " + message.strip());
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @CsvSource(
-      delimiter = '|',
-      value = {
-        "{effect: deny, rules: deny-x} | 6:35 | expect.rules must be a list, not text",
-        "{effect: allow, ttl: 90} | 6:34 | expect.ttl must be text, not a whole number",
-        "{effect: allow, ttl: soon} | 6:34 | expect.ttl must be a duration such as 30m, 8h or 7d",
-        "{effect: maybe} | 6:22 | expect.effect must be allow or deny",
-      })
-  void wronglyTypedExpectationsAreErrorsWithTheirPlace(
-      String expect, String at, String message, @TempDir Path dir) throws Exception {
-    Path file = dir.resolve("expect.yaml");
-    Files.writeString(
-        file,
-        """
-        suite: expectations
-        policy: ../example-org.yaml
-        cases:
-          - name: reads as something else
-            request: {requester: {kind: member}, purpose: chat, ttl: 1h, at: "2026-03-04T10:00:00Z"}
             expect: %s
         """
-            .formatted(expect));
+            .formatted(request.strip(), expect.strip()));
     assertThatThrownBy(() -> PolicySuite.load(file))
         .isInstanceOf(PolicySuite.SuiteException.class)
         .hasMessage(file + ":" + at.strip() + ": " + message.strip());

@@ -43,25 +43,15 @@ public final class RuleIndex {
   private static final int[] NONE = new int[0];
 
   private final Level1 root;
-  private final int entries;
 
   /** Indexes {@code rules}; a rule's position in the list is its number. */
   public RuleIndex(List<Rule> rules) {
     KeyCounts counts = new KeyCounts(rules);
     Level1Builder builder = new Level1Builder();
-    int filed = 0;
     for (int i = 0; i < rules.size(); i++) {
-      Keys keys = Keys.of(rules.get(i), counts);
-      builder.file(keys, i);
-      filed += keys.entries();
+      builder.file(Keys.of(rules.get(i), counts), i);
     }
     this.root = builder.build();
-    this.entries = filed;
-  }
-
-  /** How many (key combination, rule) entries the index holds: its size. */
-  public int entries() {
-    return entries;
   }
 
   /** The numbers of the rules that may match {@code request}, ascending and without duplicates. */
@@ -247,10 +237,6 @@ public final class RuleIndex {
         }
       }
       return new Keys(purpose, requester, target);
-    }
-
-    int entries() {
-      return purpose.size() * requester.size() * target.size();
     }
 
     private static DimensionKeys requesterKeys(Rule.RequesterMatch r, KeyCounts counts) {
