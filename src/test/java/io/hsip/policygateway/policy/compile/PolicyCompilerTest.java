@@ -454,4 +454,23 @@ class PolicyCompilerTest {
     assertThat(diff.unchanged()).isEqualTo(1);
     assertThat(PolicyDiff.between(before.tree(), before.tree()).isEmpty()).isTrue();
   }
+
+  @Test
+  void theUtf8LengthIsWhatTheEncoderWritesWithoutEncoding() {
+    for (String text :
+        new String[] {
+          "",
+          "ascii",
+          "größe",
+          "€ and 日本",
+          "emoji \uD83D\uDE00 pair",
+          "lone \uD800 high",
+          "lone \uDC00 low",
+          "end \uD83D"
+        }) {
+      assertThat(PolicyCompiler.utf8Length(text))
+          .as(text)
+          .isEqualTo(java.nio.charset.StandardCharsets.UTF_8.encode(text).remaining());
+    }
+  }
 }
