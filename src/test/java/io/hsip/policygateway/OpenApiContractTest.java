@@ -208,6 +208,18 @@ class OpenApiContractTest {
         .then()
         .statusCode(200);
     admin()
+        .contentType("application/json")
+        .body("{\"from\": \"2026-01-01T00:00:00Z\", \"to\": \"2026-01-02T00:00:00Z\"}")
+        .post(POLICIES + "/drafts/" + id + "/impact")
+        .then()
+        .statusCode(200);
+    admin()
+        .contentType("application/json")
+        .body("{\"from\": \"2026-01-02T00:00:00Z\", \"to\": \"2026-01-01T00:00:00Z\"}")
+        .post(POLICIES + "/drafts/" + id + "/impact")
+        .then()
+        .statusCode(400);
+    admin()
         .header("If-Match", "\"1\"")
         .post(POLICIES + "/drafts/" + id + "/publish")
         .then()

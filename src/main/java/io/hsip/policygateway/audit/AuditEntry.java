@@ -24,7 +24,10 @@ import org.jspecify.annotations.Nullable;
  * @param traceId OpenTelemetry trace id (32 hex), if any
  * @param spanId OpenTelemetry span id (16 hex), if any
  * @param explanation reference to the decision's explanation (rule ids), if any
- * @param details further masked fields (names and values are free text, at most 32 members)
+ * @param details further masked fields (names and values are free text)
+ * @param peerDetails further fields whose value is a PeerID: stored, like the subject, only as the
+ *     PeerID's keyed pseudonym (under its own subject key), in {@code details}; at most {@value
+ *     #MAX_DETAILS} details of both kinds together, no name in both
  */
 public record AuditEntry(
     AuditKind kind,
@@ -37,7 +40,8 @@ public record AuditEntry(
     @Nullable String traceId,
     @Nullable String spanId,
     @Nullable String explanation,
-    Map<String, String> details) {
+    Map<String, String> details,
+    Map<String, String> peerDetails) {
 
   /** Longest accepted text field, in characters. */
   public static final int MAX_FIELD_LENGTH = 256;
@@ -48,8 +52,14 @@ public record AuditEntry(
   /** Longest accepted {@link #policyVersion}, in characters (its column's limit). */
   public static final int MAX_POLICY_VERSION_LENGTH = 100;
 
-  /** Most members of {@link #details}. */
+  /** Most members of {@link #details} and {@link #peerDetails} together. */
   public static final int MAX_DETAILS = 32;
+
+  /**
+   * Longest accepted value of a detail, in characters. Details live only in the stored body, not in
+   * a column, so a list (a member's groups) may be longer than a column's text.
+   */
+  public static final int MAX_DETAIL_LENGTH = 4096;
 
   /**
    * Validates the fields: everything PostgreSQL or the canonical form would refuse (a NUL
@@ -70,15 +80,25 @@ public record AuditEntry(
     requireHex("span_id", spanId, 16);
     requireText("explanation", explanation, false, MAX_FIELD_LENGTH);
     Objects.requireNonNull(details, "details");
-    if (details.size() > MAX_DETAILS) {
+    Objects.requireNonNull(peerDetails, "peerDetails");
+    if (details.size() + peerDetails.size() > MAX_DETAILS) {
       throw new IllegalArgumentException("audit entry has more than " + MAX_DETAILS + " details");
     }
     details.forEach(
         (name, value) -> {
           requireText("details name", name, true, MAX_FIELD_LENGTH);
-          requireText("details." + name, value, true, MAX_FIELD_LENGTH);
+          requireText("details." + name, value, true, MAX_DETAIL_LENGTH);
         });
+    for (Map.Entry<String, String> peer : peerDetails.entrySet()) {
+      requireText("details name", peer.getKey(), true, MAX_FIELD_LENGTH);
+      requireText("details." + peer.getKey(), peer.getValue(), true, MAX_FIELD_LENGTH);
+      if (details.containsKey(peer.getKey())) {
+        throw new IllegalArgumentException(
+            "audit entry detail `" + peer.getKey() + "` is given both as text and as a PeerID");
+      }
+    }
     details = Map.copyOf(new TreeMap<>(details));
+    peerDetails = Map.copyOf(new TreeMap<>(peerDetails));
   }
 
   /** Starts an entry of {@code kind} by {@code actor} doing {@code action}. */
@@ -153,6 +173,7 @@ public record AuditEntry(
     private @Nullable String spanId;
     private @Nullable String explanation;
     private final Map<String, String> details = new TreeMap<>();
+    private final Map<String, String> peerDetails = new TreeMap<>();
 
     private Builder(AuditKind kind, String actor, String action) {
       this.kind = kind;
@@ -203,6 +224,12 @@ public record AuditEntry(
       return this;
     }
 
+    /** A further field naming a PeerID, stored as the PeerID's keyed pseudonym. */
+    public Builder peerDetail(String name, String peerId) {
+      peerDetails.put(name, peerId);
+      return this;
+    }
+
     /** The validated entry. */
     public AuditEntry build() {
       return new AuditEntry(
@@ -216,7 +243,8 @@ public record AuditEntry(
           traceId,
           spanId,
           explanation,
-          details);
+          details,
+          peerDetails);
     }
   }
 }

@@ -21,7 +21,10 @@ import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -95,6 +98,28 @@ public class AuditReader {
                         stored.seq, stored.leafIndex, CanonicalJson.parseObject(stored.body)))
             .toList();
     return new EntryPage(page, more ? page.get(page.size() - 1).seq() : null);
+  }
+
+  /**
+   * The pseudonyms the log uses for {@code peerIds}, mapped back to the PeerIDs: only for PeerIDs
+   * that have a subject key (a PeerID that never appeared, or whose key was erased, has no
+   * pseudonym). Fails with a 503 problem while no usable KEK is loaded.
+   */
+  public Map<String, String> peersByPseudonym(Collection<String> peerIds) {
+    if (peerIds.isEmpty()) {
+      return Map.of();
+    }
+    subjectKeys.requireAvailable();
+    Map<String, SubjectKey> keys;
+    try {
+      keys = withConnection(c -> subjectKeys.subjectKeys().findAll(c, peerIds));
+    } catch (SubjectKekException e) {
+      Log.errorf("Reading subject keys failed closed: %s", e.getMessage());
+      throw SubjectKeyEncryption.unavailable();
+    }
+    Map<String, String> peers = new HashMap<>();
+    keys.forEach((peer, key) -> peers.put(key.pseudonym(peer), peer));
+    return peers;
   }
 
   /**

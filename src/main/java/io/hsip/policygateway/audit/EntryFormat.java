@@ -10,6 +10,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,9 +32,32 @@ public final class EntryFormat {
 
   private EntryFormat() {}
 
-  /** The canonical bytes of {@code entry} as committed with {@code seq} at {@code time}. */
+  /**
+   * The canonical bytes of {@code entry}, which has no {@linkplain AuditEntry#peerDetails() PeerID
+   * details}, as committed with {@code seq} at {@code time}.
+   */
   public static byte[] encode(
       AuditEntry entry, long seq, Instant time, @Nullable String subjectPseudonym) {
+    return encode(
+        entry,
+        seq,
+        time,
+        subjectPseudonym,
+        peerId -> {
+          throw new IllegalArgumentException("no pseudonym for a PeerID detail");
+        });
+  }
+
+  /**
+   * The canonical bytes of {@code entry} as committed with {@code seq} at {@code time}; its PeerID
+   * details are written as {@code pseudonymOf} their PeerID.
+   */
+  public static byte[] encode(
+      AuditEntry entry,
+      long seq,
+      Instant time,
+      @Nullable String subjectPseudonym,
+      Function<String, String> pseudonymOf) {
     ObjectNode node = JsonNodeFactory.instance.objectNode();
     node.put("schema", SCHEMA);
     node.put("seq", seq);
@@ -48,9 +72,10 @@ public final class EntryFormat {
     putIfPresent(node, "trace_id", entry.traceId());
     putIfPresent(node, "span_id", entry.spanId());
     putIfPresent(node, "explanation", entry.explanation());
-    if (!entry.details().isEmpty()) {
+    if (!entry.details().isEmpty() || !entry.peerDetails().isEmpty()) {
       ObjectNode details = node.putObject("details");
       entry.details().forEach(details::put);
+      entry.peerDetails().forEach((name, peerId) -> details.put(name, pseudonymOf.apply(peerId)));
     }
     return CanonicalJson.encode(node);
   }

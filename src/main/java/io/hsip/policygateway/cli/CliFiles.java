@@ -37,6 +37,19 @@ final class CliFiles {
     }
   }
 
+  /**
+   * The bearer token in {@code path}: one token of printable ASCII (surrounding whitespace, such as
+   * a final newline, is ignored).
+   */
+  static String readToken(Path path) throws CliException {
+    String token = new String(read(path), java.nio.charset.StandardCharsets.UTF_8).strip();
+    if (token.isEmpty() || token.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+      throw new CliException(
+          CliException.USAGE, "--token-file must hold one token of printable ASCII");
+    }
+    return token;
+  }
+
   static byte[] read(Path path) throws CliException {
     try {
       if (Files.size(path) > MAX_DOCUMENT_BYTES) {

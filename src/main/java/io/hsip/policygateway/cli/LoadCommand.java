@@ -330,11 +330,7 @@ final class LoadCommand {
     @Override
     public Integer call() throws CliException, InterruptedException {
       LoadSettings settings = common.settings();
-      String token = new String(CliFiles.read(tokenFile), StandardCharsets.UTF_8).strip();
-      if (token.isEmpty() || token.chars().anyMatch(c -> c <= ' ' || c > '~')) {
-        throw new CliException(
-            CliException.USAGE, "--token-file must hold one token of printable ASCII");
-      }
+      String token = CliFiles.readToken(tokenFile);
       try {
         RestLoad.Options options =
             new RestLoad.Options(Targets.rest(url, common.allowNonLoopback), token, targetPeerId);

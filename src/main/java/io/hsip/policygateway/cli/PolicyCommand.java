@@ -32,11 +32,12 @@ import picocli.CommandLine.Parameters;
     name = "policy",
     mixinStandardHelpOptions = true,
     description =
-        "Consent policies as code: validate documents, run policy test suites, generate large ones.",
+        "Consent policies as code: validate documents, run policy test suites, generate large ones, and ask a gateway what a draft would change.",
     subcommands = {
       PolicyCommand.Validate.class,
       PolicyCommand.Test.class,
-      PolicyCommand.Generate.class
+      PolicyCommand.Generate.class,
+      PolicyImpactCommand.class
     })
 final class PolicyCommand {
 

@@ -146,4 +146,25 @@ public interface PolicyConfig {
     @WithDefault("67108864")
     long cacheBytes();
   }
+
+  /** Impact analysis: replaying recorded decisions against a draft. */
+  Impact impact();
+
+  /** How impact analyses are bounded. */
+  interface Impact {
+    /** Window replayed when the request names none: this long before now. */
+    @WithDefault("7d")
+    Duration defaultWindow();
+
+    /**
+     * Time budget of one analysis; past it the analysis stops and reports how far it got ({@code
+     * complete: false}).
+     */
+    @WithDefault("2m")
+    Duration maxDuration();
+
+    /** Recorded decisions read per page. */
+    @WithDefault("5000")
+    int pageSize();
+  }
 }

@@ -33,6 +33,9 @@ public final class PolicySpans {
   /** Evaluating a request against a version or a draft without deciding anything. */
   public static final String SIMULATE = "hsip.policy.simulate";
 
+  /** An impact analysis: recorded decisions replayed against a draft. */
+  public static final String IMPACT = "hsip.policy.impact";
+
   /** Compiling and swapping in a newly published live version on this replica. */
   public static final String RELOAD = "hsip.policy.reload";
 

@@ -64,4 +64,56 @@ class AuditEntryTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("audit entry field `actor` must be 1-256 characters");
   }
+
+  @Test
+  void detailsMayBeLongerThanAColumnButNotWithoutBound() {
+    String groups = "g".repeat(AuditEntry.MAX_DETAIL_LENGTH);
+    assertThat(AuditEntry.adminChange("alice", "x").detail("groups", groups).build().details())
+        .containsEntry("groups", groups);
+    assertThatThrownBy(
+            () -> AuditEntry.adminChange("alice", "x").detail("groups", groups + "g").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("audit entry field `details.groups` must be 1-4096 characters");
+  }
+
+  @Test
+  void peerDetailsAreEncodedAsPseudonymsAndNeverCollideWithTextDetails() {
+    AuditEntry entry =
+        AuditEntry.decision("REQUESTERPEERID", "allow")
+            .detail("purpose", "chat")
+            .peerDetail("target_member", "TARGETPEERID")
+            .build();
+    assertThat(entry.details()).doesNotContainKey("target_member");
+    String body =
+        new String(
+            EntryFormat.encode(
+                entry,
+                7,
+                java.time.Instant.EPOCH,
+                "s".repeat(64),
+                peer -> peer.equals("TARGETPEERID") ? "t".repeat(64) : "?"),
+            java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(body)
+        .contains("\"details\":{\"purpose\":\"chat\",\"target_member\":\"" + "t".repeat(64) + "\"}")
+        .doesNotContain("TARGETPEERID");
+    // Without a way to pseudonymise, such an entry cannot be encoded at all.
+    assertThatThrownBy(() -> EntryFormat.encode(entry, 7, java.time.Instant.EPOCH, null))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                AuditEntry.adminChange("alice", "x")
+                    .detail("peer", "text")
+                    .peerDetail("peer", "PEERID")
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("audit entry detail `peer` is given both as text and as a PeerID");
+    AuditEntry.Builder many = AuditEntry.adminChange("alice", "x");
+    for (int i = 0; i < AuditEntry.MAX_DETAILS; i++) {
+      many.detail("d" + i, "v");
+    }
+    many.peerDetail("one-too-many", "PEERID");
+    assertThatThrownBy(many::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("audit entry has more than 32 details");
+  }
 }

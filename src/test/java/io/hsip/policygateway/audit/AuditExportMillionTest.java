@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hsip.policygateway.Heavy;
 import io.hsip.policygateway.hsip.Fixtures;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,22 +102,8 @@ class AuditExportMillionTest {
   }
 
   private static String child(String... args) throws IOException, InterruptedException {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                HEAP,
-                "-XX:+UseSerialGC",
-                "-cp",
-                System.getProperty("java.class.path"),
-                BoundedHeapChild.class.getName()));
-    command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    byte[] output = process.getInputStream().readAllBytes();
-    assertThat(process.waitFor(10, TimeUnit.MINUTES)).isTrue();
-    String text = new String(output, StandardCharsets.UTF_8);
-    assertThat(process.exitValue()).as(text).isZero();
-    return text;
+    return io.hsip.policygateway.BoundedHeap.run(
+        BoundedHeapChild.class, List.of(HEAP, "-XX:+UseSerialGC"), args);
   }
 
   private static long ms(long start) {

@@ -8,9 +8,6 @@ import io.hsip.policygateway.hsip.Fixtures;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,27 +65,13 @@ public final class BoundedHeapChild {
       what = "verify exit " + exit;
     }
     long ms = (System.nanoTime() - start) / 1_000_000;
-    long heap = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        heap += pool.getPeakUsage().getUsed();
-      }
-    }
-    String rss =
-        Files.readAllLines(Path.of("/proc/self/status")).stream()
-            .filter(l -> l.startsWith("VmHWM:"))
-            .findFirst()
-            .orElse("VmHWM: ? kB")
-            .replaceAll("\\s+", " ");
     out.println(
         String.format(
             Locale.ROOT,
-            "RESULT %s in %d ms, max heap %d MB, peak heap used %d MB, peak RSS %s",
+            "RESULT %s in %d ms, %s",
             what,
             ms,
-            Runtime.getRuntime().maxMemory() >> 20,
-            heap >> 20,
-            rss.substring("VmHWM: ".length())));
+            io.hsip.policygateway.BoundedHeap.memory()));
     out.flush();
     System.exit(exit);
   }

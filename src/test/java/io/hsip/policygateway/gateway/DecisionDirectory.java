@@ -16,18 +16,18 @@ import org.jspecify.annotations.Nullable;
  * {@link DirectoryAdmin}, idempotently: the test database keeps them between runs, and the
  * directory's own tests may empty it between test classes.
  */
-final class DecisionDirectory {
+public final class DecisionDirectory {
 
   private static final String ACTOR = "decision-tests";
 
   private final DirectoryAdmin admin;
 
-  DecisionDirectory(DirectoryAdmin admin) {
+  public DecisionDirectory(DirectoryAdmin admin) {
     this.admin = admin;
   }
 
   /** Makes sure the groups exist. */
-  DecisionDirectory groups(String... names) {
+  public DecisionDirectory groups(String... names) {
     for (String name : names) {
       try {
         admin.group(name);
@@ -40,7 +40,7 @@ final class DecisionDirectory {
   }
 
   /** Makes sure {@code peerId} is a member with exactly these groups and SSO subject. */
-  DecisionDirectory member(
+  public DecisionDirectory member(
       String peerId, String name, Set<String> groups, @Nullable String subject) {
     Member wanted = new Member(peerId, name, groups, subject);
     MemberEntry existing;
@@ -59,7 +59,7 @@ final class DecisionDirectory {
   }
 
   /** Makes sure {@code name} is a service with PeerID {@code peerId}. */
-  DecisionDirectory service(String name, String peerId) {
+  public DecisionDirectory service(String name, String peerId) {
     ServiceEntry existing;
     try {
       existing = admin.service(name);

@@ -344,7 +344,13 @@ public final class EntryWriter implements AutoCloseable {
           String pseudonym =
               peer == null ? null : pseudonyms.computeIfAbsent(peer, x -> keys.get(x).pseudonym(x));
           AuditEntry e = p.entry();
-          byte[] body = EntryFormat.encode(e, seqs[i], time, pseudonym);
+          byte[] body =
+              EntryFormat.encode(
+                  e,
+                  seqs[i],
+                  time,
+                  pseudonym,
+                  x -> pseudonyms.computeIfAbsent(x, y -> keys.get(y).pseudonym(y)));
           byte[] mac =
               EntryMac.mac(
                   key,
@@ -596,6 +602,7 @@ public final class EntryWriter implements AutoCloseable {
       if (p.entry().subjectPeerId() != null) {
         peerIds.add(p.entry().subjectPeerId());
       }
+      peerIds.addAll(p.entry().peerDetails().values());
     }
     return peerIds;
   }

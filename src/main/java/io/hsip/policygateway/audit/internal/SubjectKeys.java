@@ -115,6 +115,15 @@ public final class SubjectKeys {
   }
 
   /**
+   * The keys that exist for {@code peerIds}, by PeerID; none is created. A PeerID without a key
+   * never appeared, or its key was destroyed on an erasure request.
+   */
+  public Map<String, SubjectKey> findAll(Connection connection, Collection<String> peerIds)
+      throws SQLException {
+    return peerIds.isEmpty() ? Map.of() : load(connection, kek.get(), peerIds);
+  }
+
+  /**
    * Destroys the key of {@code peerId} (an erasure), but only if it is still {@code expected}, the
    * key whose pseudonym the erasure named: the row is deleted and its content checked in one
    * transaction, which is rolled back if another key took its place meanwhile.

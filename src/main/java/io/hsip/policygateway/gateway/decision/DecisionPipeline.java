@@ -22,6 +22,7 @@ import io.hsip.policygateway.policy.live.LivePolicy;
 import io.hsip.policygateway.policy.model.Effect;
 import io.hsip.policygateway.policy.model.PolicyDecision;
 import io.hsip.policygateway.policy.model.PolicyRequest;
+import io.hsip.policygateway.policy.model.RecordedFacts;
 import io.hsip.policygateway.telemetry.DecisionMetrics;
 import io.hsip.policygateway.telemetry.DecisionSpans;
 import io.hsip.policygateway.telemetry.SpanAttributes;
@@ -331,16 +332,18 @@ public class DecisionPipeline {
                         : new PolicyRequest.Target(t.peerId(), t.groups(), null))
             .orElseGet(() -> new PolicyRequest.Target(draft.targetPeerId, Set.of(), null));
     draft.targetKind = target.map(t -> t.kind().name().toLowerCase(Locale.ROOT)).orElse("unknown");
-    return new PolicyRequest(
-        new PolicyRequest.Requester(
-            requester.peerId(),
-            requester.kind(),
-            requester.groups(),
-            config.reputation().neutral()),
-        facts,
-        draft.request.purpose(),
-        draft.request.expiresMs() - draft.atMs,
-        draft.atMs);
+    draft.facts =
+        new PolicyRequest(
+            new PolicyRequest.Requester(
+                requester.peerId(),
+                requester.kind(),
+                requester.groups(),
+                config.reputation().neutral()),
+            facts,
+            draft.request.purpose(),
+            draft.request.expiresMs() - draft.atMs,
+            draft.atMs);
+    return draft.facts;
   }
 
   /**
@@ -417,6 +420,10 @@ public class DecisionPipeline {
     @Nullable String requesterKind;
     @Nullable String targetKind;
     @Nullable PolicyDecision policy;
+
+    /** What the policy decides on, recorded so that the decision can be replayed. */
+    @Nullable PolicyRequest facts;
+
     DecisionReason reason = DecisionReason.POLICY_DENY;
     long ttlMs;
 
@@ -459,6 +466,14 @@ public class DecisionPipeline {
       }
       if (targetKind != null) {
         entry.detail("target_kind", targetKind);
+      }
+      if (facts != null) {
+        Map<String, String> recorded = RecordedFacts.details(facts, AuditEntry.MAX_DETAIL_LENGTH);
+        recorded.forEach(entry::detail);
+        String member = facts.target().member();
+        if (!recorded.isEmpty() && member != null) {
+          entry.peerDetail(RecordedFacts.TARGET_MEMBER, member);
+        }
       }
       if (policy != null) {
         PolicyDecision.PolicyRef ref = policy.policy();

@@ -16,6 +16,8 @@ import io.hsip.policygateway.policy.catalog.ValidationView;
 import io.hsip.policygateway.policy.catalog.VersionPage;
 import io.hsip.policygateway.policy.catalog.VersionView;
 import io.hsip.policygateway.policy.compile.PolicyDiff;
+import io.hsip.policygateway.policy.impact.ImpactReport;
+import io.hsip.policygateway.policy.impact.PolicyImpact;
 import io.hsip.policygateway.policy.lifecycle.Actor;
 import io.hsip.policygateway.policy.lifecycle.PolicyLifecycle;
 import io.hsip.policygateway.policy.lifecycle.PolicyProblems;
@@ -74,13 +76,19 @@ public class PolicyResource {
 
   private final PolicyLifecycle lifecycle;
   private final PolicyCatalog catalog;
+  private final PolicyImpact impact;
   private final SecurityIdentity identity;
   private final Clock clock;
 
   PolicyResource(
-      PolicyLifecycle lifecycle, PolicyCatalog catalog, SecurityIdentity identity, Clock clock) {
+      PolicyLifecycle lifecycle,
+      PolicyCatalog catalog,
+      PolicyImpact impact,
+      SecurityIdentity identity,
+      Clock clock) {
     this.lifecycle = lifecycle;
     this.catalog = catalog;
+    this.impact = impact;
     this.identity = identity;
     this.clock = clock;
   }
@@ -356,6 +364,46 @@ public class PolicyResource {
   public SimulationView simulateDraft(
       @PathParam("id") UUID id, @NotNull @Valid SimulationRequest request) {
     return catalog.simulateDraft(id, request.toPolicyRequest(clock.millis()));
+  }
+
+  @POST
+  @Path("/drafts/{id}/impact")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
+  @Operation(
+      summary = "Replay recorded decisions against a draft",
+      description =
+          "Replays the decisions the audit log recorded over a window (default: the last 7 days)"
+              + " against the draft and counts those it would answer differently (allow to deny,"
+              + " deny to allow, shorter or longer TTL), grouped by the rules on both sides, with"
+              + " sample entries. The body is optional. One analysis runs at a time per replica,"
+              + " within policy.impact.max-duration; a run that stops there says so"
+              + " (complete: false, stopped_at).")
+  @APIResponse(
+      responseCode = "200",
+      description = "The impact",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = ImpactReport.class)))
+  @APIResponse(
+      responseCode = "400",
+      description = "An empty or inverted window",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "404",
+      description = "No such draft",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "503",
+      description =
+          "Another analysis is running on this replica, or the audit log cannot be read; retry"
+              + " after Retry-After",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  public ImpactReport impact(@PathParam("id") UUID id, @Nullable ImpactRequest request) {
+    return request == null
+        ? impact.analyse(id, null, null)
+        : impact.analyse(id, request.from(), request.to());
   }
 
   // --- GitOps

@@ -683,9 +683,16 @@ public class PolicyLifecycle {
   /** Decides one request with a draft. */
   @WithSpan(PolicySpans.SIMULATE)
   public PolicyDecision simulateDraft(UUID id, PolicyRequest request) {
-    return compileOrReject(draft(id).source.getBytes(StandardCharsets.UTF_8))
-        .orThrow()
-        .evaluate(request);
+    return compiledDraft(id).evaluate(request);
+  }
+
+  /**
+   * A draft compiled (from the cache when its text was compiled before).
+   *
+   * @throws ProblemException ({@link PolicyProblems#NOT_FOUND}) if there is no such draft
+   */
+  public CompiledPolicy compiledDraft(UUID id) {
+    return compileOrReject(draft(id).source.getBytes(StandardCharsets.UTF_8)).orThrow();
   }
 
   /**

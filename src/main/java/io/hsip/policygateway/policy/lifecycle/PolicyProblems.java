@@ -63,5 +63,13 @@ public final class PolicyProblems {
   /** An admin tried to approve a publication they requested or edited, in four-eyes mode. */
   public static final ProblemType FOUR_EYES = ProblemType.of(403, "four-eyes", "Four-eyes rule");
 
+  /** Another impact analysis is running on this replica (one at a time). */
+  public static final ProblemType IMPACT_BUSY =
+      ProblemType.of(503, "policy-impact-busy", "Impact analysis busy");
+
+  /** The audit log could not be read for an impact analysis. */
+  public static final ProblemType IMPACT_UNAVAILABLE =
+      ProblemType.of(503, "policy-impact-unavailable", "Recorded decisions unavailable");
+
   private PolicyProblems() {}
 }

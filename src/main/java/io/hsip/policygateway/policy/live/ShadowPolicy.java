@@ -6,7 +6,7 @@ import io.hsip.policygateway.policy.PolicyConfig;
 import io.hsip.policygateway.policy.compile.Compilation;
 import io.hsip.policygateway.policy.compile.CompiledPolicy;
 import io.hsip.policygateway.policy.compile.PolicyCompiler;
-import io.hsip.policygateway.policy.model.Effect;
+import io.hsip.policygateway.policy.model.DecisionChange;
 import io.hsip.policygateway.policy.model.PolicyDecision;
 import io.hsip.policygateway.policy.model.PolicyRequest;
 import io.hsip.policygateway.telemetry.PolicyMetrics;
@@ -46,29 +46,6 @@ import org.jspecify.annotations.Nullable;
 @ApplicationScoped
 public class ShadowPolicy {
 
-  /** How a shadow's answer differs from the live one. */
-  public enum Change {
-    /** Live allowed, the shadow would deny. */
-    ALLOW_TO_DENY("allow_to_deny"),
-    /** Live denied, the shadow would allow. */
-    DENY_TO_ALLOW("deny_to_allow"),
-    /** Both allow; the shadow would grant a shorter TTL. */
-    TTL_SHORTER("ttl_shorter"),
-    /** Both allow; the shadow would grant a longer TTL. */
-    TTL_LONGER("ttl_longer");
-
-    private final String wire;
-
-    Change(String wire) {
-      this.wire = wire;
-    }
-
-    /** The stored spelling. */
-    public String wire() {
-      return wire;
-    }
-  }
-
   /**
    * The shadow version in force on this replica.
    *
@@ -77,7 +54,7 @@ public class ShadowPolicy {
    */
   public record Loaded(UUID shadowId, CompiledPolicy policy) {}
 
-  private record Key(UUID shadowId, Change change, String liveRules, String shadowRules) {}
+  private record Key(UUID shadowId, DecisionChange change, String liveRules, String shadowRules) {}
 
   private static final class Tally {
     final LongAdder decisions = new LongAdder();
@@ -107,7 +84,7 @@ public class ShadowPolicy {
 
   private final Map<Key, Tally> pending = new ConcurrentHashMap<>();
   private final Counter evaluated;
-  private final Map<Change, Counter> differences = new EnumMap<>(Change.class);
+  private final Map<DecisionChange, Counter> differences = new EnumMap<>(DecisionChange.class);
 
   ShadowPolicy(
       AgroalDataSource dataSource,
@@ -123,7 +100,7 @@ public class ShadowPolicy {
         Counter.builder(PolicyMetrics.SHADOW_EVALUATED)
             .description("Decisions also evaluated against a shadow version of the live policy")
             .register(meters);
-    for (Change change : Change.values()) {
+    for (DecisionChange change : DecisionChange.values()) {
       differences.put(
           change,
           Counter.builder(PolicyMetrics.SHADOW_DIFFERENCES)
@@ -155,7 +132,7 @@ public class ShadowPolicy {
       return;
     }
     evaluated.increment();
-    Change change = compare(live, candidate);
+    DecisionChange change = DecisionChange.between(live, candidate);
     if (change == null) {
       return;
     }
@@ -169,17 +146,6 @@ public class ShadowPolicy {
     tally.decisions.increment();
     tally.firstMs.accumulateAndGet(now, Math::min);
     tally.lastMs.accumulateAndGet(now, Math::max);
-  }
-
-  /** How {@code shadow} differs from {@code live}, or null when it would answer the same. */
-  private static @Nullable Change compare(PolicyDecision live, PolicyDecision shadow) {
-    if (live.effect() != shadow.effect()) {
-      return live.effect() == Effect.ALLOW ? Change.ALLOW_TO_DENY : Change.DENY_TO_ALLOW;
-    }
-    if (live.effect() == Effect.ALLOW && live.grantedTtlMs() != shadow.grantedTtlMs()) {
-      return shadow.grantedTtlMs() < live.grantedTtlMs() ? Change.TTL_SHORTER : Change.TTL_LONGER;
-    }
-    return null;
   }
 
   /** The matched rule ids as stored: sorted, comma-separated, cut to the column. */

@@ -3,6 +3,7 @@ package io.hsip.policygateway.gateway.decision;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hsip.policygateway.policy.model.RecordedFacts;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,15 @@ class DecisionReasonTest {
             "internal_error");
     assertThat(DecisionReason.fromWire("rate_limited")).contains(DecisionReason.RATE_LIMITED);
     assertThat(DecisionReason.fromWire("RATE_LIMITED")).isEmpty();
+  }
+
+  @Test
+  void impactAnalysisReplaysExactlyTheAnswersThePolicyGave() {
+    // RecordedFacts names them for the policy package, which does not depend on the gateway.
+    assertThat(RecordedFacts.ALLOWED).isEqualTo(DecisionReason.ALLOWED.wire());
+    assertThat(RecordedFacts.POLICY_DENIES)
+        .containsExactlyInAnyOrder(
+            DecisionReason.POLICY_DENY.wire(), DecisionReason.NO_POLICY.wire());
   }
 
   @Test
