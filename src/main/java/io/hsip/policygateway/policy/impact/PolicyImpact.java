@@ -49,6 +49,11 @@ public class PolicyImpact {
     this.clock = clock;
   }
 
+  /** The slot of the one analysis this replica runs at a time (tests hold it to be refused). */
+  Semaphore slot() {
+    return running;
+  }
+
   /**
    * Replays the decisions recorded in [{@code from}, {@code to}) against draft {@code id}.
    *

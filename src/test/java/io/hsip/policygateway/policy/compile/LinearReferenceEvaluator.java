@@ -67,8 +67,7 @@ final class LinearReferenceEvaluator {
       if (condition != null) {
         boolean holds;
         try {
-          holds =
-              condition.test(new RequestFacts(request, document.zone().getRules()).activation());
+          holds = condition.test(new RequestFacts(request, document.zone().getRules()));
         } catch (CelConditions.ConditionFailedException e) {
           return new Outcome(
               Effect.DENY, "evaluation_failed", 0, List.copyOf(matched), List.of(rule.id()));

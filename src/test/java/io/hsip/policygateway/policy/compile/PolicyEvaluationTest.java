@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.hsip.policygateway.policy.PolicyDocs;
+import io.hsip.policygateway.policy.compile.internal.CelConditions;
+import io.hsip.policygateway.policy.compile.internal.RequestFacts;
 import io.hsip.policygateway.policy.model.Effect;
 import io.hsip.policygateway.policy.model.PolicyDecision;
 import io.hsip.policygateway.policy.model.PolicyRequest;
@@ -323,6 +325,45 @@ class PolicyEvaluationTest {
                 MINUTE,
                 "2026-03-04T10:00:00+01:00"));
     assertThat(d.effect()).isEqualTo(Effect.ALLOW);
+  }
+
+  @Test
+  void everyVariableAConditionMayReadHasAValue() {
+    RequestFacts facts =
+        new RequestFacts(
+            PolicyDocs.memberChat("chat", MINUTE), java.time.ZoneId.of("Europe/Berlin").getRules());
+    for (String name : CelConditions.VARIABLES) {
+      assertThat(facts.variable(name)).as(name).isPresent();
+    }
+    assertThat(facts.variable("requester.secret")).isEmpty();
+    CompiledPolicy policy =
+        compile(
+            PolicyDocs.small(
+                "s",
+                "8h",
+                """
+        - id: all-variables
+          effect: allow
+          purpose: {exact: [all]}
+          condition: >-
+            requester.peer_id == "%s" && purpose == "all" && time.minute == 15 &&
+            requester.reputation == 50 && target.groups.size() == 0 && requester.groups.size() == 0
+        """
+                    .formatted(PolicyDocs.ALICE)));
+    assertThat(
+            policy
+                .evaluate(
+                    PolicyDocs.request(
+                        RequesterKind.MEMBER,
+                        Set.of(),
+                        50,
+                        "x",
+                        Set.of(),
+                        "all",
+                        MINUTE,
+                        "2026-03-04T10:15:00+01:00"))
+                .effect())
+        .isEqualTo(Effect.ALLOW);
   }
 
   @Test

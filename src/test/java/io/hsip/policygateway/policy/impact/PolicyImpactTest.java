@@ -343,6 +343,23 @@ class PolicyImpactTest {
         .then()
         .statusCode(400)
         .contentType(startsWith(Problem.MEDIA_TYPE));
+    // One analysis at a time per replica: the next is refused with a hint when to retry.
+    assertThat(impact.slot().tryAcquire()).isTrue();
+    try {
+      given()
+          .auth()
+          .oauth2(TestTokens.admin())
+          .contentType("application/json")
+          .body("{}")
+          .post(API + id + "/impact")
+          .then()
+          .statusCode(503)
+          .contentType(startsWith(Problem.MEDIA_TYPE))
+          .header("Retry-After", equalTo("5"))
+          .body("type", org.hamcrest.Matchers.endsWith("policy-impact-busy"));
+    } finally {
+      impact.slot().release();
+    }
     given()
         .auth()
         .oauth2(TestTokens.admin())

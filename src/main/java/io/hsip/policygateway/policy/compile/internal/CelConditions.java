@@ -20,7 +20,6 @@ import dev.cel.runtime.CelRuntimeFactory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -55,6 +54,22 @@ public final class CelConditions {
   public static final String TIME_HOUR = "time.hour";
   public static final String TIME_MINUTE = "time.minute";
   public static final String TIME_WEEKDAY = "time.weekday";
+
+  /** Every variable a condition may read. */
+  public static final List<String> VARIABLES =
+      List.of(
+          REQUESTER_PEER_ID,
+          REQUESTER_KIND,
+          REQUESTER_GROUPS,
+          REQUESTER_REPUTATION,
+          TARGET_MEMBER,
+          TARGET_GROUPS,
+          TARGET_SERVICE,
+          PURPOSE,
+          REQUESTED_TTL_MS,
+          TIME_HOUR,
+          TIME_MINUTE,
+          TIME_WEEKDAY);
 
   /**
    * Limits on one condition.
@@ -96,10 +111,10 @@ public final class CelConditions {
      *
      * @throws ConditionFailedException when it cannot be evaluated or does not yield a boolean
      */
-    public boolean test(Map<String, ?> activation) throws ConditionFailedException {
+    public boolean test(RequestFacts facts) throws ConditionFailedException {
       Object result;
       try {
-        result = program.eval(activation);
+        result = program.eval(facts::variable);
       } catch (CelEvaluationException e) {
         throw new ConditionFailedException(e.getMessage());
       }
@@ -160,7 +175,7 @@ public final class CelConditions {
             .addVar(TIME_WEEKDAY, SimpleType.STRING)
             .setResultType(SimpleType.BOOL)
             .build();
-    this.runtime = CelRuntimeFactory.legacyCelRuntimeBuilder().setOptions(options).build();
+    this.runtime = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(options).build();
     this.compiled =
         Caffeine.newBuilder().maximumSize(CACHED_CONDITIONS).executor(Runnable::run).build();
   }

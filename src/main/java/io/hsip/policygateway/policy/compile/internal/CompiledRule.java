@@ -150,7 +150,7 @@ public final class CompiledRule {
     if (timed && !inWindow(facts)) {
       return false;
     }
-    return condition == null || condition.test(facts.activation());
+    return condition == null || condition.test(facts);
   }
 
   private boolean purposeMatches(String purpose) {
