@@ -51,6 +51,14 @@ public interface PolicyConfig {
     @WithDefault("true")
     boolean enabled();
 
+    /**
+     * Rules of the generated organisation the enforcement compiler is warmed up with after
+     * start-up, in the background, so that the first large version published is not compiled by
+     * cold code; 0 turns the warm-up off.
+     */
+    @WithDefault("4000")
+    int warmUpRules();
+
     /** Fallback: check the latest version this often, in case a notification was missed. */
     @WithDefault("30s")
     Duration pollInterval();

@@ -256,6 +256,31 @@ public final class GatewayProcess implements AutoCloseable {
     throw new IllegalStateException(name + " did not enforce version " + version + ": " + body);
   }
 
+  /**
+   * Polls {@code /api/v1/policies/live} every 10 ms until this instance enforces the version of
+   * {@code digest}, and returns when it saw it (Unix ms).
+   */
+  public long awaitLiveDigest(String digest, Duration timeout)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String body = "";
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> live =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(url() + "/api/v1/policies/live"))
+                  .header("Authorization", "Bearer " + TestTokens.viewer())
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      body = live.body();
+      if (live.statusCode() == 200 && body.contains(digest)) {
+        return System.currentTimeMillis();
+      }
+      Thread.sleep(10);
+    }
+    throw new IllegalStateException(name + " did not enforce " + digest + ": " + body);
+  }
+
   private void awaitReady(Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {

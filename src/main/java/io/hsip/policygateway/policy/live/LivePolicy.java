@@ -95,6 +95,7 @@ public class LivePolicy {
             live::set);
     started.start();
     reloader = started;
+    CompilerWarmUp.start(compiler.limits(), reload.warmUpRules());
   }
 
   void stop(@Observes ShutdownEvent event) {

@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -188,17 +189,23 @@ public final class PolicyReloader implements AutoCloseable {
                 + " ORDER BY version DESC LIMIT 1")) {
       latest.setString(1, policySet);
       latest.setInt(2, loaded == null ? 0 : loaded.version());
+      long start = System.nanoTime();
       try (ResultSet row = latest.executeQuery()) {
         if (!row.next()) {
           return;
         }
-        load(row.getInt(1), row.getString(2), row.getString(3));
+        int version = row.getInt(1);
+        String digest = row.getString(2);
+        String canonical = row.getString(3);
+        load(version, digest, canonical, System.nanoTime() - start);
       }
     }
   }
 
-  private void load(int version, String digest, String canonical) {
+  private void load(int version, String digest, String canonical, long fetchNanos) {
+    long start = System.nanoTime();
     Compilation compilation = compiler.compileForEnforcement(canonical, digest);
+    long compileNanos = System.nanoTime() - start;
     CompiledPolicy policy = compilation.policy();
     if (policy == null) {
       Log.errorf(
@@ -215,8 +222,14 @@ public final class PolicyReloader implements AutoCloseable {
     CompiledPolicy live = policy.asVersion(version);
     current.set(live);
     Log.infof(
-        "policy reloader %s: %s v%d (sha256:%s) is live",
-        name, policySet, version, digest.substring(0, 12));
+        "policy reloader %s: %s v%d (sha256:%s, %d rules) is live; read in %d ms, compiled in %d ms",
+        name,
+        policySet,
+        version,
+        digest.substring(0, 12),
+        live.document().rules().size(),
+        TimeUnit.NANOSECONDS.toMillis(fetchNanos),
+        TimeUnit.NANOSECONDS.toMillis(compileNanos));
     onLoad.accept(live);
   }
 
