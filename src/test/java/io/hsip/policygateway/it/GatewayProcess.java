@@ -237,23 +237,11 @@ public final class GatewayProcess implements AutoCloseable {
 
   /** Waits until this instance enforces {@code version} of its live set. */
   public void awaitLiveVersion(int version) throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    String body = "";
-    while (System.nanoTime() < deadline) {
-      HttpResponse<String> live =
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create(url() + "/api/v1/policies/live"))
-                  .header("Authorization", "Bearer " + TestTokens.viewer())
-                  .timeout(Duration.ofSeconds(10))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      body = live.body();
-      if (live.statusCode() == 200 && body.replace(" ", "").contains("\"version\":" + version)) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new IllegalStateException(name + " did not enforce version " + version + ": " + body);
+    awaitLive(
+        "version " + version,
+        body -> body.replace(" ", "").contains("\"version\":" + version),
+        Duration.ofSeconds(15),
+        50);
   }
 
   /**
@@ -261,6 +249,13 @@ public final class GatewayProcess implements AutoCloseable {
    * {@code digest}, and returns when it saw it (Unix ms).
    */
   public long awaitLiveDigest(String digest, Duration timeout)
+      throws IOException, InterruptedException {
+    awaitLive(digest, body -> body.contains(digest), timeout, 10);
+    return System.currentTimeMillis();
+  }
+
+  private void awaitLive(
+      String what, java.util.function.Predicate<String> enforced, Duration timeout, long pollMs)
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     String body = "";
@@ -273,12 +268,12 @@ public final class GatewayProcess implements AutoCloseable {
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       body = live.body();
-      if (live.statusCode() == 200 && body.contains(digest)) {
-        return System.currentTimeMillis();
+      if (live.statusCode() == 200 && enforced.test(body)) {
+        return;
       }
-      Thread.sleep(10);
+      Thread.sleep(pollMs);
     }
-    throw new IllegalStateException(name + " did not enforce " + digest + ": " + body);
+    throw new IllegalStateException(name + " did not enforce " + what + ": " + body);
   }
 
   private void awaitReady(Duration timeout) throws IOException, InterruptedException {

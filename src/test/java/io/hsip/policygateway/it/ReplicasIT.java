@@ -129,12 +129,7 @@ class ReplicasIT {
    */
   @Test
   void aTwentyThousandRuleVersionPublishedThroughOneReplicaGoesLiveOnTheOther() throws Exception {
-    String large =
-        new OrganisationGenerator(20_000, 7)
-            .document()
-            .replace(
-                "policy_set: " + OrganisationGenerator.POLICY_SET + "\n",
-                "policy_set: " + set + "\n");
+    String large = new OrganisationGenerator(20_000, 7).document(set);
     String digest = digest(large);
     long start = System.currentTimeMillis();
     long published = a.publishPolicy(large);

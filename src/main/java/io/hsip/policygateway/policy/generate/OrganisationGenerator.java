@@ -81,6 +81,11 @@ public final class OrganisationGenerator {
     return document;
   }
 
+  /** The document, with {@code policySet} as its set instead of {@value #POLICY_SET}. */
+  public String document(String policySet) {
+    return document.replace("policy_set: " + POLICY_SET + "\n", "policy_set: " + policySet + "\n");
+  }
+
   private String generate() {
     SplittableRandom random = new SplittableRandom(seed);
     StringBuilder doc = new StringBuilder(rules * 220 + 64 * groups);

@@ -157,12 +157,7 @@ class PolicyHotReloadTest {
   void aTwentyThousandRulePublicationIsLiveOnASecondInstanceWithinOneSecond() throws Exception {
     String set = PolicyDocs.uniqueSet();
     publish(PolicyDocs.small(set, "8h", ""));
-    String large =
-        new OrganisationGenerator(20_000, 7)
-            .document()
-            .replace(
-                "policy_set: " + OrganisationGenerator.POLICY_SET + "\n",
-                "policy_set: " + set + "\n");
+    String large = new OrganisationGenerator(20_000, 7).document(set);
     ConcurrentHashMap<Integer, Long> loaded = new ConcurrentHashMap<>();
     try (PolicyReloader second = reloader("second", set, NEVER, loaded)) {
       second.start();
