@@ -66,9 +66,10 @@ public class ShadowPolicy {
   private static final int MAX_RULES_TEXT = 1000;
 
   /**
-   * Most distinct (change, live rules, shadow rules) groups kept between two flushes; past it new
-   * groups are counted under rules {@code *}, so a shadow that differs everywhere costs bounded
-   * memory.
+   * Most distinct (change, live rules, shadow rules) groups this replica keeps for the shadow in
+   * force (a group's tally stays after a flush, reset to zero, so that no count races its removal);
+   * past it new groups are counted under rules {@code *}, so a shadow that differs everywhere costs
+   * bounded memory.
    */
   static final int MAX_GROUPS = 10_000;
 
